@@ -1,0 +1,42 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := LINDUNGI_DEBUG=1
+
+.PHONY: run test install lint migrate messages clean browser-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/lindungi compilemessages --ignore=.venv >/dev/null
+
+run: install
+	$(DEV_ENV) $(BIN)/lindungi migrate --noinput
+	$(DEV_ENV) $(BIN)/lindungi collectstatic --noinput >/dev/null
+	$(DEV_ENV) $(BIN)/lindungi demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(DEV_ENV) $(BIN)/lindungi serve --bind 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(DEV_ENV) $(BIN)/lindungi makemigrations --check --dry-run
+	$(BIN)/pytest -q
+
+# Regenerate the message catalogues after adding or changing user-facing strings.
+messages: install
+	$(BIN)/lindungi makemessages -l id -l en --ignore=.venv --ignore=data --no-obsolete
+	$(BIN)/lindungi compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) data

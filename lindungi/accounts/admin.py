@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
+from lindungi.accounts.models import Membership, Unit, User
+from lindungi.core.admin_site import AdministratorPermissions
+
+
+class MembershipInline(AdministratorPermissions, admin.TabularInline):
+    allow_delete = True
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class UserAdmin(AdministratorPermissions, DjangoUserAdmin):
+    # Users are deactivated, never deleted: the audit trail refers to them.
+    ordering = ["display_name"]
+    list_display = ["display_name", "email", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "memberships__role"]
+    search_fields = ["display_name", "email"]
+    inlines = [MembershipInline]
+    form = AdminUserChangeForm
+    add_form = AdminUserCreationForm
+    fieldsets = [
+        (None, {"fields": ["email", "display_name", "password"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["email", "display_name", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Unit)
+class UnitAdmin(AdministratorPermissions, admin.ModelAdmin):
+    list_display = ["name", "type", "region", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region"]

@@ -1,0 +1,25 @@
+"""What each role finds in the navigation. Later capabilities add their entries here."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.accounts.roles import Role
+
+# (label, url name, roles that see it; None = every role)
+ENTRIES = [
+    (_("Home"), "core:home", None),
+    (_("Service points"), "places:service_points", None),
+    (_("Administration"), "admin:index", {Role.ADMINISTRATOR}),
+]
+
+
+def navigation_for(user, membership):
+    role = membership.role if membership is not None else None
+    items = []
+    for label, url_name, roles in ENTRIES:
+        if roles is not None and role not in roles:
+            continue
+        if url_name.startswith("admin:") and not user.is_staff:
+            continue
+        items.append({"label": label, "url": reverse(url_name), "name": url_name})
+    return items

@@ -1,0 +1,148 @@
+"""Settings from the environment, read in one place and failing loudly.
+
+Every value the operator sets comes through these helpers, so a typo in a deployment
+stops start-up with a message naming the variable instead of running half-configured.
+A secret can also be given as ``NAME_FILE`` (a path), the way container secrets are mounted.
+"""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+log = logging.getLogger("lindungi.config")
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+def raw(name, default=None):
+    """The value of ``name``, or of the file named by ``name_FILE``, or ``default``."""
+    value = os.environ.get(name)
+    file_name = os.environ.get(f"{name}_FILE")
+    if value is not None and file_name:
+        raise ImproperlyConfigured(f"{name}: set either {name} or {name}_FILE, not both.")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"{name}_FILE: cannot read {file_name!r} ({exc.strerror})."
+            ) from exc
+    if value is None:
+        return default
+    return value.strip()
+
+
+def boolean(name, default=False):
+    value = raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}: expected one of 1/0, true/false, yes/no, on/off.")
+
+
+def integer(name, default, minimum=None, maximum=None):
+    value = raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a whole number.") from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise ImproperlyConfigured(f"{name}: expected a number from {minimum} to {maximum}.")
+    return number
+
+
+def directory(name, default):
+    path = Path(raw(name) or default).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"{name}: cannot create {str(path)!r} ({exc.strerror})."
+        ) from exc
+    if not os.access(path, os.W_OK):
+        raise ImproperlyConfigured(f"{name}: {str(path)!r} is not writable.")
+    return path
+
+
+def database(name, default_sqlite_path):
+    """Parse ``DATABASE_URL``; without it, the embedded SQLite file in the data dir."""
+    import dj_database_url
+
+    url = raw(name)
+    if not url:
+        return sqlite(default_sqlite_path)
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: not a database URL ({exc}).") from None
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        return sqlite(config["NAME"])
+    if engine != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{name}: only sqlite:// and postgres:// URLs are supported.")
+    config.setdefault("OPTIONS", {})
+    return config
+
+
+def sqlite(path):
+    """SQLite tuned for many concurrent web workers.
+
+    WAL lets readers run beside one writer; the busy timeout makes a writer wait for the
+    lock instead of failing at once; IMMEDIATE transactions take the write lock at BEGIN,
+    so two transactions never both read and then deadlock on upgrading to a write.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=20000;"
+            ),
+        },
+    }
+
+
+def key(name, data_dir, debug, generate):
+    """A secret key: from the environment, or (in development only) generated once.
+
+    In development a missing key is written to ``data_dir/keys/NAME`` with a warning, so
+    a fresh checkout runs without set-up and keeps its keys across restarts. With debug
+    off a missing key is fatal: silently inventing a key in production would make
+    encrypted data unreadable after the next deploy.
+    """
+    value = raw(name)
+    if value:
+        return value
+    if not debug:
+        raise ImproperlyConfigured(
+            f"{name}: required when LINDUNGI_DEBUG is off (or give {name}_FILE)."
+        )
+    path = data_dir / "keys" / name
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    value = generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    log.warning("%s was not set; generated a development key in %s", name, path)
+    return value
+
+
+def random_secret():
+    return secrets.token_urlsafe(50)

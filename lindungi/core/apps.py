@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "lindungi.core"
+    label = "core"
+    verbose_name = _("Core")
+    default = True
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "lindungi.core.admin_site.AdminSite"

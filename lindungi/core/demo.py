@@ -1,0 +1,164 @@
+"""Demo data for Jakarta: regions, units, service points and one user per role.
+
+Every row is matched on a natural key, so loading twice changes nothing. Addresses are
+invented; organisation names are the real public bodies a Jakarta deployment works with.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from lindungi.accounts.models import Membership, Unit, User
+from lindungi.accounts.roles import Role, UnitType
+from lindungi.places.loader import load_province
+from lindungi.places.models import Region, ServicePoint, ServicePointKind
+
+PROVINCE = "31"
+DEMO_PASSWORD = "lindungi-demo-2026"  # noqa: S105 - published on purpose, refused outside debug
+KOTA = ["31.71", "31.72", "31.73", "31.74", "31.75"]
+POSTS_PER_KOTA = 4
+
+# (unit name, unit type, region code, service point kind, address)
+FIXED_UNITS = [
+    ("Dinas PPAPP DKI Jakarta", UnitType.ADMINISTRATION, "31", None, ""),
+    (
+        "UPTD PPA DKI Jakarta",
+        UnitType.UPTD_PPA,
+        "31.75.03",
+        ServicePointKind.UPTD_PPA_OFFICE,
+        "Jl. Contoh Layanan No. 1, Jatinegara",
+    ),
+    ("Tim Reaksi Cepat UPTD PPA", UnitType.RAPID_RESPONSE, "31.75.03", None, ""),
+    (
+        "Jakarta Siaga 112",
+        UnitType.CALL_CENTRE_112,
+        "31.71.01",
+        ServicePointKind.CALL_CENTRE_112,
+        "Balai Kota, Jl. Medan Merdeka Selatan, Gambir",
+    ),
+    ("Rumah Aman 1", UnitType.SAFE_HOUSE, "31.74", ServicePointKind.SAFE_HOUSE, "Jl. Rahasia 7"),
+    ("Rumah Aman 2", UnitType.SAFE_HOUSE, "31.73", ServicePointKind.SAFE_HOUSE, "Jl. Rahasia 12"),
+    (
+        "RSUD Tarakan",
+        UnitType.PARTNER_AGENCY,
+        "31.71.01",
+        ServicePointKind.PARTNER_OFFICE,
+        "Jl. Kyai Caringin No. 7, Gambir",
+    ),
+    (
+        "Puskesmas Kecamatan Tebet",
+        UnitType.PARTNER_AGENCY,
+        "31.74.01",
+        ServicePointKind.PARTNER_OFFICE,
+        "Jl. Prof. Dr. Soepomo, Tebet",
+    ),
+    (
+        "Unit PPA Polda Metro Jaya",
+        UnitType.PARTNER_AGENCY,
+        "31.74.03",
+        ServicePointKind.PARTNER_OFFICE,
+        "Jl. Contoh Kepolisian No. 2",
+    ),
+    (
+        "LBH APIK Jakarta",
+        UnitType.PARTNER_AGENCY,
+        "31.75.05",
+        ServicePointKind.PARTNER_OFFICE,
+        "Jl. Contoh Bantuan Hukum No. 3",
+    ),
+    (
+        "Dinas Sosial DKI Jakarta",
+        UnitType.PARTNER_AGENCY,
+        "31.71",
+        ServicePointKind.PARTNER_OFFICE,
+        "Jl. Contoh Sosial No. 5",
+    ),
+]
+
+# One demo user per role: (role, unit name, may use the admin site)
+DEMO_USERS = [
+    (Role.INTAKE_OFFICER, "Jakarta Siaga 112", False),
+    (Role.RESPONDER, "Tim Reaksi Cepat UPTD PPA", False),
+    (Role.CASE_WORKER, "UPTD PPA DKI Jakarta", False),
+    (Role.SUPERVISOR, "UPTD PPA DKI Jakarta", False),
+    (Role.SHELTER_OFFICER, "Rumah Aman 1", False),
+    (Role.PARTNER_OFFICER, "RSUD Tarakan", False),
+    (Role.ANALYST, "Dinas PPAPP DKI Jakarta", False),
+    (Role.ADMINISTRATOR, "Dinas PPAPP DKI Jakarta", True),
+]
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    role: str
+    unit: str
+
+
+def demo_email(role):
+    return f"{role.replace('_', '.')}@demo.lindungi.id"
+
+
+def _unit(name, unit_type, region_code, kind, address):
+    unit, _ = Unit.objects.update_or_create(
+        name=name, defaults={"type": unit_type, "region_id": region_code}
+    )
+    if kind is not None:
+        ServicePoint.objects.update_or_create(
+            unit=unit,
+            name=name,
+            defaults={
+                "kind": kind,
+                "region_id": region_code,
+                "address": address,
+                "opening_hours": "24 jam" if kind != ServicePointKind.PARTNER_OFFICE else "",
+            },
+        )
+    return unit
+
+
+def _complaint_posts():
+    """Four posts in each of the five kota, in RPTRA child-friendly spaces (as in 2019)."""
+    posts = []
+    for kota in KOTA:
+        districts = Region.objects.filter(parent_id=kota).order_by("code")[:POSTS_PER_KOTA]
+        for district in districts:
+            village = Region.objects.filter(parent=district).order_by("code").first()
+            name = f"Pos Pengaduan RPTRA {village.name}"
+            unit, _ = Unit.objects.update_or_create(
+                name=name,
+                defaults={"type": UnitType.COMPLAINT_POST, "region_id": village.code},
+            )
+            ServicePoint.objects.update_or_create(
+                unit=unit,
+                name=name,
+                defaults={
+                    "kind": ServicePointKind.COMPLAINT_POST,
+                    "region_id": village.code,
+                    "address": f"RPTRA {village.name}, {district.name}",
+                    "opening_hours": "Senin–Jumat 08.00–16.00",
+                },
+            )
+            posts.append(unit)
+    return posts
+
+
+@transaction.atomic
+def load_demo(create_users=True):
+    load_province(PROVINCE)
+    units = {row[0]: _unit(*row) for row in FIXED_UNITS}
+    _complaint_posts()
+    logins = []
+    if create_users:
+        for role, unit_name, staff in DEMO_USERS:
+            email = demo_email(role)
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email, DEMO_PASSWORD, display_name=f"Demo {Role(role).label}", is_demo=True
+                )
+            user.is_staff = staff
+            user.save(update_fields=["is_staff"])
+            Membership.objects.get_or_create(user=user, unit=units[unit_name], role=role)
+            logins.append(DemoLogin(email=email, role=role, unit=unit_name))
+    return logins

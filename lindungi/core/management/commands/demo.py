@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.roles import Role
+from lindungi.core.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load Jakarta demo data: regions, units, service points and one user per role."
+
+    def handle(self, *args, **options):
+        logins = load_demo(create_users=settings.DEBUG)
+        self.stdout.write(_("Demo data loaded: DKI Jakarta regions, units and service points."))
+        if not settings.DEBUG:
+            self.stdout.write(_("LINDUNGI_DEBUG is off: demo users were not created."))
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            _("Demo logins (password for all: %(password)s)") % {"password": DEMO_PASSWORD}
+        )
+        for login in logins:
+            self.stdout.write(f"  {Role(login.role).label:<20} {login.email:<40} {login.unit}")

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from lindungi.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("bahasa/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("akun/", include("lindungi.accounts.urls")),
+    path("tempat/", include("lindungi.places.urls")),
+    path("", include("lindungi.core.urls")),
+]

@@ -1,0 +1,68 @@
+from django.core.management import call_command
+from django.test import Client
+
+from lindungi.accounts.models import Membership, Unit, User
+from lindungi.accounts.roles import Role, UnitType
+from lindungi.core.demo import DEMO_PASSWORD
+from lindungi.places.models import ServicePoint, ServicePointKind
+
+
+def counts():
+    return (
+        Unit.objects.count(),
+        ServicePoint.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+def test_demo_loads_jakarta_and_is_safe_to_run_twice(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("demo")
+    first = counts()
+    call_command("demo")
+    assert counts() == first
+    output = capsys.readouterr().out
+    for role in Role:
+        assert f"{role.replace('_', '.')}@demo.lindungi.id" in output
+
+
+def test_demo_has_the_units_jakarta_works_with(db, settings):
+    settings.DEBUG = True
+    call_command("demo")
+    names = set(Unit.objects.values_list("name", flat=True))
+    assert {"UPTD PPA DKI Jakarta", "Tim Reaksi Cepat UPTD PPA", "Jakarta Siaga 112"} <= names
+    partners = set(Unit.objects.filter(type=UnitType.PARTNER_AGENCY).values_list("name", flat=True))
+    assert any(n.startswith("RSUD") for n in partners)
+    assert any(n.startswith("Puskesmas") for n in partners)
+    assert "Unit PPA Polda Metro Jaya" in partners
+    assert "Dinas Sosial DKI Jakarta" in partners
+    assert Unit.objects.filter(type=UnitType.SAFE_HOUSE).count() == 2
+    assert (
+        ServicePoint.objects.filter(
+            kind=ServicePointKind.SAFE_HOUSE, address_confidential=True
+        ).count()
+        == 2
+    )
+    posts = ServicePoint.objects.filter(kind=ServicePointKind.COMPLAINT_POST)
+    assert posts.count() >= 19
+    kota = {p.region_id[:5] for p in posts}
+    assert kota == {"31.71", "31.72", "31.73", "31.74", "31.75"}
+
+
+def test_every_demo_user_can_log_in_in_development(db, settings):
+    settings.DEBUG = True
+    call_command("demo")
+    for role in Role:
+        client = Client()
+        email = f"{role.replace('_', '.')}@demo.lindungi.id"
+        response = client.post("/akun/masuk/", {"username": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, role
+        assert client.get("/").status_code == 200
+
+
+def test_demo_creates_no_users_when_debug_is_off(db, settings, capsys):
+    settings.DEBUG = False
+    call_command("demo")
+    assert not User.objects.filter(is_demo=True).exists()
+    assert Unit.objects.filter(name="UPTD PPA DKI Jakarta").exists()
