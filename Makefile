@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
-	$(BIN)/lindungi compilemessages --ignore=.venv >/dev/null
+	$(DEV_ENV) $(BIN)/lindungi compilemessages --ignore=.venv >/dev/null
 
 run: install
 	$(DEV_ENV) $(BIN)/lindungi migrate --noinput
@@ -35,8 +35,8 @@ test: lint
 
 # Regenerate the message catalogues after adding or changing user-facing strings.
 messages: install
-	$(BIN)/lindungi makemessages -l id -l en --ignore=.venv --ignore=data --no-obsolete
-	$(BIN)/lindungi compilemessages --ignore=.venv
+	$(DEV_ENV) $(BIN)/lindungi makemessages -l id -l en --ignore=.venv --ignore=data --no-obsolete
+	$(DEV_ENV) $(BIN)/lindungi compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) data
