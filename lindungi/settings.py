@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lindungi.core",
     "lindungi.accounts",
     "lindungi.places",
+    "lindungi.audit",
     "lindungi.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.accounts.middleware.ActiveMembershipMiddleware",
+    "lindungi.audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "lindungi.urls"
