@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,3 +107,30 @@ class Membership(BaseModel):
 
     def __str__(self):
         return f"{self.unit} · {self.get_role_display()}"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the user it belongs to (the SESSION_ENGINE's table).
+
+    The user column lets an administrator, or a deactivation, end every session of one
+    user with one DELETE (``lindungi.accounts.sessions.end_sessions``); Django's own
+    session table can only be searched by decoding every row.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="sessions",
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from lindungi.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -1,0 +1,106 @@
+"""Staff sessions: kept on the server, tied to their user, and ended on time.
+
+This module is the SESSION_ENGINE (Django's database engine over ``accounts.Session``, which
+records the user of each session) and holds the middleware that enforces the time limits.
+
+- Login gives a new session id (Django's ``login()`` cycles the key); logout deletes the row.
+- Idle limit (``SESSION_IDLE_TIMEOUT``, 15 minutes) and absolute limit
+  (``SESSION_ABSOLUTE_TIMEOUT``, 12 hours) are enforced here on the server from timestamps
+  in the session, not left to the browser's cookie lifetime.
+- A user who is deactivated loses every session at their next request; ``end_sessions(user)``
+  ends them all at once.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+STARTED = "lindungi_session_started"
+LAST_SEEN = "lindungi_session_seen"
+# Recording activity costs a session write; once a minute is precise enough for a 15-minute
+# idle limit and spares a write on every page.
+ACTIVITY_RESOLUTION = 60
+
+
+class SessionStore(DatabaseSessionStore):
+    @classmethod
+    def get_model_class(cls):
+        from lindungi.accounts.models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        session.user_id = data.get(auth.SESSION_KEY)
+        return session
+
+
+def end_sessions(user):
+    """End every session of ``user`` on the server; returns how many were ended.
+
+    The rows are deleted, so the cookies the user's browsers still hold open nothing.
+    """
+    from lindungi.accounts.models import Session
+
+    deleted, _by_model = Session.objects.filter(user=user).delete()
+    return deleted
+
+
+@receiver(user_logged_in, dispatch_uid="lindungi_session_clock")
+def _start_clock(sender, request, user, **kwargs):
+    # Connected on import; the engine is imported before any request has a session.
+    now = int(time.time())
+    request.session[STARTED] = now
+    request.session[LAST_SEEN] = now
+
+
+def _has_ended(request, now):
+    session = request.session
+    if not request.user.is_authenticated:
+        # The session names a user the authentication backend now refuses: deactivated.
+        return True
+    started = session.setdefault(STARTED, now)
+    last_seen = session.setdefault(LAST_SEEN, now)
+    return (
+        now - started >= settings.SESSION_ABSOLUTE_TIMEOUT
+        or now - last_seen >= settings.SESSION_IDLE_TIMEOUT
+    )
+
+
+def _send_to_login(request):
+    messages.info(request, _("Your session has ended. Please log in again."))
+    response = redirect_to_login(request.get_full_path())
+    if request.headers.get("HX-Request"):
+        # htmx would swap the login page into a fragment; have it load the whole page instead.
+        return HttpResponse(status=204, headers={"HX-Redirect": response.url})
+    return response
+
+
+class SessionTimeoutMiddleware:
+    """Ends a logged-in session that is idle, too old, or whose user was deactivated.
+
+    After AuthenticationMiddleware (it needs request.user) and MessageMiddleware (it leaves
+    a message for the login page).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if auth.SESSION_KEY in request.session:
+            now = int(time.time())
+            if _has_ended(request, now):
+                request.session.flush()
+                request.user = AnonymousUser()
+                return _send_to_login(request)
+            if now - request.session[LAST_SEEN] >= ACTIVITY_RESOLUTION:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
