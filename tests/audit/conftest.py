@@ -1,0 +1,27 @@
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+
+from lindungi.audit import guard
+
+
+@pytest.fixture
+def attacker():
+    """Database access without the audit key: lifts the triggers and runs raw SQL."""
+
+    class Attacker:
+        def run(self, sql, params=()):
+            with guard.lifted(connection), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    return Attacker()
+
+
+@pytest.fixture
+def staff_request(personas):
+    """A request by the unit A supervisor, as the middleware leaves it."""
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7")
+    request.user = personas.supervisor_a
+    request.membership = personas.supervisor_a.memberships.get()
+    request.request_id = "req0000000000000001"
+    return request

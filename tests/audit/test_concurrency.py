@@ -1,0 +1,88 @@
+"""Several processes appending at once leave one valid chain with no duplicate sequence.
+
+Processes, not threads: they are what production runs (gunicorn workers, the job
+worker), and SQLite's in-memory test database cannot be shared between processes, so on
+SQLite the writers use a fresh database file, migrated first. On PostgreSQL they write
+into the test database itself.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from lindungi.audit.models import AuditEvent
+
+WRITERS = 4
+EVENTS_EACH = 40
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def database_url(transactional_db, tmp_path):
+    if connection.vendor == "postgresql":
+        s = connection.settings_dict
+        password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
+        return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+    url = f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"
+    django_command(url, "migrate", "--noinput")
+    return url
+
+
+def environment(database_url):
+    return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+
+
+def django_command(database_url, *arguments):
+    return subprocess.run(
+        [sys.executable, "-m", "django", *arguments],
+        cwd=ROOT,
+        env=environment(database_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_concurrent_writers_leave_a_valid_chain(database_url, tmp_path):
+    go = tmp_path / "go"
+    writers = []
+    for n in range(WRITERS):
+        ready = tmp_path / f"ready-{n}"
+        command = [sys.executable, "-m", "tests.audit.writer", str(EVENTS_EACH), ready, go]
+        writers.append((ready, subprocess.Popen(command, cwd=ROOT, env=environment(database_url))))
+    deadline = time.monotonic() + 60
+    while not all(ready.exists() for ready, _ in writers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.touch()
+    assert [process.wait(timeout=120) for _, process in writers] == [0] * WRITERS
+
+    verified = django_command(database_url, "audit-verify")
+    assert verified.returncode == 0, verified.stderr
+    assert f"{WRITERS * EVENTS_EACH} events" in verified.stdout
+    if connection.vendor == "postgresql":
+        sequences = list(AuditEvent.objects.values_list("sequence", flat=True))
+        assert sequences == list(range(1, WRITERS * EVENTS_EACH + 1))
+
+
+def test_the_command_line_exits_1_and_names_the_first_bad_row(database_url, tmp_path, attacker):
+    (tmp_path / "go").touch()
+    writer = [sys.executable, "-m", "tests.audit.writer", "4", tmp_path / "ready", tmp_path / "go"]
+    subprocess.run(writer, cwd=ROOT, env=environment(database_url), check=True, timeout=120)
+    tamper = "UPDATE audit_auditevent SET object_id = 'other' WHERE sequence = 2"
+    if connection.vendor == "postgresql":
+        attacker.run(tamper)
+    else:
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as raw:
+            raw.execute("DROP TRIGGER audit_no_update")
+            raw.execute(tamper)
+
+    verified = django_command(database_url, "audit-verify")
+    assert verified.returncode == 1
+    assert "event 2:" in verified.stderr
