@@ -52,14 +52,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lindungi.core.request_id.RequestIdMiddleware",
+    "lindungi.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindungi.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lindungi.core.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the second factor: a session past its time ends, verified or not.
+    "lindungi.accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.accounts.middleware.ActiveMembershipMiddleware",
@@ -134,6 +139,15 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "files"
 
+# Sessions: README, "Sessions, headers and logs". The limits are enforced on the server by
+# lindungi.accounts.sessions.SessionTimeoutMiddleware, whatever the browser does with cookies.
+SESSION_ENGINE = "lindungi.accounts.sessions"
+SESSION_IDLE_TIMEOUT = 15 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Closing the browser on a shared complaint-post computer ends the session too.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 # Cookies and transport. Outside debug everything is HTTPS-only.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -143,6 +157,41 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline scripts or styles anywhere (templates, htmx config, Django's admin): 'self' only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Browser features no Lindungi page uses (lindungi.core.security.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-lindungi_session"
     CSRF_COOKIE_NAME = "__Host-lindungi_csrf"
@@ -152,11 +201,28 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# One JSON object per line, without personal data: lindungi.core.logging.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"personal_data": {"()": "lindungi.core.logging.PersonalDataFilter"}},
+    "formatters": {"json": {"()": "lindungi.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers go: mail_admins would e-mail request data. Its records reach
+        # the console handler (and its filter) through the root logger.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # The runserver line holds the raw URL; RequestLogMiddleware logs every request.
+        "django.server": {"handlers": [], "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
+# Error reports never show form values or local variables (they hold personal data).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lindungi.core.logging.PersonalDataReporterFilter"

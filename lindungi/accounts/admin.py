@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from lindungi.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from lindungi.accounts.models import Membership, Unit, User
+from lindungi.accounts.sessions import end_sessions
 from lindungi.core.admin_site import AdministratorPermissions
 
 
@@ -33,6 +35,22 @@ class UserAdmin(AdministratorPermissions, DjangoUserAdmin):
         (None, {"fields": ["email", "display_name", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["end_all_sessions"]
+
+    @admin.action(description=_("End all sessions of the selected users"))
+    def end_all_sessions(self, request, queryset):
+        ended = sum(end_sessions(user, request=request) for user in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d session ended.", "%(count)d sessions ended.", ended)
+            % {"count": ended},
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # The middleware would end them at the next request; do not wait for it.
+            end_sessions(obj, request=request)
 
 
 @admin.register(Unit)

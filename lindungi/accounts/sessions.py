@@ -19,9 +19,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from lindungi.audit.events import record
 
 STARTED = "lindungi_session_started"
 LAST_SEEN = "lindungi_session_seen"
@@ -43,14 +46,17 @@ class SessionStore(DatabaseSessionStore):
         return session
 
 
-def end_sessions(user):
+def end_sessions(user, *, request=None):
     """End every session of ``user`` on the server; returns how many were ended.
 
     The rows are deleted, so the cookies the user's browsers still hold open nothing.
+    ``request`` is the administrator's, for the audit trail.
     """
     from lindungi.accounts.models import Session
 
-    deleted, _by_model = Session.objects.filter(user=user).delete()
+    with transaction.atomic():
+        deleted, _by_model = Session.objects.filter(user=user).delete()
+        record("auth.sessions_ended", request=request, obj=user)
     return deleted
 
 
@@ -80,7 +86,7 @@ def _send_to_login(request):
     response = redirect_to_login(request.get_full_path())
     if request.headers.get("HX-Request"):
         # htmx would swap the login page into a fragment; have it load the whole page instead.
-        return HttpResponse(status=204, headers={"HX-Redirect": response.url})
+        return HttpResponseClientRedirect(response.url)
     return response
 
 
@@ -98,7 +104,14 @@ class SessionTimeoutMiddleware:
         if auth.SESSION_KEY in request.session:
             now = int(time.time())
             if _has_ended(request, now):
+                user_id = request.session[auth.SESSION_KEY]
                 request.session.flush()
+                record(
+                    "auth.session_expired",
+                    request=request,
+                    object_type="accounts.user",
+                    object_id=user_id,
+                )
                 request.user = AnonymousUser()
                 return _send_to_login(request)
             if now - request.session[LAST_SEEN] >= ACTIVITY_RESOLUTION:
