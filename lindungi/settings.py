@@ -2,6 +2,7 @@
 
 import base64
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,10 +70,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before the second factor: a session past its time ends, verified or not.
     "lindungi.accounts.sessions.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lindungi.accounts.mfa.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.accounts.middleware.ActiveMembershipMiddleware",
     "lindungi.audit.middleware.AuditContextMiddleware",
+    # Last, so that it turns a lockout raised anywhere into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lindungi.urls"
@@ -98,7 +107,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-AUTHENTICATION_BACKENDS = ["lindungi.accounts.backends.EmailBackend"]
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lindungi.accounts.backends.EmailBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     # NIST SP 800-63B: length over composition rules; block known-breached passwords.
     {
@@ -112,6 +125,25 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Second factor (django-otp) and login throttling (django-axes): README, "Second factor and
+# throttling". Every staff account needs a TOTP device; recovery codes are static tokens.
+OTP_TOTP_ISSUER = "Lindungi"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Failures count per account and per address separately: either reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A lock lasts 15 minutes from when it began; failing again while locked does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Axes stores and logs the "username"; ours is a keyed hash of the email, never the email.
+AXES_USERNAME_CALLABLE = "lindungi.accounts.mfa.throttling.account_key"
+AXES_CLIENT_STR_CALLABLE = "lindungi.accounts.mfa.throttling.client_description"
+AXES_CLIENT_IP_CALLABLE = "lindungi.accounts.mfa.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "lindungi.accounts.mfa.throttling.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "csrfmiddlewaretoken"]
+# Logins are in the audit trail; axes' own access log would hold emails.
+AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

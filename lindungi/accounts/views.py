@@ -1,18 +1,39 @@
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from lindungi.accounts.forms import LoginForm
+from lindungi.accounts.mfa.flow import after_login_url, safe_next, second_factor_url
 from lindungi.accounts.middleware import SESSION_KEY
+from lindungi.core.htmx import render_page
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+def log_in(request):
+    """The first step of the login: email and password. The code step follows.
+
+    Throttling happens in the authentication backend (django-axes): a locked-out account
+    or address gets the lockout page whatever it types.
+    """
+    user = request.user
+    if user.is_authenticated:
+        if user.is_verified():
+            return redirect(after_login_url(request))
+        return redirect(second_factor_url(user, safe_next(request)))
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        login(request, form.get_user())
+        return redirect(second_factor_url(request.user, safe_next(request)))
+    return render_page(request, "accounts/login.html", {"form": form, "next": safe_next(request)})
 
 
 class LogoutView(auth_views.LogoutView):

@@ -7,6 +7,10 @@ case content (DESIGN.md, access model).
 """
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.roles import Role
@@ -26,7 +30,17 @@ class AdminSite(admin.AdminSite):
     index_title = _("Configuration")
 
     def has_permission(self, request):
-        return is_administrator(request.user)
+        # The second-factor middleware already stops unverified users; checked again here
+        # because this site is the one place that changes who may see what.
+        return request.user.is_verified() and is_administrator(request.user)
+
+    def login(self, request, extra_context=None):
+        """The admin has no login of its own: Lindungi's, with its code step and throttling."""
+        if request.user.is_authenticated and request.user.is_verified():
+            # Fully logged in but not an administrator: sending them to log in would loop.
+            raise PermissionDenied
+        index = reverse("admin:index", current_app=self.name)
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME, index))
 
 
 class AdministratorPermissions:

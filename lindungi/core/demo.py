@@ -7,7 +7,9 @@ invented; organisation names are the real public bodies a Jakarta deployment wor
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lindungi.accounts.mfa.devices import base32_secret, otpauth_uri
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.places.loader import load_province
@@ -93,6 +95,8 @@ class DemoLogin:
     email: str
     role: str
     unit: str
+    totp_secret: str  # base32, as typed into an authenticator app
+    otpauth_uri: str
 
 
 def demo_email(role):
@@ -160,5 +164,18 @@ def load_demo(create_users=True):
             user.is_staff = staff
             user.save(update_fields=["is_staff"])
             Membership.objects.get_or_create(user=user, unit=units[unit_name], role=role)
-            logins.append(DemoLogin(email=email, role=role, unit=unit_name))
+            # Every account needs a second factor, demo ones too. A random secret per
+            # database, kept on later runs so that an app set up once keeps working.
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+            logins.append(
+                DemoLogin(
+                    email=email,
+                    role=role,
+                    unit=unit_name,
+                    totp_secret=base32_secret(device.key),
+                    otpauth_uri=otpauth_uri(user, device.key),
+                )
+            )
     return logins

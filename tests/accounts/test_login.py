@@ -1,6 +1,7 @@
 from django.test import Client
 from django.urls import reverse
 
+from tests.login import authenticator_for, log_in, totp_code
 from tests.personas import PASSWORD
 
 LOGIN = "/akun/masuk/"
@@ -17,10 +18,13 @@ def test_the_login_page_is_in_indonesian_by_default(db):
 
 def test_a_person_logs_in_with_email_in_any_case(personas):
     client = Client()
+    device = authenticator_for(personas.case_worker_a)
     response = client.post(
         LOGIN, {"username": "CASE.WORKER.A@test.lindungi.id", "password": PASSWORD}
     )
     assert response.status_code == 302
+    assert response.url == reverse("accounts:mfa_verify")
+    response = client.post(response.url, {"code": totp_code(device)})
     assert response.url == reverse("core:home")
     home = client.get("/")
     assert home.status_code == 200
@@ -46,10 +50,10 @@ def test_logging_in_gives_a_new_session_id(personas):
 
 
 def test_logout_ends_the_session_on_the_server(personas):
-    from django.contrib.sessions.models import Session
+    from lindungi.accounts.models import Session
 
     client = Client()
-    client.post(LOGIN, {"username": personas.analyst.email, "password": PASSWORD})
+    log_in(client, personas.analyst)
     session_key = client.session.session_key
     assert Session.objects.filter(session_key=session_key).exists()
     response = client.post("/akun/keluar/")
@@ -60,7 +64,7 @@ def test_logout_ends_the_session_on_the_server(personas):
 
 def test_logout_by_get_is_refused(personas):
     client = Client()
-    client.force_login(personas.analyst)
+    log_in(client, personas.analyst)
     assert client.get("/akun/keluar/").status_code == 405
     assert client.get("/").status_code == 200
 

@@ -1,10 +1,13 @@
 from django.core.management import call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lindungi.accounts.mfa.devices import base32_secret
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.core.demo import DEMO_PASSWORD
 from lindungi.places.models import ServicePoint, ServicePointKind
+from tests.login import totp_code
 
 
 def counts():
@@ -50,15 +53,34 @@ def test_demo_has_the_units_jakarta_works_with(db, settings):
     assert kota == {"31.71", "31.72", "31.73", "31.74", "31.75"}
 
 
-def test_every_demo_user_can_log_in_in_development(db, settings):
+def test_every_demo_user_can_log_in_in_development_with_the_printed_secret(db, settings, capsys):
     settings.DEBUG = True
     call_command("demo")
+    output = capsys.readouterr().out
     for role in Role:
         client = Client()
         email = f"{role.replace('_', '.')}@demo.lindungi.id"
         response = client.post("/akun/masuk/", {"username": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, role
+        assert response.url == "/akun/masuk/kode/"
+        device = TOTPDevice.objects.get(user__email=email)
+        assert base32_secret(device.key) in output
+        response = client.post(response.url, {"code": totp_code(device)})
+        assert response.status_code == 302, role
         assert client.get("/").status_code == 200
+
+
+def test_demo_keeps_each_users_authenticator_when_run_again(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("demo")
+    keys = dict(TOTPDevice.objects.values_list("user__email", "key"))
+    assert len(keys) == len(Role)
+    capsys.readouterr()
+    call_command("demo")
+    assert dict(TOTPDevice.objects.values_list("user__email", "key")) == keys
+    second_run = capsys.readouterr().out
+    # Printed again, beside the login and in its otpauth:// URI.
+    assert all(second_run.count(base32_secret(key)) == 2 for key in keys.values())
 
 
 def test_demo_creates_no_users_when_debug_is_off(db, settings, capsys):

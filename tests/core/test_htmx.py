@@ -1,9 +1,11 @@
 from django.test import Client
 
+from tests.login import log_in
+
 
 def test_a_page_answers_in_full_for_a_normal_request(personas):
     client = Client()
-    client.force_login(personas.case_worker_a)
+    log_in(client, personas.case_worker_a)
     response = client.get("/tempat/layanan/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -14,7 +16,7 @@ def test_a_page_answers_in_full_for_a_normal_request(personas):
 
 def test_the_same_page_answers_only_its_content_for_htmx(personas):
     client = Client()
-    client.force_login(personas.case_worker_a)
+    log_in(client, personas.case_worker_a)
     response = client.get("/tempat/layanan/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.content.decode()
@@ -25,6 +27,6 @@ def test_the_same_page_answers_only_its_content_for_htmx(personas):
 
 def test_a_boosted_navigation_gets_the_full_page(personas):
     client = Client()
-    client.force_login(personas.case_worker_a)
+    log_in(client, personas.case_worker_a)
     response = client.get("/tempat/layanan/", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<!doctype html>" in response.content.decode()

@@ -4,11 +4,12 @@ import pytest
 from django.test import Client
 
 from lindungi.accounts.roles import Role
+from tests.login import log_in
 
 
 def home_of(user):
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     response = client.get("/")
     assert response.status_code == 200
     return response.content.decode()
@@ -48,7 +49,7 @@ def test_only_administrators_see_the_administration_link(personas):
 
 def test_administration_site_is_closed_to_other_roles(personas):
     client = Client()
-    client.force_login(personas.supervisor_a)
+    log_in(client, personas.supervisor_a)
     assert client.get("/admin/").status_code == 302
 
 
@@ -62,7 +63,7 @@ def test_a_user_with_two_roles_can_switch(personas):
     user = personas.case_worker_a
     second = Membership.objects.create(user=user, unit=personas.unit_b, role=Role.SUPERVISOR)
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     assert "Pengelolaan kasus" in client.get("/").content.decode()
     client.post("/akun/peran/", {"membership": str(second.pk), "next": "/"})
     assert "Supervisi" in client.get("/").content.decode()
@@ -71,7 +72,7 @@ def test_a_user_with_two_roles_can_switch(personas):
 def test_switching_to_someone_elses_membership_is_404(personas):
     other = personas.supervisor_b.memberships.get()
     client = Client()
-    client.force_login(personas.case_worker_a)
+    log_in(client, personas.case_worker_a)
     response = client.post("/akun/peran/", {"membership": str(other.pk)})
     assert response.status_code == 404
     response = client.post("/akun/peran/", {"membership": "not-a-uuid"})

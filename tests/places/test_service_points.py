@@ -1,11 +1,12 @@
 from django.test import Client
 
 from lindungi.places.models import ServicePoint, ServicePointKind
+from tests.login import log_in
 
 
 def page_for(user, **headers):
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client.get("/tempat/layanan/", headers=headers).content.decode()
 
 
@@ -48,7 +49,7 @@ def test_an_ordinary_address_is_shown_to_everyone(personas):
 
 def test_the_admin_form_never_shows_a_confidential_address(personas):
     client = Client()
-    client.force_login(personas.administrator)
+    log_in(client, personas.administrator)
     point = ServicePoint.objects.get(name="Test safe house")
     response = client.get(f"/admin/places/servicepoint/{point.pk}/change/")
     assert response.status_code == 200
@@ -57,7 +58,7 @@ def test_the_admin_form_never_shows_a_confidential_address(personas):
 
 def test_saving_the_admin_form_with_an_empty_address_keeps_it(personas):
     client = Client()
-    client.force_login(personas.administrator)
+    log_in(client, personas.administrator)
     point = ServicePoint.objects.get(name="Test safe house")
     response = client.post(
         f"/admin/places/servicepoint/{point.pk}/change/",
@@ -82,7 +83,7 @@ def test_filtering_by_kind(personas):
     body = page_for(personas.case_worker_a)
     assert "Test safe house" in body
     client = Client()
-    client.force_login(personas.case_worker_a)
+    log_in(client, personas.case_worker_a)
     filtered = client.get("/tempat/layanan/", {"kind": "complaint_post"}).content.decode()
     assert "Test safe house" not in filtered
     unknown = client.get("/tempat/layanan/", {"kind": "<script>"})

@@ -19,5 +19,15 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo logins (password for all: %(password)s)") % {"password": DEMO_PASSWORD}
         )
+        self.stdout.write(
+            _(
+                "Each login also needs a code: add its TOTP secret to an authenticator app "
+                "(or scan the otpauth:// link as a QR code)."
+            )
+        )
         for login in logins:
-            self.stdout.write(f"  {Role(login.role).label:<20} {login.email:<40} {login.unit}")
+            self.stdout.write(
+                f"  {Role(login.role).label:<20} {login.email:<40} {login.totp_secret}  "
+                f"{login.unit}"
+            )
+            self.stdout.write(f"      {login.otpauth_uri}")
