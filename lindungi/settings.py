@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "lindungi.accounts",
     "lindungi.places",
     "lindungi.audit",
+    "lindungi.cases",
+    "lindungi.notifications",
     "lindungi.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,495 @@
+"""Every write to a case goes through these actions (DESIGN.md rule 1).
+
+Each action checks the actor's right, validates, writes, appends the audit row, adds to the
+case timeline and queues alerts, in one transaction: either all of it happens or none.
+Edits carry the version the user started from; a stale one raises ``StaleVersion``.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.models import User
+from lindungi.accounts.roles import Role
+from lindungi.audit.events import record
+from lindungi.cases import classification
+from lindungi.cases.access import may_edit
+from lindungi.cases.models import (
+    Assignment,
+    BreakGlass,
+    Case,
+    CaseEvent,
+    Client,
+    Incident,
+    NamedAccess,
+    Perpetrator,
+    RestrictionReason,
+    Status,
+    new_survivor_code,
+)
+from lindungi.cases.vocabulary import GbvType, Relationship, TpksForm, ViolenceType
+from lindungi.notifications.models import Kind, notify
+
+BREAK_GLASS_HOURS = 4
+
+
+class StaleVersion(Exception):
+    """Someone else saved the record after this edit began. ``current`` is the saved one."""
+
+    def __init__(self, current):
+        super().__init__("stale version")
+        self.current = current
+
+
+def _roles_in(user, unit_id):
+    return {m.role for m in user.memberships.all() if m.unit_id == unit_id}
+
+
+def _require_edit(actor, case):
+    if not may_edit(actor, case):
+        raise PermissionDenied
+
+
+def _log(request, actor, action, obj, case, kind, fields=(), **detail):
+    record(action, request=request, actor=actor, obj=obj, fields=fields)
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        actor=actor,
+        kind=kind,
+        detail={"fields": list(fields), **detail},
+    )
+
+
+def _apply(instance, changes):
+    """Set the changed attributes; return the names of those that really changed."""
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def _save_version(model, obj, version, changes, validate=None):
+    """Lock the row, refuse a stale version, apply and bump the version.
+
+    The row lock (PostgreSQL) or the IMMEDIATE write transaction (SQLite) makes the check
+    and the write one step: two editors of version 3 cannot both succeed.
+    """
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    if current.version != version:
+        raise StaleVersion(current)
+    changed = _apply(current, changes)
+    if validate is not None:
+        validate(current)
+    current.full_clean()
+    if changed:
+        current.version += 1
+        current.save()
+    return current, changed
+
+
+# --- Cases -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_case(actor, unit, *, priority=None, request=None):
+    """Open a case owned by ``unit``. A case worker who opens it is assigned to it."""
+    roles = _roles_in(actor, unit.pk)
+    if not roles & {Role.CASE_WORKER, Role.SUPERVISOR}:
+        raise PermissionDenied
+    now = timezone.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    unit=unit,
+                    opened_by=actor,
+                    opened_at=now,
+                    priority=priority or Case._meta.get_field("priority").default,
+                    survivor_code=new_survivor_code(),
+                )
+            break
+        except IntegrityError:  # a survivor code collision: 32^8 codes, so rare; try again
+            continue
+    else:
+        raise IntegrityError("could not draw a unique survivor code")
+    if Role.CASE_WORKER in roles:
+        Assignment.objects.create(case=case, user=actor, assigned_by=actor, assigned_at=now)
+    _log(request, actor, "case.open", case, case, "opened")
+    return case
+
+
+@transaction.atomic
+def assign_worker(actor, case, worker, *, request=None):
+    """A supervisor of the owning unit assigns a case worker of that unit."""
+    if Role.SUPERVISOR not in _roles_in(actor, case.unit_id):
+        raise PermissionDenied
+    _require_edit(actor, case)
+    if Role.CASE_WORKER not in _roles_in(worker, case.unit_id):
+        raise ValidationError(_("Only a case worker of the case's unit can be assigned."))
+    now = timezone.now()
+    _assignment, created = Assignment.objects.get_or_create(
+        case=case, user=worker, defaults={"assigned_by": actor, "assigned_at": now}
+    )
+    if not created:
+        return
+    if case.restricted:
+        NamedAccess.objects.get_or_create(
+            case=case, user=worker, defaults={"granted_by": actor, "granted_at": now}
+        )
+    notify([worker], Kind.CASE_ASSIGNED, case)
+    record("case.assign", request=request, actor=actor, obj=case, fields=["workers"])
+    CaseEvent.objects.create(
+        case=case, at=now, actor=actor, kind="assigned", detail={"user": str(worker.pk)}
+    )
+
+
+@transaction.atomic
+def update_case(actor, case, version, changes, *, request=None):
+    """Change status or priority."""
+    _require_edit(actor, case)
+    allowed = {"status", "priority"}
+    if set(changes) - allowed:
+        raise ValidationError(_("These details of a case cannot be changed here."))
+    case, changed = _save_version(Case, case, version, changes)
+    if "status" in changed and case.status == Status.CLOSED and case.closed_at is None:
+        Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    if changed:
+        _log(request, actor, "case.update", case, case, "updated", changed)
+    return case
+
+
+@transaction.atomic
+def restrict_case(actor, case, reason, *, request=None):
+    """Close a case to everyone but its named users: the actor, the assigned workers and
+    the unit's supervisors, who are alerted."""
+    if reason not in RestrictionReason.values:
+        raise ValidationError(_("Choose why the case is restricted."))
+    now = timezone.now()
+    supervisors = User.objects.filter(
+        memberships__unit_id=case.unit_id, memberships__role=Role.SUPERVISOR, is_active=True
+    ).distinct()
+    named = {actor.pk: actor}
+    named.update({u.pk: u for u in case.workers.all()})
+    named.update({u.pk: u for u in supervisors})
+    for user in named.values():
+        NamedAccess.objects.get_or_create(
+            case=case, user=user, defaults={"granted_by": actor, "granted_at": now}
+        )
+    if not case.restricted:
+        Case.objects.filter(pk=case.pk).update(
+            restricted=True, restriction_reason=reason, version=case.version + 1
+        )
+        case.refresh_from_db()
+        notify(supervisors, Kind.CASE_RESTRICTED, case)
+        _log(
+            request, actor, "case.restrict", case, case, "restricted", ["restricted"], reason=reason
+        )
+    return case
+
+
+# --- Clients -----------------------------------------------------------------------------
+
+CLIENT_FIELDS = {
+    "role",
+    "guardian_of",
+    "name",
+    "nik",
+    "phone",
+    "address_detail",
+    "birth_date",
+    "age_estimate",
+    "sex",
+    "kelurahan",
+    "occupation",
+    "education",
+    "marital_status",
+    "wg_seeing",
+    "wg_hearing",
+    "wg_walking",
+    "wg_remembering",
+    "wg_self_care",
+    "wg_communicating",
+    "accommodations",
+}
+
+
+def _validate_client(client):
+    today = timezone.localdate()
+    if client.birth_date and client.birth_date > today:
+        raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
+    if client.age_estimate is not None and client.age_estimate > 120:
+        raise ValidationError({"age_estimate": _("Enter an age from 0 to 120.")})
+    if client.guardian_of_id and client.guardian_of.case_id != client.case_id:
+        raise ValidationError({"guardian_of": _("Choose a person of this case.")})
+
+
+def _only(changes, allowed):
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+
+
+@transaction.atomic
+def add_client(actor, case, data, *, request=None):
+    _require_edit(actor, case)
+    _only(data, CLIENT_FIELDS)
+    client = Client(case=case, **data)
+    _validate_client(client)
+    client.full_clean()
+    client.save()
+    _log(request, actor, "client.create", client, case, "client_added", sorted(data))
+    return client
+
+
+@transaction.atomic
+def update_client(actor, client, version, changes, *, request=None):
+    _require_edit(actor, client.case)
+    _only(changes, CLIENT_FIELDS)
+    client, changed = _save_version(Client, client, version, changes, _validate_client)
+    if changed:
+        _log(request, actor, "client.update", client, client.case, "client_updated", changed)
+    return client
+
+
+# --- Incidents ---------------------------------------------------------------------------
+
+INCIDENT_FIELDS = {
+    "survivor",
+    "occurred_on",
+    "date_is_estimate",
+    "time_of_day",
+    "reported_on",
+    "place_type",
+    "kelurahan",
+    "description",
+    "gbv_answers",
+    "violence_types",
+    "tpks_forms",
+    "goods_exchanged",
+    "abducted",
+    "harmful_practice",
+    "reported_elsewhere",
+}
+
+
+def _codes(values, allowed, field):
+    if not isinstance(values, list) or not set(values) <= set(allowed):
+        raise ValidationError({field: _("Choose from the list.")})
+    return sorted(set(values))
+
+
+def classify(incident):
+    """Recompute what is derived, never typed: the core type, flags and delay band."""
+    answers = incident.gbv_answers or {}
+    if (
+        not isinstance(answers, dict)
+        or not set(answers) <= set(GbvType.values)
+        or not all(isinstance(v, bool) for v in answers.values())
+    ):
+        raise ValidationError({"gbv_answers": _("Answer each question with yes or no.")})
+    incident.violence_types = _codes(incident.violence_types, ViolenceType.values, "violence_types")
+    incident.tpks_forms = _codes(incident.tpks_forms, TpksForm.values, "tpks_forms")
+    gbv = classification.gbv_type(answers)
+    incident.gbv_type = gbv or ""
+    sexual = gbv in classification.SEXUAL_TYPES or ViolenceType.SEKSUAL in incident.violence_types
+    if incident.tpks_forms and not sexual:
+        raise ValidationError({"tpks_forms": _("A UU TPKS form applies only to sexual violence.")})
+    today = timezone.localdate()
+    for name in ("occurred_on", "reported_on"):
+        day = getattr(incident, name)
+        if day and day > today:
+            raise ValidationError({name: _("The date cannot be in the future.")})
+    if (
+        incident.occurred_on
+        and incident.reported_on
+        and incident.occurred_on > incident.reported_on
+    ):
+        raise ValidationError({"occurred_on": _("The incident cannot be after the report.")})
+    if incident.survivor_id and incident.survivor.case_id != incident.case_id:
+        raise ValidationError({"survivor": _("Choose a person of this case.")})
+    age = incident.survivor.age_on(incident.occurred_on or incident.reported_on)
+    partner = (
+        incident.pk is not None and incident.perpetrators.filter(intimate_partner=True).exists()
+    )
+    incident.context_flags = sorted(
+        classification.context_flags(
+            gbv,
+            age,
+            goods_exchanged=incident.goods_exchanged,
+            abducted=incident.abducted,
+            intimate_partner=partner,
+            harmful_practice=incident.harmful_practice,
+        )
+    )
+    delay = classification.reporting_delay(incident.occurred_on, incident.reported_on)
+    incident.reporting_delay = delay or ""
+
+
+@transaction.atomic
+def add_incident(actor, case, data, *, request=None):
+    _require_edit(actor, case)
+    _only(data, INCIDENT_FIELDS)
+    incident = Incident(case=case, **data)
+    if incident.reported_on is None:
+        incident.reported_on = timezone.localdate(case.opened_at)
+    classify(incident)
+    incident.full_clean()
+    incident.save()
+    _log(request, actor, "incident.create", incident, case, "incident_added", sorted(data))
+    return incident
+
+
+@transaction.atomic
+def update_incident(actor, incident, version, changes, *, request=None):
+    _require_edit(actor, incident.case)
+    _only(changes, INCIDENT_FIELDS)
+    incident, changed = _save_version(Incident, incident, version, changes, classify)
+    if changed:
+        Incident.objects.filter(pk=incident.pk).update(
+            gbv_type=incident.gbv_type,
+            context_flags=incident.context_flags,
+            reporting_delay=incident.reporting_delay,
+        )
+        _log(
+            request, actor, "incident.update", incident, incident.case, "incident_updated", changed
+        )
+    return incident
+
+
+# --- Perpetrators ------------------------------------------------------------------------
+
+PERPETRATOR_FIELDS = {
+    "count",
+    "sex",
+    "age_group",
+    "relationship",
+    "intimate_partner",
+    "occupation",
+    "name",
+    "public_employment",
+    "employing_agency",
+}
+
+
+def _validate_perpetrator(perpetrator):
+    if perpetrator.relationship == Relationship.SUAMI_ISTRI:
+        perpetrator.intimate_partner = True
+    if perpetrator.public_employment and not perpetrator.employing_agency.strip():
+        raise ValidationError(
+            {"employing_agency": _("Name the agency that employs this public employee.")}
+        )
+    if perpetrator.count < 1 or perpetrator.count > 100:
+        raise ValidationError({"count": _("Enter a number from 1 to 100.")})
+
+
+def _after_perpetrator(actor, perpetrator, request):
+    """Reclassify the incident (partner violence) and restrict the case when the
+    perpetrator is a public employee: the sanction track starts from here."""
+    incident = perpetrator.incident
+    classify(incident)
+    Incident.objects.filter(pk=incident.pk).update(context_flags=incident.context_flags)
+    if perpetrator.public_employment:
+        restrict_case(actor, incident.case, RestrictionReason.STAFF_PERPETRATOR, request=request)
+
+
+@transaction.atomic
+def add_perpetrator(actor, incident, data, *, request=None):
+    _require_edit(actor, incident.case)
+    _only(data, PERPETRATOR_FIELDS)
+    perpetrator = Perpetrator(incident=incident, **data)
+    _validate_perpetrator(perpetrator)
+    perpetrator.full_clean()
+    perpetrator.save()
+    _log(
+        request,
+        actor,
+        "perpetrator.create",
+        perpetrator,
+        incident.case,
+        "perpetrator_added",
+        sorted(data),
+    )
+    _after_perpetrator(actor, perpetrator, request)
+    return perpetrator
+
+
+@transaction.atomic
+def update_perpetrator(actor, perpetrator, version, changes, *, request=None):
+    case = perpetrator.incident.case
+    _require_edit(actor, case)
+    _only(changes, PERPETRATOR_FIELDS)
+    perpetrator, changed = _save_version(
+        Perpetrator, perpetrator, version, changes, _validate_perpetrator
+    )
+    if changed:
+        _log(
+            request, actor, "perpetrator.update", perpetrator, case, "perpetrator_updated", changed
+        )
+        _after_perpetrator(actor, perpetrator, request)
+    return perpetrator
+
+
+# --- Break-glass -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def break_glass(actor, case, reason, *, request=None):
+    """Open one case outside the supervisor's scope for a few hours, with a reason.
+
+    The caller has re-checked the supervisor's second factor. The use is audited with its
+    reason and waits in the review queue of the supervisors of the actor's unit.
+    """
+    supervised = [m.unit_id for m in actor.memberships.all() if m.role == Role.SUPERVISOR]
+    if not supervised:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": _("Explain in a sentence why you need this case.")})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("Keep the reason under 2,000 characters.")})
+    grant = BreakGlass.objects.create(
+        case=case,
+        user=actor,
+        unit_id=supervised[0],
+        reason=reason,
+        expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
+    )
+    # The reason goes to the audit row as a code, not as text: the text may name people.
+    record(
+        "case.break_glass", request=request, actor=actor, obj=case, reason=f"break_glass:{grant.pk}"
+    )
+    reviewers = (
+        User.objects.filter(
+            memberships__unit_id__in=supervised, memberships__role=Role.SUPERVISOR, is_active=True
+        )
+        .exclude(pk=actor.pk)
+        .distinct()
+    )
+    notify(reviewers, Kind.BREAK_GLASS_USED)
+    return grant
+
+
+@transaction.atomic
+def review_break_glass(actor, grant, note, *, request=None):
+    """Another supervisor of the same unit closes the review."""
+    if grant.user_id == actor.pk:
+        raise PermissionDenied
+    if Role.SUPERVISOR not in _roles_in(actor, grant.unit_id):
+        raise PermissionDenied
+    grant = BreakGlass.objects.select_for_update().get(pk=grant.pk)
+    if grant.reviewed_at is not None:
+        raise ValidationError(_("This use was already reviewed."))
+    grant.reviewed_by = actor
+    grant.reviewed_at = timezone.now()
+    grant.review_note = (note or "").strip()[:2000]
+    grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note", "updated_at"])
+    record("break_glass.review", request=request, actor=actor, obj=grant)
+    return grant

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    """What an alert is about. The text shown is the label, in the reader's language; an
+    alert never carries case content, only a link to the case through the choke point."""
+
+    CASE_ASSIGNED = "case_assigned", _("A case was assigned to you")
+    CASE_RESTRICTED = (
+        "case_restricted",
+        _("A case in your unit was restricted: the perpetrator is a public employee"),
+    )
+    BREAK_GLASS_USED = "break_glass_used", _("Break-glass access was used and awaits review")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.kind
+
+
+def notify(users, kind, case=None):
+    """Queue an in-app alert for each user (once each), inside the caller's transaction."""
+    unique = {u.pk: u for u in users}
+    Notification.objects.bulk_create(
+        [Notification(user_id=pk, kind=kind, case=case) for pk in unique]
+    )

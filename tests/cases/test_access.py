@@ -1,0 +1,129 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.http import Http404
+from django.utils import timezone
+
+from lindungi.audit.models import AuditEvent
+from lindungi.cases import actions
+from lindungi.cases.access import Need, get_case_for
+from lindungi.cases.models import Case
+from tests.cases.factories import make_case
+
+
+def visible(user, case):
+    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+
+
+@pytest.fixture
+def cases(personas):
+    return {
+        "a": make_case(personas, "a"),
+        "b": make_case(personas, "b"),
+        "restricted": make_case(personas, "a", restricted=True),
+    }
+
+
+EXPECTED = {
+    # persona: cases it sees
+    "case_worker_a": {"a", "restricted"},  # assigned to both; named on the restricted one
+    "case_worker_b": {"b"},
+    "supervisor_a": {"a", "restricted"},  # unit supervisors are named when it is restricted
+    "supervisor_b": {"b"},
+    "intake_officer": set(),
+    "responder": set(),
+    "shelter_officer": set(),
+    "partner_officer": set(),
+    "analyst": set(),
+    "administrator": set(),
+    "outsider": set(),
+}
+
+
+def test_each_persona_sees_exactly_what_the_access_model_allows(personas, cases):
+    for name, user in personas.everyone():
+        seen = {key for key, case in cases.items() if visible(user, case)}
+        assert seen == EXPECTED[name], name
+
+
+def test_an_unassigned_case_worker_of_the_unit_does_not_see_the_case(personas, cases):
+    from lindungi.accounts.models import Membership, User
+
+    colleague = User.objects.create_user("colleague@test.lindungi.id", "x" * 16, display_name="C")
+    Membership.objects.create(user=colleague, unit=personas.unit_a, role="case_worker")
+    assert not visible(colleague, cases["a"])
+    actions.assign_worker(personas.supervisor_a, cases["a"], colleague)
+    assert visible(colleague, cases["a"])
+
+
+def test_a_restricted_case_is_hidden_from_an_unnamed_supervisor_of_the_unit(personas, cases):
+    from lindungi.accounts.models import Membership, User
+
+    new_supervisor = User.objects.create_user("sup2@test.lindungi.id", "x" * 16, display_name="S")
+    Membership.objects.create(user=new_supervisor, unit=personas.unit_a, role="supervisor")
+    assert visible(new_supervisor, cases["a"])
+    assert not visible(new_supervisor, cases["restricted"])
+
+
+def test_out_of_scope_and_missing_cases_get_the_same_404_and_are_audited(personas, cases):
+    before = AuditEvent.objects.filter(action="case.denied").count()
+    with pytest.raises(Http404):
+        get_case_for(personas.case_worker_b, cases["a"].pk)
+    with pytest.raises(Http404):
+        get_case_for(personas.case_worker_b, "00000000-0000-0000-0000-000000000000")
+    with pytest.raises(Http404):
+        get_case_for(personas.case_worker_b, "not-a-uuid")
+    assert AuditEvent.objects.filter(action="case.denied").count() == before + 3
+
+
+def test_a_case_worker_can_edit_an_assigned_case_but_not_another(personas, cases):
+    assert get_case_for(personas.case_worker_a, cases["a"].pk, Need.EDIT) == cases["a"]
+    with pytest.raises(Http404):
+        get_case_for(personas.case_worker_b, cases["a"].pk, Need.EDIT)
+
+
+def test_break_glass_opens_one_case_for_four_hours_then_closes(personas, cases):
+    supervisor = personas.supervisor_b
+    assert not visible(supervisor, cases["a"])
+    grant = actions.break_glass(supervisor, cases["a"], "Survivor at our desk, in danger now")
+    assert visible(supervisor, cases["a"])
+    assert not visible(supervisor, cases["restricted"])
+    with pytest.raises(Http404):  # reading, never editing
+        get_case_for(supervisor, cases["a"].pk, Need.EDIT)
+    with time_machine.travel(timezone.now() + timedelta(hours=4, minutes=1)):
+        assert not visible(supervisor, cases["a"])
+    assert grant.reviewed_at is None
+
+
+def test_break_glass_needs_a_reason_and_a_supervisor(personas, cases):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    with pytest.raises(ValidationError):
+        actions.break_glass(personas.supervisor_b, cases["a"], "  ")
+    with pytest.raises(PermissionDenied):
+        actions.break_glass(personas.case_worker_b, cases["a"], "I would like to look at it")
+
+
+def test_break_glass_is_reviewed_by_another_supervisor_never_oneself(personas, cases):
+    from django.core.exceptions import PermissionDenied
+
+    from lindungi.accounts.models import Membership, User
+    from lindungi.notifications.models import Notification
+
+    reviewer = User.objects.create_user("rev@test.lindungi.id", "x" * 16, display_name="R")
+    Membership.objects.create(user=reviewer, unit=personas.unit_b, role="supervisor")
+    grant = actions.break_glass(
+        personas.supervisor_b, cases["a"], "Survivor at our desk, in danger"
+    )
+    assert Notification.objects.filter(user=reviewer, kind="break_glass_used").exists()
+    with pytest.raises(PermissionDenied):
+        actions.review_break_glass(personas.supervisor_b, grant, "fine")
+    with pytest.raises(PermissionDenied):
+        actions.review_break_glass(personas.supervisor_a, grant, "not my unit")
+    actions.review_break_glass(reviewer, grant, "Justified")
+    grant.refresh_from_db()
+    assert grant.reviewed_by == reviewer
+    assert AuditEvent.objects.filter(
+        action="case.break_glass", object_id=str(cases["a"].pk)
+    ).exists()
