@@ -27,3 +27,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Password hashing is deliberately slow; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when missing
+# A model with every kind of searchable personal data, for the encryption tests and bench.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.core.encryption_app"]  # noqa: F405

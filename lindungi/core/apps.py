@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
     default = True
 
+    def ready(self):
+        from lindungi.core import checks
+
+        checks.validate_keys()
+
 
 class AdminConfig(admin_apps.AdminConfig):
     default = False

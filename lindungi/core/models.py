@@ -13,3 +13,33 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BlindToken(models.Model):
+    """One keyed digest of a normalised value of an encrypted field, for search.
+
+    A client named "Siti Aminah" gets one row per name token; a phone number or a NIK gets
+    one row. The digest is HMAC-SHA256 under LINDUNGI_INDEX_KEY over the column's label and
+    the normalised value (``lindungi.core.blind_index``), so equal values in different
+    columns do not link up, and nothing here can be turned back into a name without the key.
+
+    Kept in one table rather than a column per field so that token search (many digests
+    per row) and exact search work the same way, and a searchable model needs no extra
+    columns. ``object_id`` is the row's UUID key (searchable models are BaseModels).
+    """
+
+    digest = models.CharField(max_length=32)
+    object_id = models.UUIDField()
+    # "<app label>.<model>.<field>": which column the digest was made from.
+    column = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [
+            # Search: digest -> ids, answered from the index alone.
+            models.Index(fields=["digest", "object_id"], name="blind_token_search"),
+            # Keeping a row's tokens current on save and delete.
+            models.Index(fields=["object_id", "column"], name="blind_token_object"),
+        ]
+
+    def __str__(self):
+        return self.column

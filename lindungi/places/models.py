@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.fields import EncryptedTextField
 from lindungi.core.models import BaseModel
 
 
@@ -84,7 +85,8 @@ class ServicePoint(BaseModel):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_points"
     )
-    address = models.TextField(_("address"), blank=True)
+    # Encrypted: a safe house's address is what a perpetrator looks for (DESIGN.md rule 3).
+    address = EncryptedTextField(_("address"), blank=True)
     address_confidential = models.BooleanField(
         _("address is confidential"),
         default=False,

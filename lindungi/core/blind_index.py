@@ -1,0 +1,262 @@
+"""Search encrypted personal data through keyed blind indexes (DESIGN.md rule 3).
+
+A model declares which encrypted fields are searchable and how, and inherits
+``Searchable``::
+
+    class Client(Searchable, BaseModel):
+        name = EncryptedCharField(_("name"), max_length=200, search=NAME)
+        nik = EncryptedCharField(_("NIK"), max_length=16, null=True, blank=True, search=NIK)
+        phone = EncryptedCharField(_("phone"), max_length=32, blank=True, search=PHONE)
+
+    Client.objects.search_name("siti aminah")  # every token must match
+    Client.objects.with_phone("0812-3456-7890")
+    Client.objects.with_nik("3174 0123 4567 8901")
+
+Every save (and ``bulk_create``) writes the row's digests to ``core.BlindToken`` in the same
+transaction; deleting the row deletes them. The digest is HMAC-SHA256 under
+LINDUNGI_INDEX_KEY of the column label and the normalised value, truncated to 128 bits.
+
+What a blind index gives away: someone with the database alone sees which rows share a
+value (or a name token) in the same column, and how many tokens a name has. Not the values.
+"""
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+import phonenumbers
+from django.core import checks
+from django.core.exceptions import FieldError, ValidationError
+from django.db import models, router, transaction
+from django.db.models.signals import class_prepared, post_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.core import crypto
+from lindungi.core.fields import NAME, NIK, PHONE, EncryptedMixin
+from lindungi.core.models import BlindToken
+
+PHONE_REGION = "ID"
+DIGEST_HEX = 32
+
+
+# --- Normalisation -----------------------------------------------------------------------
+
+
+def normalise_phone(value):
+    """E.164 (``+6281234567890``) from what people type: ``0812-3456-7890``, ``62812...``."""
+    text = str(value).strip()
+    digits = re.sub(r"\D", "", text)
+    # "62812..." without a plus is how WhatsApp shows Indonesian numbers.
+    if not text.startswith(("+", "0")) and digits.startswith("62"):
+        text = "+" + digits
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_nik(value):
+    """The 16 digits of a NIK (Nomor Induk Kependudukan); spaces, dots and dashes allowed."""
+    digits = re.sub(r"[\s.\-]", "", str(value))
+    if not re.fullmatch(r"\d{16}", digits):
+        raise ValidationError(_("A NIK has exactly 16 digits."), code="invalid_nik")
+    return digits
+
+
+def name_tokens(value):
+    """Lower-case words of a name without diacritics or punctuation: "Sîti-Aminah" ->
+    {"siti", "aminah"}. Apostrophes join ("Ma'ruf" -> "maruf"), other marks split."""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"['’‘`ʼ]", "", text)
+    return set(re.findall(r"[^\W_]+", text))
+
+
+NORMALISERS = {PHONE: normalise_phone, NIK: normalise_nik}
+
+
+def digest(column, normalised):
+    """The keyed digest of one normalised value of ``column`` (``app.model.field``)."""
+    message = f"{column}\x1f{normalised}".encode()
+    mac = hmac.new(crypto.keyring().index_key, message, hashlib.sha256)
+    return mac.hexdigest()[:DIGEST_HEX]
+
+
+def stored_digests(field, value):
+    """The digests a row keeps for ``field`` holding ``value``.
+
+    A phone or NIK that cannot be normalised gets none: it stays stored (nothing that was
+    acknowledged is lost, DESIGN.md rule 8) but cannot be found by an exact search. Forms
+    reject such values through the field's validators first.
+    """
+    if value is None or value == "":
+        return set()
+    if field.search == NAME:
+        normalised = name_tokens(value)
+    else:
+        try:
+            normalised = {NORMALISERS[field.search](value)}
+        except ValidationError:
+            return set()
+    return {digest(field.column_label, n) for n in normalised}
+
+
+def searchable_fields(model, kind=None):
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedMixin) and f.search and (kind is None or f.search == kind)
+    ]
+
+
+# --- Keeping the index current -----------------------------------------------------------
+
+
+def index_rows(model, objects, using, new=False):
+    """Make the tokens of ``objects`` match their current values.
+
+    ``new``: the rows were just inserted, so there are no old tokens to compare with.
+    """
+    fields = searchable_fields(model)
+    if not objects or not fields:
+        return
+    columns = [f.column_label for f in fields]
+    wanted = {
+        (obj.pk, f.column_label, d)
+        for obj in objects
+        for f in fields
+        for d in stored_digests(f, getattr(obj, f.attname))
+    }
+    tokens = BlindToken.objects.using(using)
+    existing = set()
+    if not new:
+        existing = set(
+            tokens.filter(object_id__in=[o.pk for o in objects], column__in=columns).values_list(
+                "object_id", "column", "digest"
+            )
+        )
+    if wanted == existing:
+        return
+    stale_ids = {row[0] for row in existing ^ wanted}
+    if existing:
+        tokens.filter(object_id__in=stale_ids, column__in=columns).delete()
+    tokens.bulk_create(
+        BlindToken(object_id=pk, column=column, digest=d)
+        for pk, column, d in wanted
+        if pk in stale_ids
+    )
+
+
+def _delete_tokens(sender, instance, using, **kwargs):
+    BlindToken.objects.using(using).filter(object_id=instance.pk).delete()
+
+
+@receiver(class_prepared)
+def _connect_token_cleanup(sender, **kwargs):
+    # Per model, not for every model: a receiver for all senders would turn every fast
+    # bulk delete in the project into a row-by-row one.
+    if issubclass(sender, Searchable) and not sender._meta.abstract:
+        post_delete.connect(_delete_tokens, sender=sender, weak=False)
+
+
+# --- Searching ---------------------------------------------------------------------------
+
+
+class SearchableQuerySet(models.QuerySet):
+    """Search helpers for models with searchable encrypted fields.
+
+    Values are normalised as they are when stored; an invalid phone or NIK raises
+    ValidationError (with a message fit for the user, not containing the value).
+    """
+
+    def search_name(self, text):
+        """Rows where every token of ``text`` appears in one of the model's name fields."""
+        return self._match(searchable_fields(self.model, NAME), NAME, text)
+
+    def with_phone(self, value):
+        return self._match(searchable_fields(self.model, PHONE), PHONE, value)
+
+    def with_nik(self, value):
+        return self._match(searchable_fields(self.model, NIK), NIK, value)
+
+    def matching(self, field_name, value):
+        """Search one field by its declared kind: ``matching("phone", "0812...")``."""
+        field = self.model._meta.get_field(field_name)
+        if getattr(field, "search", None) is None:
+            raise FieldError(f"{self.model._meta.label}.{field_name} has no search index.")
+        return self._match([field], field.search, value)
+
+    def _match(self, fields, kind, value):
+        if not fields:
+            raise FieldError(f"{self.model._meta.label} has no field with search={kind!r}.")
+        if kind == NAME:
+            terms = name_tokens(value)
+            if not terms:
+                return self.none()
+        else:
+            terms = {NORMALISERS[kind](value)}
+        result = self
+        for term in terms:
+            digests = [digest(f.column_label, term) for f in fields]
+            ids = BlindToken.objects.filter(digest__in=digests).values("object_id")
+            result = result.filter(pk__in=ids)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            # Rows that met a conflict may have existed before: compare with their tokens.
+            conflicts = kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts")
+            index_rows(self.model, created, self.db, new=not conflicts)
+        return created
+
+    def update(self, **kwargs):
+        indexed = {f.name for f in searchable_fields(self.model)} & set(kwargs)
+        if indexed:
+            # An UPDATE cannot compute the new digests; only save() can.
+            raise FieldError(
+                f"{self.model._meta.label}: update() cannot change searchable fields "
+                f"({', '.join(sorted(indexed))}); save() the objects so their index stays "
+                "current."
+            )
+        return super().update(**kwargs)
+
+
+class Searchable(models.Model):
+    """Base for a model with ``search=`` encrypted fields: saving keeps the index current."""
+
+    objects = SearchableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        update_fields = kwargs.get("update_fields")
+        new = self._state.adding
+        # One transaction: a row is never committed with tokens that describe other values.
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            if update_fields is None or {f.name for f in searchable_fields(type(self))} & set(
+                update_fields
+            ):
+                index_rows(type(self), [self], using, new=new)
+
+    @classmethod
+    def check(cls, **kwargs):
+        errors = super().check(**kwargs)
+        if not isinstance(cls._meta.pk, models.UUIDField):
+            errors.append(
+                checks.Error(
+                    "A Searchable model needs a UUID primary key (core.BlindToken.object_id).",
+                    obj=cls,
+                    id="lindungi.E002",
+                )
+            )
+        return errors
