@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("lindungi.accounts.urls")),
     path("tempat/", include("lindungi.places.urls")),
+    path("kasus/", include("lindungi.cases.urls")),
     path("", include("lindungi.core.urls")),
 ]

@@ -1,0 +1,11 @@
+"""Case pages. Each views module owns its own routes; they are joined here.
+
+Every route that takes a case-bound id names it ``case_id``, ``client_id``,
+``incident_id``, ``perpetrator_id`` or ``attachment_id``: the permission matrix test finds
+them by those names.
+"""
+
+from lindungi.cases.views import attachments, edits, pages
+
+app_name = "cases"
+urlpatterns = [*pages.urlpatterns, *edits.urlpatterns, *attachments.urlpatterns]
