@@ -88,6 +88,8 @@ class PersonalDataFilter(logging.Filter):
             if isinstance(record.args, tuple):
                 record.args = tuple(route if arg in paths else arg for arg in record.args)
             record.route = route
+            # Django logs a 404 or 500 after the middleware has finished: take the id here.
+            record.request_id = getattr(request, "request_id", None)
         record.request = None
         try:
             message = record.getMessage()
