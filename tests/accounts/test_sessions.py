@@ -7,12 +7,11 @@ import time_machine
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lindungi.accounts.models import Session
 from lindungi.accounts.sessions import end_sessions
 from lindungi.audit.models import AuditEvent
+from tests.login import log_in
 from tests.personas import PASSWORD
 
 LOGIN = "/akun/masuk/"
@@ -21,13 +20,9 @@ START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ENDED = "Your session has ended. Please log in again."
 
 
-def log_in(client, user):
-    """Log ``user`` in with a verified second factor, without typing a code."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+def client_for(user, **options):
+    client = Client(**options)
+    log_in(client, user)
     return client
 
 
@@ -48,7 +43,7 @@ def test_logging_in_replaces_the_session_id_and_deletes_the_old_row(personas):
 
 
 def test_logging_out_deletes_the_session_on_the_server(personas):
-    client = log_in(Client(), personas.analyst)
+    client = client_for(personas.analyst)
     key = client.session.session_key
     client.post("/akun/keluar/")
     assert not Session.objects.filter(session_key=key).exists()
@@ -60,7 +55,7 @@ def test_logging_out_deletes_the_session_on_the_server(personas):
 
 def test_a_session_idle_for_15_minutes_ends(personas):
     with time_machine.travel(START, tick=False) as clock:
-        client = log_in(Client(), personas.analyst)
+        client = client_for(personas.analyst)
         key = client.session.session_key
         for _ in range(3):  # active every 14 minutes: 42 minutes in all, never idle too long
             clock.shift(timedelta(minutes=14))
@@ -75,7 +70,7 @@ def test_a_session_idle_for_15_minutes_ends(personas):
 
 def test_the_login_page_says_why_the_session_ended_in_the_users_language(personas):
     with time_machine.travel(START, tick=False) as clock:
-        client = log_in(Client(), personas.analyst)
+        client = client_for(personas.analyst)
         clock.shift(timedelta(minutes=16))
         page = client.get("/", follow=True)
     with translation.override("id"):
@@ -86,7 +81,7 @@ def test_the_login_page_says_why_the_session_ended_in_the_users_language(persona
 
 def test_a_session_ends_12_hours_after_login_however_active(personas):
     with time_machine.travel(START, tick=False) as clock:
-        client = log_in(Client(), personas.analyst)
+        client = client_for(personas.analyst)
         for _ in range(int(12 * 60 / 14)):
             clock.shift(timedelta(minutes=14))
             assert client.get("/").status_code == 200
@@ -97,7 +92,7 @@ def test_a_session_ends_12_hours_after_login_however_active(personas):
 def test_the_limits_come_from_settings(personas, settings):
     settings.SESSION_IDLE_TIMEOUT = 5 * 60
     with time_machine.travel(START, tick=False) as clock:
-        client = log_in(Client(), personas.analyst)
+        client = client_for(personas.analyst)
         clock.shift(timedelta(minutes=4))
         assert client.get("/").status_code == 200
         clock.shift(timedelta(minutes=5))
@@ -106,14 +101,14 @@ def test_the_limits_come_from_settings(personas, settings):
 
 def test_an_htmx_request_after_the_limit_reloads_the_whole_login_page(personas):
     with time_machine.travel(START, tick=False) as clock:
-        client = log_in(Client(), personas.analyst)
+        client = client_for(personas.analyst)
         clock.shift(timedelta(minutes=15))
         response = client.get("/", headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == f"{LOGIN}?next=/"
 
 
 def test_a_deactivated_user_is_logged_out_at_the_next_request(personas):
-    client = log_in(Client(), personas.case_worker_a)
+    client = client_for(personas.case_worker_a)
     assert client.get("/").status_code == 200
     type(personas.case_worker_a).objects.filter(pk=personas.case_worker_a.pk).update(
         is_active=False
@@ -123,9 +118,9 @@ def test_a_deactivated_user_is_logged_out_at_the_next_request(personas):
 
 
 def test_end_sessions_ends_every_session_of_that_user_only(personas):
-    laptop = log_in(Client(), personas.case_worker_a)
-    phone = log_in(Client(), personas.case_worker_a)
-    colleague = log_in(Client(), personas.case_worker_b)
+    laptop = client_for(personas.case_worker_a)
+    phone = client_for(personas.case_worker_a)
+    colleague = client_for(personas.case_worker_b)
     assert end_sessions(personas.case_worker_a) == 2
     assert ended_at_next_request(laptop)
     assert ended_at_next_request(phone)
@@ -133,8 +128,8 @@ def test_end_sessions_ends_every_session_of_that_user_only(personas):
 
 
 def test_an_administrator_ends_a_users_sessions_from_the_user_list(personas):
-    target = log_in(Client(), personas.case_worker_a)
-    admin = log_in(Client(), personas.administrator)
+    target = client_for(personas.case_worker_a)
+    admin = client_for(personas.administrator)
     response = admin.post(
         "/admin/accounts/user/",
         {"action": "end_all_sessions", "_selected_action": [personas.case_worker_a.pk]},
@@ -154,7 +149,7 @@ def test_deactivating_a_user_in_the_admin_ends_their_sessions_at_once(personas, 
 
     from lindungi.accounts.models import User
 
-    target = log_in(Client(), personas.case_worker_a)
+    target = client_for(personas.case_worker_a)
     user_admin = site._registry[User]
     request = rf.post("/admin/")
     request.user = personas.administrator
@@ -173,7 +168,7 @@ def test_deactivating_a_user_in_the_admin_ends_their_sessions_at_once(personas, 
 
 def test_an_ended_session_is_in_the_audit_trail(personas):
     with time_machine.travel(START, tick=False) as clock:
-        client = log_in(Client(), personas.analyst)
+        client = client_for(personas.analyst)
         clock.shift(timedelta(minutes=15))
         client.get("/")
     event = AuditEvent.objects.get(action="auth.session_expired")

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import include, path
 
 from lindungi.core.security import no_store
-from tests.accounts.test_sessions import log_in
+from tests.login import log_in
 from tests.personas import PASSWORD
 
 LOGIN = "/akun/masuk/"
@@ -28,6 +28,12 @@ urlpatterns = [
     path("test/public/", public_page),
     path("", include("lindungi.urls")),
 ]
+
+
+def client_for(user, **options):
+    client = Client(**options)
+    log_in(client, user)
+    return client
 
 
 def csp_directives(response):
@@ -54,7 +60,7 @@ def test_the_content_security_policy_allows_nothing_inline_or_foreign(db):
 
 
 def test_every_page_forbids_framing_referrers_sniffing_and_powerful_features(personas):
-    client = log_in(Client(), personas.case_worker_a)
+    client = client_for(personas.case_worker_a)
     for response in (Client().get(LOGIN), client.get("/"), client.get("/no-such-page/")):
         assert response["X-Frame-Options"] == "DENY"
         assert response["Referrer-Policy"] == "no-referrer"
@@ -72,7 +78,7 @@ def test_https_responses_carry_hsts_for_a_year_with_subdomains(db):
 
 
 def test_every_response_to_a_logged_in_user_is_no_store(personas):
-    client = log_in(Client(), personas.case_worker_a)
+    client = client_for(personas.case_worker_a)
     for url in ("/", "/no-such-page/", "/tempat/"):
         assert "no-store" in client.get(url)["Cache-Control"]
 
@@ -140,13 +146,13 @@ def inline_code(response):
 
 
 def test_our_pages_have_no_inline_code_the_csp_would_block(personas):
-    client = log_in(Client(), personas.case_worker_a)
+    client = client_for(personas.case_worker_a)
     for response in (Client().get(LOGIN), client.get("/"), client.get("/no-such-page/")):
         assert inline_code(response) == []
 
 
 def test_the_admin_pages_have_no_inline_code_the_csp_would_block(personas):
-    client = log_in(Client(), personas.administrator)
+    client = client_for(personas.administrator)
     unit = personas.unit_a.pk
     pages = [
         "/admin/",

@@ -19,7 +19,7 @@ from lindungi.accounts.models import User
 from lindungi.audit.events import record
 from lindungi.audit.models import AuditEvent
 from lindungi.places.models import ServicePoint, ServicePointKind
-from tests.accounts.test_sessions import log_in
+from tests.login import log_in
 from tests.personas import PASSWORD
 
 # Canary personal data: none of these may appear in any log line.
@@ -49,6 +49,12 @@ urlpatterns = [
     path("test/warn/", warn, name="warn"),
     path("", include("lindungi.urls")),
 ]
+
+
+def client_for(user, **options):
+    client = Client(**options)
+    log_in(client, user)
+    return client
 
 
 @pytest.fixture
@@ -100,7 +106,7 @@ def test_no_personal_data_reaches_the_logs(personas, all_log_output):
         )
         record("user.update", actor=personas.administrator, obj=user, fields=["display_name"])
         # Requests with canaries in the path, the query string and the body.
-        staff = log_in(Client(raise_request_exception=False), personas.case_worker_a)
+        staff = client_for(personas.case_worker_a, raise_request_exception=False)
         form = {"name": NAME, "phone": PHONE, "nik": NIK, "email": EMAIL}
         error = staff.post(f"/test/crash/{NAME}/?phone={PHONE}&email={EMAIL}", form)
         missing = staff.get(f"/kasus/{NAME}/?nik={NIK}")
@@ -142,7 +148,7 @@ def shown_text(response):
 
 @pytest.mark.urls(__name__)
 def test_error_pages_show_nothing_of_the_request(personas):
-    staff = log_in(Client(raise_request_exception=False), personas.case_worker_a)
+    staff = client_for(personas.case_worker_a, raise_request_exception=False)
     form = {"name": NAME, "phone": PHONE}
     error = staff.post(f"/test/crash/{NAME}/?nik={NIK}", form)
     missing = staff.get(f"/kasus/{NAME}/?nik={NIK}")
@@ -153,7 +159,7 @@ def test_error_pages_show_nothing_of_the_request(personas):
 
 
 def test_each_request_gives_one_json_line_with_ids_not_names(personas, all_log_output):
-    client = log_in(Client(), personas.case_worker_a)
+    client = client_for(personas.case_worker_a)
     response = client.get("/?q=secret")
     (entry,) = [e for e in lines(all_log_output()) if e["logger"] == "lindungi.request"]
     assert entry == {
