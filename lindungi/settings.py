@@ -138,7 +138,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # A lock lasts 15 minutes from when it began; failing again while locked does not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# Axes stores and logs the "username"; ours is a keyed hash of the email, never the email.
+# The login form's email field is called "username" (Django's AuthenticationForm). Axes
+# stores and logs it; ours is a keyed hash of the email, never the email itself.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "lindungi.accounts.mfa.throttling.account_key"
 AXES_CLIENT_STR_CALLABLE = "lindungi.accounts.mfa.throttling.client_description"
 AXES_CLIENT_IP_CALLABLE = "lindungi.accounts.mfa.throttling.client_ip"

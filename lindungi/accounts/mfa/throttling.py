@@ -5,6 +5,8 @@ the code step and at re-authentication are counted here by sending Django's
 ``user_login_failed`` signal for the logged-in user's account.
 """
 
+import ipaddress
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset
 from django.conf import settings
@@ -45,7 +47,11 @@ def client_ip(request):
     """
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if forwarded and not settings.DEBUG:
-        return forwarded.rsplit(",", 1)[-1].strip()
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        try:
+            return ipaddress.ip_address(last).compressed
+        except ValueError:
+            pass  # not an address: ignore the header rather than fail the login
     return request.META.get("REMOTE_ADDR")
 
 
