@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lindungi.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
+from lindungi.accounts.mfa.admin import reset_second_factor
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.sessions import end_sessions
 from lindungi.core.admin_site import AdministratorPermissions
@@ -35,7 +36,7 @@ class UserAdmin(AdministratorPermissions, DjangoUserAdmin):
         (None, {"fields": ["email", "display_name", "password1", "password2"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["end_all_sessions"]
+    actions = ["end_all_sessions", reset_second_factor]
 
     @admin.action(description=_("End all sessions of the selected users"))
     def end_all_sessions(self, request, queryset):

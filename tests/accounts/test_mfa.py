@@ -346,3 +346,36 @@ def test_replacing_the_authenticator_needs_re_authentication_and_keeps_the_old_u
     assert response.status_code == 200
     assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [new_secret]
     assert {"mfa.reset", "mfa.enrolled"} <= set(actions_of(user))
+
+
+def test_an_administrator_resets_someone_elses_second_factor(personas):
+    user = personas.case_worker_b
+    victim = Client()
+    log_in(victim, user)
+    recovery_codes_for(user)
+    admin = Client()
+    log_in(admin, personas.administrator)
+    response = admin.post(
+        "/admin/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [str(user.pk)]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticToken.objects.filter(device__user=user).exists()
+    assert victim.get("/").url.startswith(ENROL)
+    event = AuditEvent.objects.get(action="mfa.reset")
+    assert event.actor == personas.administrator
+    assert event.object_id == str(user.pk)
+
+
+def test_other_roles_cannot_reset_a_second_factor(personas):
+    authenticator_for(personas.case_worker_a)
+    client = Client()
+    log_in(client, personas.supervisor_a)
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [str(personas.case_worker_a.pk)]},
+    )
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=personas.case_worker_a).exists()
+    assert not AuditEvent.objects.filter(action="mfa.reset").exists()
