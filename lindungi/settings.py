@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lindungi.audit",
     "lindungi.cases",
     "lindungi.notifications",
+    "lindungi.intake",
     "lindungi.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

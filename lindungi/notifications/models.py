@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
         _("A case in your unit was restricted: the perpetrator is a public employee"),
     )
     BREAK_GLASS_USED = "break_glass_used", _("Break-glass access was used and awaits review")
+    RAPID_RESPONSE_REQUESTED = "rapid_response", _("A report needs the rapid response unit now")
 
 
 class Notification(models.Model):
@@ -22,6 +23,9 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    report = models.ForeignKey(
+        "intake.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -34,9 +38,9 @@ class Notification(models.Model):
         return self.kind
 
 
-def notify(users, kind, case=None):
+def notify(users, kind, case=None, report=None):
     """Queue an in-app alert for each user (once each), inside the caller's transaction."""
     unique = {u.pk: u for u in users}
     Notification.objects.bulk_create(
-        [Notification(user_id=pk, kind=kind, case=case) for pk in unique]
+        [Notification(user_id=pk, kind=kind, case=case, report=report) for pk in unique]
     )
