@@ -58,33 +58,36 @@ def row_hash(values, key=None):
     return hmac.new(key, canonical(values), hashlib.sha256).hexdigest()
 
 
-def _lock_head(connection):
-    """Serialise appends until the surrounding transaction ends.
+def _head(connection):
+    """The last row's sequence and hash, read while holding the chain's write lock.
 
     PostgreSQL: a transaction-level advisory lock, released at commit or rollback, so the
-    next writer reads the head only after this row is committed (READ COMMITTED takes a new
-    snapshot per statement). SQLite: the connection's transactions are BEGIN IMMEDIATE
-    (lindungi.config.sqlite), so being inside one already means holding the write lock.
+    next writer reads the head only after this row is committed. The lock and the read must
+    be two statements: READ COMMITTED takes each statement's snapshot when it starts, before
+    a lock taken inside it would be granted. SQLite: the connection's transactions are
+    BEGIN IMMEDIATE (lindungi.config.sqlite), so being inside one means holding the write
+    lock.
+    Plain SQL: this runs on every audited write, and the ORM would double its cost.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_ID])
+        cursor.execute(
+            f"SELECT sequence, hash FROM {AuditEvent._meta.db_table} "  # noqa: S608 - constant
+            "ORDER BY sequence DESC LIMIT 1"
+        )
+        return cursor.fetchone()
 
 
 def append(event, using="default"):
     """Give ``event`` the next sequence number and its hash, and insert it.
 
     Runs inside the caller's transaction when there is one, so the audit row commits or
-    rolls back together with the write it describes.
+    rolls back together with the write it describes. No savepoint: if the audit row cannot
+    be written, the caller's transaction must not commit either.
     """
-    with transaction.atomic(using=using):
-        _lock_head(connections[using])
-        head = (
-            AuditEvent.objects.using(using)
-            .order_by("-sequence")
-            .values_list("sequence", "hash")
-            .first()
-        )
+    with transaction.atomic(using=using, savepoint=False):
+        head = _head(connections[using])
         event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
         event.hash = row_hash({name: getattr(event, name) for name in CONTENT})
         event.save(using=using, force_insert=True)

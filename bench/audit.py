@@ -1,0 +1,177 @@
+"""What auditing adds to a write, on SQLite and PostgreSQL.
+
+Usage: ``.venv/bin/python bench/audit.py [--postgres URL] [--writes N]``
+
+Each database gets a fresh, migrated copy (a temporary SQLite file in WAL mode, as
+deployed; a scratch PostgreSQL database). One write is saving a Unit in its own
+transaction; the audited write does the same plus ``record()`` in that transaction,
+which is what every action does. Rounds alternate the two so that drift in the machine's
+load hits both alike; the median round is reported. Then ``audit-verify`` is timed over
+the whole chain. Results go to this script's section of bench/RESULTS.md.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADING = "## Audit trail: cost per write (bench/audit.py)"
+ROUNDS = 7
+CHAIN_EVENTS = 20000
+
+
+def measure(writes):
+    """Runs inside a child process whose DATABASE_URL is the database to measure."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from lindungi.accounts.models import Unit
+    from lindungi.audit.chain import verify
+    from lindungi.audit.events import record
+    from lindungi.places.models import Region
+
+    call_command("migrate", verbosity=0)
+    region = Region.objects.create(code="99", name="Bench", level=1, type="provinsi")
+    unit = Unit.objects.create(name="Bench unit", type="uptd_ppa", region=region)
+
+    def plain(n):
+        with transaction.atomic():
+            unit.name = f"Bench unit {n}"
+            unit.save(update_fields=["name", "updated_at"])
+
+    def audited(n):
+        with transaction.atomic():
+            unit.name = f"Bench unit {n}"
+            unit.save(update_fields=["name", "updated_at"])
+            record("unit.update", obj=unit, fields=["name"])
+
+    def per_write(write):
+        start = time.perf_counter()
+        for n in range(writes):
+            write(n)
+        return (time.perf_counter() - start) / writes * 1e6
+
+    for write in (plain, audited):  # warm up connections, caches and statement plans
+        per_write(write)
+    rounds = {"plain": [], "audited": []}
+    for _ in range(ROUNDS):
+        rounds["plain"].append(per_write(plain))
+        rounds["audited"].append(per_write(audited))
+    plain_us, audited_us = (statistics.median(rounds[k]) for k in ("plain", "audited"))
+
+    for n in range(CHAIN_EVENTS - (ROUNDS + 1) * writes):
+        record("case.read", object_type="cases.case", object_id=f"bench-{n}")
+    start = time.perf_counter()
+    verdict = verify()
+    verify_seconds = time.perf_counter() - start
+    assert verdict.intact
+    return {
+        "database": describe(connection),
+        "plain_us": plain_us,
+        "audited_us": audited_us,
+        "events": verdict.count,
+        "verify_rows_per_s": verdict.count / verify_seconds,
+    }
+
+
+def describe(connection):
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    return f"PostgreSQL {connection.pg_version // 10000}"
+
+
+def run_child(database_url, writes):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    out = subprocess.run(  # noqa: S603 - this script, run again as a child
+        [sys.executable, __file__, "--child", "--writes", str(writes)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def fresh_postgres(url):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def write_results(results, writes):
+    rows = [
+        "| database | write alone | write + audit event | added by auditing | verify |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        added = r["audited_us"] - r["plain_us"]
+        rows.append(
+            f"| {r['database']} | {r['plain_us']:.0f} µs | {r['audited_us']:.0f} µs "
+            f"| {added:.0f} µs ({added / r['plain_us']:.0%}) "
+            f"| {r['verify_rows_per_s']:,.0f} events/s over {r['events']:,} |"
+        )
+    section = "\n".join(
+        [
+            HEADING,
+            "",
+            f"One write = saving a Unit in its own transaction; the audited write adds "
+            f"`record()` in the same transaction (lock the chain head, read it, HMAC, insert). "
+            f"Median of {ROUNDS} rounds of {writes} writes, on the shared 2-core development "
+            f"machine, SQLite as deployed (file, WAL, synchronous=NORMAL). `audit-verify` "
+            f"streams the chain in chunks of 5,000.",
+            "",
+            *rows,
+            "",
+        ]
+    )
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if HEADING in text:
+        start = text.index(HEADING)
+        following = text.find("\n## ", start + len(HEADING))
+        text = text[:start] + section + (text[following + 1 :] if following != -1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+    print(section)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--postgres", default="postgres://postgres@127.0.0.1:5432/lindungi_bench_audit"
+    )
+    parser.add_argument("--writes", type=int, default=200)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.writes)))
+        return
+    results = []
+    with tempfile.TemporaryDirectory() as scratch:
+        results.append(run_child(f"sqlite:///{scratch}/bench.sqlite3", args.writes))
+    fresh_postgres(args.postgres)
+    results.append(run_child(args.postgres, args.writes))
+    write_results(results, args.writes)
+
+
+if __name__ == "__main__":
+    main()
