@@ -54,7 +54,9 @@ class AdministratorPermissions:
     def has_view_permission(self, request, obj=None):
         return is_administrator(request.user)
 
-    has_add_permission = has_module_permission
+    def has_add_permission(self, request, obj=None):
+        # Inlines pass the parent object; model admins do not.
+        return is_administrator(request.user)
 
     def has_change_permission(self, request, obj=None):
         return is_administrator(request.user)
