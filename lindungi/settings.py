@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Serves the API docs' Swagger UI from our own static files (the CSP allows no CDN).
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -175,6 +177,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "files"
+# The largest attachment a case takes (README, "Attachments"); checked while the upload
+# arrives, so a larger one is never held whole.
+MAX_UPLOAD_MB = config.integer("LINDUNGI_MAX_UPLOAD_MB", 10, minimum=1, maximum=100)
 
 # Sessions: README, "Sessions, headers and logs". The limits are enforced on the server by
 # lindungi.accounts.sessions.SessionTimeoutMiddleware, whatever the browser does with cookies.
