@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -320,3 +321,13 @@ def test_a_blob_under_a_removed_key_says_which_key_it_needs(personas, case, sett
     settings.FIELD_KEYS = [base64.urlsafe_b64encode(b"n" * 32).decode()]
     with pytest.raises(crypto.DecryptionError, match="not in LINDUNGI_FIELD_KEYS"):
         open_attachment(attachment)
+
+
+def test_rotate_keys_re_encrypts_attachment_files_too(personas, case, settings):
+    attachment = upload_attachment(personas.case_worker_a, case, upload("a.txt", CANARY_TEXT))
+    settings.FIELD_KEYS = [base64.urlsafe_b64encode(b"n" * 32).decode(), settings.FIELD_KEYS[0]]
+    out = io.StringIO()
+    call_command("rotate-keys", stdout=out)
+    assert "Attachment files: 1 re-encrypted" in out.getvalue()
+    blob = (storage_dir() / attachment.storage_name).read_bytes()
+    assert blob.startswith(crypto.keyring().current_prefix.encode())

@@ -9,6 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from lindungi.cases.attachments import rotate_attachment_blobs
 from lindungi.core import crypto, rotation
 
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
                 f"{model._meta.label}: {tally.values} values re-encrypted in {tally.rows} rows"
                 + ("" if done else " (stopped early; run again to carry on)")
             )
+        # Attachment files are sealed with the same keys; each is rewritten whole.
+        self.stdout.write(f"Attachment files: {rotate_attachment_blobs()} re-encrypted")
         elapsed = time.perf_counter() - started
         rate = total / elapsed if elapsed else 0.0
         self.stdout.write(f"Re-encrypted {total} values in {elapsed:.1f} s ({rate:.0f} values/s).")
