@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from lindungi.audit.events import record
 from lindungi.audit.models import AuditEvent
+from tests.audit.marks import commits_audit_rows
 
 
 @pytest.fixture
@@ -33,7 +34,8 @@ def test_the_database_refuses_a_delete(event):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
-def test_postgresql_refuses_a_truncate(transactional_db):
+@commits_audit_rows
+def test_postgresql_refuses_a_truncate():
     # Committed first: TRUNCATE is refused anyway beside the row's pending foreign-key checks.
     event = record("case.read", object_type="cases.case", object_id="abc-1")
     refused("TRUNCATE audit_auditevent")
@@ -46,3 +48,15 @@ def test_a_user_who_acted_cannot_be_deleted(personas):
     record("auth.login", actor=personas.case_worker_a)
     with pytest.raises(ProtectedError):
         personas.case_worker_a.delete()
+
+
+@commits_audit_rows
+def test_flush_empties_the_trail_with_everything_else_and_keeps_the_guard():
+    from django.core.management import call_command
+
+    record("case.read", object_type="cases.case", object_id="abc-1")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    event = record("case.read", object_type="cases.case", object_id="abc-2")
+    assert event.sequence == 1
+    refused("DELETE FROM audit_auditevent")

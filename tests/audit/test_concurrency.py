@@ -17,6 +17,7 @@ import pytest
 from django.db import connection
 
 from lindungi.audit.models import AuditEvent
+from tests.audit.marks import commits_audit_rows
 
 WRITERS = 4
 EVENTS_EACH = 40
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def database_url(transactional_db, tmp_path):
+def database_url(tmp_path):
     if connection.vendor == "postgresql":
         s = connection.settings_dict
         password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
@@ -50,6 +51,7 @@ def django_command(database_url, *arguments):
     )
 
 
+@commits_audit_rows
 def test_concurrent_writers_leave_a_valid_chain(database_url, tmp_path):
     go = tmp_path / "go"
     writers = []
@@ -71,6 +73,7 @@ def test_concurrent_writers_leave_a_valid_chain(database_url, tmp_path):
         assert sequences == list(range(1, WRITERS * EVENTS_EACH + 1))
 
 
+@commits_audit_rows
 def test_the_command_line_exits_1_and_names_the_first_bad_row(database_url, tmp_path, attacker):
     (tmp_path / "go").touch()
     writer = [sys.executable, "-m", "tests.audit.writer", "4", tmp_path / "ready", tmp_path / "go"]
