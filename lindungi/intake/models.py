@@ -5,6 +5,7 @@ report is saved as a draft while the officer types, and never refused for being 
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.vocabulary import WG_DOMAINS, Difficulty, Sex
@@ -234,3 +235,26 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class PublicSubmission(models.Model):
+    """One sending of the public form (/lapor/), kept a day.
+
+    ``token`` is a SHA-256 of the form's one-time nonce and is unique, so a double click or
+    a re-sent page answers with the report the first sending made (the browser shows only
+    the last answer, hence the PIN is kept, encrypted, to show again). ``address`` is a
+    keyed hash of the sender's address: the rate limit counts rows per address, in the
+    database, so it holds across every server process.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    address = models.CharField(max_length=64)
+    report = models.ForeignKey(Report, null=True, on_delete=models.CASCADE, related_name="+")
+    pin = EncryptedCharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "created_at"], name="public_submit_rate")]
+
+    def __str__(self):
+        return str(self.pk)
