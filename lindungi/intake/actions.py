@@ -132,12 +132,20 @@ def _officer_unit(actor, unit):
 
 
 @transaction.atomic
-def save_draft(actor, unit, data, people=None, *, report=None, version=None, request=None):
-    """Create or update a staff draft with whatever has been typed so far."""
+def save_draft(
+    actor, unit, data, people=None, *, report=None, version=None, token=None, request=None
+):
+    """Create or update a staff draft with whatever has been typed so far.
+
+    ``token`` (a UUID drawn when the form was shown) is kept on a new draft, so the view
+    can find it again when the same form is posted twice.
+    """
     _officer_unit(actor, unit)
     _check_fields(data, REPORT_FIELDS)
     if report is None:
-        report = Report(unit=unit, received_by=actor, status=ReportStatus.DRAFT, **data)
+        report = Report(
+            unit=unit, received_by=actor, status=ReportStatus.DRAFT, draft_token=token, **data
+        )
         _validate(report)
         _create(report)
         action = "report.draft_create"
@@ -340,6 +348,22 @@ def request_rapid_response(actor, report, version, *, request=None):
     ).distinct()
     notify(supervisors, Kind.RAPID_RESPONSE_REQUESTED, report=current)
     record("report.rapid_response", request=request, actor=actor, obj=current, fields=["urgent"])
+    return current
+
+
+@transaction.atomic
+def hand_over(actor, report, version, unit, *, request=None):
+    """Pass the report to a service centre's queue, where a supervisor opens or links the
+    case: for officers (e.g. at 112) who may not open cases or see the matching one."""
+    if unit is None or unit.type != UnitType.UPTD_PPA or not unit.is_active:
+        raise ValidationError({"handed_to": _("Choose a service centre.")})
+    current = _triage(actor, report, version)
+    if current.handed_to_id == unit.pk:
+        raise StaleVersion(current)
+    current.handed_to = unit
+    current.version += 1
+    current.save()
+    record("report.hand_over", request=request, actor=actor, obj=current, fields=["handed_to"])
     return current
 
 

@@ -137,6 +137,16 @@ class Report(Searchable, BaseModel):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
     )
+    # An officer who cannot open or see the case (e.g. at 112) hands the report to a
+    # service centre, whose supervisors open the case or link it: it joins their queue.
+    handed_to = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("handed over to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handed_reports",
+    )
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     closed_reason = models.TextField(_("reason for closing"), blank=True)
     triaged_by = models.ForeignKey(
@@ -148,6 +158,10 @@ class Report(Searchable, BaseModel):
     pin_hash = models.CharField(max_length=128, blank=True)
     status_failures = models.PositiveSmallIntegerField(default=0)
     status_locked_until = models.DateTimeField(null=True, blank=True)
+
+    # Drawn when the staff form is first shown: a form posted twice (double click, a retry
+    # after a dropped connection, an autosave racing "Save") still makes one report.
+    draft_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     version = models.PositiveIntegerField(default=1)
 
