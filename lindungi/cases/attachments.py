@@ -58,8 +58,9 @@ IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 # Pixel modes each format is written in; anything else is converted first.
 IMAGE_MODES = {"JPEG": {"L", "RGB"}, "PNG": {"L", "LA", "RGB", "RGBA"}, "WEBP": {"RGB", "RGBA"}}
 SAVE_OPTIONS = {"JPEG": {"quality": 90}, "PNG": {}, "WEBP": {"quality": 90}}
-# A phone photo is 12–50 megapixels; far beyond that is a decompression bomb.
-MAX_PIXELS = 100_000_000
+# A phone photo is 12–50 megapixels. Cleaning holds about three copies of the pixels
+# (3 bytes each), so this also bounds the memory one upload takes (~450 MB at the limit).
+MAX_PIXELS = 50_000_000
 # Visible active content in a PDF: a name followed by a PDF delimiter or white space.
 PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?)(?=[\s/<>\[\]()%{}]|$)")
 # Text may hold tabs, line and page breaks; other control characters mean binary data.
@@ -165,12 +166,19 @@ def _clean_image(data, image_format):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[image_format]) as image:
                 if image.width * image.height > MAX_PIXELS:
-                    raise Image.DecompressionBombError("too many pixels")
+                    raise ValidationError(
+                        _(
+                            "The photo has more than %(limit)s megapixels. Attach a smaller "
+                            "copy (most phones can share a reduced size)."
+                        )
+                        % {"limit": MAX_PIXELS // 1_000_000},
+                        code="pixels",
+                    )
                 upright = ImageOps.exif_transpose(image)
                 if upright.mode not in IMAGE_MODES[image_format]:
                     alpha = "A" in upright.getbands() or "transparency" in upright.info
-                    has_alpha = alpha and image_format != "JPEG"
-                    upright = upright.convert("RGBA" if has_alpha else "RGB")
+                    keep_alpha = alpha and image_format != "JPEG"
+                    upright = upright.convert("RGBA" if keep_alpha else "RGB")
                 # A new image from the raw pixels: nothing of the original's info dict
                 # (EXIF, XMP, ICC profile, comments, text chunks) can come along.
                 clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())

@@ -3,6 +3,7 @@ choke point, audit and key rotation."""
 
 import base64
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -170,11 +171,26 @@ def test_png_text_chunks_and_profiles_are_removed(personas, case):
     assert Image.open(io.BytesIO(stored)).mode == "RGBA"
 
 
+def test_a_photo_with_too_many_pixels_is_refused_before_it_is_decoded(personas, case):
+    out = io.BytesIO()
+    Image.new("1", (8000, 6300)).save(out, "PNG")  # 50.4 megapixels in a few kilobytes
+    with pytest.raises(ValidationError) as refused:
+        upload_attachment(personas.case_worker_a, case, upload("x.png", out.getvalue()))
+    assert refused.value.code == "pixels"
+
+
 def test_a_damaged_image_is_refused(personas, case):
     broken = jpeg_with_gps()[:200]
     with pytest.raises(ValidationError) as refused:
         upload_attachment(personas.case_worker_a, case, upload("foto.jpg", broken))
     assert refused.value.code == "image"
+
+
+def test_attachment_files_are_outside_every_folder_served_as_static(settings):
+    settings.DATA_DIR = Path(settings.STATIC_ROOT).parent  # the real layout, not tmp_path
+    for public in [settings.STATIC_ROOT, *settings.STATICFILES_DIRS]:
+        assert not storage_dir().resolve().is_relative_to(Path(public).resolve())
+    assert getattr(settings, "WHITENOISE_ROOT", None) is None
 
 
 # --- Storage -----------------------------------------------------------------------------
