@@ -8,6 +8,7 @@ from lindungi.accounts.roles import Role
 # (label, url name, roles that see it; None = every role)
 ENTRIES = [
     (_("Home"), "core:home", None),
+    (_("Cases"), "cases:caseload", {Role.CASE_WORKER, Role.SUPERVISOR}),
     (_("Service points"), "places:service_points", None),
     (_("Administration"), "admin:index", {Role.ADMINISTRATOR}),
 ]

@@ -1,3 +1,237 @@
-"""Filled in by its capability."""
+"""Reading cases: my caseload, the case page and its printable summary.
 
-urlpatterns = []
+Every case comes through the choke point (``visible_to`` / ``get_case_for``), and every
+view of a case is audited. Search terms never travel in a URL (they may be a name, a phone
+number or a NIK): the search form posts, and the active search waits in the session,
+encrypted like the fields it looks for.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lindungi.audit.events import record_export, record_read, record_search
+from lindungi.cases import queries
+from lindungi.cases.access import CASE_ROLES, get_case_for, may_edit
+from lindungi.cases.models import Case, NamedAccess, Priority, Status
+from lindungi.cases.queries import ACTIVE, ALL, PERSONAL, SORTS, SearchBy
+from lindungi.cases.vocabulary import VulnerableGroup
+from lindungi.core import crypto
+from lindungi.core.blind_index import normalise_nik, normalise_phone
+from lindungi.core.htmx import render_page
+
+SEARCH_SESSION_KEY = "cases.caseload.search"
+# What the audit row says was searched: field names only, never the terms.
+SEARCHED = {
+    SearchBy.CODE: ("cases.case", "survivor_code"),
+    SearchBy.NAME: ("cases.client", "name"),
+    SearchBy.PHONE: ("cases.client", "phone"),
+    SearchBy.NIK: ("cases.client", "nik"),
+}
+CHECKS = {SearchBy.PHONE: normalise_phone, SearchBy.NIK: normalise_nik}
+
+
+def may_search_people(request):
+    """Only roles that work with survivors by name may look them up by name, phone or NIK."""
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role in CASE_ROLES
+
+
+class CaseloadFilters(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(ACTIVE, _("Active (not closed)")), (ALL, _("All statuses")), *Status.choices],
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
+    )
+    group = forms.ChoiceField(
+        label=_("Vulnerable group"),
+        required=False,
+        choices=[("", _("Any group")), *VulnerableGroup.choices],
+    )
+    kota = forms.ChoiceField(label=_("City or regency"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(k, s.label) for k, s in SORTS.items()]
+    )
+    DEFAULTS = {"status": ACTIVE, "priority": "", "group": "", "kota": "", "sort": "newest"}
+
+    def __init__(self, *args, kota_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kota"].choices = [("", _("Any city or regency")), *kota_choices]
+
+    def values(self):
+        """The chosen filters; a value that is not on a list falls back to its default."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) or default for name, default in self.DEFAULTS.items()}
+
+    def query(self, **extra):
+        """The filters that differ from the defaults, as a query string (no personal data)."""
+        data = QueryDict(mutable=True)
+        for name, value in self.values().items():
+            if value != self.DEFAULTS[name]:
+                data[name] = value
+        for name, value in extra.items():
+            if value:
+                data[name] = value
+        return data.urlencode()
+
+
+class CaseSearch(forms.Form):
+    by = forms.ChoiceField(label=_("Search by"), choices=SearchBy.choices)
+    q = forms.CharField(
+        label=_("Search for"),
+        max_length=100,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, people=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not people:
+            self.fields["by"].choices = [(SearchBy.CODE, SearchBy.CODE.label)]
+
+    def clean(self):
+        cleaned = super().clean()
+        check = CHECKS.get(cleaned.get("by"))
+        if check is not None and cleaned.get("q"):
+            try:
+                check(cleaned["q"])
+            except ValidationError as error:  # its message never repeats the value
+                self.add_error("q", error)
+        return cleaned
+
+
+def _active_search(request, people):
+    """(by, term) of the search kept in the session, if it still applies."""
+    stored = request.session.get(SEARCH_SESSION_KEY)
+    if not isinstance(stored, dict):
+        return None
+    by = stored.get("by")
+    if by not in SearchBy.values or (by in PERSONAL and not people):
+        # The user switched to a role that may not search by name: drop it.
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return None
+    try:
+        return SearchBy(by), crypto.decrypt(stored.get("q", ""), "cases.caseload.search")
+    except crypto.DecryptionError:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return None
+
+
+def _run_search(request, form):
+    """Keep a submitted search in the session and audit it. True when it was kept."""
+    if request.POST.get("clear"):
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return True
+    if not form.is_valid():
+        return False
+    by = SearchBy(form.cleaned_data["by"])
+    request.session[SEARCH_SESSION_KEY] = {
+        "by": by.value,
+        "q": crypto.encrypt(form.cleaned_data["q"]),
+    }
+    object_type, field = SEARCHED[by]
+    record_search(request, object_type, fields=[field])
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caseload(request):
+    """The cases the user may see, filtered, searched, sorted and paged."""
+    people = may_search_people(request)
+    membership = request.membership
+    province = membership.unit.region_id.split(".")[0] if membership else None
+    filters = CaseloadFilters(request.GET, kota_choices=queries.kota_choices(province))
+    search_form = CaseSearch(people=people)
+    if request.method == "POST":
+        posted = CaseSearch(request.POST, people=people)
+        if _run_search(request, posted):
+            if not request.htmx:
+                # Post/redirect/get: reloading the list does not post the search again.
+                url = reverse("cases:caseload")
+                query = filters.query()
+                return HttpResponseRedirect(f"{url}?{query}" if query else url, status=303)
+        else:
+            search_form = posted
+    active = _active_search(request, people)
+    if active and not search_form.is_bound:
+        search_form = CaseSearch(initial={"by": active[0], "q": active[1]}, people=people)
+    chosen = filters.values()
+    cases = Case.objects.visible_to(request.user)
+    cases = queries.filter_cases(
+        cases,
+        status=chosen["status"],
+        priority=chosen["priority"],
+        group=chosen["group"],
+        kota=chosen["kota"],
+    )
+    if active:
+        cases = queries.search_cases(cases, *active)
+    page = queries.page_of(
+        cases,
+        chosen["sort"],
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=queries.PAGE_SIZE,
+    )
+    return render_page(
+        request,
+        "cases/caseload.html",
+        {
+            "page": page,
+            "filters": filters,
+            "search_form": search_form,
+            "active_search": active and {"by": active[0].label, "term": active[1]},
+            "filter_query": filters.query(),
+            "next_query": page.next_cursor and filters.query(after=page.next_cursor),
+            "previous_query": page.previous_cursor and filters.query(before=page.previous_cursor),
+            "count_limit": queries.COUNT_LIMIT,
+        },
+    )
+
+
+def _case_context(request, case):
+    details = queries.load_case_page(case)
+    user = request.user
+    editable = may_edit(user, case)
+    assigned = any(w.pk == user.pk for w in details["workers"])
+    # Names and narratives: for the people helping (DESIGN.md rule 3); a break-glass
+    # reader sees the case without them.
+    show_identity = (
+        editable or assigned or NamedAccess.objects.filter(case=case, user=user).exists()
+    )
+    return {"case": case, "may_edit": editable, "show_identity": show_identity, **details}
+
+
+@login_required
+@require_GET
+def case_detail(request, case_id):
+    case = get_case_for(request.user, case_id, request=request)
+    record_read(request, case)
+    return render_page(request, "cases/case_detail.html", _case_context(request, case))
+
+
+@login_required
+@require_GET
+def case_print(request, case_id):
+    """A summary to print: the same access as the case page, audited as data leaving."""
+    case = get_case_for(request.user, case_id, request=request)
+    record_export(request, "cases.case", obj=case)
+    # A page of its own (no navigation, no htmx): it is meant for paper.
+    return render(request, "cases/case_print.html", _case_context(request, case))
+
+
+urlpatterns = [
+    path("", caseload, name="caseload"),
+    path("<uuid:case_id>/", case_detail, name="detail"),
+    path("<uuid:case_id>/cetak/", case_print, name="print"),
+]

@@ -1,0 +1,466 @@
+"""Finding cases for lists: filters, search and pages that stay fast at 100,000 cases.
+
+The caller passes a queryset that is already ``Case.objects.visible_to(user)``: nothing
+here widens what a user may see. Pages go by keyset (the last row's sort key), not by
+offset, so the hundredth page costs what the first does, and the total is a bounded count.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.accounts.models import User
+from lindungi.cases import classification
+from lindungi.cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Client,
+    ClientRole,
+    Incident,
+    Perpetrator,
+    Priority,
+    Status,
+)
+from lindungi.cases.vocabulary import (
+    WG_DOMAINS,
+    Accommodation,
+    ContextFlag,
+    Difficulty,
+    GbvType,
+    ReportingDelay,
+    Sex,
+    TpksForm,
+    ViolenceType,
+    VulnerableGroup,
+)
+from lindungi.places.models import Region, RegionLevel
+
+PAGE_SIZE = 50
+# Past this many matches the list says "more than 1,000": counting 100,000 rows exactly on
+# every page view would cost more than showing the page.
+COUNT_LIMIT = 1000
+
+ACTIVE = "active"  # every status but closed: what a caseload means by default
+ALL = "all"
+
+
+# --- Sorting and keyset pages ------------------------------------------------------------
+
+
+def _rank(field_name, choices):
+    """The position of a code in its list (workflow order, high before low) as a number."""
+    whens = [models.When(**{field_name: value}, then=i) for i, value in enumerate(choices.values)]
+    return models.Case(*whens, default=len(whens), output_field=models.IntegerField())
+
+
+@dataclass(frozen=True)
+class Sort:
+    label: str
+    rank: object = None  # an expression sorted ascending before the opening time
+    newest_first: bool = True
+
+    def keys(self):
+        """(field, descending) pairs: the order, and the keyset that pages through it."""
+        keys = [("sort_rank", False)] if self.rank is not None else []
+        return [*keys, ("opened_at", self.newest_first), ("id", self.newest_first)]
+
+
+SORTS = {
+    "newest": Sort(_("Newest first")),
+    "oldest": Sort(_("Oldest first"), newest_first=False),
+    "priority": Sort(_("Priority (high first)"), rank=_rank("priority", Priority)),
+    "status": Sort(_("Status (workflow order)"), rank=_rank("status", Status)),
+}
+DEFAULT_SORT = "newest"
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def encode_cursor(values):
+    """A row's sort key as a short URL-safe token: ids and times only, nothing personal."""
+    parts = []
+    for value in values:
+        if isinstance(value, datetime):
+            parts.append(str((value - EPOCH) // timedelta(microseconds=1)))
+        elif isinstance(value, uuid.UUID):
+            parts.append(value.hex)
+        else:
+            parts.append(str(value))
+    return ".".join(parts)
+
+
+def decode_cursor(token, sort):
+    """The values of ``encode_cursor``, or ``None`` for anything malformed (first page)."""
+    parts = (token or "").split(".")
+    keys = sort.keys()
+    if len(parts) != len(keys):
+        return None
+    try:
+        values = [int(p) for p in parts[:-2]]
+        values.append(EPOCH + timedelta(microseconds=int(parts[-2])))
+        values.append(uuid.UUID(hex=parts[-1]))
+    except (ValueError, OverflowError):
+        return None
+    return values
+
+
+def _beyond(keys, values):
+    """Rows that come after ``values`` in the order of ``keys``.
+
+    The first key also gets a plain bound (``opened_at <= t``), so that the database
+    starts its index scan at the cursor instead of walking every newer row first.
+    """
+    after = None
+    equal = Q()
+    for (name, descending), value in zip(keys, values, strict=True):
+        step = equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+        after = step if after is None else after | step
+        equal &= Q(**{name: value})
+    first, descending = keys[0]
+    return Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}) & after
+
+
+def _order(keys):
+    return [f"-{name}" if descending else name for name, descending in keys]
+
+
+@dataclass
+class CasePage:
+    rows: list
+    total: int  # capped at COUNT_LIMIT + 1
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    kota_names: dict = field(default_factory=dict)
+
+    @property
+    def total_is_bounded(self):
+        return self.total > COUNT_LIMIT
+
+
+def page_of(queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE):
+    """One page of ``queryset`` in the order of ``SORTS[sort_key]``.
+
+    ``after`` / ``before`` are cursors from a previous page. The rows come with what the
+    list shows already loaded (a fixed number of queries whatever the page size).
+    """
+    sort = SORTS.get(sort_key) or SORTS[DEFAULT_SORT]
+    keys = sort.keys()
+    if sort.rank is not None:
+        queryset = queryset.annotate(sort_rank=sort.rank)
+    total = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    backwards = False
+    cursor = decode_cursor(after, sort)
+    if cursor is None:
+        cursor = decode_cursor(before, sort)
+        backwards = cursor is not None
+    if backwards:
+        reverse = [(name, not descending) for name, descending in keys]
+        chunk = queryset.filter(_beyond(reverse, cursor)).order_by(*_order(reverse))
+    else:
+        chunk = queryset.order_by(*_order(keys))
+        if cursor is not None:
+            chunk = chunk.filter(_beyond(keys, cursor))
+    rows = list(_with_list_details(chunk)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    page = CasePage(rows=rows, total=total)
+    if rows:
+        first = encode_cursor([getattr(rows[0], name) for name, _d in keys])
+        last = encode_cursor([getattr(rows[-1], name) for name, _d in keys])
+        # Going forwards there is a page behind us whenever we came from a cursor; going
+        # backwards there is one ahead. The other side is known from the extra row.
+        page.previous_cursor = first if (more if backwards else cursor is not None) else None
+        page.next_cursor = last if (cursor is not None if backwards else more) else None
+    _decorate(page)
+    return page
+
+
+# --- What each row of the list shows -----------------------------------------------------
+
+WG_FIELDS = [f"wg_{domain}" for domain, _label in WG_DOMAINS]
+
+
+def _with_list_details(queryset):
+    survivors = Client.objects.filter(role=ClientRole.SURVIVOR).only(
+        "id", "case_id", "sex", "birth_date", "age_estimate", "kelurahan_id", *WG_FIELDS
+    )
+    return queryset.prefetch_related(
+        # Never the names: the list shows the survivor code (DESIGN.md rule 3).
+        Prefetch("clients", queryset=survivors, to_attr="survivors"),
+        Prefetch(
+            "incidents",
+            queryset=Incident.objects.only("id", "case_id", "kelurahan_id"),
+            to_attr="incident_places",
+        ),
+        Prefetch("workers", queryset=User.objects.only("id", "display_name")),
+    )
+
+
+def kota_code(kelurahan_code):
+    """The kota/kabupaten a region code lies in: Kemendagri codes nest ("31.74.01.1001")."""
+    if not kelurahan_code:
+        return None
+    parts = kelurahan_code.split(".")
+    return ".".join(parts[:2]) if len(parts) >= 2 else None
+
+
+def case_kota(case):
+    """Where the survivor lives, or else where it happened."""
+    for places in (case.survivors, case.incident_places):
+        for place in places:
+            code = kota_code(place.kelurahan_id)
+            if code:
+                return code
+    return None
+
+
+def survivor_groups(survivors, on):
+    groups = set()
+    for survivor in survivors:
+        groups |= survivor.vulnerable_groups(on)
+    return [g for g in VulnerableGroup if g in groups]
+
+
+def _decorate(page):
+    today = timezone.localdate()
+    for case in page.rows:
+        case.groups = survivor_groups(case.survivors, today)
+        case.kota = case_kota(case)
+    codes = {case.kota for case in page.rows if case.kota}
+    if codes:
+        page.kota_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    for case in page.rows:
+        case.kota_name = page.kota_names.get(case.kota, case.kota)
+
+
+def kota_choices(province_code):
+    """The kota/kabupaten of a province, for the filter."""
+    if not province_code:
+        return []
+    return list(
+        Region.objects.filter(
+            level=RegionLevel.REGENCY_CITY, code__startswith=f"{province_code}."
+        ).values_list("code", "name")
+    )
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+def _born_by(today, years):
+    """The latest birth date of someone who is ``years`` old on ``today``."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February in a year that has none: a day earlier is safe
+        return date(today.year - years, 2, 28)
+
+
+def group_condition(group, today=None):
+    """A Client filter for one vulnerable group, the same rule as classification's.
+
+    Age is counted on ``today`` from the date of birth, or else the estimate.
+    """
+    today = today or timezone.localdate()
+    adult_by = _born_by(today, classification.CHILD_UNDER)
+    older_by = _born_by(today, classification.OLDER_FROM)
+    estimated = Q(birth_date__isnull=True, age_estimate__isnull=False)
+    adult = Q(birth_date__lte=adult_by) | (
+        estimated & Q(age_estimate__gte=classification.CHILD_UNDER)
+    )
+    if group == VulnerableGroup.CHILD:
+        return Q(birth_date__gt=adult_by) | (
+            estimated & Q(age_estimate__lt=classification.CHILD_UNDER)
+        )
+    if group == VulnerableGroup.OLDER_PERSON:
+        return Q(birth_date__lte=older_by) | (
+            estimated & Q(age_estimate__gte=classification.OLDER_FROM)
+        )
+    if group == VulnerableGroup.WOMAN:
+        return Q(sex=Sex.FEMALE) & adult
+    if group == VulnerableGroup.DISABILITY:
+        severe = [Difficulty.A_LOT, Difficulty.CANNOT]
+        condition = Q()
+        for name in WG_FIELDS:
+            condition |= Q(**{f"{name}__in": severe})
+        return condition
+    raise ValueError(group)
+
+
+def filter_cases(queryset, *, status=ACTIVE, priority="", group="", kota=""):
+    """Narrow a visible-cases queryset by the caseload's filters (codes already checked)."""
+    if status == ACTIVE:
+        queryset = queryset.exclude(status=Status.CLOSED)
+    elif status in Status.values:
+        queryset = queryset.filter(status=status)
+    if priority in Priority.values:
+        queryset = queryset.filter(priority=priority)
+    survivors = Client.objects.filter(case=OuterRef("pk"), role=ClientRole.SURVIVOR)
+    if group in VulnerableGroup.values:
+        queryset = queryset.filter(Exists(survivors.filter(group_condition(group))))
+    if kota:
+        inside = {"kelurahan__code__startswith": f"{kota}."}
+        queryset = queryset.filter(
+            Exists(survivors.filter(**inside))
+            | Exists(Incident.objects.filter(case=OuterRef("pk"), **inside))
+        )
+    return queryset
+
+
+# --- Search ------------------------------------------------------------------------------
+
+
+class SearchBy(models.TextChoices):
+    CODE = "code", _("Survivor code or case reference")
+    NAME = "name", _("Name")
+    PHONE = "phone", _("Phone number")
+    NIK = "nik", _("NIK")
+
+
+# Searching by these finds people, so only roles that may see names may use them.
+PERSONAL = {SearchBy.NAME, SearchBy.PHONE, SearchBy.NIK}
+
+
+def search_cases(queryset, by, term):
+    """Cases of ``queryset`` matching ``term``; ValidationError for a malformed phone/NIK.
+
+    Names, phone numbers and NIKs are found through their blind indexes, never by
+    decrypting anything.
+    """
+    term = term.strip()
+    if by == SearchBy.CODE:
+        try:
+            return queryset.filter(pk=uuid.UUID(term))
+        except ValueError:
+            code = term.upper().replace(" ", "")
+            if not code.startswith("S-"):
+                code = f"S-{code}"
+            return queryset.filter(survivor_code=code)
+    finders = {
+        SearchBy.NAME: Client.objects.search_name,
+        SearchBy.PHONE: Client.objects.with_phone,
+        SearchBy.NIK: Client.objects.with_nik,
+    }
+    if by not in finders:
+        raise ValidationError(_("Choose what to search by."))
+    return queryset.filter(pk__in=finders[by](term).values("case_id"))
+
+
+# --- The case page -----------------------------------------------------------------------
+
+# Timeline entries by CaseEvent kind, and the model whose field names the entry lists.
+EVENT_LABELS = {
+    "opened": (_("Case opened"), Case),
+    "assigned": (_("Case worker assigned"), None),
+    "updated": (_("Case updated"), Case),
+    "restricted": (_("Case restricted"), Case),
+    "client_added": (_("Person added"), Client),
+    "client_updated": (_("Person updated"), Client),
+    "incident_added": (_("Incident added"), Incident),
+    "incident_updated": (_("Incident updated"), Incident),
+    "perpetrator_added": (_("Perpetrator added"), Perpetrator),
+    "perpetrator_updated": (_("Perpetrator updated"), Perpetrator),
+}
+
+
+def _field_labels(model, names):
+    labels = []
+    for name in names or []:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # a field renamed since: show its stored name
+            labels.append(name)
+    return labels
+
+
+def load_case_page(case):
+    """Everything the case page shows, in a fixed number of queries.
+
+    Clients are loaded whole (the page may show names to those allowed); incidents with
+    their perpetrators; the timeline with the people who acted.
+    """
+    region = "kelurahan__parent__parent"
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "clients",
+            queryset=Client.objects.select_related(region, "guardian_of"),
+        ),
+        Prefetch(
+            "incidents",
+            queryset=Incident.objects.select_related(region).prefetch_related(
+                Prefetch("perpetrators", queryset=Perpetrator.objects.all())
+            ),
+        ),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("user")),
+    )
+    today = timezone.localdate()
+    labels = {}
+    survivors = 0
+    for client in case.clients.all():
+        client.groups = [g for g in VulnerableGroup if g in client.vulnerable_groups(today)]
+        client.age = client.age_on(today)
+        if client.role == ClientRole.SURVIVOR:
+            survivors += 1
+            client.label = _("Survivor %(number)s") % {"number": survivors}
+        else:
+            client.label = client.get_role_display()
+        client.accommodation_labels = labels_of(Accommodation, client.accommodations)
+        client.wg = [
+            (label, labels_of(Difficulty, [getattr(client, f"wg_{domain}")])[0])
+            for domain, label in WG_DOMAINS
+            if getattr(client, f"wg_{domain}")
+        ]
+        labels[client.pk] = client
+    for incident in case.incidents.all():
+        # From the clients already loaded: no query, and no second decryption.
+        incident.survivor_client = labels.get(incident.survivor_id)
+        incident.gbv_label = labels_of(GbvType, [incident.gbv_type])[0] if incident.gbv_type else ""
+        incident.violence_labels = labels_of(ViolenceType, incident.violence_types)
+        incident.tpks_labels = labels_of(TpksForm, incident.tpks_forms)
+        incident.flag_labels = labels_of(ContextFlag, incident.context_flags)
+        incident.delay_label = (
+            labels_of(ReportingDelay, [incident.reporting_delay])[0]
+            if incident.reporting_delay
+            else ""
+        )
+    people = {a.user_id: a.user for a in case.assignments.all()}
+    events = list(case.events.all())
+    for event in events:
+        if event.actor_id:
+            people[event.actor_id] = event.actor
+    wanted = {
+        e.detail.get("user") for e in events if isinstance(e.detail, dict) and e.detail.get("user")
+    }
+    missing = {pk for pk in wanted if _as_uuid(pk) not in people}
+    if missing:
+        people.update(User.objects.filter(pk__in=missing).in_bulk())
+    for event in events:
+        label, model = EVENT_LABELS.get(event.kind, (event.kind, None))
+        detail = event.detail if isinstance(event.detail, dict) else {}
+        event.label = label
+        event.fields = _field_labels(model, detail.get("fields")) if model else []
+        event.subject = people.get(_as_uuid(detail.get("user"))) if detail.get("user") else None
+    return {"events": events, "workers": [a.user for a in case.assignments.all()]}
+
+
+def labels_of(choices, values):
+    """Display labels of stored codes; a code no longer on the list shows as itself."""
+    known = dict(choices.choices)
+    return [known.get(value, value) for value in values or []]
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,339 @@
+"""My caseload at /kasus/: who sees what, filters, sort, pages and the search that never
+puts a term in a URL."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from lindungi.accounts.models import Membership, User
+from lindungi.audit.models import AuditEvent
+from lindungi.cases import actions, queries
+from lindungi.cases.models import Case, Client
+from lindungi.cases.views.pages import SEARCH_SESSION_KEY
+from lindungi.cases.vocabulary import Difficulty, Sex
+from lindungi.places.models import Region
+from tests.cases.factories import make_case
+from tests.login import log_in
+
+URL = reverse("cases:caseload")
+
+
+@pytest.fixture
+def cases(personas):
+    return {
+        "a": make_case(personas, "a"),
+        "b": make_case(personas, "b"),
+        "restricted": make_case(personas, "a", restricted=True),
+    }
+
+
+def codes(response):
+    return {c.survivor_code for c in response.context["page"].rows}
+
+
+def search(client, by, term, **extra):
+    return client.post(URL, {"by": by, "q": term}, **extra)
+
+
+# --- Who sees what -----------------------------------------------------------------------
+
+
+def test_without_login_the_caseload_redirects_to_the_login_page(client, cases):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_case_worker_of_unit_a_sees_their_cases_and_not_unit_bs(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert codes(response) == {cases["a"].survivor_code, cases["restricted"].survivor_code}
+    assert cases["b"].survivor_code not in response.content.decode()
+
+
+def test_the_list_shows_codes_and_never_names(client, personas, cases):
+    log_in(client, personas.supervisor_a)
+    page = client.get(URL).content.decode()
+    assert cases["a"].survivor_code in page
+    assert "Siti" not in page and "Aminah" not in page
+    assert "3174012345678901" not in page
+
+
+def test_the_supervisor_of_unit_b_sees_only_unit_bs_case(client, personas, cases):
+    log_in(client, personas.supervisor_b)
+    assert codes(client.get(URL)) == {cases["b"].survivor_code}
+
+
+def test_a_restricted_case_is_marked_and_hidden_from_an_unnamed_supervisor(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    row = next(c for c in client.get(URL).context["page"].rows if c.pk == cases["restricted"].pk)
+    assert row.restricted
+    newcomer = User.objects.create_user("sup3@test.lindungi.id", "x" * 16, display_name="New")
+    Membership.objects.create(user=newcomer, unit=personas.unit_a, role="supervisor")
+    client.logout()
+    log_in(client, newcomer)
+    assert codes(client.get(URL)) == {cases["a"].survivor_code}
+
+
+def test_an_analyst_gets_an_empty_list_and_no_cases_entry_in_the_navigation(
+    client, personas, cases
+):
+    log_in(client, personas.analyst)
+    response = client.get(URL)
+    assert codes(response) == set()
+    assert {i["name"] for i in response.context["navigation"]} == {
+        "core:home",
+        "places:service_points",
+    }
+
+
+def test_case_workers_and_supervisors_find_cases_in_the_navigation(client, personas):
+    for user in (personas.case_worker_a, personas.supervisor_b):
+        log_in(client, user)
+        names = {i["name"] for i in client.get(URL).context["navigation"]}
+        assert "cases:caseload" in names
+
+
+def test_the_row_shows_groups_kota_workers_and_the_opening_date(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    response = client.get(URL)
+    row = next(c for c in response.context["page"].rows if c.pk == cases["a"].pk)
+    assert [g.value for g in row.groups] == ["woman"]
+    assert row.kota == "31.74"
+    assert row.kota_name == Region.objects.get(code="31.74").name
+    page = response.content.decode()
+    assert "Case Worker A" in page
+    assert row.kota_name in page
+
+
+def test_an_htmx_request_gets_the_fragment_without_the_page_frame(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    response = client.get(URL, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert 'id="caseload-results"' in body
+    assert "<html" not in body
+
+
+# --- Filters and sort --------------------------------------------------------------------
+
+
+def test_the_default_list_leaves_out_closed_cases_and_the_status_filter_finds_them(
+    client, personas, cases
+):
+    closed = cases["a"]
+    actions.update_case(personas.supervisor_a, closed, closed.version, {"status": "closed"})
+    log_in(client, personas.supervisor_a)
+    assert closed.survivor_code not in codes(client.get(URL))
+    assert codes(client.get(URL, {"status": "closed"})) == {closed.survivor_code}
+    assert closed.survivor_code in codes(client.get(URL, {"status": "all"}))
+
+
+def test_the_priority_filter_and_sort(client, personas, cases):
+    high = make_case(personas, "a")
+    actions.update_case(personas.case_worker_a, high, high.version, {"priority": "high"})
+    log_in(client, personas.case_worker_a)
+    assert codes(client.get(URL, {"priority": "high"})) == {high.survivor_code}
+    rows = client.get(URL, {"sort": "priority"}).context["page"].rows
+    assert rows[0].pk == high.pk
+
+
+def test_the_group_filter_finds_a_child_and_an_older_woman_with_a_disability(
+    client, personas, cases
+):
+    older = make_case(personas, "a")
+    survivor = older.clients.get()
+    actions.update_client(
+        personas.case_worker_a,
+        survivor,
+        survivor.version,
+        {"birth_date": date(1950, 1, 1), "wg_walking": Difficulty.CANNOT},
+    )
+    child = make_case(personas, "a")
+    survivor = child.clients.get()
+    actions.update_client(
+        personas.case_worker_a,
+        survivor,
+        survivor.version,
+        {"birth_date": None, "age_estimate": 12, "sex": Sex.MALE},
+    )
+    log_in(client, personas.case_worker_a)
+    assert codes(client.get(URL, {"group": "child"})) == {child.survivor_code}
+    assert codes(client.get(URL, {"group": "older_person"})) == {older.survivor_code}
+    assert codes(client.get(URL, {"group": "disability"})) == {older.survivor_code}
+    women = codes(client.get(URL, {"group": "woman"}))
+    assert older.survivor_code in women and child.survivor_code not in women
+
+
+def test_the_group_filter_agrees_with_the_classification_rule_around_birthdays(personas):
+    case = make_case(personas, "a")
+    survivor = case.clients.get()
+    today = date(2026, 3, 1)
+    for born in (date(2008, 2, 29), date(2008, 3, 1), date(2008, 3, 2), date(1966, 3, 1)):
+        Client.objects.filter(pk=survivor.pk).update(birth_date=born)
+        survivor.refresh_from_db()
+        expected = survivor.vulnerable_groups(today)
+        for group in ("child", "older_person", "woman"):
+            found = Client.objects.filter(
+                queries.group_condition(group, today), pk=survivor.pk
+            ).exists()
+            assert found == (group in expected), (born, group)
+
+
+def test_the_kota_filter_uses_the_survivors_or_the_incidents_kelurahan(client, personas, cases):
+    elsewhere = make_case(personas, "a")
+    survivor = elsewhere.clients.get()
+    actions.update_client(personas.case_worker_a, survivor, survivor.version, {"kelurahan": None})
+    incident = elsewhere.incidents.get()
+    north = Region.objects.filter(code__startswith="31.72.", level=4).first()
+    actions.update_incident(
+        personas.case_worker_a, incident, incident.version, {"kelurahan": north}
+    )
+    log_in(client, personas.case_worker_a)
+    assert codes(client.get(URL, {"kota": "31.72"})) == {elsewhere.survivor_code}
+    assert elsewhere.survivor_code not in codes(client.get(URL, {"kota": "31.74"}))
+
+
+def test_a_filter_value_not_on_the_list_is_ignored(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    response = client.get(URL, {"status": "nonsense", "sort": "x", "after": "garbage"})
+    assert response.status_code == 200
+    assert len(codes(response)) == 2
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", list(queries.SORTS))
+def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort):
+    made = [make_case(personas, "a") for _ in range(7)]
+    priorities = ["high", "low", "medium", "high", "low", "high", "medium"]
+    same_moment = made[0].opened_at
+    for i, (case, priority) in enumerate(zip(made, priorities, strict=True)):
+        # Several cases opened at the same moment: the id breaks the tie.
+        opened = same_moment if i % 2 else case.opened_at
+        Case.objects.filter(pk=case.pk).update(priority=priority, opened_at=opened)
+    everything = Case.objects.visible_to(personas.supervisor_a)
+    seen, pages, cursor = [], [], None
+    while True:
+        page = queries.page_of(everything, sort, after=cursor, size=3)
+        pages.append(page)
+        seen += [c.pk for c in page.rows]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(c.pk for c in made)
+    assert len(pages) == 3
+    back = queries.page_of(everything, sort, before=pages[-1].previous_cursor, size=3)
+    assert [c.pk for c in back.rows] == [c.pk for c in pages[-2].rows]
+    assert back.next_cursor is not None
+
+
+def test_the_list_pages_and_the_pager_links_keep_the_filters(client, personas, monkeypatch):
+    for _ in range(3):
+        make_case(personas, "a")
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    log_in(client, personas.supervisor_a)
+    first = client.get(URL, {"priority": "medium"})
+    assert len(first.context["page"].rows) == 2
+    next_query = first.context["next_query"]
+    assert "priority=medium" in next_query
+    second = client.get(f"{URL}?{next_query}")
+    assert len(second.context["page"].rows) == 1
+    assert second.context["previous_query"]
+
+
+def test_the_total_is_a_bounded_count(personas, monkeypatch):
+    for _ in range(3):
+        make_case(personas, "a")
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
+    page = queries.page_of(Case.objects.visible_to(personas.supervisor_a), "newest")
+    assert page.total_is_bounded
+
+
+# --- Search ------------------------------------------------------------------------------
+
+
+def test_a_search_by_survivor_code_posts_and_redirects_without_the_term_in_the_url(
+    client, personas, cases
+):
+    log_in(client, personas.case_worker_a)
+    code = cases["a"].survivor_code
+    response = search(client, "code", code.lower())
+    assert response.status_code == 303
+    assert code.lower() not in response.url and code not in response.url
+    assert codes(client.get(response.url)) == {code}
+    event = AuditEvent.objects.filter(action="data.search").latest("at")
+    assert (event.object_type, event.fields) == ("cases.case", ["survivor_code"])
+
+
+def test_a_search_by_case_reference_finds_the_case(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    search(client, "code", str(cases["a"].pk))
+    assert codes(client.get(URL)) == {cases["a"].survivor_code}
+
+
+def test_a_name_search_goes_through_the_blind_index_and_is_audited_without_the_term(
+    client, personas, cases
+):
+    log_in(client, personas.case_worker_a)
+    response = search(client, "name", "aminah siti")
+    assert response.status_code == 303
+    assert "aminah" not in response.url.lower()
+    # Both of unit A's cases have a survivor called Siti Aminah; unit B's stays out.
+    assert codes(client.get(URL)) == {cases["a"].survivor_code, cases["restricted"].survivor_code}
+    event = AuditEvent.objects.filter(action="data.search").latest("at")
+    assert (event.object_type, event.fields) == ("cases.client", ["name"])
+    assert "aminah" not in str(event.__dict__).lower()
+
+
+def test_the_search_term_is_kept_encrypted_in_the_session(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    search(client, "name", "Aminah")
+    stored = client.session[SEARCH_SESSION_KEY]
+    assert stored["by"] == "name"
+    assert "Aminah" not in stored["q"]
+
+
+def test_a_phone_and_a_nik_search_find_the_case(client, personas, cases):
+    log_in(client, personas.supervisor_b)
+    search(client, "phone", "+62 812 3456 7890")
+    assert codes(client.get(URL)) == {cases["b"].survivor_code}
+    search(client, "nik", "3174 0123 4567 8901")
+    assert codes(client.get(URL)) == {cases["b"].survivor_code}
+
+
+def test_an_invalid_phone_or_nik_gets_a_clear_message_and_changes_nothing(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    client.cookies["lindungi_language"] = "en"
+    response = search(client, "phone", "12")
+    assert response.status_code == 200
+    assert "Enter a valid phone number." in response.content.decode()
+    response = search(client, "nik", "1234")
+    assert "A NIK has exactly 16 digits." in response.content.decode()
+    assert SEARCH_SESSION_KEY not in client.session
+    assert not AuditEvent.objects.filter(action="data.search").exists()
+
+
+def test_clearing_the_search_shows_the_whole_caseload_again(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    search(client, "code", cases["a"].survivor_code)
+    client.post(URL, {"clear": "1"})
+    assert len(codes(client.get(URL))) == 2
+
+
+def test_an_htmx_search_answers_with_the_results_at_once(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    response = search(client, "code", cases["a"].survivor_code, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert codes(response) == {cases["a"].survivor_code}
+    assert "<html" not in response.content.decode()
+
+
+def test_a_role_that_may_not_see_names_cannot_search_by_name(client, personas, cases):
+    log_in(client, personas.analyst)
+    response = search(client, "name", "Aminah")
+    assert response.status_code == 200
+    assert response.context["search_form"].errors
+    assert SEARCH_SESSION_KEY not in client.session
