@@ -9,6 +9,7 @@ encrypted like the fields it looks for.
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -34,6 +35,11 @@ SEARCHED = {
     SearchBy.NIK: ("cases.client", "nik"),
 }
 CHECKS = {SearchBy.PHONE: normalise_phone, SearchBy.NIK: normalise_nik}
+
+
+def _with_memberships(request):
+    """Load the user's memberships once: the access checks read them several times."""
+    prefetch_related_objects([request.user], "memberships")
 
 
 def may_search_people(request):
@@ -147,6 +153,7 @@ def _run_search(request, form):
 @require_http_methods(["GET", "POST"])
 def caseload(request):
     """The cases the user may see, filtered, searched, sorted and paged."""
+    _with_memberships(request)
     people = may_search_people(request)
     membership = request.membership
     province = membership.unit.region_id.split(".")[0] if membership else None
@@ -215,6 +222,7 @@ def _case_context(request, case):
 @login_required
 @require_GET
 def case_detail(request, case_id):
+    _with_memberships(request)
     case = get_case_for(request.user, case_id, request=request)
     record_read(request, case)
     return render_page(request, "cases/case_detail.html", _case_context(request, case))
@@ -224,6 +232,7 @@ def case_detail(request, case_id):
 @require_GET
 def case_print(request, case_id):
     """A summary to print: the same access as the case page, audited as data leaving."""
+    _with_memberships(request)
     case = get_case_for(request.user, case_id, request=request)
     record_export(request, "cases.case", obj=case)
     # A page of its own (no navigation, no htmx): it is meant for paper.
