@@ -1,3 +1,485 @@
-"""Filled in by its capability."""
+"""Pages that change a case: open it, its status and workers, clients, incidents,
+perpetrators; and the break-glass page with its review queue.
 
-urlpatterns = []
+Every page reaches the case through the choke point with ``Need.EDIT`` (break-glass reads
+only) and writes through ``lindungi.cases.actions``. Edit forms carry the record's version:
+a save that comes after someone else's answers 409 with the form as the user left it and
+the differences beside it (``CaseForm.rebase``). New records carry a form token: a second
+submission of the same form (a double click, a resend after a timeout) shows the record the
+first one created instead of creating a second.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindungi.accounts.mfa.devices import check_totp
+from lindungi.accounts.models import User
+from lindungi.accounts.roles import Role
+from lindungi.audit.events import record
+from lindungi.cases import actions
+from lindungi.cases.access import CASE_ROLES, Need, get_case_for, get_case_part_for
+from lindungi.cases.forms import (
+    AssignWorkerForm,
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    CaseStatusForm,
+    ClientForm,
+    GbvQuestionsForm,
+    IncidentForm,
+    OpenCaseForm,
+    PerpetratorForm,
+    gbv_walk,
+)
+from lindungi.cases.models import BreakGlass, Case, Client, Incident, Perpetrator
+from lindungi.cases.vocabulary import ContextFlag, GbvType, ReportingDelay, VulnerableGroup
+from lindungi.core.htmx import render_page
+
+SAVED_FORMS = "lindungi_saved_forms"
+SAVED_FORMS_KEPT = 50
+
+
+def _detail(case):
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _province(unit):
+    return unit.region_id.split(".")[0]
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+# --- Saving, once ------------------------------------------------------------------------
+
+
+def _saved_url(request, token):
+    """Where the record a form token created is, read afresh from the session table: the
+    second request of a double click waited on the lock and must see what the first saved."""
+    stored = type(request.session)(request.session.session_key)
+    return stored.get(SAVED_FORMS, {}).get(str(token))
+
+
+def _remember(request, token, url):
+    saved = dict(request.session.get(SAVED_FORMS, {}))
+    saved[str(token)] = url
+    request.session[SAVED_FORMS] = dict(list(saved.items())[-SAVED_FORMS_KEPT:])
+    # Saved inside the transaction, so it commits with the record it points to.
+    request.session.save()
+
+
+def _create_once(request, form, lock, create):
+    """Run ``create()`` for a valid new-record form unless its token was used already.
+
+    ``lock`` is a queryset of the row that serialises creations (the case, or the user
+    for a new case). Returns (url of the record, created?), or (None, False) with the
+    action's errors on the form.
+    """
+    token = form.cleaned_data["form_token"]
+    with transaction.atomic():
+        lock.select_for_update().first()
+        if request.session.session_key and (url := _saved_url(request, token)):
+            return url, False
+        try:
+            with transaction.atomic():
+                url = create()
+        except ValidationError as error:
+            form.add_action_errors(error)
+            return None, False
+        _remember(request, token, url)
+        return url, True
+
+
+def _add(request, form, lock, create, template, context):
+    if request.method == "POST" and form.is_valid():
+        url, created = _create_once(request, form, lock, create)
+        if url and not created:
+            messages.info(request, _("This was already saved; here it is."))
+        if url:
+            return redirect(url)
+    return render_page(request, template, {"form": form, **context})
+
+
+def _edit(request, form, update, template, context):
+    """Save a versioned edit; a stale one answers 409 with the differences."""
+    status = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = update(form.cleaned_data["version"], form.changes())
+        except actions.StaleVersion as stale:
+            form.rebase(stale.current)
+            status = 409
+        except ValidationError as error:
+            form.add_action_errors(error)
+        else:
+            return saved
+    return render_page(request, template, {"form": form, **context}, status=status)
+
+
+def _labels(choices, values):
+    return ", ".join(str(choices(v).label) for v in values) or _("none")
+
+
+# --- The case ----------------------------------------------------------------------------
+
+
+@login_required
+def open_case(request):
+    """A case worker or supervisor opens a case in their active unit, with its survivor."""
+    membership = request.membership
+    if membership is None or membership.role not in CASE_ROLES:
+        raise PermissionDenied
+    unit = membership.unit
+    form = OpenCaseForm(_posted(request), province_code=_province(unit))
+
+    def create():
+        case = actions.open_case(
+            request.user, unit, priority=form.cleaned_data["priority"], request=request
+        )
+        client = actions.add_client(request.user, case, form.changes(), request=request)
+        _saved_message(request, client)
+        return _detail(case)
+
+    lock = User.objects.filter(pk=request.user.pk)
+    return _add(request, form, lock, create, "cases/edit_open_case.html", {})
+
+
+@login_required
+def edit_case(request, case_id):
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    supervises = Role.SUPERVISOR in {
+        m.role for m in request.user.memberships.all() if m.unit_id == case.unit_id
+    }
+    assign_form = AssignWorkerForm(case=case) if supervises else None
+    if request.method == "POST" and "worker" in request.POST:
+        if not supervises:
+            raise PermissionDenied
+        assign_form = AssignWorkerForm(request.POST, case=case)
+        if assign_form.is_valid():
+            try:
+                actions.assign_worker(
+                    request.user, case, assign_form.cleaned_data["worker"], request=request
+                )
+            except ValidationError as error:
+                assign_form.add_error("worker", error)
+            else:
+                messages.success(request, _("The case worker was assigned."))
+                return redirect(_detail(case))
+        return render_page(
+            request,
+            "cases/edit_case.html",
+            {"form": CaseStatusForm(record=case), "case": case, "assign_form": assign_form},
+        )
+    form = CaseStatusForm(_posted(request), record=case)
+    saved = _edit(
+        request,
+        form,
+        lambda version, changes: actions.update_case(
+            request.user, case, version, changes, request=request
+        ),
+        "cases/edit_case.html",
+        {"case": case, "assign_form": assign_form},
+    )
+    if isinstance(saved, Case):
+        messages.success(request, _("The case was saved."))
+        return redirect(_detail(case))
+    return saved
+
+
+# --- Clients -----------------------------------------------------------------------------
+
+
+def _saved_message(request, client):
+    groups = client.vulnerable_groups(timezone.localdate())
+    messages.success(
+        request,
+        _("The person was saved. Vulnerable groups: %(groups)s.")
+        % {"groups": _labels(VulnerableGroup, sorted(groups))},
+    )
+
+
+@login_required
+def add_client(request, case_id):
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    form = ClientForm(_posted(request), case=case, province_code=_province(case.unit))
+
+    def create():
+        client = actions.add_client(request.user, case, form.changes(), request=request)
+        _saved_message(request, client)
+        return _detail(case)
+
+    lock = Case.objects.filter(pk=case.pk)
+    return _add(request, form, lock, create, "cases/edit_client.html", {"case": case})
+
+
+@login_required
+def edit_client(request, client_id):
+    case, client = get_case_part_for(request.user, Client, client_id, Need.EDIT, request=request)
+    form = ClientForm(
+        _posted(request), case=case, province_code=_province(case.unit), record=client
+    )
+    saved = _edit(
+        request,
+        form,
+        lambda version, changes: actions.update_client(
+            request.user, client, version, changes, request=request
+        ),
+        "cases/edit_client.html",
+        {"case": case, "client": client, "groups": client.vulnerable_groups(timezone.localdate())},
+    )
+    if isinstance(saved, Client):
+        _saved_message(request, saved)
+        return redirect(_detail(case))
+    return saved
+
+
+# --- Incidents ---------------------------------------------------------------------------
+
+
+def _incident_summary(incident):
+    """What is worked out from the incident, never typed, in words."""
+    return {
+        "type": GbvType(incident.gbv_type).label if incident.gbv_type else _("not decided"),
+        "flags": _labels(ContextFlag, incident.context_flags),
+        "delay": (
+            ReportingDelay(incident.reporting_delay).label
+            if incident.reporting_delay
+            else _("not known")
+        ),
+    }
+
+
+def _incident_message(request, incident):
+    messages.success(
+        request,
+        _(
+            "The incident was saved. GBVIMS type: %(type)s. Context: %(flags)s. "
+            "Time to report: %(delay)s."
+        )
+        % _incident_summary(incident),
+    )
+
+
+@login_required
+def add_incident(request, case_id):
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    form = IncidentForm(_posted(request), case=case, province_code=_province(case.unit))
+
+    def create():
+        incident = actions.add_incident(request.user, case, form.changes(), request=request)
+        _incident_message(request, incident)
+        return _detail(case)
+
+    lock = Case.objects.filter(pk=case.pk)
+    return _add(request, form, lock, create, "cases/edit_incident.html", {"case": case})
+
+
+@login_required
+def edit_incident(request, incident_id):
+    case, incident = get_case_part_for(
+        request.user, Incident, incident_id, Need.EDIT, request=request
+    )
+    form = IncidentForm(
+        _posted(request), case=case, province_code=_province(case.unit), record=incident
+    )
+    saved = _edit(
+        request,
+        form,
+        lambda version, changes: actions.update_incident(
+            request.user, incident, version, changes, request=request
+        ),
+        "cases/edit_incident.html",
+        {"case": case, "incident": incident, "summary": _incident_summary(incident)},
+    )
+    if isinstance(saved, Incident):
+        saved.refresh_from_db()
+        _incident_message(request, saved)
+        return redirect(_detail(case))
+    return saved
+
+
+@login_required
+@require_POST
+def gbv_next(request):
+    """The htmx walk through the GBVIMS questions: the answers so far and the next question.
+
+    POST, so the answers stay out of URLs and logs; it reads and stores nothing.
+    """
+    if not request.user.memberships.filter(role__in=CASE_ROLES).exists():
+        raise PermissionDenied
+    form = GbvQuestionsForm(request.POST)
+    return render(
+        request,
+        "cases/forms/gbv.html",
+        {"questions": gbv_walk(form), "decided": form.decided_type(), "walk": True},
+    )
+
+
+# --- Perpetrators ------------------------------------------------------------------------
+
+
+def _perpetrator_saved(request, case, was_restricted):
+    case.refresh_from_db()
+    if case.restricted and not was_restricted:
+        messages.warning(
+            request,
+            _(
+                "The perpetrator is a public employee: the case is now restricted. Only its "
+                "named users can see it, and the unit's supervisors have been alerted."
+            ),
+        )
+    else:
+        messages.success(request, _("The perpetrator was saved."))
+    return _detail(case)
+
+
+@login_required
+def add_perpetrator(request, incident_id):
+    case, incident = get_case_part_for(
+        request.user, Incident, incident_id, Need.EDIT, request=request
+    )
+    form = PerpetratorForm(_posted(request))
+
+    def create():
+        was_restricted = case.restricted
+        actions.add_perpetrator(request.user, incident, form.changes(), request=request)
+        return _perpetrator_saved(request, case, was_restricted)
+
+    lock = Case.objects.filter(pk=case.pk)
+    context = {"case": case, "incident": incident}
+    return _add(request, form, lock, create, "cases/edit_perpetrator.html", context)
+
+
+@login_required
+def edit_perpetrator(request, perpetrator_id):
+    case, perpetrator = get_case_part_for(
+        request.user, Perpetrator, perpetrator_id, Need.EDIT, request=request
+    )
+    form = PerpetratorForm(_posted(request), record=perpetrator)
+    was_restricted = case.restricted
+    saved = _edit(
+        request,
+        form,
+        lambda version, changes: actions.update_perpetrator(
+            request.user, perpetrator, version, changes, request=request
+        ),
+        "cases/edit_perpetrator.html",
+        {"case": case, "incident": perpetrator.incident},
+    )
+    if isinstance(saved, Perpetrator):
+        return redirect(_perpetrator_saved(request, case, was_restricted))
+    return saved
+
+
+# --- Break-glass -------------------------------------------------------------------------
+
+
+def _supervised_units(user):
+    return [m.unit_id for m in user.memberships.all() if m.role == Role.SUPERVISOR]
+
+
+@login_required
+def break_glass(request, case_id):
+    """A supervisor's emergency access to a case outside their scope.
+
+    The page is the same for every id, existing or not, until the supervisor has given a
+    reason and a fresh code: only then does it say whether the case exists.
+    """
+    if not _supervised_units(request.user):
+        raise Http404
+    form = BreakGlassForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        # A code is good once: django-otp refuses a time step the device already accepted.
+        if check_totp(request.user, form.cleaned_data["code"]) is None:
+            form.add_error("code", _("The code is not right or was already used."))
+        else:
+            return _open_by_break_glass(request, case_id, form)
+    return render_page(request, "cases/break_glass.html", {"form": form})
+
+
+def _open_by_break_glass(request, case_id, form):
+    if Case.objects.visible_to(request.user).filter(pk=case_id).exists():
+        messages.info(request, _("You can already see this case."))
+        return redirect(reverse("cases:detail", args=[case_id]))
+    # Break-glass is the one way to a case outside the user's scope, so it looks the case
+    # up directly, and only after the reason and the code were given.
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        record(
+            "case.denied",
+            request=request,
+            object_type="cases.case",
+            object_id=str(case_id),
+            fields=["break_glass"],
+        )
+        return render_page(request, "cases/break_glass_not_found.html", {}, status=404)
+    try:
+        actions.break_glass(request.user, case, form.cleaned_data["reason"], request=request)
+    except ValidationError as error:
+        form.add_error("reason", error)
+        return render_page(request, "cases/break_glass.html", {"form": form})
+    messages.warning(
+        request,
+        _(
+            "You have access to this case for %(hours)s hours, to read it. Another "
+            "supervisor will review this access."
+        )
+        % {"hours": actions.BREAK_GLASS_HOURS},
+    )
+    return redirect(_detail(case))
+
+
+@login_required
+def break_glass_reviews(request):
+    """Pending break-glass uses of the supervisor's units; another supervisor closes each."""
+    units = _supervised_units(request.user)
+    if not units:
+        raise PermissionDenied
+    pending = BreakGlass.objects.filter(unit_id__in=units, reviewed_at__isnull=True)
+    errors = {}
+    if request.method == "POST":
+        form = BreakGlassReviewForm(request.POST)
+        if form.is_valid():
+            grant = pending.filter(pk=form.cleaned_data["grant"]).first()
+            if grant is None:
+                raise Http404
+            try:
+                actions.review_break_glass(
+                    request.user, grant, form.cleaned_data["note"], request=request
+                )
+            except PermissionDenied:
+                messages.error(request, _("Another supervisor must review your own access."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The review was closed."))
+            return redirect("cases:break_glass_reviews")
+        errors = {request.POST.get("grant"): form}
+    rows = [
+        (grant, errors.get(str(grant.pk)) or BreakGlassReviewForm(initial={"grant": grant.pk}))
+        for grant in pending.select_related("user", "case").order_by("created_at")
+    ]
+    return render_page(request, "cases/break_glass_reviews.html", {"rows": rows})
+
+
+urlpatterns = [
+    path("baru/", open_case, name="open"),
+    path("<uuid:case_id>/ubah/", edit_case, name="edit_case"),
+    path("<uuid:case_id>/klien/baru/", add_client, name="add_client"),
+    path("klien/<uuid:client_id>/ubah/", edit_client, name="edit_client"),
+    path("<uuid:case_id>/kejadian/baru/", add_incident, name="add_incident"),
+    path("kejadian/<uuid:incident_id>/ubah/", edit_incident, name="edit_incident"),
+    path("kejadian/gbv/", gbv_next, name="gbv_next"),
+    path("kejadian/<uuid:incident_id>/pelaku/baru/", add_perpetrator, name="add_perpetrator"),
+    path("pelaku/<uuid:perpetrator_id>/ubah/", edit_perpetrator, name="edit_perpetrator"),
+    path("<uuid:case_id>/akses-darurat/", break_glass, name="break_glass"),
+    path("akses-darurat/tinjau/", break_glass_reviews, name="break_glass_reviews"),
+]
