@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from lindungi.api.main import api
 from lindungi.core.views import healthz
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("akun/", include("lindungi.accounts.urls")),
     path("tempat/", include("lindungi.places.urls")),
     path("kasus/", include("lindungi.cases.urls")),
+    path("api/v1/", api.urls),
     path("", include("lindungi.core.urls")),
 ]

@@ -1,0 +1,35 @@
+"""Who may call the API.
+
+Staff call it from their browser session: logged in *and* past the second factor, the same
+as for any staff page. Unsafe methods need the CSRF token (django-ninja checks it for
+cookie schemes), because the browser sends the session cookie on its own.
+
+Each router may carry its own scheme instead: integrations (112 dispatch, the citizen app)
+will send an API key in a header, scoped to the intake router only::
+
+    api.add_router("/reports", intake_router, auth=IntegrationKey())
+
+where ``IntegrationKey`` subclasses ``ninja.security.APIKeyHeader`` and returns the key's
+record from ``authenticate`` (or None). A router's ``auth`` replaces the API's default for
+its routes, so a key never opens a case route and a session never opens the intake one
+unless both are listed. A scheme that is not a cookie needs no CSRF token.
+"""
+
+from django.conf import settings
+from ninja.security import APIKeyCookie
+
+
+class StaffSession(APIKeyCookie):
+    """The session cookie of a user who has confirmed their second factor."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        # The session middleware has already read the cookie; ``key`` adds nothing.
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_verified():
+            return user
+        return None

@@ -1,0 +1,231 @@
+"""The shapes of cases, clients, incidents and perpetrators on the wire.
+
+Input schemas forbid unknown fields and check types, lengths and code lists; the actions
+check the rules (dates not in the future, a guardian of this case, ...). A PATCH schema is
+its create schema with nothing required: a field left out is left alone, and ``null`` is
+accepted only where the record itself may be empty.
+
+Identity (name, NIK, phone, address detail, a perpetrator's name) is shown only to those
+who may edit the case; for anyone else it is ``null`` (an empty string means "not
+recorded"). See README "API".
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, WithJsonSchema, create_model
+
+from lindungi.cases.models import (
+    ClientRole,
+    Education,
+    MaritalStatus,
+    Priority,
+    PublicEmployer,
+    Status,
+    TimeOfDay,
+)
+from lindungi.cases.vocabulary import (
+    Accommodation,
+    ContextFlag,
+    Difficulty,
+    GbvType,
+    PerpetratorAgeGroup,
+    PlaceType,
+    Relationship,
+    ReportingDelay,
+    Sex,
+    TpksForm,
+    ViolenceType,
+    VulnerableGroup,
+)
+
+# Ids in paths are read as text and checked by the access choke point, so that a malformed
+# id gets the same audited 404 as a missing one; the schema still says what they are.
+RecordId = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
+RegionCode = Annotated[str, Field(max_length=13, pattern=r"^[0-9.]+$")]
+WgAnswer = Difficulty | Literal[""]
+
+
+class Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def patch_schema(create, name):
+    """``create`` with every field optional and no defaults filled in."""
+    fields = {
+        key: (field.annotation, Field(None, description=field.description))
+        for key, field in create.model_fields.items()
+    }
+    return create_model(name, __base__=Input, **fields)
+
+
+# --- Cases -------------------------------------------------------------------------------
+
+
+class CaseOut(Schema):
+    id: UUID
+    survivor_code: str
+    unit_id: UUID
+    unit_name: str
+    status: Status
+    priority: Priority
+    restricted: bool
+    opened_at: datetime
+    closed_at: datetime | None
+    may_edit: bool = Field(description="Whether you may change this case and see identities.")
+    version: int
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[CaseOut]
+
+
+class CasePatch(Input):
+    status: Status = None
+    priority: Priority = None
+
+
+# --- Clients -----------------------------------------------------------------------------
+
+
+class ClientIn(Input):
+    role: ClientRole
+    guardian_of: UUID | None = Field(None, description="A client of the same case.")
+    name: str = Field("", max_length=200)
+    nik: str = Field("", max_length=32)
+    phone: str = Field("", max_length=32)
+    address_detail: str = Field("", max_length=2000)
+    birth_date: date | None = None
+    age_estimate: int | None = Field(None, ge=0, le=120)
+    sex: Sex = Sex.UNKNOWN
+    kelurahan: RegionCode | None = Field(None, description="Kemendagri code of a kelurahan.")
+    occupation: str = Field("", max_length=100)
+    education: Education = Education.UNKNOWN
+    marital_status: MaritalStatus = MaritalStatus.UNKNOWN
+    wg_seeing: WgAnswer = ""
+    wg_hearing: WgAnswer = ""
+    wg_walking: WgAnswer = ""
+    wg_remembering: WgAnswer = ""
+    wg_self_care: WgAnswer = ""
+    wg_communicating: WgAnswer = ""
+    accommodations: list[Accommodation] = []
+
+
+ClientPatch = patch_schema(ClientIn, "ClientPatch")
+
+
+class ClientOut(Schema):
+    id: UUID
+    case_id: UUID
+    role: ClientRole
+    guardian_of: UUID | None
+    name: str | None
+    nik: str | None
+    phone: str | None
+    address_detail: str | None
+    birth_date: date | None
+    age_estimate: int | None
+    sex: Sex
+    kelurahan: str | None
+    occupation: str
+    education: Education
+    marital_status: MaritalStatus
+    wg_seeing: WgAnswer
+    wg_hearing: WgAnswer
+    wg_walking: WgAnswer
+    wg_remembering: WgAnswer
+    wg_self_care: WgAnswer
+    wg_communicating: WgAnswer
+    accommodations: list[Accommodation]
+    vulnerable_groups: list[VulnerableGroup] = Field(description="Derived, never typed.")
+    version: int
+
+
+# --- Incidents ---------------------------------------------------------------------------
+
+
+class IncidentIn(Input):
+    survivor: UUID = Field(description="A client of the same case.")
+    occurred_on: date | None = None
+    date_is_estimate: bool = False
+    time_of_day: TimeOfDay = TimeOfDay.UNKNOWN
+    reported_on: date = Field(None, description="Defaults to the day the case was opened.")
+    place_type: PlaceType
+    kelurahan: RegionCode | None = None
+    description: str = Field("", max_length=20000)
+    gbv_answers: dict[GbvType, bool] = Field(
+        {}, description="The GBVIMS questions answered so far; the first yes decides the type."
+    )
+    violence_types: list[ViolenceType] = []
+    tpks_forms: list[TpksForm] = []
+    goods_exchanged: bool = False
+    abducted: bool = False
+    harmful_practice: bool = False
+    reported_elsewhere: bool = False
+
+
+IncidentPatch = patch_schema(IncidentIn, "IncidentPatch")
+
+
+class IncidentOut(Schema):
+    id: UUID
+    case_id: UUID
+    survivor: UUID
+    occurred_on: date | None
+    date_is_estimate: bool
+    time_of_day: TimeOfDay
+    reported_on: date
+    place_type: PlaceType
+    kelurahan: str | None
+    description: str
+    gbv_answers: dict[GbvType, bool]
+    gbv_type: GbvType | Literal[""] = Field(description="Derived from gbv_answers.")
+    violence_types: list[ViolenceType]
+    tpks_forms: list[TpksForm]
+    goods_exchanged: bool
+    abducted: bool
+    harmful_practice: bool
+    context_flags: list[ContextFlag] = Field(description="Derived.")
+    reporting_delay: ReportingDelay | Literal[""] = Field(description="Derived.")
+    reported_elsewhere: bool
+    version: int
+
+
+# --- Perpetrators ------------------------------------------------------------------------
+
+
+class PerpetratorIn(Input):
+    count: int = Field(1, ge=1, le=100)
+    sex: Sex = Sex.UNKNOWN
+    age_group: PerpetratorAgeGroup = PerpetratorAgeGroup.UNKNOWN
+    relationship: Relationship
+    intimate_partner: bool = False
+    occupation: str = Field("", max_length=100)
+    name: str = Field("", max_length=200)
+    public_employment: PublicEmployer | Literal[""] = Field(
+        "", description="A public employee: the case becomes restricted at once."
+    )
+    employing_agency: str = Field("", max_length=200)
+
+
+PerpetratorPatch = patch_schema(PerpetratorIn, "PerpetratorPatch")
+
+
+class PerpetratorOut(Schema):
+    id: UUID
+    incident_id: UUID
+    count: int
+    sex: Sex
+    age_group: PerpetratorAgeGroup
+    relationship: Relationship
+    intimate_partner: bool
+    occupation: str
+    name: str | None
+    public_employment: PublicEmployer | Literal[""]
+    employing_agency: str
+    version: int

@@ -1,0 +1,343 @@
+"""The case API: cases, clients, incidents and perpetrators.
+
+Thin on purpose: every record comes through the access choke point (a 404, audited, for
+anything out of scope), every write through an action in ``lindungi.cases.actions``,
+every read of case-bound data is audited, and every record travels with its version as
+an ETag (``lindungi.api.versions``).
+"""
+
+from enum import Enum
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.responses import Status as Reply
+
+from lindungi.api.case_schemas import (
+    CaseOut,
+    CasePage,
+    CasePatch,
+    ClientIn,
+    ClientOut,
+    ClientPatch,
+    IncidentIn,
+    IncidentOut,
+    IncidentPatch,
+    PerpetratorIn,
+    PerpetratorOut,
+    PerpetratorPatch,
+    RecordId,
+)
+from lindungi.api.errors import ErrorOut
+from lindungi.api.versions import etag, list_etag, required_version
+from lindungi.audit.events import record, record_read
+from lindungi.cases import actions
+from lindungi.cases.access import Need, get_case_for, get_case_part_for, may_edit
+from lindungi.cases.models import Case, Client, Incident, Perpetrator, Priority, Status
+from lindungi.places.models import Region, RegionLevel
+
+router = Router(tags=["cases"])
+
+PAGE_SIZE = 50
+READ = {401: ErrorOut, 404: ErrorOut}
+WRITE = {**READ, 403: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut}
+CREATE = {**READ, 403: ErrorOut, 422: ErrorOut}
+
+
+# --- Shapes ------------------------------------------------------------------------------
+
+
+def _case(case, editor):
+    return {
+        "id": case.pk,
+        "survivor_code": case.survivor_code,
+        "unit_id": case.unit_id,
+        "unit_name": case.unit.name,
+        "status": case.status,
+        "priority": case.priority,
+        "restricted": case.restricted,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "may_edit": editor,
+        "version": case.version,
+    }
+
+
+def _identity(obj, editor, *names):
+    return {name: getattr(obj, name) if editor else None for name in names}
+
+
+def _client(client, editor):
+    data = {
+        name: getattr(client, name)
+        for name in (
+            "id case_id role birth_date age_estimate sex occupation education marital_status "
+            "wg_seeing wg_hearing wg_walking wg_remembering wg_self_care wg_communicating "
+            "accommodations version"
+        ).split()
+    }
+    data.update(guardian_of=client.guardian_of_id, kelurahan=client.kelurahan_id)
+    data.update(_identity(client, editor, "name", "nik", "phone", "address_detail"))
+    data["vulnerable_groups"] = sorted(client.vulnerable_groups(timezone.localdate()))
+    return data
+
+
+def _incident(incident):
+    data = {
+        name: getattr(incident, name)
+        for name in (
+            "id case_id occurred_on date_is_estimate time_of_day reported_on place_type "
+            "description gbv_answers gbv_type violence_types tpks_forms goods_exchanged abducted "
+            "harmful_practice context_flags reporting_delay reported_elsewhere version"
+        ).split()
+    }
+    data.update(survivor=incident.survivor_id, kelurahan=incident.kelurahan_id)
+    return data
+
+
+def _perpetrator(perpetrator, editor):
+    data = {
+        name: getattr(perpetrator, name)
+        for name in (
+            "id incident_id count sex age_group relationship intimate_partner occupation "
+            "public_employment employing_agency version"
+        ).split()
+    }
+    data.update(_identity(perpetrator, editor, "name"))
+    return data
+
+
+# --- Input -------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """Code-list members as their stored codes, inside lists and dict keys too."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def _changes(payload, case):
+    """The fields the client sent, as the actions take them (records for references)."""
+    data = {key: _plain(value) for key, value in payload.model_dump(exclude_unset=True).items()}
+    if data.get("kelurahan") is not None:
+        data["kelurahan"] = Region.objects.filter(
+            pk=data["kelurahan"], level=RegionLevel.VILLAGE
+        ).first()
+        if data["kelurahan"] is None:
+            raise ValidationError({"kelurahan": _("Choose a kelurahan from the list.")})
+    for field in ("guardian_of", "survivor"):
+        if data.get(field) is not None:
+            data[field] = case.clients.filter(pk=data[field]).first()
+            if data[field] is None:
+                raise ValidationError({field: _("Choose a person of this case.")})
+    return data
+
+
+def _tagged(response, obj, body):
+    response["ETag"] = etag(obj.version)
+    return body
+
+
+def _created(response, obj, url_name, body):
+    response["ETag"] = etag(obj.version)
+    response["Location"] = reverse(f"api:{url_name}", args=[obj.pk])
+    return Reply(201, body)
+
+
+def _read_all(request, response, rows, shape):
+    for row in rows:
+        record_read(request, row)
+    response["ETag"] = list_etag(rows)
+    return [shape(row) for row in rows]
+
+
+# --- Cases -------------------------------------------------------------------------------
+
+
+@router.get("/cases", response={200: CasePage, **READ}, url_name="cases")
+def list_cases(
+    request,
+    response: HttpResponse,
+    page: int = Query(1, ge=1),
+    status: Status | None = None,
+    priority: Priority | None = None,
+):
+    """The cases you may see, newest first, by survivor code (never by name)."""
+    cases = Case.objects.visible_to(request.auth).select_related("unit")
+    filters = {key: value for key, value in (("status", status), ("priority", priority)) if value}
+    cases = cases.filter(**filters).order_by("-opened_at", "pk")
+    count = cases.count()
+    rows = list(cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    editable = {case.pk for case in rows if may_edit(request.auth, case)} if rows else set()
+    # One row for the list, naming the filters used; opening a case is audited on its own.
+    record("case.list", request=request, object_type="cases.case", fields=sorted(filters))
+    response["ETag"] = list_etag(rows)
+    return {
+        "count": count,
+        "page": page,
+        "page_size": PAGE_SIZE,
+        "items": [_case(case, case.pk in editable) for case in rows],
+    }
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **READ}, url_name="case")
+def read_case(request, case_id: RecordId, response: HttpResponse):
+    case = get_case_for(request.auth, case_id, request=request)
+    record_read(request, case)
+    return _tagged(response, case, _case(case, may_edit(request.auth, case)))
+
+
+@router.patch("/cases/{case_id}", response={200: CaseOut, **WRITE}, url_name="case")
+def update_case(request, case_id: RecordId, payload: CasePatch, response: HttpResponse):
+    """Change status or priority. Send the case's ETag in If-Match."""
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    version = required_version(request)
+    changes = _changes(payload, case)
+    case = actions.update_case(request.auth, case, version, changes, request=request)
+    case.refresh_from_db()  # closed_at is set beside the row the action locked
+    return _tagged(response, case, _case(case, True))
+
+
+# --- Clients -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/clients", response={200: list[ClientOut], **READ}, url_name="case_clients"
+)
+def list_clients(request, case_id: RecordId, response: HttpResponse):
+    case = get_case_for(request.auth, case_id, request=request)
+    editor = may_edit(request.auth, case)
+    rows = list(case.clients.all())
+    return _read_all(request, response, rows, lambda client: _client(client, editor))
+
+
+@router.post(
+    "/cases/{case_id}/clients", response={201: ClientOut, **CREATE}, url_name="case_clients"
+)
+def add_client(request, case_id: RecordId, payload: ClientIn, response: HttpResponse):
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    client = actions.add_client(request.auth, case, _changes(payload, case), request=request)
+    return _created(response, client, "client", _client(client, True))
+
+
+@router.get("/clients/{client_id}", response={200: ClientOut, **READ}, url_name="client")
+def read_client(request, client_id: RecordId, response: HttpResponse):
+    case, client = get_case_part_for(request.auth, Client, client_id, request=request)
+    record_read(request, client)
+    return _tagged(response, client, _client(client, may_edit(request.auth, case)))
+
+
+@router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE}, url_name="client")
+def update_client(request, client_id: RecordId, payload: ClientPatch, response: HttpResponse):
+    case, client = get_case_part_for(request.auth, Client, client_id, Need.EDIT, request=request)
+    version = required_version(request)
+    changes = _changes(payload, case)
+    client = actions.update_client(request.auth, client, version, changes, request=request)
+    return _tagged(response, client, _client(client, True))
+
+
+# --- Incidents ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/incidents",
+    response={200: list[IncidentOut], **READ},
+    url_name="case_incidents",
+)
+def list_incidents(request, case_id: RecordId, response: HttpResponse):
+    case = get_case_for(request.auth, case_id, request=request)
+    return _read_all(request, response, list(case.incidents.all()), _incident)
+
+
+@router.post(
+    "/cases/{case_id}/incidents", response={201: IncidentOut, **CREATE}, url_name="case_incidents"
+)
+def add_incident(request, case_id: RecordId, payload: IncidentIn, response: HttpResponse):
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    incident = actions.add_incident(request.auth, case, _changes(payload, case), request=request)
+    return _created(response, incident, "incident", _incident(incident))
+
+
+@router.get("/incidents/{incident_id}", response={200: IncidentOut, **READ}, url_name="incident")
+def read_incident(request, incident_id: RecordId, response: HttpResponse):
+    _owner, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
+    record_read(request, incident)
+    return _tagged(response, incident, _incident(incident))
+
+
+@router.patch("/incidents/{incident_id}", response={200: IncidentOut, **WRITE}, url_name="incident")
+def update_incident(request, incident_id: RecordId, payload: IncidentPatch, response: HttpResponse):
+    case, incident = get_case_part_for(
+        request.auth, Incident, incident_id, Need.EDIT, request=request
+    )
+    version = required_version(request)
+    changes = _changes(payload, case)
+    incident = actions.update_incident(request.auth, incident, version, changes, request=request)
+    return _tagged(response, incident, _incident(incident))
+
+
+# --- Perpetrators ------------------------------------------------------------------------
+
+
+@router.get(
+    "/incidents/{incident_id}/perpetrators",
+    response={200: list[PerpetratorOut], **READ},
+    url_name="incident_perpetrators",
+)
+def list_perpetrators(request, incident_id: RecordId, response: HttpResponse):
+    case, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
+    editor = may_edit(request.auth, case)
+    rows = list(incident.perpetrators.all())
+    return _read_all(request, response, rows, lambda row: _perpetrator(row, editor))
+
+
+@router.post(
+    "/incidents/{incident_id}/perpetrators",
+    response={201: PerpetratorOut, **CREATE},
+    url_name="incident_perpetrators",
+)
+def add_perpetrator(request, incident_id: RecordId, payload: PerpetratorIn, response: HttpResponse):
+    case, incident = get_case_part_for(
+        request.auth, Incident, incident_id, Need.EDIT, request=request
+    )
+    perpetrator = actions.add_perpetrator(
+        request.auth, incident, _changes(payload, case), request=request
+    )
+    return _created(response, perpetrator, "perpetrator", _perpetrator(perpetrator, True))
+
+
+@router.get(
+    "/perpetrators/{perpetrator_id}", response={200: PerpetratorOut, **READ}, url_name="perpetrator"
+)
+def read_perpetrator(request, perpetrator_id: RecordId, response: HttpResponse):
+    case, perpetrator = get_case_part_for(
+        request.auth, Perpetrator, perpetrator_id, request=request
+    )
+    record_read(request, perpetrator)
+    return _tagged(response, perpetrator, _perpetrator(perpetrator, may_edit(request.auth, case)))
+
+
+@router.patch(
+    "/perpetrators/{perpetrator_id}",
+    response={200: PerpetratorOut, **WRITE},
+    url_name="perpetrator",
+)
+def update_perpetrator(
+    request, perpetrator_id: RecordId, payload: PerpetratorPatch, response: HttpResponse
+):
+    case, perpetrator = get_case_part_for(
+        request.auth, Perpetrator, perpetrator_id, Need.EDIT, request=request
+    )
+    version = required_version(request)
+    perpetrator = actions.update_perpetrator(
+        request.auth, perpetrator, version, _changes(payload, case), request=request
+    )
+    return _tagged(response, perpetrator, _perpetrator(perpetrator, True))

@@ -1,0 +1,205 @@
+"""One JSON error body for every refusal, in the user's language.
+
+``{"error": "<stable code>", "detail": "<sentence>", "errors": {"<field>": ["<sentence>"]}}``
+
+``error`` is for programs, ``detail`` and ``errors`` for people. Nothing a client sent is
+ever echoed back: the messages are ours, chosen by the kind of error, never pydantic's or
+Django's text with the submitted value in it (DESIGN.md rules 3 and 8).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+from lindungi.api import scope
+from lindungi.cases.actions import StaleVersion
+
+NON_FIELD = "__all__"
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class PreconditionRequired(Exception):
+    """An update came without ``If-Match``: the API never overwrites blindly."""
+
+
+def error_response(api, request, status, code, detail, errors=None):
+    body = {"error": code, "detail": str(detail), "errors": errors or {}}
+    return api.create_response(request, body, status=status)
+
+
+def install(api):
+    """Register the handlers on ``api`` (replacing django-ninja's English defaults)."""
+
+    def handle(exc_class):
+        def register(func):
+            api.add_exception_handler(exc_class, lambda request, exc: func(api, request, exc))
+            return func
+
+        return register
+
+    @handle(Http404)
+    @handle(PermissionDenied)
+    def not_found(api, request, exc):
+        # Out of scope and missing look the same (DESIGN.md access model).
+        return error_response(api, request, 404, "not_found", _("Not found."))
+
+    def in_scope(request):
+        try:
+            scope.check_path(request)
+        except Http404:
+            return False
+        return True
+
+    @handle(AuthenticationError)
+    def not_authenticated(api, request, exc):
+        return error_response(
+            api,
+            request,
+            401,
+            "not_authenticated",
+            _("Log in and confirm your second factor to use the API."),
+        )
+
+    @handle(Throttled)
+    def throttled(api, request, exc):
+        return error_response(
+            api, request, 429, "throttled", _("Too many requests. Try again later.")
+        )
+
+    @handle(HttpError)
+    def http_error(api, request, exc):
+        # django-ninja raises these itself: 400 for a body it cannot parse, 403 for CSRF.
+        if exc.status_code == 400:
+            if not in_scope(request):
+                return not_found(api, request, exc)
+            return error_response(
+                api, request, 400, "malformed_body", _("The request body is not valid JSON.")
+            )
+        if exc.status_code == 403:
+            return error_response(
+                api,
+                request,
+                403,
+                "csrf_failed",
+                _("The CSRF check failed. Send the X-CSRFToken header with the CSRF cookie."),
+            )
+        return error_response(api, request, exc.status_code, "error", _("The request failed."))
+
+    @handle(NinjaValidationError)
+    def invalid_request(api, request, exc):
+        if not in_scope(request):
+            return not_found(api, request, exc)
+        return invalid(api, request, schema_errors(exc.errors))
+
+    @handle(DjangoValidationError)
+    def invalid_record(api, request, exc):
+        return invalid(api, request, django_errors(exc))
+
+    @handle(PreconditionRequired)
+    def precondition_required(api, request, exc):
+        return error_response(
+            api,
+            request,
+            428,
+            "precondition_required",
+            _("Send the record's ETag in an If-Match header: updates never overwrite blindly."),
+        )
+
+    @handle(StaleVersion)
+    def stale(api, request, exc):
+        response = error_response(
+            api,
+            request,
+            412,
+            "stale_version",
+            _("Someone else changed this record meanwhile. Fetch it again and redo the change."),
+        )
+        response["ETag"] = f'"{exc.current.version}"'
+        return response
+
+
+def invalid(api, request, errors):
+    return error_response(
+        api, request, 422, "invalid", _("Some details are not valid. See the errors."), errors
+    )
+
+
+def _message(error):
+    """Our sentence for a pydantic error type; never pydantic's, which may quote the input."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind in {"enum", "literal_error"}:
+        return _("Choose from the list.")
+    if kind == "string_too_long":
+        return _("Keep this to at most %(limit)s characters.") % {"limit": ctx.get("max_length")}
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Enter a number of at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Enter a number of at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind.startswith("int_"):
+        return _("Enter a whole number.")
+    if kind.startswith("bool_"):
+        return _("Answer true or false.")
+    if kind.startswith("date"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind.startswith("uuid"):
+        return _("Enter a valid id.")
+    if kind.startswith("string_"):
+        return _("Enter text.")
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return _("Send a JSON object.")
+    if kind == "list_type":
+        return _("Send a list.")
+    return _("Enter a valid value.")
+
+
+def schema_errors(errors):
+    """django-ninja's error list -> {field: [messages]}.
+
+    A location is (source, parameter, field, ...): a body sent as one schema is
+    ("body", "payload", "sex"); the body itself missing or not an object is ("body",
+    "payload"), reported as a non-field error.
+    """
+    result = {}
+    for error in errors:
+        loc = [part for part in error["loc"] if isinstance(part, str)]
+        field = loc[2] if loc[0] == "body" and len(loc) > 2 else NON_FIELD
+        if loc[0] != "body" and len(loc) > 1:
+            field = loc[1]
+        result.setdefault(field, [])
+        message = _message(error)
+        if message not in result[field]:
+            result[field].append(message)
+    return result
+
+
+def django_errors(exc):
+    """An action's ValidationError -> {field: [messages]}.
+
+    The actions' own messages never carry values; Django's built-in ones may (an invalid
+    choice quotes it), so any message with a ``value`` parameter is replaced.
+    """
+    source = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.error_list}
+    result = {}
+    for field, error_list in source.items():
+        messages = []
+        for error in error_list:
+            if isinstance(error.params, dict) and "value" in error.params:
+                messages.append(_("Enter a valid value."))
+            else:
+                messages.extend(error.messages)
+        result[field] = messages
+    return result

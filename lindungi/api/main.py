@@ -1,0 +1,24 @@
+"""The one API instance: /api/v1/, its schema at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Routers are added here. Each takes the API's default authentication (a staff session with
+a verified second factor) unless it names its own; see ``lindungi.api.auth``.
+"""
+
+from ninja import NinjaAPI
+
+from lindungi.api import cases, errors
+from lindungi.api.auth import StaffSession
+
+api = NinjaAPI(
+    title="Lindungi API",
+    version="1",
+    description=(
+        "Cases, clients, incidents and perpetrators, with the same access rules as the "
+        "staff pages: anything out of your scope answers 404. Reads return an ETag; "
+        "updates need it back in If-Match (428 without, 412 when stale)."
+    ),
+    urls_namespace="api",
+    auth=StaffSession(),
+)
+errors.install(api)
+api.add_router("/", cases.router)
