@@ -219,6 +219,7 @@ class CaseForm(forms.Form):
             kept = self._user_changed(name, before) and mine != after
             self.conflicts.append(
                 {
+                    "field": name,
                     "label": field.label,
                     "theirs": display(field, after),
                     "mine": display(field, mine),

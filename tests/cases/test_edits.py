@@ -360,9 +360,7 @@ def test_an_empty_post_changes_nothing(client, personas, case):
         assert after == before, url
 
 
-def test_a_person_is_changed_and_the_change_audited_without_personal_data(
-    client, personas, case
-):
+def test_a_person_is_changed_and_the_change_audited_without_personal_data(client, personas, case):
     survivor = survivor_of(case)
     log_in(client, personas.case_worker_a)
     url = reverse("cases:edit_client", args=[survivor.pk])
