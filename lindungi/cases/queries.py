@@ -2,7 +2,9 @@
 
 The caller passes a queryset that is already ``Case.objects.visible_to(user)``: nothing
 here widens what a user may see. Pages go by keyset (the last row's sort key), not by
-offset, so the hundredth page costs what the first does, and the total is a bounded count.
+offset, so the hundredth page costs what the first does. There is no total: counting the
+visible cases means reading all of them (a supervisor of a large unit sees tens of
+thousands), which cost as much as the page itself in measurements at 100,000 cases.
 """
 
 import uuid
@@ -43,9 +45,6 @@ from lindungi.cases.vocabulary import (
 from lindungi.places.models import Region, RegionLevel
 
 PAGE_SIZE = 50
-# Past this many matches the list says "more than 1,000": counting 100,000 rows exactly on
-# every page view would cost more than showing the page.
-COUNT_LIMIT = 1000
 
 ACTIVE = "active"  # every status but closed: what a caseload means by default
 ALL = "all"
@@ -134,14 +133,14 @@ def _order(keys):
 @dataclass
 class CasePage:
     rows: list
-    total: int  # capped at COUNT_LIMIT + 1
     next_cursor: str | None = None
     previous_cursor: str | None = None
     kota_names: dict = field(default_factory=dict)
 
     @property
-    def total_is_bounded(self):
-        return self.total > COUNT_LIMIT
+    def is_only_page(self):
+        """All the matching cases are on this page, so their number is known."""
+        return self.next_cursor is None and self.previous_cursor is None
 
 
 def page_of(queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE):
@@ -154,7 +153,6 @@ def page_of(queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE):
     keys = sort.keys()
     if sort.rank is not None:
         queryset = queryset.annotate(sort_rank=sort.rank)
-    total = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     backwards = False
     cursor = decode_cursor(after, sort)
     if cursor is None:
@@ -172,7 +170,7 @@ def page_of(queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE):
     rows = rows[:size]
     if backwards:
         rows.reverse()
-    page = CasePage(rows=rows, total=total)
+    page = CasePage(rows=rows)
     if rows:
         first = encode_cursor([getattr(rows[0], name) for name, _d in keys])
         last = encode_cursor([getattr(rows[-1], name) for name, _d in keys])

@@ -201,7 +201,6 @@ def caseload(request):
             "filter_query": filters.query(),
             "next_query": page.next_cursor and filters.query(after=page.next_cursor),
             "previous_query": page.previous_cursor and filters.query(before=page.previous_cursor),
-            "count_limit": queries.COUNT_LIMIT,
         },
     )
 
