@@ -77,6 +77,16 @@ def test_a_restricted_case_is_marked_and_hidden_from_an_unnamed_supervisor(clien
     assert codes(client.get(URL)) == {cases["a"].survivor_code}
 
 
+def test_the_reach_hint_keeps_exactly_the_visible_cases_of_every_persona(personas, cases):
+    actions.break_glass(personas.supervisor_b, cases["a"], "Survivor at the ER, unit A closed")
+    for name, user in personas.everyone():
+        visible = Case.objects.visible_to(user)
+        hinted = queries.within_reach(visible, user)
+        assert set(hinted.values_list("pk", flat=True)) == set(
+            visible.values_list("pk", flat=True)
+        ), name
+
+
 def test_an_analyst_gets_an_empty_list_and_no_cases_entry_in_the_navigation(
     client, personas, cases
 ):

@@ -173,7 +173,7 @@ def caseload(request):
     if active and not search_form.is_bound:
         search_form = CaseSearch(initial={"by": active[0], "q": active[1]}, people=people)
     chosen = filters.values()
-    cases = Case.objects.visible_to(request.user)
+    cases = queries.within_reach(Case.objects.visible_to(request.user), request.user)
     cases = queries.filter_cases(
         cases,
         status=chosen["status"],
