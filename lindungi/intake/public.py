@@ -1,0 +1,228 @@
+"""The public pages at /lapor/: the report form and the status page. No login.
+
+Everything works without JavaScript; quick-exit.js only makes leaving faster. Answers are
+never cached (no_store) and send no Referer (settings). The reference and PIN are shown
+once, in the answer to the POST that made them: never in a URL.
+
+Abuse protection, all in our own database so that it holds across server processes:
+- at most ``RATE_LIMIT`` reports per address per hour (rows of PublicSubmission, which
+  keep only a keyed hash of the address, for a day);
+- a honeypot field, and a minimum time between opening and sending the form;
+- a double submit (a double click, a re-sent page) answers with the first report.
+"""
+
+import hashlib
+import time
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lindungi.accounts.mfa.throttling import client_ip
+from lindungi.core.security import no_store
+from lindungi.intake import actions
+from lindungi.intake.models import PublicSubmission
+from lindungi.intake.public_forms import (
+    HONEYPOT,
+    PublicReportForm,
+    StatusForm,
+    min_seconds,
+    new_form_token,
+    read_form_token,
+)
+
+# Where quick exit goes: an ordinary page anyone might have open (a weather search).
+QUICK_EXIT_URL = "https://www.google.com/search?q=cuaca+jakarta"
+RATE_LIMIT = 5
+RATE_WINDOW = timedelta(hours=1)
+KEEP_SUBMISSIONS = timedelta(days=1)
+# A second request with the same token while the first is still saving waits this long.
+WAIT_FOR_FIRST = 5.0
+
+
+def _render(request, template, context, status=200):
+    context = {**context, "quick_exit_url": QUICK_EXIT_URL}
+    return render(request, template, context, status=status)
+
+
+def _address(request):
+    return salted_hmac(
+        "lindungi.intake.public.address", client_ip(request) or "", algorithm="sha256"
+    ).hexdigest()
+
+
+def _token_hash(nonce):
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def _form_page(request, form, *, notice=None, status=200):
+    return _render(
+        request,
+        "intake/public_form.html",
+        {"form": form, "notice": notice, "honeypot": HONEYPOT},
+        status=status,
+    )
+
+
+def _confirmation(request, submission):
+    return _render(
+        request,
+        "intake/public_confirmation.html",
+        {"reference": submission.report.reference, "pin": submission.pin},
+    )
+
+
+def _finished(token):
+    """The submission already made with this token, once it has its report (or None)."""
+    deadline = time.monotonic() + WAIT_FOR_FIRST
+    while True:
+        submission = PublicSubmission.objects.select_related("report").filter(token=token).first()
+        if submission is None or submission.report_id or time.monotonic() > deadline:
+            return submission
+        time.sleep(0.2)
+
+
+def _rate_limited(address):
+    since = timezone.now() - RATE_WINDOW
+    return PublicSubmission.objects.filter(address=address, created_at__gte=since).count() >= (
+        RATE_LIMIT
+    )
+
+
+def _claim(token, address):
+    """Insert the submission row in its own transaction: the unique token picks one winner
+    among concurrent requests. Returns the row, or None when another request has it."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            PublicSubmission.objects.filter(created_at__lt=now - KEEP_SUBMISSIONS).delete()
+            return PublicSubmission.objects.create(token=token, address=address, created_at=now)
+    except IntegrityError:
+        return None
+
+
+@no_store
+@require_http_methods(["GET", "POST"])
+def report_form(request):
+    if request.method == "GET":
+        return _form_page(request, PublicReportForm(initial={"form_token": new_form_token()}))
+
+    form = PublicReportForm(request.POST)
+    token = read_form_token(request.POST.get("form_token"))
+    if token is None:
+        # Tampered or from another server: keep what was typed, start the clock again.
+        form = _refill(form)
+        return _form_page(request, form, notice=_("Please check your report and send it again."))
+    nonce, opened_at = token
+    if request.POST.get(HONEYPOT):
+        return _form_page(
+            request, form, notice=_("The report could not be sent. Please try again."), status=400
+        )
+    if time.time() - opened_at < min_seconds():
+        return _form_page(
+            request,
+            form,
+            notice=_("That was very quick. Please check your report, then send it again."),
+            status=400,
+        )
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+
+    token_hash = _token_hash(nonce)
+    earlier = _finished(token_hash)
+    if earlier is not None:
+        return _answer_for(request, form, earlier)
+    address = _address(request)
+    if _rate_limited(address):
+        return _form_page(
+            request,
+            form,
+            notice=_(
+                "Many reports were sent from this connection in the last hour, so this one "
+                "could not be sent now. Please try again later. If someone is in danger now, "
+                "call 112."
+            ),
+            status=429,
+        )
+    submission = _claim(token_hash, address)
+    if submission is None:
+        return _answer_for(request, form, _finished(token_hash))
+    try:
+        with transaction.atomic():
+            report, pin = actions.receive_public_report(form.report_data(), request=request)
+            submission.report = report
+            submission.pin = pin
+            submission.save(update_fields=["report", "pin"])
+    except ValidationError as error:
+        submission.delete()
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return _form_page(request, form, status=400)
+    except BaseException:
+        # Nothing was saved: free the token so sending again works.
+        submission.delete()
+        raise
+    return _confirmation(request, submission)
+
+
+def _answer_for(request, form, submission):
+    if submission is not None and submission.report_id:
+        return _confirmation(request, submission)
+    return _form_page(
+        request,
+        form,
+        notice=_("Your report is still being sent. Wait a moment, then send it again."),
+        status=409,
+    )
+
+
+def _refill(form):
+    """A form with the person's text and a fresh token."""
+    data = form.data.copy()
+    data["form_token"] = new_form_token()
+    return PublicReportForm(data)
+
+
+@no_store
+@require_http_methods(["GET", "POST"])
+def status(request):
+    if request.method == "GET":
+        return _render(request, "intake/public_status.html", {"form": StatusForm()})
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _render(request, "intake/public_status.html", {"form": form}, status=400)
+    report, locked = actions.check_status_pin(
+        form.cleaned_data["reference"], form.cleaned_data["pin"]
+    )
+    if locked:
+        notice = _(
+            "This report's status page is locked for %(minutes)s minutes after too many "
+            "wrong PINs. Please try again later."
+        ) % {"minutes": actions.STATUS_LOCK_MINUTES}
+        return _render(
+            request, "intake/public_status.html", {"form": form, "notice": notice}, status=429
+        )
+    if report is None:
+        notice = _("The reference or the PIN is not right. Check both and try again.")
+        return _render(
+            request, "intake/public_status.html", {"form": form, "notice": notice}, status=400
+        )
+    # A fresh, empty form: the PIN must not be sent back into the page.
+    return _render(
+        request,
+        "intake/public_status.html",
+        {"form": StatusForm(), "status": actions.public_status(report)},
+    )
+
+
+app_name = "lapor"
+urlpatterns = [
+    path("", report_form, name="form"),
+    path("status/", status, name="status"),
+]
