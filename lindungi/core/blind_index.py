@@ -29,6 +29,7 @@ import phonenumbers
 from django.core import checks
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models, router, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,8 @@ from lindungi.core.models import BlindToken
 
 PHONE_REGION = "ID"
 DIGEST_HEX = 32
+# Enough to tell a rare name token from a common one without counting all of "siti".
+RARITY_PROBE = 200
 
 
 # --- Normalisation -----------------------------------------------------------------------
@@ -200,12 +203,26 @@ class SearchableQuerySet(models.QuerySet):
                 return self.none()
         else:
             terms = {NORMALISERS[kind](value)}
-        result = self
-        for term in terms:
-            digests = [digest(f.column_label, term) for f in fields]
-            ids = BlindToken.objects.filter(digest__in=digests).values("object_id")
-            result = result.filter(pk__in=ids)
+        # One list of digests per term: a name token may be in any of the name fields.
+        wanted = [[digest(f.column_label, term) for f in fields] for term in terms]
+        if len(wanted) > 1:
+            wanted.sort(key=self._frequency)
+        rarest, *others = wanted
+        # The rarest term picks the candidates through the digest index; every other term
+        # is then one index probe per candidate. "siti aminah" costs what "aminah" costs,
+        # not what the thousands of "siti" would.
+        result = self.filter(
+            pk__in=BlindToken.objects.filter(digest__in=rarest).values("object_id")
+        )
+        for digests in others:
+            result = result.filter(
+                Exists(BlindToken.objects.filter(digest__in=digests, object_id=OuterRef("pk")))
+            )
         return result
+
+    def _frequency(self, digests):
+        """How many rows hold a term, counted no further than RARITY_PROBE."""
+        return BlindToken.objects.using(self.db).filter(digest__in=digests)[:RARITY_PROBE].count()
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -241,7 +258,9 @@ class Searchable(models.Model):
         update_fields = kwargs.get("update_fields")
         new = self._state.adding
         # One transaction: a row is never committed with tokens that describe other values.
-        with transaction.atomic(using=using):
+        # No savepoint (two more round trips per save): a failure here fails the caller's
+        # whole transaction, as a failed save() would.
+        with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
             if update_fields is None or {f.name for f in searchable_fields(type(self))} & set(
                 update_fields

@@ -23,3 +23,14 @@ class PlainPerson(BaseModel):
     phone = models.CharField(max_length=32, blank=True)
     address = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+
+
+class UnindexedPerson(BaseModel):
+    """Encrypted like Person but with no search: bench/encryption.py separates the costs."""
+
+    name = EncryptedCharField(max_length=200)
+    alias = EncryptedCharField(max_length=200, blank=True)
+    nik = EncryptedCharField(max_length=16, null=True, blank=True)
+    phone = EncryptedCharField(max_length=32, blank=True)
+    address = EncryptedTextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
