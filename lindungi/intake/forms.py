@@ -276,8 +276,15 @@ class PersonForm(forms.Form):
         return self.cleaned_data.get("sex") or Sex.UNKNOWN
 
 
+class BasePeopleFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this person")
+
+
 PeopleFormSet = forms.formset_factory(
     PersonForm,
+    formset=BasePeopleFormSet,
     extra=0,
     can_delete=True,
     max_num=MAX_PEOPLE,

@@ -1,6 +1,7 @@
 """The staff intake form at /laporan/baru/: every channel, drafts that never lose what was
 typed, autosave, sending, and the bad inputs of issue 4 (staff side)."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -388,3 +389,10 @@ def test_no_personal_data_in_any_address(officer, client):
     events = AuditEvent.objects.filter(object_id=str(only_report().pk))
     for event in events:
         assert "Siti" not in str(event.fields) and "3456" not in str(event.fields)
+
+
+def test_the_form_has_no_duplicate_element_ids_even_with_people(officer, client):
+    people = [{"name": "A"}, {"name": "B"}]
+    page = client.post(NEW, form_data(people=people, action="add_person")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))

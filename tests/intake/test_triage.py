@@ -1,5 +1,6 @@
 """The triage queue at /laporan/triase/ and the actions on a report's page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -329,3 +330,10 @@ def test_two_supervisors_opening_cases_at_once_open_one(english, personas, onlin
     log_in(english, other)
     assert english.post(url(online, "kasus"), data).status_code == 409
     assert Case.objects.count() == 1
+
+
+def test_the_report_page_has_no_duplicate_element_ids(client, personas, online):
+    log_in(client, personas.supervisor_a)
+    page = client.get(url(online)).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))

@@ -89,10 +89,34 @@ def _wg_answers(person):
     ]
 
 
+def _ids(form_name):
+    """Each action's form has its own element ids: they share one page."""
+    return form_name.removesuffix("_form") + "-%s"
+
+
+def _blank_forms(request, report):
+    initial = {"version": report.version}
+    province = request.unit.region_id.split(".")[0]
+    forms = {
+        "risk_form": (OverrideRiskForm, {"initial": {**initial, "level": report.risk}}),
+        "case_form": (OpenCaseForm, {"initial": initial, "units": _case_units(request.user)}),
+        "handover_form": (
+            HandOverForm,
+            {"initial": initial, "units": _handover_units(request, report)},
+        ),
+        "search_form": (
+            CandidateSearchForm,
+            {"initial": _search_initial(report), "province_code": province},
+        ),
+        "refer_form": (ReferForm, {"initial": initial}),
+        "close_form": (CloseForm, {"initial": initial}),
+        "version_form": (VersionForm, {"initial": initial}),
+    }
+    return {name: cls(auto_id=_ids(name), **kwargs) for name, (cls, kwargs) in forms.items()}
+
+
 def _page(request, report, status=None, notice=None, **forms):
     """The report page, every action form in it (a failed one bound, with its errors)."""
-    province = request.unit.region_id.split(".")[0]
-    initial = {"version": report.version}
     context = {
         "report": report,
         "people": [(p, _wg_answers(p)) for p in report.people.all()],
@@ -102,14 +126,8 @@ def _page(request, report, status=None, notice=None, **forms):
         ],
         "actionable": report.status == ReportStatus.RECEIVED and acts_on(request.unit, report),
         "notice": notice,
-        "risk_form": OverrideRiskForm(initial={**initial, "level": report.risk}),
-        "case_form": OpenCaseForm(initial=initial, units=_case_units(request.user)),
-        "handover_form": HandOverForm(initial=initial, units=_handover_units(request, report)),
-        "search_form": CandidateSearchForm(initial=_search_initial(report), province_code=province),
-        "refer_form": ReferForm(initial=initial),
-        "close_form": CloseForm(initial=initial),
-        "version_form": VersionForm(initial=initial),
         "candidates": None,
+        **_blank_forms(request, report),
         **forms,
     }
     record_read(request, report)
@@ -141,7 +159,7 @@ def _act(request, report_id, form_name, form_class, run, done, **form_kwargs):
     the form and its errors, having changed nothing.
     """
     report = get_or_404(received_reports(request.unit), report_id)
-    form = form_class(request.POST, **form_kwargs)
+    form = form_class(request.POST, auto_id=_ids(form_name), **form_kwargs)
     if not form.is_valid():
         return _page(request, report, status=400, **{form_name: form})
     version = form.cleaned_data["version"]
@@ -241,7 +259,7 @@ def search_cases(request, report_id):
     the audit row, which names only the criteria used."""
     report = get_or_404(received_reports(request.unit), report_id)
     province = request.unit.region_id.split(".")[0]
-    form = CandidateSearchForm(request.POST, province_code=province)
+    form = CandidateSearchForm(request.POST, province_code=province, auto_id=_ids("search_form"))
     if not form.is_valid():
         return _page(request, report, status=400, search_form=form)
     criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
