@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from lindungi.api import cases, errors
 from lindungi.api.auth import StaffSession
+from lindungi.intake.api import router as intake_router
 
 api = NinjaAPI(
     title="Lindungi API",
@@ -22,3 +23,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", cases.router)
+# Integrations' API keys open this router only (its own auth); sessions do not.
+api.add_router("/reports", intake_router)

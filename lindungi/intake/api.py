@@ -1,0 +1,225 @@
+"""The intake API for integrations: ``POST /api/v1/reports``.
+
+Authenticated by an integration's API key (``Authorization: Bearer <key>``), scoped to
+this router only, every use audited by the key's id. Retries are safe with an
+``Idempotency-Key`` header (``lindungi.intake.idempotency``). The answer names the report
+(id, reference) and its triage (risk, due_at) and echoes nothing personal back.
+"""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Router, Schema
+from ninja.security import HttpBearer
+from pydantic import StrictBool, StrictInt, StringConstraints
+
+from lindungi.api.case_schemas import Input, RegionCode, WgAnswer
+from lindungi.api.errors import ErrorOut
+from lindungi.audit.events import record
+from lindungi.cases.vocabulary import Accommodation, Sex
+from lindungi.core.blind_index import normalise_phone
+from lindungi.intake import actions, apikeys, idempotency
+from lindungi.intake.models import Channel, ReporterType, SafeChannel
+from lindungi.intake.public_forms import MAX_STORY
+from lindungi.intake.risk import Risk
+from lindungi.places.models import Region, RegionLevel
+
+
+class IntegrationKey(HttpBearer):
+    """An integration's API key in ``Authorization: Bearer``; intake scope only."""
+
+    openapi_description = "An integration's API key (`lindungi apikey create NAME`)."
+
+    def authenticate(self, request, token):
+        api_key = apikeys.verify_key(token)
+        if api_key is not None:
+            record("apikey.use", request=request, obj=api_key)
+        return api_key
+
+
+router = Router(tags=["intake"], auth=IntegrationKey())
+
+
+def text(limit):
+    # Strict: a number or a list where text belongs is refused, not turned into text.
+    return Annotated[str, StringConstraints(strict=True, max_length=limit)]
+
+
+class PersonIn(Input):
+    name: text(200) = ""
+    age: Annotated[StrictInt, Field(ge=0, le=120)] | None = None
+    age_is_estimate: StrictBool = False
+    sex: Sex = Sex.UNKNOWN
+    wg_seeing: WgAnswer = ""
+    wg_hearing: WgAnswer = ""
+    wg_walking: WgAnswer = ""
+    wg_remembering: WgAnswer = ""
+    wg_self_care: WgAnswer = ""
+    wg_communicating: WgAnswer = ""
+    accommodations: Annotated[list[Accommodation], Field(max_length=10)] = []
+
+
+class ReportIn(Input):
+    channel: Channel = Field(
+        Channel.API, description="How the report reached the integration (112 call, ...)."
+    )
+    reporter_type: ReporterType | None = None
+    reporter_relation: text(100) = ""
+    reporter_name: text(200) = ""
+    contact_phone: text(32) = Field("", description="Indonesian numbers as typed: 0812...")
+    contact_email: text(254) = ""
+    what_happened: Annotated[
+        str, StringConstraints(strict=True, min_length=1, max_length=MAX_STORY)
+    ]
+    occurred_on: date | None = Field(None, description="Not in the future.")
+    occurred_estimate: text(100) = ""
+    kelurahan: RegionCode | None = Field(None, description="Kemendagri kelurahan/desa code.")
+    street_detail: text(500) = ""
+    people_affected: Annotated[StrictInt, Field(ge=0, le=1000)] | None = None
+    in_danger_now: StrictBool | None = None
+    perpetrator_nearby: StrictBool | None = None
+    weapon_or_threat: StrictBool | None = None
+    injuries: StrictBool | None = None
+    child_alone: StrictBool | None = None
+    self_harm: StrictBool | None = None
+    sexual_violence_72h: StrictBool | None = None
+    safe_channels: Annotated[list[SafeChannel], Field(max_length=5)] = []
+    safe_times: text(200) = ""
+    code_word: text(100) = ""
+    voicemail_safe: StrictBool | None = None
+    consent_contact: StrictBool = False
+    consent_services: StrictBool = False
+    people: Annotated[list[PersonIn], Field(max_length=20)] = []
+
+
+class ReportOut(Schema):
+    id: UUID
+    reference: str = Field(description="Readable over the phone: LP-XXXXX-XXXXX.")
+    risk: Risk
+    due_at: datetime = Field(description="Respond by this time (UTC).")
+
+
+IDEMPOTENCY_HELP = (
+    "Optional but recommended: a unique value per report (a UUID). A retry with the same "
+    "key and body gets the first answer again (header `Idempotent-Replayed: true`) and makes "
+    "no second report; the same key with another body answers 422; while the first request "
+    "with a key is still running, another answers 409. Keys are kept for 24 hours."
+)
+
+
+def _report_data(payload):
+    """The action's fields from the payload; the checks a schema cannot make, field by
+    field, all at once."""
+    data = payload.model_dump(exclude={"people"})
+    errors = {}
+    for name, value in data.items():
+        if isinstance(value, str) and "\x00" in value:
+            errors[name] = [_("Text cannot contain NUL characters.")]
+    if data["kelurahan"]:
+        region = Region.objects.filter(code=data["kelurahan"], level=RegionLevel.VILLAGE).first()
+        if region is None:
+            errors["kelurahan"] = [_("Unknown kelurahan code.")]
+        data["kelurahan"] = region
+    if data["contact_phone"].strip():
+        try:
+            data["contact_phone"] = normalise_phone(data["contact_phone"])
+        except ValidationError as error:
+            errors["contact_phone"] = error.messages
+    if data["contact_email"]:
+        try:
+            validate_email(data["contact_email"])
+        except ValidationError:
+            errors["contact_email"] = [_("Enter a valid email address.")]
+    if not data["what_happened"].strip():
+        errors["what_happened"] = [_("Say briefly what happened.")]
+    if data["reporter_type"] is None:
+        data["reporter_type"] = ""
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _people(payload):
+    return [person.model_dump() for person in payload.people]
+
+
+@router.post(
+    "",
+    response={
+        201: ReportOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Send a report",
+    description=(
+        "A report from an integration joins the triage queue at once, with its risk "
+        "computed from the screening answers. Errors use the API's error format, with "
+        "`errors` listing messages field by field."
+    ),
+)
+def create_report(
+    request,
+    payload: ReportIn,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_HELP)
+    ] = None,
+):
+    api_key = request.auth
+    data = _report_data(payload)
+    people = _people(payload)
+    if idempotency_key is None:
+        return JsonResponse(_created(api_key, data, people, request), status=201)
+    if not idempotency.valid_key(idempotency_key):
+        return _refusal(
+            400,
+            "idempotency_key_invalid",
+            _("Send an Idempotency-Key of 1 to 255 printable ASCII characters."),
+        )
+    digest = idempotency.request_hash(payload.model_dump(mode="json"))
+    try:
+        claim, replay = idempotency.begin(api_key, idempotency_key, digest)
+    except idempotency.Mismatch:
+        return _refusal(
+            422,
+            "idempotency_key_reused",
+            _("This Idempotency-Key was used with a different request. Use a new key."),
+        )
+    except idempotency.InProgress:
+        return _refusal(
+            409,
+            "idempotency_in_progress",
+            _("A request with this Idempotency-Key is still running. Retry in a moment."),
+        )
+    if replay:
+        response = JsonResponse(claim.body, status=claim.status)
+        response["Idempotent-Replayed"] = "true"
+        return response
+    try:
+        with transaction.atomic():
+            body = _created(api_key, data, people, request)
+            idempotency.finish(claim, 201, body)
+    except BaseException:
+        idempotency.abandon(claim)
+        raise
+    # The very bytes a replay sends: the stored body, not a second rendering of it.
+    return JsonResponse(body, status=201)
+
+
+def _created(api_key, data, people, request):
+    """Receive the report; its answer as stored for replays (JSON types only)."""
+    report = actions.receive_api_report(api_key, data, people, request=request)
+    return ReportOut(
+        id=report.pk, reference=report.reference, risk=report.risk, due_at=report.due_at
+    ).model_dump(mode="json")
+
+
+def _refusal(status, code, detail):
+    return JsonResponse({"error": code, "detail": str(detail), "errors": {}}, status=status)
