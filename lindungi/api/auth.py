@@ -16,6 +16,7 @@ unless both are listed. A scheme that is not a cookie needs no CSRF token.
 """
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from ninja.security import APIKeyCookie
 
 
@@ -31,5 +32,7 @@ class StaffSession(APIKeyCookie):
         # The session middleware has already read the cookie; ``key`` adds nothing.
         user = request.user
         if user.is_authenticated and user.is_active and user.is_verified():
+            # Loaded once: the access checks read them several times per request.
+            prefetch_related_objects([user], "memberships")
             return user
         return None

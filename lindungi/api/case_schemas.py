@@ -64,7 +64,7 @@ def patch_schema(create, name):
 # --- Cases -------------------------------------------------------------------------------
 
 
-class CaseOut(Schema):
+class CaseSummary(Schema):
     id: UUID
     survivor_code: str
     unit_id: UUID
@@ -74,15 +74,18 @@ class CaseOut(Schema):
     restricted: bool
     opened_at: datetime
     closed_at: datetime | None
-    may_edit: bool = Field(description="Whether you may change this case and see identities.")
     version: int
+
+
+class CaseOut(CaseSummary):
+    may_edit: bool = Field(description="Whether you may change this case and see identities.")
 
 
 class CasePage(Schema):
     count: int
     page: int
     page_size: int
-    items: list[CaseOut]
+    items: list[CaseSummary]
 
 
 class CasePatch(Input):

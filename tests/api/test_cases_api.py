@@ -1,6 +1,8 @@
 """The case API: the same access rules as the pages, audited reads, actions for writes."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lindungi.api.cases import PAGE_SIZE
 from lindungi.audit.models import AuditEvent
@@ -198,3 +200,16 @@ def test_a_perpetrator_update_goes_through_the_action(worker, cases):
     assert response.status_code == 200
     assert response.json()["count"] == 2
     assert AuditEvent.objects.filter(action="perpetrator.update").exists()
+
+
+def test_the_case_list_costs_the_same_queries_for_one_case_or_many(personas, api_client):
+    supervisor = personas.supervisor_a
+    client = api_client(supervisor)
+    actions.open_case(supervisor, personas.unit_a)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/cases").status_code == 200
+    for _ in range(20):
+        actions.open_case(supervisor, personas.unit_a)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/v1/cases").json()["items"]) == 21
+    assert len(many) == len(one)

@@ -34,7 +34,9 @@ def test_every_operation_documents_its_answers_and_errors_with_schemas(schema):
         for method, operation in operations.items():
             where = f"{method.upper()} {path}"
             answers = operation["responses"]
-            assert {"401", "404"} <= set(answers), where
+            assert "401" in answers, where
+            if "{" in path:
+                assert "404" in answers, where
             for answer in answers.values():
                 assert "schema" in answer["content"]["application/json"], where
             if method == "patch":
