@@ -162,6 +162,9 @@ USE_I18N = True
 # Stored in UTC, shown in the deployment's zone (DESIGN.md rule 7).
 USE_TZ = True
 TIME_ZONE = config.raw("LINDUNGI_TIME_ZONE") or "Asia/Jakarta"
+# Proxies in front of the app: the client's address is that many entries from the end of
+# X-Forwarded-For (lindungi.core.client_ip).
+PROXY_HOPS = config.integer("LINDUNGI_PROXY_HOPS", 0 if DEBUG else 1, 0, 5)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

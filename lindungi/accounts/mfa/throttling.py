@@ -5,14 +5,13 @@ the code step and at re-authentication are counted here by sending Django's
 ``user_login_failed`` signal for the logged-in user's account.
 """
 
-import ipaddress
-
 from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.utils.crypto import salted_hmac
 
+from lindungi.core.client_ip import client_ip as shared_client_ip
 from lindungi.core.htmx import render_page
 
 
@@ -39,20 +38,8 @@ def client_description(username, ip_address, user_agent, path_info, request):
 
 
 def client_ip(request):
-    """AXES_CLIENT_IP_CALLABLE: the address that counts for the per-address limit.
-
-    Outside development Lindungi runs behind one TLS proxy (README), which appends the
-    client's address to X-Forwarded-For; the last entry is the one the proxy saw and the
-    only one a client cannot forge.
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and not settings.DEBUG:
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        try:
-            return ipaddress.ip_address(last).compressed
-        except ValueError:
-            pass  # not an address: ignore the header rather than fail the login
-    return request.META.get("REMOTE_ADDR")
+    """AXES_CLIENT_IP_CALLABLE: the address that counts for the per-address limit."""
+    return shared_client_ip(request) or "unknown"
 
 
 def lockout_response(request, original_response=None, credentials=None):
