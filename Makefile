@@ -29,7 +29,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser.
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: lint browser-deps
 	$(DEV_ENV) $(BIN)/lindungi makemigrations --check --dry-run
 	$(BIN)/pytest -q
 

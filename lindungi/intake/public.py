@@ -1,7 +1,7 @@
 """The public pages at /lapor/: the report form and the status page. No login.
 
 Everything works without JavaScript; quick-exit.js only makes leaving faster. Answers are
-never cached (no_store) and send no Referer (settings). The reference and PIN are shown
+never cached and send no Referer to other sites (``public_page``). The reference and PIN are shown
 once, in the answer to the POST that made them: never in a URL.
 
 Abuse protection, all in our own database so that it holds across server processes:
@@ -14,6 +14,7 @@ Abuse protection, all in our own database so that it holds across server process
 import hashlib
 import time
 from datetime import timedelta
+from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -44,6 +45,25 @@ RATE_WINDOW = timedelta(hours=1)
 KEEP_SUBMISSIONS = timedelta(days=1)
 # A second request with the same token while the first is still saving waits this long.
 WAIT_FOR_FIRST = 5.0
+
+
+def public_page(view):
+    """No copy kept anywhere (no_store), and no Referer ever sent to another site.
+
+    ``same-origin`` rather than the site-wide ``no-referrer``: under ``no-referrer``
+    Chromium sends ``Origin: null`` with a form POST, which Django's CSRF check refuses,
+    so neither this form nor the language switch could be sent. ``same-origin`` sends the
+    Referer and Origin to this site only: quick exit and every outside link get none.
+    """
+
+    @no_store
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return wrapper
 
 
 def _render(request, template, context, status=200):
@@ -107,7 +127,7 @@ def _claim(token, address):
         return None
 
 
-@no_store
+@public_page
 @require_http_methods(["GET", "POST"])
 def report_form(request):
     if request.method == "GET":
@@ -189,7 +209,7 @@ def _refill(form):
     return PublicReportForm(data)
 
 
-@no_store
+@public_page
 @require_http_methods(["GET", "POST"])
 def status(request):
     if request.method == "GET":

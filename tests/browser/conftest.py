@@ -1,0 +1,72 @@
+"""Playwright driving Debian's Chromium (/usr/bin/chromium, from apt: `make test` installs it).
+
+Playwright's own browser downloads are never used. Where Chromium is missing the browser
+tests skip on a developer's machine but fail in CI (CI=true), so CI cannot pass without
+them.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium (make test does)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which Django takes
+    # for async code and refuses database calls from. The tests' own calls are plain sync
+    # code; the server runs in its own thread. Only for this module: loop and flag end here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def fast_form(settings):
+    """The public form's minimum time to fill, shortened: a robot fills it faster than a
+    person, and so does a test. The check itself is tested in tests/intake."""
+    settings.LINDUNGI_PUBLIC_FORM_MIN_SECONDS = 0
+
+
+NEUTRAL_PAGE = "<!doctype html><title>Cuaca</title><h1>Cuaca Jakarta</h1>"
+
+
+def open_page(browser, *, javascript=True):
+    """A fresh browser context (no history, no cookies) whose quick-exit target is served
+    locally: tests reach nothing outside this machine."""
+    context = browser.new_context(java_script_enabled=javascript, locale="id-ID")
+    context.referers_sent_out = []
+
+    def neutral(route):
+        context.referers_sent_out.append(route.request.headers.get("referer"))
+        route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
+
+    context.route("https://www.google.com/**", neutral)
+    return context, context.new_page()
