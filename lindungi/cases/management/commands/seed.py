@@ -1,0 +1,58 @@
+"""``lindungi seed --cases N``: synthetic cases for load tests and benchmarks."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from lindungi.accounts.models import Unit
+from lindungi.cases.seed import BATCH_SIZE, NoCaseWorkers, seed_cases, target_unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Add N realistic synthetic cases (DKI Jakarta's mix, encrypted and indexed) to a "
+        "service centre, for load tests. Never run it on a database with real cases you "
+        "report from."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, required=True, help="how many cases to add")
+        parser.add_argument(
+            "--unit", help="the unit's name (default: the first integrated service centre)"
+        )
+        parser.add_argument("--seed", type=int, help="random seed, for repeatable content")
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+
+    def handle(self, *args, cases, unit, seed, batch_size, **options):
+        if cases < 1 or batch_size < 1:
+            raise CommandError(_("--cases and --batch-size must be at least 1."))
+        try:
+            target = target_unit(unit)
+        except Unit.DoesNotExist:
+            raise CommandError(_("No unit has that name.")) from None
+
+        def progress(done, count):
+            self.stdout.write(
+                _("%(done)s of %(count)s cases") % {"done": f"{done:,}", "count": f"{count:,}"}
+            )
+
+        try:
+            result = seed_cases(
+                cases, unit=target, seed=seed, batch_size=batch_size, progress=progress
+            )
+        except NoCaseWorkers:
+            raise CommandError(
+                _(
+                    "The unit %(unit)s has no active case worker to hold the cases: add one, "
+                    "or run `lindungi demo` with LINDUNGI_DEBUG=1 for demo users."
+                )
+                % {"unit": target.name}
+            ) from None
+        self.stdout.write(
+            _("Added %(count)s cases to %(unit)s in %(seconds).0f s (%(rate)s cases/s).")
+            % {
+                "count": f"{result.cases:,}",
+                "unit": target.name,
+                "seconds": result.seconds,
+                "rate": f"{result.cases / max(result.seconds, 1e-9):,.0f}",
+            }
+        )

@@ -1,0 +1,615 @@
+"""Synthetic cases for load tests and benchmarks (``lindungi seed --cases N``).
+
+The mix follows DOMAIN.md's sizes for DKI Jakarta in 2024: survivors by kota (Timur 536,
+Barat 462, Selatan 440, Utara 362, Pusat 228, Kepulauan Seribu 13), 892 women, 797 girls and
+352 boys, sexual violence the most common type. Names, addresses and phone numbers come from
+Faker's ``id_ID`` locale; NIKs are built the way real ones are (region, date of birth with
+40 added to a woman's day, serial), so they look and index like real ones.
+
+Rows are written with ``bulk_create`` in batches, not through the per-row actions (a
+hundred times slower), but they are the rows the actions would write: encryption and blind
+indexes real (``Client.objects.bulk_create`` writes the tokens), the derived fields computed
+by the rules of ``classification``, the timeline events the actions add, and named access
+for restricted cases as ``restrict_case`` grants it. Seeding is one audit event
+(``data.seed``), not one per row. Alerts are not sent: nobody is to be woken by test data.
+"""
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as clock
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from lindungi.accounts.models import Membership, Unit
+from lindungi.accounts.roles import Role, UnitType
+from lindungi.audit.events import record
+from lindungi.cases import classification
+from lindungi.cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Client,
+    ClientRole,
+    Education,
+    Incident,
+    MaritalStatus,
+    NamedAccess,
+    Perpetrator,
+    Priority,
+    PublicEmployer,
+    RestrictionReason,
+    Status,
+    TimeOfDay,
+    new_survivor_code,
+)
+from lindungi.cases.vocabulary import (
+    WG_DOMAINS,
+    Accommodation,
+    Difficulty,
+    GbvType,
+    PerpetratorAgeGroup,
+    PlaceType,
+    Relationship,
+    Sex,
+    TpksForm,
+    ViolenceType,
+)
+from lindungi.places.loader import load_province
+from lindungi.places.models import Region, RegionLevel
+
+BATCH_SIZE = 2000
+YEARS = 10  # DOMAIN.md: plan for 10+ years of retention
+GROWTH = 1.11  # a year on year: 1,179 cases in 2019, 2,041 in 2024
+
+# --- The mix (DOMAIN.md "Sizes"), as weights ---------------------------------------------
+
+KOTA_2024 = {"31.75": 536, "31.73": 462, "31.74": 440, "31.72": 362, "31.71": 228, "31.01": 13}
+SURVIVORS_2024 = {"woman": 892, "girl": 797, "boy": 352}
+CHILD_AGES = {(0, 5): 12, (6, 12): 33, (13, 17): 55}
+WOMAN_AGES = {(18, 24): 30, (25, 44): 50, (45, 59): 15, (60, 80): 5}
+
+G = GbvType
+GBV_MIX = {
+    "girl": {G.RAPE: 35, G.SEXUAL_ASSAULT: 30, G.PHYSICAL_ASSAULT: 12, G.FORCED_MARRIAGE: 3,
+             G.DENIAL_OF_RESOURCES: 5, G.PSYCHOLOGICAL_ABUSE: 13, G.NON_GBV: 2},
+    "boy": {G.RAPE: 15, G.SEXUAL_ASSAULT: 30, G.PHYSICAL_ASSAULT: 30,
+            G.DENIAL_OF_RESOURCES: 8, G.PSYCHOLOGICAL_ABUSE: 15, G.NON_GBV: 2},
+    "woman": {G.RAPE: 18, G.SEXUAL_ASSAULT: 14, G.PHYSICAL_ASSAULT: 30, G.FORCED_MARRIAGE: 1,
+              G.DENIAL_OF_RESOURCES: 10, G.PSYCHOLOGICAL_ABUSE: 25, G.NON_GBV: 2},
+}  # fmt: skip
+R = Relationship
+RELATIONSHIP_MIX = {
+    "child": {R.ORANG_TUA: 15, R.KELUARGA: 17, R.TETANGGA: 18, R.PACAR_TEMAN: 18, R.GURU: 7,
+              R.SUAMI_ISTRI: 2, R.LAINNYA: 12, R.TIDAK_DIKETAHUI: 11},
+    "woman": {R.SUAMI_ISTRI: 38, R.PACAR_TEMAN: 18, R.KELUARGA: 8, R.TETANGGA: 7,
+              R.REKAN_KERJA: 5, R.MAJIKAN: 4, R.LAINNYA: 11, R.TIDAK_DIKETAHUI: 9},
+}  # fmt: skip
+P = PlaceType
+PLACE_MIX = {P.RUMAH_TANGGA: 55, P.FASILITAS_UMUM: 15, P.SEKOLAH: 8, P.TEMPAT_KERJA: 5,
+             P.LEMBAGA_PENDIDIKAN_KILAT: 2, P.LAINNYA: 15}  # fmt: skip
+# Days from incident to report, by GBVIMS band; children's abuse often comes out late.
+DELAY_MIX = {(0, 3): 30, (4, 5): 8, (6, 14): 12, (15, 30): 10, (31, 1500): 40}
+# Indonesian mobile prefixes (Telkomsel, Indosat, XL, Tri, Smartfren): numbers that validate.
+MOBILE_PREFIXES = ["0811", "0812", "0813", "0821", "0822", "0852", "0856", "0857", "0858", "0877",
+                   "0878", "0895", "0896", "0881"]  # fmt: skip
+T = TimeOfDay
+TIME_OF_DAY_MIX = {T.MORNING: 25, T.AFTERNOON: 30, T.NIGHT: 35, T.UNKNOWN: 10}
+PRIORITY_MIX = {Priority.HIGH: 20, Priority.MEDIUM: 50, Priority.LOW: 30}
+# Status by how long ago the case was opened (days, exclusive upper bound).
+STATUS_BY_AGE = [
+    (14, {Status.OPEN: 45, Status.ASSESSMENT: 40, Status.PLANNING: 15}),
+    (90, {Status.ASSESSMENT: 20, Status.PLANNING: 25, Status.SERVICES: 35,
+          Status.FOLLOW_UP: 10, Status.CLOSED: 10}),
+    (365, {Status.PLANNING: 5, Status.SERVICES: 15, Status.FOLLOW_UP: 20,
+           Status.CLOSED: 55, Status.REOPENED: 5}),
+    (None, {Status.SERVICES: 4, Status.FOLLOW_UP: 5, Status.CLOSED: 88, Status.REOPENED: 3}),
+]  # fmt: skip
+SEXUAL_ASSAULT_FORMS = {
+    TpksForm.PHYSICAL_HARASSMENT: 40,
+    TpksForm.OBSCENE_ACTS: 25,
+    TpksForm.NON_PHYSICAL_HARASSMENT: 15,
+    TpksForm.ELECTRONIC: 15,
+    TpksForm.PORNOGRAPHY: 5,
+}
+WOMAN_OCCUPATIONS = {
+    "Ibu rumah tangga": 30, "Karyawan swasta": 18, "Tidak bekerja": 12, "Pedagang": 9,
+    "Buruh harian lepas": 8, "Asisten rumah tangga": 6, "Wiraswasta": 6, "Mahasiswa": 6,
+    "Guru": 3, "Pegawai negeri": 2,
+}  # fmt: skip
+MAN_OCCUPATIONS = {
+    "Karyawan swasta": 22, "Buruh harian lepas": 18, "Wiraswasta": 14, "Pengemudi ojek": 12,
+    "Tidak bekerja": 12, "Pedagang": 9, "Pelajar": 6, "Guru": 3, "Pegawai negeri": 2,
+    "Satpam": 2,
+}  # fmt: skip
+EDUCATION_MIX = {Education.SD: 15, Education.SMP: 20, Education.SMA: 40, Education.HIGHER: 12,
+                 Education.NONE: 3, Education.UNKNOWN: 10}  # fmt: skip
+MARITAL_MIX = {MaritalStatus.MARRIED: 55, MaritalStatus.SINGLE: 25, MaritalStatus.DIVORCED: 15,
+               MaritalStatus.WIDOWED: 5}  # fmt: skip
+PERPETRATOR_AGES = {"18-25": 15, "26-40": 45, "41-60": 35, "61+": 5}
+YOUNG_PERPETRATOR_AGES = {"12-17": 45, "18-25": 45, "26-40": 10}  # a child's boyfriend or friend
+# About 1 in 100 perpetrators is public staff: the case is restricted at once (DESIGN.md).
+EMPLOYER_MIX = {PublicEmployer.CIVIL_SERVANT: 40, PublicEmployer.PPSU: 30,
+                PublicEmployer.CITY_STAFF: 20, PublicEmployer.CONTRACT: 10}  # fmt: skip
+AGENCIES = ["Kantor Kelurahan", "Kantor Kecamatan", "Suku Dinas Sosial", "Suku Dinas Pendidikan"]
+ACCOMMODATION_FOR = {
+    "seeing": Accommodation.COMPANION,
+    "hearing": Accommodation.SIGN_LANGUAGE,
+    "walking": Accommodation.WHEELCHAIR,
+    "remembering": Accommodation.EASY_READ,
+    "self_care": Accommodation.COMPANION,
+    "communicating": Accommodation.SIGN_LANGUAGE,
+}
+# Narratives are encrypted like real ones; they say nothing, but have a realistic length.
+NARRATIVES = [
+    "Penyintas datang didampingi keluarga dan menceritakan kejadian yang dialaminya.",
+    "Laporan diterima melalui Jakarta Siaga 112 dan ditindaklanjuti oleh tim penjangkauan.",
+    "Penyintas melapor melalui pos pengaduan; kejadian berulang dalam beberapa bulan terakhir.",
+    "Rujukan dari puskesmas setelah pemeriksaan; penyintas membutuhkan pendampingan lanjutan.",
+]
+
+
+def _pick(rng, weights):
+    """One key of ``weights``, drawn in proportion to its weight."""
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _between(rng, bounds):
+    low, high = bounds
+    return rng.randint(low, high)
+
+
+def target_unit(name=None):
+    """The unit to seed: the one named, or the first service centre (demo data if none)."""
+    if name:
+        return Unit.objects.get(name=name)
+    unit = Unit.objects.filter(type=UnitType.UPTD_PPA, is_active=True).order_by("name").first()
+    if unit is None:
+        from lindungi.core.demo import load_demo
+
+        load_demo()
+        unit = Unit.objects.filter(type=UnitType.UPTD_PPA).order_by("name").first()
+    return unit
+
+
+class NoCaseWorkers(Exception):
+    """The unit has no active case worker to open and hold the cases."""
+
+
+@dataclass
+class Batch:
+    cases: list = field(default_factory=list)
+    assignments: list = field(default_factory=list)
+    named: list = field(default_factory=list)
+    clients: list = field(default_factory=list)
+    dependants: list = field(default_factory=list)  # after survivors: guardian_of points back
+    incidents: list = field(default_factory=list)
+    perpetrators: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+    def write(self):
+        with transaction.atomic():
+            Case.objects.bulk_create(self.cases, batch_size=500)
+            Assignment.objects.bulk_create(self.assignments, batch_size=1000)
+            NamedAccess.objects.bulk_create(self.named, batch_size=1000)
+            # Through the Searchable queryset: it writes the blind-index tokens too.
+            Client.objects.bulk_create(self.clients + self.dependants, batch_size=500)
+            Incident.objects.bulk_create(self.incidents, batch_size=500)
+            Perpetrator.objects.bulk_create(self.perpetrators, batch_size=500)
+            CaseEvent.objects.bulk_create(self.events, batch_size=1000)
+
+
+class CaseMaker:
+    """Draws one realistic case at a time from a seeded random source."""
+
+    def __init__(self, unit, seed=None):
+        self.unit = unit
+        # Not for secrets: a seeded generator makes the drawn content repeatable.
+        self.rng = random.Random(seed)  # noqa: S311
+        self.faker = Faker("id_ID")
+        self.faker.seed_instance(self.rng.getrandbits(32))
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
+        memberships = Membership.objects.filter(unit=unit, user__is_active=True).select_related(
+            "user"
+        )
+        self.workers = [m.user for m in memberships if m.role == Role.CASE_WORKER]
+        self.supervisors = [m.user for m in memberships if m.role == Role.SUPERVISOR]
+        if not self.workers:
+            raise NoCaseWorkers
+        self.villages = self._villages(unit.region_id.split(".")[0])
+
+    @staticmethod
+    def _villages(province):
+        """Kelurahan codes by kota, with the kota's share of cases."""
+        rows = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=f"{province}.")
+        if not rows.exists():
+            load_province(province)
+        by_kota = {}
+        for code in rows.values_list("code", flat=True):
+            by_kota.setdefault(code.rsplit(".", 2)[0], []).append(code)
+        if province == "31":
+            return {kota: (codes, KOTA_2024.get(kota, 1)) for kota, codes in by_kota.items()}
+        return {kota: (codes, 1) for kota, codes in by_kota.items()}
+
+    # --- people --------------------------------------------------------------------------
+
+    def _village(self, near=None):
+        if near is not None and self.rng.random() < 0.9:
+            kota = near.rsplit(".", 2)[0]
+            return near if self.rng.random() < 0.75 else self.rng.choice(self.villages[kota][0])
+        kota = _pick(self.rng, {k: weight for k, (_codes, weight) in self.villages.items()})
+        return self.rng.choice(self.villages[kota][0])
+
+    def _name(self, sex):
+        f = self.faker
+        if sex == Sex.FEMALE:
+            parts = [f.first_name_female(), f.last_name_female()]
+        else:
+            parts = [f.first_name_male(), f.last_name_male()]
+        if self.rng.random() < 0.3:
+            parts.insert(1, f.first_name_female() if sex == Sex.FEMALE else f.first_name_male())
+        return " ".join(parts)
+
+    def _phone(self):
+        prefix = self.rng.choice(MOBILE_PREFIXES)
+        digits = "".join(str(self.rng.randint(0, 9)) for _ in range(8))
+        return f"{prefix}-{digits[:4]}-{digits[4:]}"
+
+    def _nik(self, village, birth_date, sex):
+        """Kemendagri layout: province, kota, kecamatan; birth day (+40 for women), month,
+        two-digit year; a serial."""
+        region = "".join(village.split(".")[:3])
+        day = birth_date.day + (40 if sex == Sex.FEMALE else 0)
+        serial = self.rng.randint(1, 9999)
+        return f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+    def _wg(self):
+        """Washington Group answers: not asked a quarter of the time; about 6% disability."""
+        if self.rng.random() < 0.25:
+            return {}, []
+        answers = {f"wg_{domain}": Difficulty.NONE for domain, _label in WG_DOMAINS}
+        domain = self.rng.choice(WG_DOMAINS)[0]
+        roll = self.rng.random()
+        if roll < 0.06:
+            answers[f"wg_{domain}"] = self.rng.choice([Difficulty.A_LOT, Difficulty.CANNOT])
+            return answers, [ACCOMMODATION_FOR[domain]]
+        if roll < 0.16:
+            answers[f"wg_{domain}"] = Difficulty.SOME
+        return answers, []
+
+    def _person(self, role, sex, age, on, village, **extra):
+        """The data ``add_client`` would get for one person ``age`` years old on ``on``."""
+        birth_date = on - timedelta(days=int(age * 365.25) + self.rng.randint(0, 364))
+        data = {"role": role, "sex": sex, "kelurahan_id": village, **extra}
+        data["name"] = self._name(sex)
+        if self.rng.random() < 0.85:
+            data["birth_date"] = birth_date
+        else:
+            data["age_estimate"] = age
+        if self.rng.random() < (0.85 if age >= 17 else 0.6):
+            data["nik"] = self._nik(village, birth_date, sex)
+        if age >= 13 and self.rng.random() < (0.9 if age >= 18 else 0.5):
+            data["phone"] = self._phone()
+        if self.rng.random() < 0.9:
+            rt, rw = self.rng.randint(1, 15), self.rng.randint(1, 12)
+            data["address_detail"] = f"{self.faker.street_address()}, RT {rt:03d}/RW {rw:03d}"
+        if age >= 18:
+            occupations = WOMAN_OCCUPATIONS if sex == Sex.FEMALE else MAN_OCCUPATIONS
+            data["occupation"] = _pick(self.rng, occupations)
+            data["education"] = _pick(self.rng, EDUCATION_MIX)
+        elif age >= 6:
+            data["occupation"] = "Pelajar"
+            data["education"] = Education.SD if age <= 12 else Education.SMP
+        wg, accommodations = self._wg()
+        data.update(wg)
+        if accommodations:
+            data["accommodations"] = accommodations
+        return data
+
+    # --- one case ------------------------------------------------------------------------
+
+    def _opened_at(self):
+        """A time in office hours over the last YEARS years, more of them recent."""
+        rate = math.log(GROWTH) / 365
+        span = YEARS * 365
+        days_ago = int(-math.log(1 - self.rng.random() * (1 - math.exp(-rate * span))) / rate)
+        day = self.today - timedelta(days=days_ago)
+        at = datetime.combine(day, clock(self.rng.randint(8, 16), self.rng.randint(0, 59)))
+        at = timezone.make_aware(at) + timedelta(seconds=self.rng.random() * 60)
+        return min(at, self.now - timedelta(minutes=5))
+
+    def add_case(self, batch):
+        rng = self.rng
+        opened_at = self._opened_at()
+        opened_on = timezone.localdate(opened_at)
+        group = _pick(rng, SURVIVORS_2024)
+        child = group != "woman"
+        age = _between(rng, _pick(rng, CHILD_AGES if child else WOMAN_AGES))
+        sex = Sex.MALE if group == "boy" else Sex.FEMALE
+        gbv = _pick(rng, GBV_MIX[group])
+        relationship = _pick(rng, RELATIONSHIP_MIX["child" if child else "woman"])
+        if gbv == GbvType.FORCED_MARRIAGE and rng.random() < 0.6:
+            relationship = Relationship.SUAMI_ISTRI
+        if relationship == Relationship.SUAMI_ISTRI and age < 15:
+            relationship = Relationship.KELUARGA
+
+        workers = rng.sample(self.workers, min(len(self.workers), 2 if rng.random() < 0.2 else 1))
+        if not self.supervisors:
+            workers = workers[:1]  # only a supervisor assigns a second worker
+        by_supervisor = bool(self.supervisors) and rng.random() < 0.15
+        actor = rng.choice(self.supervisors) if by_supervisor else workers[0]
+        case = Case(
+            unit=self.unit,
+            survivor_code=new_survivor_code(),
+            priority=_pick(rng, PRIORITY_MIX),
+            opened_at=opened_at,
+            opened_by=actor,
+        )
+        batch.cases.append(case)
+        events = [("opened", opened_at, actor, {"fields": []})]
+        for worker in workers:
+            # open_case assigns the worker who opens; a supervisor assigns anyone else.
+            assigner = actor if worker is actor or by_supervisor else rng.choice(self.supervisors)
+            batch.assignments.append(
+                Assignment(case=case, user=worker, assigned_by=assigner, assigned_at=opened_at)
+            )
+            if worker is not actor:
+                events.append(("assigned", opened_at, assigner, {"user": str(worker.pk)}))
+
+        at = opened_at + timedelta(minutes=rng.randint(5, 90))
+        village = self._village()
+        marital = MaritalStatus.SINGLE if age < 16 else _pick(rng, MARITAL_MIX)
+        if relationship == Relationship.SUAMI_ISTRI:
+            marital = MaritalStatus.MARRIED
+        data = self._person(ClientRole.SURVIVOR, sex, age, opened_on, village)
+        data["marital_status"] = marital
+        survivor = Client(case=case, **data)
+        batch.clients.append(survivor)
+        events.append(("client_added", at, actor, {"fields": _fields(data)}))
+        if rng.random() < (0.3 if child else 0.2):
+            if child:
+                kin = self._person(
+                    ClientRole.GUARDIAN,
+                    Sex.FEMALE if rng.random() < 0.8 else Sex.MALE,
+                    rng.randint(max(age + 18, 25), max(age + 35, 55)),
+                    opened_on,
+                    village,
+                    guardian_of=survivor,
+                )
+            else:
+                kin = self._person(
+                    ClientRole.DEPENDANT,
+                    rng.choice([Sex.FEMALE, Sex.MALE]),
+                    rng.randint(0, min(14, max(age - 16, 0))),
+                    opened_on,
+                    village,
+                )
+            batch.dependants.append(Client(case=case, **kin))
+            events.append(("client_added", at, actor, {"fields": _fields(kin)}))
+
+        incident, incident_data = self._incident(case, survivor, age, gbv, group, village)
+        perpetrator, perpetrator_data = self._perpetrator(incident, relationship, child)
+        _classify(incident, survivor, perpetrator)
+        batch.incidents.append(incident)
+        batch.perpetrators.append(perpetrator)
+        at += timedelta(minutes=rng.randint(5, 60))
+        events.append(("incident_added", at, actor, {"fields": _fields(incident_data)}))
+        events.append(("perpetrator_added", at, actor, {"fields": _fields(perpetrator_data)}))
+        if gbv == GbvType.RAPE and incident.reporting_delay == "0-3d":
+            case.priority = Priority.HIGH  # post-exposure care within 72 hours
+
+        reason = ""
+        if perpetrator.public_employment:
+            reason = RestrictionReason.STAFF_PERPETRATOR
+        elif rng.random() < 0.003:
+            reason = rng.choice(
+                [RestrictionReason.STAFF_SURVIVOR, RestrictionReason.CONFLICT_OF_INTEREST]
+            )
+        if reason:
+            self._restrict(batch, case, actor, workers, reason, at, events)
+        self._progress(case, opened_at, actor, events)
+        batch.events.extend(
+            CaseEvent(case=case, at=min(when, self.now), actor=who, kind=kind, detail=detail)
+            for kind, when, who, detail in events
+        )
+
+    def _incident(self, case, survivor, age, gbv, group, village):
+        rng = self.rng
+        reported_on = timezone.localdate(case.opened_at)  # what add_incident fills in
+        delay = _between(rng, _pick(rng, DELAY_MIX))
+        if group == "woman" and delay > 30:
+            delay = rng.randint(31, 400)
+        delay = min(delay, max(age - 1, 0) * 365)  # not before the survivor was born
+        data = {
+            "survivor": survivor,
+            "reported_on": reported_on,
+            "place_type": _pick(rng, PLACE_MIX),
+            "kelurahan_id": self._village(near=village),
+            "time_of_day": _pick(rng, TIME_OF_DAY_MIX),
+            "description": rng.choice(NARRATIVES),
+        }
+        if rng.random() < 0.98:  # a few survivors cannot say when it happened
+            data["occurred_on"] = reported_on - timedelta(days=delay)
+            if delay > 30 and rng.random() < 0.4:
+                data["date_is_estimate"] = True
+        # The questions as the form asks them: every "no" up to the first "yes".
+        answers = {}
+        for asked, _question in classification.GBV_QUESTIONS:
+            answers[asked] = asked == gbv
+            if asked == gbv:
+                break
+        data["gbv_answers"] = answers
+        violence, forms = self._codings(gbv, group, data["place_type"], data)
+        data["violence_types"] = violence
+        if forms:
+            data["tpks_forms"] = forms
+        if rng.random() < 0.03:
+            data["reported_elsewhere"] = True
+        return Incident(case=case, **data), data
+
+    def _codings(self, gbv, group, place, data):
+        """SIMFONI violence types and UU TPKS forms that go with the core type."""
+        rng = self.rng
+        sexual = gbv in classification.SEXUAL_TYPES
+        violence = {
+            GbvType.RAPE: {ViolenceType.SEKSUAL},
+            GbvType.SEXUAL_ASSAULT: {ViolenceType.SEKSUAL},
+            GbvType.PHYSICAL_ASSAULT: {ViolenceType.FISIK},
+            GbvType.FORCED_MARRIAGE: {ViolenceType.PSIKIS, ViolenceType.LAINNYA},
+            GbvType.DENIAL_OF_RESOURCES: {ViolenceType.PENELANTARAN},
+            GbvType.PSYCHOLOGICAL_ABUSE: {ViolenceType.PSIKIS},
+            GbvType.NON_GBV: {ViolenceType.LAINNYA},
+        }[gbv]
+        if gbv != GbvType.NON_GBV and rng.random() < 0.4:
+            violence.add(ViolenceType.PSIKIS)
+        if sexual and rng.random() < 0.15:
+            violence.add(ViolenceType.FISIK)
+        forms = set()
+        if sexual:
+            forms.add(TpksForm.RAPE if gbv == GbvType.RAPE else _pick(rng, SEXUAL_ASSAULT_FORMS))
+            if group != "woman":
+                forms.add(TpksForm.ACTS_AGAINST_CHILD)
+            if place == PlaceType.RUMAH_TANGGA and rng.random() < 0.5:
+                forms.add(TpksForm.HOUSEHOLD)
+            if rng.random() < 0.05:
+                data["goods_exchanged"] = True
+                violence.add(ViolenceType.EKSPLOITASI)
+                forms.add(TpksForm.SEXUAL_EXPLOITATION)
+            if rng.random() < 0.02:
+                data["abducted"] = True
+                violence.add(ViolenceType.TRAFFICKING)
+                forms.add(TpksForm.TRAFFICKING)
+        if gbv == GbvType.FORCED_MARRIAGE and group != "woman" and rng.random() < 0.3:
+            data["harmful_practice"] = True
+        return sorted(violence), sorted(forms)
+
+    def _perpetrator(self, incident, relationship, child):
+        rng = self.rng
+        male = 0.7 if relationship == Relationship.ORANG_TUA else 0.92
+        sex = Sex.MALE if rng.random() < male else Sex.FEMALE
+        data = {"relationship": relationship, "sex": sex}
+        if rng.random() < 0.08:
+            data["count"] = rng.randint(2, 4)
+        if relationship == Relationship.SUAMI_ISTRI or (
+            relationship == Relationship.PACAR_TEMAN and rng.random() < 0.5
+        ):
+            data["intimate_partner"] = True
+        if relationship == Relationship.TIDAK_DIKETAHUI and rng.random() < 0.6:
+            data["age_group"] = PerpetratorAgeGroup.UNKNOWN
+        else:
+            young = child and relationship == Relationship.PACAR_TEMAN
+            bands = YOUNG_PERPETRATOR_AGES if young else PERPETRATOR_AGES
+            data["age_group"] = PerpetratorAgeGroup(_pick(rng, bands))
+            data["occupation"] = _pick(rng, MAN_OCCUPATIONS)
+        if rng.random() < 0.4:
+            data["name"] = self._name(sex)
+        if rng.random() < 0.01:
+            data["public_employment"] = _pick(rng, EMPLOYER_MIX)
+            data["employing_agency"] = rng.choice(AGENCIES)
+        return Perpetrator(incident=incident, **data), data
+
+    def _restrict(self, batch, case, actor, workers, reason, at, events):
+        """What ``restrict_case`` does: the actor, the workers and the unit's supervisors
+        become the case's named users."""
+        case.restricted = True
+        case.restriction_reason = reason
+        case.version += 1
+        for user in {u.pk: u for u in [actor, *workers, *self.supervisors]}.values():
+            batch.named.append(NamedAccess(case=case, user=user, granted_by=actor, granted_at=at))
+        events.append(("restricted", at, actor, {"fields": ["restricted"], "reason": reason}))
+
+    def _progress(self, case, opened_at, actor, events):
+        """Where the case stands now, given how long ago it was opened."""
+        age_days = (self.now - opened_at).days
+        for upper, mix in STATUS_BY_AGE:
+            if upper is None or age_days < upper:
+                case.status = _pick(self.rng, mix)
+                break
+        if case.status == Status.OPEN:
+            return
+        span = max((self.now - opened_at).total_seconds(), 3600)
+        changed_at = opened_at + timedelta(seconds=span * self.rng.uniform(0.2, 0.9))
+        if case.status == Status.CLOSED:
+            case.closed_at = changed_at
+        case.version += 1
+        events.append(("updated", changed_at, actor, {"fields": ["status"]}))
+
+
+def _fields(data):
+    """Field names as the actions put them in a timeline event: sorted, ids as names."""
+    return sorted(name.removesuffix("_id") for name in data)
+
+
+def _classify(incident, survivor, perpetrator):
+    """The derived fields, by the same rules as ``actions.classify``."""
+    gbv = classification.gbv_type(incident.gbv_answers)
+    incident.gbv_type = gbv or ""
+    age = survivor.age_on(incident.occurred_on or incident.reported_on)
+    incident.context_flags = sorted(
+        classification.context_flags(
+            gbv,
+            age,
+            goods_exchanged=incident.goods_exchanged,
+            abducted=incident.abducted,
+            intimate_partner=perpetrator.intimate_partner,
+            harmful_practice=incident.harmful_practice,
+        )
+    )
+    delay = classification.reporting_delay(incident.occurred_on, incident.reported_on)
+    incident.reporting_delay = delay or ""
+
+
+def _unique_codes(cases):
+    """Survivor codes are random: draw again the rare one already taken."""
+    while True:
+        codes = [c.survivor_code for c in cases]
+        taken = set(
+            Case.objects.filter(survivor_code__in=codes).values_list("survivor_code", flat=True)
+        )
+        seen = set()
+        clashes = 0
+        for case in cases:
+            if case.survivor_code in taken or case.survivor_code in seen:
+                case.survivor_code = new_survivor_code()
+                clashes += 1
+            seen.add(case.survivor_code)
+        if not clashes:
+            return
+
+
+@dataclass
+class SeedResult:
+    cases: int
+    seconds: float
+
+
+def seed_cases(count, *, unit=None, seed=None, batch_size=BATCH_SIZE, progress=None):
+    """Add ``count`` synthetic cases to ``unit`` (default: ``target_unit()``).
+
+    ``seed`` makes the drawn content repeatable (ids, codes and ciphertexts stay random).
+    ``progress(done, count)`` is called after each batch. Audited once, as ``data.seed``,
+    with the number actually written, even when stopped half-way.
+    """
+    unit = unit or target_unit()
+    maker = CaseMaker(unit, seed)
+    start = time.perf_counter()
+    done = 0
+    try:
+        while done < count:
+            batch = Batch()
+            for _ in range(min(batch_size, count - done)):
+                maker.add_case(batch)
+            _unique_codes(batch.cases)
+            batch.write()
+            done += len(batch.cases)
+            if progress is not None:
+                progress(done, count)
+    finally:
+        if done:
+            record("data.seed", obj=unit, unit=unit, reason=f"{done} synthetic cases")
+    return SeedResult(cases=done, seconds=time.perf_counter() - start)

@@ -1,0 +1,104 @@
+"""``lindungi seed``: synthetic cases that are indistinguishable from ones the actions make."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from lindungi.audit.models import AuditEvent
+from lindungi.cases import actions, queries
+from lindungi.cases.models import Assignment, Case, CaseEvent, Client, ClientRole, Incident
+from lindungi.cases.vocabulary import Sex, VulnerableGroup
+from lindungi.core.models import BlindToken
+from tests.login import log_in
+
+SEEDED = 50
+
+
+@pytest.fixture
+def seeded(personas):
+    call_command("seed", cases=SEEDED, unit=personas.unit_a.name, seed=7, stdout=StringIO())
+    return Case.objects.filter(unit=personas.unit_a)
+
+
+def survivors(cases):
+    return Client.objects.filter(case__in=cases, role=ClientRole.SURVIVOR)
+
+
+def test_seeding_adds_the_cases_to_the_unit_with_one_survivor_and_incident_each(seeded):
+    assert seeded.count() == SEEDED
+    assert survivors(seeded).count() == SEEDED
+    assert Incident.objects.filter(case__in=seeded).count() == SEEDED
+    assert Client.objects.filter(case__in=seeded).count() <= 2 * SEEDED
+    for incident in Incident.objects.filter(case__in=seeded).prefetch_related("perpetrators"):
+        assert len(incident.perpetrators.all()) == 1
+
+
+def test_seeded_names_phones_and_niks_are_found_through_the_blind_indexes(seeded):
+    people = list(survivors(seeded))
+    for person in people[:10]:
+        assert person in Client.objects.search_name(person.name)
+    with_nik = [p for p in people if p.nik]
+    with_phone = [p for p in people if p.phone]
+    assert with_nik and with_phone
+    assert with_nik[0] in Client.objects.with_nik(with_nik[0].nik)
+    assert with_phone[0] in Client.objects.with_phone(with_phone[0].phone)
+    assert BlindToken.objects.filter(object_id__in=[p.pk for p in people]).count() >= 2 * SEEDED
+
+
+def test_the_seeded_mix_has_several_kota_both_sexes_children_and_women(seeded):
+    people = list(survivors(seeded))
+    kota = {queries.kota_code(p.kelurahan_id) for p in people}
+    assert len(kota) >= 3
+    assert {p.sex for p in people} == {Sex.FEMALE, Sex.MALE}
+    children = [p for p in people if p.age_on(p.case.opened_at.date()) < 18]
+    adults = [p for p in people if p.age_on(p.case.opened_at.date()) >= 18]
+    assert children and adults
+    groups = set().union(*(p.vulnerable_groups(p.case.opened_at.date()) for p in people))
+    assert {VulnerableGroup.CHILD, VulnerableGroup.WOMAN} <= groups
+
+
+def test_seeded_incidents_carry_exactly_what_classification_computes(seeded):
+    incidents = Incident.objects.filter(case__in=seeded).select_related("survivor")
+    for incident in incidents:
+        stored = (incident.gbv_type, list(incident.context_flags), incident.reporting_delay)
+        actions.classify(incident)
+        assert stored == (incident.gbv_type, incident.context_flags, incident.reporting_delay)
+        assert incident.gbv_type
+
+
+def test_seeded_cases_are_worked_by_the_units_case_worker_and_have_a_timeline(seeded, personas):
+    for case in seeded.prefetch_related("assignments", "events"):
+        assert personas.case_worker_a.pk in {a.user_id for a in case.assignments.all()}
+        kinds = [e.kind for e in case.events.all()]
+        assert kinds[0] == "opened"
+        assert {"client_added", "incident_added", "perpetrator_added"} <= set(kinds)
+        assert case.opened_at <= timezone.now()
+        assert (case.closed_at is not None) == (case.status == "closed")
+    assert not Assignment.objects.filter(case__in=seeded).exclude(
+        user__memberships__unit=personas.unit_a
+    )
+    assert CaseEvent.objects.filter(case__in=seeded).count() >= 4 * SEEDED
+
+
+def test_the_supervisor_sees_the_seeded_cases_on_the_caseload(client, seeded, personas):
+    log_in(client, personas.supervisor_a)
+    response = client.get(reverse("cases:caseload"), {"status": "all"})
+    assert response.status_code == 200
+    shown = {case.survivor_code for case in response.context["page"].rows}
+    assert shown == set(seeded.values_list("survivor_code", flat=True))
+
+
+def test_seeding_is_one_audit_event_not_one_per_row(seeded, personas):
+    events = AuditEvent.objects.filter(action="data.seed")
+    assert events.count() == 1
+    assert events.get().unit_id == personas.unit_a.pk
+    assert not AuditEvent.objects.filter(action__in=["case.open", "client.create"]).exists()
+
+
+def test_seeding_a_unit_without_case_workers_is_refused(personas):
+    with pytest.raises(CommandError):
+        call_command("seed", cases=5, unit=personas.call_centre.name, stdout=StringIO())
+    assert not Case.objects.exists()
