@@ -46,8 +46,8 @@ EXEMPT = {
     # a reason and a fresh code are given (tests/cases, break-glass).
     "cases:break_glass",
 }
-# The API answers at least these; pages under /kasus/ add to them as they land.
-MINIMUM_ROUTES = 8
+# The API (8 paths) and the case pages under /kasus/ (10 when this was written).
+MINIMUM_ROUTES = 16
 
 
 def case_bound_models():
