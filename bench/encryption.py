@@ -190,7 +190,10 @@ def write_results(results, writes):
             "transaction: as plain columns, encrypted with AES-256-GCM, and encrypted with "
             "blind-index tokens written in the same transaction (about 6 token rows). "
             f"Median of {ROUNDS * writes} writes of each kind, interleaved, on the shared "
-            "2-core development machine, SQLite as deployed (file, WAL, synchronous=NORMAL).",
+            "2-core development machine (load average "
+            f"{os.getloadavg()[0]:.1f} when it finished: other work shares it, so "
+            "PostgreSQL commit times in particular vary 2-5x between runs), SQLite as deployed "
+            "(file, WAL, synchronous=NORMAL).",
             "",
             *write_rows,
             "",
