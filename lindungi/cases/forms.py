@@ -38,6 +38,7 @@ ADDRESS_MAX = 500
 DESCRIPTION_MAX = 10_000
 EARLIEST = date(1900, 1, 1)
 YES, NO = "yes", "no"
+RELOAD = _("The form is incomplete or out of date. Reload the page and enter your changes again.")
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 
 
@@ -139,16 +140,27 @@ class CaseForm(forms.Form):
         if record is None:
             # A new record: a token makes a repeated submission recognisable.
             self.fields["form_token"] = forms.UUIDField(
-                widget=forms.HiddenInput, initial=uuid.uuid4
+                label=_("Form"),
+                widget=forms.HiddenInput,
+                initial=uuid.uuid4,
+                error_messages={"required": RELOAD, "invalid": RELOAD},
             )
         else:
             initial = self.initial_from(record)
             self.initial.update(initial)
+            reload = {"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}
             self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, min_value=1, initial=record.version
+                label=_("Form"),
+                widget=forms.HiddenInput,
+                min_value=1,
+                initial=record.version,
+                error_messages=reload,
             )
             self.fields["started"] = forms.CharField(
-                widget=forms.HiddenInput, initial=self.sign(initial)
+                label=_("Form"),
+                widget=forms.HiddenInput,
+                initial=self.sign(initial),
+                error_messages=reload,
             )
 
     # What each form defines ---------------------------------------------------------------
@@ -189,7 +201,7 @@ class CaseForm(forms.Form):
     def clean_started(self):
         value = self.cleaned_data["started"]
         if self.started_values() == {} and value:
-            raise ValidationError(_("The form was changed outside Lindungi. Reload the page."))
+            raise ValidationError(RELOAD)
         return value
 
     def _user_changed(self, name, before):

@@ -573,3 +573,21 @@ def test_a_husband_is_an_intimate_partner_and_flags_the_incident(client, persona
     perpetrator.refresh_from_db()
     incident.refresh_from_db()
     assert perpetrator.count == 2 and "intimate_partner" in incident.context_flags
+
+
+# --- Every page: a fragment for htmx, nothing a strict CSP would block -------------------
+
+
+def test_the_edit_pages_answer_htmx_with_a_fragment_and_have_no_inline_code(client, personas, case):
+    from tests.core.test_headers import InlineCode
+
+    log_in(client, personas.supervisor_a)
+    urls = [reverse("cases:open"), *edit_urls(case)]
+    urls += [reverse("cases:break_glass", args=[case.pk]), reverse("cases:break_glass_reviews")]
+    for url in urls:
+        full = client.get(url)
+        checker = InlineCode()
+        checker.feed(full.content.decode())
+        assert full.status_code == 200 and not checker.found, url
+        fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "<html" not in fragment and "<h1>" in fragment, url
