@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
-from lindungi.cases import classification
+from lindungi.cases import classification, tracks
 from lindungi.cases.access import may_edit
 from lindungi.cases.models import (
     Assignment,
@@ -151,14 +151,19 @@ def assign_worker(actor, case, worker, *, request=None):
 
 @transaction.atomic
 def update_case(actor, case, version, changes, *, request=None):
-    """Change status or priority."""
+    """Change status or priority. Closing and reopening have their own actions: a closure
+    needs a supervisor's approval (casework_actions.request_closure)."""
     _require_edit(actor, case)
     allowed = {"status", "priority"}
     if set(changes) - allowed:
         raise ValidationError(_("These details of a case cannot be changed here."))
+    if changes.get("status", case.status) != case.status and (
+        case.status == Status.CLOSED or changes["status"] in (Status.CLOSED, Status.REOPENED)
+    ):
+        raise ValidationError(
+            {"status": _("A case is closed by a supervisor's approval and reopened with a reason.")}
+        )
     case, changed = _save_version(Case, case, version, changes)
-    if "status" in changed and case.status == Status.CLOSED and case.closed_at is None:
-        Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
     if changed:
         _log(request, actor, "case.update", case, case, "updated", changed)
     return case
@@ -299,8 +304,7 @@ def classify(incident):
     incident.tpks_forms = _codes(incident.tpks_forms, TpksForm.values, "tpks_forms")
     gbv = classification.gbv_type(answers)
     incident.gbv_type = gbv or ""
-    sexual = gbv in classification.SEXUAL_TYPES or ViolenceType.SEKSUAL in incident.violence_types
-    if incident.tpks_forms and not sexual:
+    if incident.tpks_forms and not classification.is_sexual(gbv, incident.violence_types):
         raise ValidationError({"tpks_forms": _("A UU TPKS form applies only to sexual violence.")})
     today = timezone.localdate()
     for name in ("occurred_on", "reported_on"):
@@ -344,7 +348,13 @@ def add_incident(actor, case, data, *, request=None):
     incident.full_clean()
     incident.save()
     _log(request, actor, "incident.create", incident, case, "incident_added", sorted(data))
+    _open_police_deadline(incident)
     return incident
+
+
+def _open_police_deadline(incident):
+    if tracks.needs_police_report(incident):
+        tracks.ensure_police_report(incident.case, tracks.survivor_reported_at(incident.case))
 
 
 @transaction.atomic
@@ -361,6 +371,7 @@ def update_incident(actor, incident, version, changes, *, request=None):
         _log(
             request, actor, "incident.update", incident, incident.case, "incident_updated", changed
         )
+        _open_police_deadline(incident)
     return incident
 
 
@@ -398,6 +409,7 @@ def _after_perpetrator(actor, perpetrator, request):
     Incident.objects.filter(pk=incident.pk).update(context_flags=incident.context_flags)
     if perpetrator.public_employment:
         restrict_case(actor, incident.case, RestrictionReason.STAFF_PERPETRATOR, request=request)
+        tracks.open_sanction_track(perpetrator)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from lindungi.cases.vocabulary import (
     ReportingDelay,
     Sex,
     SimfoniAgeBand,
+    ViolenceType,
     VulnerableGroup,
 )
 
@@ -42,6 +43,11 @@ GBV_QUESTIONS = [
     (GbvType.PSYCHOLOGICAL_ABUSE, _("Was there psychological or emotional abuse?")),
 ]
 SEXUAL_TYPES = {GbvType.RAPE, GbvType.SEXUAL_ASSAULT}
+
+
+def is_sexual(gbv, violence_types):
+    """Sexual violence by either coding: the GBVIMS type or the SIMFONI types."""
+    return gbv in SEXUAL_TYPES or ViolenceType.SEKSUAL in (violence_types or ())
 
 
 def gbv_type(answers):

@@ -395,6 +395,17 @@ class CaseStatusForm(CaseForm):
     )
     sections = ((None, ["status", "priority"]),)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Closing needs a supervisor's approval and reopening a reason: they have their own
+        # pages. The current status stays listed so the form shows where the case stands.
+        current = self.record.status if self.record is not None else None
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in Status.choices
+            if value not in (Status.CLOSED, Status.REOPENED) or value == current
+        ]
+
 
 class AssignWorkerForm(forms.Form):
     worker = forms.ModelChoiceField(queryset=None, label=_("Case worker"))

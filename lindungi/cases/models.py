@@ -423,3 +423,7 @@ class Attachment(BaseModel):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["-created_at"]
+
+
+# Case-work records live in their own module; importing it registers them in this app.
+from lindungi.cases.casework import *  # noqa: E402, F403

@@ -14,6 +14,10 @@ class Kind(models.TextChoices):
     )
     BREAK_GLASS_USED = "break_glass_used", _("Break-glass access was used and awaits review")
     RAPID_RESPONSE_REQUESTED = "rapid_response", _("A report needs the rapid response unit now")
+    TASK_ASSIGNED = "task_assigned", _("A task was given to you")
+    APPROVAL_REQUESTED = "approval_requested", _("A request waits for your approval")
+    APPROVAL_DECIDED = "approval_decided", _("Your request was answered")
+    DEADLINE_OVERDUE = "deadline_overdue", _("A deadline in your unit has passed")
 
 
 class Notification(models.Model):

@@ -235,12 +235,21 @@ def test_the_status_and_priority_are_changed(client, personas, case):
     log_in(client, personas.case_worker_a)
     url = reverse("cases:edit_case", args=[case.pk])
     data = page_form(client, url, "version")
-    data.update(status="closed", priority="low")
+    data.update(status="services", priority="low")
     response = client.post(url, data)
     assert response.status_code == 302 and response.url == detail(case)
     case.refresh_from_db()
-    assert (case.status, case.priority, case.version) == ("closed", "low", 2)
-    assert case.closed_at is not None
+    assert (case.status, case.priority, case.version) == ("services", "low", 2)
+
+
+def test_closing_is_not_offered_on_the_status_form(client, personas, case):
+    log_in(client, personas.supervisor_a)
+    url = reverse("cases:edit_case", args=[case.pk])
+    data = page_form(client, url, "version")
+    response = client.post(url, {**data, "status": "closed"})
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == "open" and case.closed_at is None
 
 
 def test_a_supervisor_assigns_a_case_worker_of_the_unit(client, personas, case):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions, queries
+from lindungi.cases import casework_actions as work
 from lindungi.cases.models import Case, Client
 from lindungi.cases.views.pages import SEARCH_SESSION_KEY
 from lindungi.cases.vocabulary import Difficulty, Sex
@@ -133,7 +134,8 @@ def test_the_default_list_leaves_out_closed_cases_and_the_status_filter_finds_th
     client, personas, cases
 ):
     closed = cases["a"]
-    actions.update_case(personas.supervisor_a, closed, closed.version, {"status": "closed"})
+    closure = work.request_closure(personas.case_worker_a, closed, "needs_met", "Safe now")
+    work.decide_approval(personas.supervisor_a, closure.approval, "approved")
     log_in(client, personas.supervisor_a)
     assert closed.survivor_code not in codes(client.get(URL))
     assert codes(client.get(URL, {"status": "closed"})) == {closed.survivor_code}
