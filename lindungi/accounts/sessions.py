@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import transaction
 from django.dispatch import receiver
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -82,6 +83,15 @@ def _has_ended(request, now):
 
 
 def _send_to_login(request):
+    if request.path_info.startswith("/api/"):
+        # API clients read JSON; a redirect to an HTML login page means nothing to them.
+        return JsonResponse(
+            {
+                "error": "not_authenticated",
+                "detail": _("Your session has ended. Please log in again."),
+            },
+            status=401,
+        )
     messages.info(request, _("Your session has ended. Please log in again."))
     response = redirect_to_login(request.get_full_path())
     if request.headers.get("HX-Request"):
