@@ -7,7 +7,6 @@ names and ids are checked against strict patterns, so personal data cannot slip 
 """
 
 import hmac
-import ipaddress
 import re
 import unicodedata
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from lindungi.audit import chain
 from lindungi.audit.models import AuditEvent
+from lindungi.core.client_ip import client_ip
 
 ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 OBJECT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
@@ -69,7 +69,7 @@ def record(
         object_type=object_type or "",
         object_id=object_id,
         fields=fields,
-        ip=_client_ip(request),
+        ip=client_ip(request),
         request_id=getattr(request, "request_id", "") or "",
         reason=reason,
     )
@@ -98,16 +98,6 @@ def login_hash(email):
     normal = unicodedata.normalize("NFKC", email or "").strip().lower()
     key = chain.derived_key("login-email")
     return hmac.new(key, normal.encode(), "sha256").hexdigest()
-
-
-def _client_ip(request):
-    # REMOTE_ADDR is the peer; a trusted proxy in front is expected to set it correctly.
-    # Stored normalised, because PostgreSQL hands back inet values in its own spelling.
-    address = getattr(request, "META", {}).get("REMOTE_ADDR") if request is not None else None
-    try:
-        return ipaddress.ip_address(address).compressed if address else None
-    except ValueError:
-        return None
 
 
 def _check(value, pattern, what, optional=False):

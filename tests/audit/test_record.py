@@ -82,3 +82,8 @@ def test_anything_that_looks_like_a_value_is_refused_and_not_repeated(db, argume
     assert "siti" not in str(refused.value).lower()
     assert "812" not in str(refused.value)
     assert not AuditEvent.objects.exists()
+
+
+def test_behind_the_proxy_the_client_address_is_recorded_not_the_proxys(staff_request):
+    staff_request.META.update(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert record("case.read", request=staff_request).ip == "203.0.113.9"
