@@ -220,6 +220,7 @@ def test_a_draft_is_resumed_from_my_drafts(officer, client, personas):
     page = client.get(f"/laporan/draf/{report.pk}/").content.decode()
     assert "Canary: hit by her husband" in page
     assert f'name="token" value="{report.draft_token}"' in page
+    assert AuditEvent.objects.filter(action="report.read", object_id=str(report.pk)).exists()
 
 
 def test_two_windows_on_one_draft_do_not_overwrite_each_other_silently(officer, client):
@@ -329,7 +330,8 @@ def test_the_staff_pages_need_a_login(client, personas, url):
 @pytest.mark.parametrize("persona", ["case_worker_a", "responder", "analyst", "administrator"])
 def test_other_roles_may_not_take_reports(client, personas, persona):
     log_in(client, getattr(personas, persona))
-    assert client.get(NEW).status_code == 403
+    for address in [NEW, "/laporan/draf/", "/laporan/wilayah/?q=tebet"]:
+        assert client.get(address).status_code == 403
     assert client.post(NEW, form_data(action="send")).status_code == 403
     assert not Report.objects.exists()
 

@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lindungi.audit.events import record_read
 from lindungi.cases.actions import StaleVersion
 from lindungi.core.htmx import render_page
 from lindungi.intake import actions
@@ -203,6 +204,8 @@ def edit_draft(request, report_id):
     report = get_or_404(Report.objects.filter(unit=request.unit), report_id)
     if report.status != ReportStatus.DRAFT:
         return _sent(report)
+    if request.method == "GET":
+        record_read(request, report)  # the draft holds what the caller told us
     return _report_form(request, report)
 
 
