@@ -48,3 +48,30 @@ def notify(users, kind, case=None, report=None):
     Notification.objects.bulk_create(
         [Notification(user_id=pk, kind=kind, case=case, report=report) for pk in unique]
     )
+
+
+class OverdueAlert(models.Model):
+    """An overdue deadline that was alerted: one row per (kind, object, due time), so the
+    supervisors hear of it once however many workers run. A deadline that moves (a new note
+    restarts the follow-up clock) has a new due time, and is alerted again when it passes.
+
+    ``run`` marks the job run that inserted the row: inserts that lose the race are
+    skipped, and the winner finds its own rows by this token.
+    """
+
+    kind = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    due_at = models.DateTimeField()
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    run = models.UUIDField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "due_at"], name="overdue_alert_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.kind
