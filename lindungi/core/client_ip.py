@@ -16,13 +16,19 @@ def client_ip(request):
     if request is None:
         return None
     hops = settings.PROXY_HOPS
-    candidate = request.META.get("REMOTE_ADDR")
     if hops:
         entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         entries = [e for e in entries if e]
         if len(entries) >= hops:
-            candidate = entries[-hops]
+            forwarded = _address(entries[-hops])
+            if forwarded is not None:
+                return forwarded
+    # No proxy, or a header that is not an address: the peer is the best we know.
+    return _address(request.META.get("REMOTE_ADDR"))
+
+
+def _address(text):
     try:
-        return ipaddress.ip_address(candidate).compressed if candidate else None
+        return ipaddress.ip_address(text).compressed if text else None
     except ValueError:
         return None

@@ -28,5 +28,6 @@ def test_without_a_proxy_the_peer_counts_and_the_header_is_ignored(settings):
 
 def test_garbage_is_not_an_address(settings):
     settings.PROXY_HOPS = 1
+    assert client_ip(request(remote="192.0.2.5", forwarded="evil")) == "192.0.2.5"
     assert client_ip(request(remote="not-an-ip", forwarded="evil")) is None
     assert client_ip(request(forwarded="2001:db8:0:0::1")) == "2001:db8::1"

@@ -39,7 +39,7 @@ def client_description(username, ip_address, user_agent, path_info, request):
 
 def client_ip(request):
     """AXES_CLIENT_IP_CALLABLE: the address that counts for the per-address limit."""
-    return shared_client_ip(request) or "unknown"
+    return shared_client_ip(request)
 
 
 def lockout_response(request, original_response=None, credentials=None):
