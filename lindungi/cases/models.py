@@ -5,8 +5,6 @@ everything that statistics need (sex, age, kelurahan, classifications) is plain 
 be counted without decrypting anything.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,7 @@ from lindungi.cases.vocabulary import (
     Sex,
 )
 from lindungi.core.blind_index import Searchable
+from lindungi.core.codes import readable_code
 from lindungi.core.fields import NAME, NIK, PHONE, EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
 
@@ -47,12 +46,8 @@ class RestrictionReason(models.TextChoices):
     CONFLICT_OF_INTEREST = "conflict_of_interest", _("Declared conflict of interest")
 
 
-# Survivor codes are read aloud and typed: no 0/O or 1/I.
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
 def new_survivor_code():
-    return "S-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return "S-" + readable_code(8)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -215,7 +210,26 @@ def _wg_field(label):
     return models.CharField(label, max_length=8, choices=Difficulty.choices, blank=True)
 
 
-class Client(Searchable, BaseModel):
+class WashingtonGroup(models.Model):
+    """The six Washington Group short-set answers and the accommodations a person needs:
+    asked of every person hurt, at intake and on the case alike."""
+
+    wg_seeing = _wg_field(WG_DOMAINS[0][1])
+    wg_hearing = _wg_field(WG_DOMAINS[1][1])
+    wg_walking = _wg_field(WG_DOMAINS[2][1])
+    wg_remembering = _wg_field(WG_DOMAINS[3][1])
+    wg_self_care = _wg_field(WG_DOMAINS[4][1])
+    wg_communicating = _wg_field(WG_DOMAINS[5][1])
+    accommodations = models.JSONField(_("accommodations needed"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def wg_answers(self):
+        return {domain: getattr(self, f"wg_{domain}") for domain, _label in WG_DOMAINS}
+
+
+class Client(Searchable, WashingtonGroup, BaseModel):
     """A survivor, a dependant (e.g. a child who comes along to a safe house) or a guardian."""
 
     CASE_PATH = "case"
@@ -255,13 +269,6 @@ class Client(Searchable, BaseModel):
         choices=MaritalStatus.choices,
         default=MaritalStatus.UNKNOWN,
     )
-    wg_seeing = _wg_field(WG_DOMAINS[0][1])
-    wg_hearing = _wg_field(WG_DOMAINS[1][1])
-    wg_walking = _wg_field(WG_DOMAINS[2][1])
-    wg_remembering = _wg_field(WG_DOMAINS[3][1])
-    wg_self_care = _wg_field(WG_DOMAINS[4][1])
-    wg_communicating = _wg_field(WG_DOMAINS[5][1])
-    accommodations = models.JSONField(_("accommodations needed"), default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -271,9 +278,6 @@ class Client(Searchable, BaseModel):
 
     def __str__(self):
         return self.get_role_display()
-
-    def wg_answers(self):
-        return {domain: getattr(self, f"wg_{domain}") for domain, _label in WG_DOMAINS}
 
     def age_on(self, day):
         if self.birth_date is not None:

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.cases.vocabulary import WG_DOMAINS, Difficulty, Sex
+from lindungi.cases.models import WashingtonGroup
+from lindungi.cases.vocabulary import Sex
 from lindungi.core.blind_index import Searchable
 from lindungi.core.fields import NAME, PHONE, EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
@@ -178,11 +179,7 @@ class Report(Searchable, BaseModel):
         return self.reference
 
 
-def _wg_field(label):
-    return models.CharField(label, max_length=8, choices=Difficulty.choices, blank=True)
-
-
-class ReportPerson(Searchable, BaseModel):
+class ReportPerson(Searchable, WashingtonGroup, BaseModel):
     """Someone hurt, as the report describes them. Becomes a Client when a case opens."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="people")
@@ -190,13 +187,6 @@ class ReportPerson(Searchable, BaseModel):
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     age_is_estimate = models.BooleanField(_("the age is an estimate"), default=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
-    wg_seeing = _wg_field(WG_DOMAINS[0][1])
-    wg_hearing = _wg_field(WG_DOMAINS[1][1])
-    wg_walking = _wg_field(WG_DOMAINS[2][1])
-    wg_remembering = _wg_field(WG_DOMAINS[3][1])
-    wg_self_care = _wg_field(WG_DOMAINS[4][1])
-    wg_communicating = _wg_field(WG_DOMAINS[5][1])
-    accommodations = models.JSONField(_("accommodations needed"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("person hurt")

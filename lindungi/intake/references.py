@@ -5,15 +5,15 @@ drawn at random: 32^10 (about 10^15) possibilities, so nobody can guess the next
 neighbouring reference, and the count of reports says nothing from outside.
 """
 
-import secrets
+from lindungi.core.codes import READABLE as ALPHABET
+from lindungi.core.codes import readable_code
 
-ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 PREFIX = "LP"
 LENGTH = 10
 
 
 def new_reference():
-    body = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    body = readable_code(LENGTH)
     return f"{PREFIX}-{body[:5]}-{body[5:]}"
 
 
