@@ -14,10 +14,13 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
+from lindungi.cases import casework_actions as work
 from lindungi.cases.attachments import upload_attachment
+from lindungi.cases.casework import Approval, Assessment, PlannedService
 from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from tests.cases.factories import make_case
@@ -122,6 +125,11 @@ def test_the_admin_serves_no_case_bound_model():
 # --- The records of each scenario --------------------------------------------------------
 
 
+def _plan_approval(worker, case):
+    work.save_plan(worker, case, None, "To be safe at home.")
+    return work.request_approval(worker, case, "plan")
+
+
 def _records(case):
     worker = case.workers.first()
     incident = case.incidents.first()
@@ -135,6 +143,14 @@ def _records(case):
         Incident: incident,
         Perpetrator: perpetrator,
         Attachment: upload_attachment(worker, case, note),
+        Assessment: work.record_assessment(worker, case, "needs", {"health": "some"}),
+        PlannedService: work.add_service(
+            worker,
+            case,
+            {"type": "health", "provider_name": "RSUD", "due_on": timezone.localdate()},
+        ),
+        # The plan with the service above, waiting for approval.
+        Approval: _plan_approval(worker, case),
     }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases import classification
+from lindungi.cases.casework import PlannedService, ServicePlan
 from lindungi.cases.models import (
     Assignment,
     BreakGlass,
@@ -391,6 +392,16 @@ EVENT_LABELS = {
     "incident_updated": (_("Incident updated"), Incident),
     "perpetrator_added": (_("Perpetrator added"), Perpetrator),
     "perpetrator_updated": (_("Perpetrator updated"), Perpetrator),
+    # Case work: assessments, plan, services, approvals, reopening (fields: codes or names).
+    "assessment_added": (_("Assessment added"), None),
+    "plan_created": (_("Service plan written"), ServicePlan),
+    "plan_updated": (_("Service plan changed"), ServicePlan),
+    "service_added": (_("Service added to the plan"), PlannedService),
+    "service_updated": (_("Service updated"), PlannedService),
+    "approval_requested": (_("Approval asked for"), None),
+    "approval_approved": (_("Approved by a supervisor"), None),
+    "approval_rejected": (_("Rejected by a supervisor"), None),
+    "reopened": (_("Case reopened"), Case),
 }
 
 

@@ -5,7 +5,14 @@ Every route that takes a case-bound id names it ``case_id``, ``client_id``,
 them by those names.
 """
 
-from lindungi.cases.views import attachments, edits, pages
+from lindungi.cases.views import assessments, attachments, closure, edits, pages, plan
 
 app_name = "cases"
-urlpatterns = [*pages.urlpatterns, *edits.urlpatterns, *attachments.urlpatterns]
+urlpatterns = [
+    *pages.urlpatterns,
+    *edits.urlpatterns,
+    *attachments.urlpatterns,
+    *assessments.urlpatterns,
+    *plan.urlpatterns,
+    *closure.urlpatterns,
+]

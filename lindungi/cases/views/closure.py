@@ -1,0 +1,89 @@
+"""Closing a case and reopening it.
+
+A closure is a request: it waits for a supervisor's approval (``cases:approval``) and takes
+effect only then. Closing deletes nothing. A closed case is reopened with a reason; both
+stay in the case's history (``Closure`` rows, kind close or reopen).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from lindungi.audit.events import record_read
+from lindungi.cases import casework_actions as work
+from lindungi.cases.access import Need, get_case_for
+from lindungi.cases.casework import OPEN_SERVICE_STATUSES, Closure
+from lindungi.cases.models import Case, Status
+from lindungi.cases.views.edits import _add, _posted
+from lindungi.cases.work_forms import ClosureForm, ReopenForm
+
+
+def _detail(case):
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _lock(case):
+    return Case.objects.filter(pk=case.pk)
+
+
+@login_required
+def close_case(request, case_id):
+    """The closure request form, or where the case stands: waiting for approval, closed."""
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    if request.method != "POST":
+        record_read(request, case)  # the page shows the closing summaries
+    open_services = list(
+        case.services.filter(status__in=OPEN_SERVICE_STATUSES).select_related("provider_unit")
+    )
+    form = ClosureForm(_posted(request), open_services=bool(open_services))
+
+    def create():
+        data = form.cleaned_data
+        work.request_closure(
+            request.user,
+            case,
+            data["reason"],
+            data["summary"],
+            open_services_reason=data.get("open_services_reason", ""),
+            request=request,
+        )
+        messages.success(request, _("The closure is waiting for a supervisor's approval."))
+        return _detail(case)
+
+    pending = (
+        Closure.objects.filter(
+            case=case, kind=Closure.Kind.CLOSE, approval__decided_at__isnull=True
+        )
+        .select_related("approval", "by")
+        .first()
+    )
+    context = {
+        "case": case,
+        "closed": case.status == Status.CLOSED,
+        "pending": pending,
+        "open_services": open_services,
+        "history": case.closures.select_related("approval", "by"),
+        "may_edit": True,  # this page needs edit rights
+    }
+    return _add(request, form, _lock(case), create, "cases/closure.html", context)
+
+
+@login_required
+def reopen_case(request, case_id):
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    form = ReopenForm(_posted(request))
+
+    def create():
+        work.reopen_case(request.user, case, form.cleaned_data["reason"], request=request)
+        messages.success(request, _("The case was reopened."))
+        return _detail(case)
+
+    context = {"case": case, "closed": case.status == Status.CLOSED}
+    return _add(request, form, _lock(case), create, "cases/reopen.html", context)
+
+
+urlpatterns = [
+    path("<uuid:case_id>/penutupan/", close_case, name="close_case"),
+    path("<uuid:case_id>/buka-kembali/", reopen_case, name="reopen_case"),
+]

@@ -1,0 +1,284 @@
+"""The service plan made with the survivor, its services, and the supervisor's approvals
+(of the plan and of a closure); plus the case-work section of the case page.
+
+Reads come through the choke point with ``Need.VIEW`` and are audited; writes with
+``Need.EDIT`` through ``casework_actions``. Edits carry the record's version: a stale save
+answers 409 with the differences (``CaseForm.rebase``), like the other edit pages.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from lindungi.accounts.roles import Role
+from lindungi.audit.events import record_read
+from lindungi.cases import casework_actions as work
+from lindungi.cases.access import Need, get_case_for, get_case_part_for, may_edit
+from lindungi.cases.actions import StaleVersion
+from lindungi.cases.casework import (
+    OPEN_SERVICE_STATUSES,
+    Approval,
+    Closure,
+    PlannedService,
+    ServicePlan,
+)
+from lindungi.cases.models import Case
+from lindungi.cases.views.edits import _add, _edit, _posted
+from lindungi.cases.work_forms import (
+    ApprovalRequestForm,
+    DecisionForm,
+    PlanForm,
+    ServiceForm,
+    plan_status_note,
+)
+from lindungi.core.htmx import render_page
+
+
+def plan_url(case):
+    return reverse("cases:plan", args=[case.pk])
+
+
+def pending_approvals(case):
+    return list(case.approvals.filter(decided_at__isnull=True).select_related("requested_by"))
+
+
+def _services(case):
+    return list(case.services.select_related("provider_unit"))
+
+
+# --- The plan ----------------------------------------------------------------------------
+
+
+def _plan_context(request, case, plan, form, request_form=None):
+    return {
+        "case": case,
+        "plan": plan,
+        "form": form,
+        "status_note": plan_status_note(plan),
+        "services": _services(case),
+        "pending": [a for a in pending_approvals(case) if a.subject == Approval.Subject.PLAN],
+        "decided": case.approvals.filter(
+            subject=Approval.Subject.PLAN, decided_at__isnull=False
+        ).select_related("requested_by", "decided_by"),
+        "may_edit": may_edit(request.user, case),
+        "request_form": request_form or ApprovalRequestForm(),
+    }
+
+
+@login_required
+def plan_page(request, case_id):
+    """The plan: the survivor's goals (editable), its services and its approval."""
+    need = Need.EDIT if request.method == "POST" else Need.VIEW
+    case = get_case_for(request.user, case_id, need, request=request)
+    plan = ServicePlan.objects.filter(case=case).first()
+    if request.method != "POST":
+        record_read(request, case)
+    form = PlanForm(_posted(request), record=plan)
+    if not may_edit(request.user, case):
+        form = None
+    context = _plan_context(request, case, plan, form)
+    template = "cases/plan.html"
+    if plan is None:
+        return _add(
+            request,
+            form,
+            Case.objects.filter(pk=case.pk),
+            _create_plan(request, case, form),
+            template,
+            context,
+        )
+    saved = _edit(
+        request,
+        form,
+        lambda version, changes: work.save_plan(
+            request.user, case, version, changes["goals"], request=request
+        ),
+        template,
+        context,
+    )
+    if isinstance(saved, ServicePlan):
+        messages.success(request, _("The plan was saved."))
+        return redirect(plan_url(case))
+    return saved
+
+
+def _create_plan(request, case, form):
+    def create():
+        try:
+            work.save_plan(request.user, case, None, form.cleaned_data["goals"], request=request)
+        except StaleVersion:  # someone else wrote the plan meanwhile
+            raise ValidationError(
+                _("Someone else wrote the plan meanwhile. Reload the page and add your changes.")
+            ) from None
+        messages.success(request, _("The plan was saved."))
+        return plan_url(case)
+
+    return create
+
+
+@login_required
+@require_POST
+def request_plan_approval(request, case_id):
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    form = ApprovalRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            work.request_approval(
+                request.user,
+                case,
+                Approval.Subject.PLAN,
+                form.cleaned_data["comment"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The plan is waiting for a supervisor's approval."))
+            return redirect(plan_url(case))
+    plan = ServicePlan.objects.filter(case=case).first()
+    context = _plan_context(request, case, plan, PlanForm(record=plan), request_form=form)
+    return render_page(request, "cases/plan.html", context)
+
+
+# --- Services ----------------------------------------------------------------------------
+
+
+@login_required
+def add_service(request, case_id):
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    form = ServiceForm(_posted(request))
+
+    def create():
+        work.add_service(request.user, case, form.changes(), request=request)
+        messages.success(request, _("The service was added to the plan."))
+        return plan_url(case)
+
+    lock = Case.objects.filter(pk=case.pk)
+    return _add(request, form, lock, create, "cases/service_form.html", {"case": case})
+
+
+@login_required
+def edit_service(request, plannedservice_id):
+    case, service = get_case_part_for(
+        request.user, PlannedService, plannedservice_id, Need.EDIT, request=request
+    )
+    if request.method != "POST":
+        record_read(request, service)  # the form shows the outcome
+    form = ServiceForm(_posted(request), record=service)
+    saved = _edit(
+        request,
+        form,
+        lambda version, changes: work.update_service(
+            request.user, service, version, changes, request=request
+        ),
+        "cases/service_form.html",
+        {"case": case, "service": service},
+    )
+    if isinstance(saved, PlannedService):
+        messages.success(request, _("The service was saved."))
+        return redirect(plan_url(case))
+    return saved
+
+
+# --- Approvals ---------------------------------------------------------------------------
+
+
+def _supervises(user, case):
+    return any(
+        m.role == Role.SUPERVISOR and m.unit_id == case.unit_id for m in user.memberships.all()
+    )
+
+
+@login_required
+def approval_page(request, approval_id):
+    """A request with what it asks for; a supervisor of the unit (not the requester)
+    approves or rejects it, with a comment (required to reject)."""
+    need = Need.EDIT if request.method == "POST" else Need.VIEW
+    case, approval = get_case_part_for(request.user, Approval, approval_id, need, request=request)
+    if request.method != "POST":
+        record_read(request, approval)
+    form = DecisionForm(_posted(request))
+    status = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            work.decide_approval(
+                request.user,
+                approval,
+                form.cleaned_data["decision"],
+                form.cleaned_data["comment"],
+                request=request,
+            )
+        except PermissionDenied as refused:
+            form.add_error(None, refused.args[0] if refused.args else _refused())
+            status = 403
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your decision was saved."))
+            return redirect(reverse("cases:detail", args=[case.pk]))
+    approval.refresh_from_db()
+    context = {
+        "case": case,
+        "approval": approval,
+        "form": form,
+        "own_request": approval.requested_by_id == request.user.pk,
+        "may_decide": _supervises(request.user, case) and may_edit(request.user, case),
+        "closure": Closure.objects.filter(approval=approval).first(),
+        "plan": ServicePlan.objects.filter(case=case).first(),
+        "services": _services(case),
+    }
+    return render_page(request, "cases/approval.html", context, status=status)
+
+
+def _refused():
+    return _("Only a supervisor of the case's unit can decide this request.")
+
+
+# --- The section on the case page --------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_work_section(request, case_id):
+    """Assessments, plan and services, pending approvals and closure state, for the case
+    page (loaded by htmx; without JavaScript the case page links to the full pages)."""
+    case = get_case_for(request.user, case_id, Need.VIEW, request=request)
+    record_read(request, case)
+    latest = {}
+    for assessment in case.assessments.order_by("kind", "-number"):
+        latest.setdefault(assessment.kind, assessment)
+    services = _services(case)
+    closure = case.closures.first()
+    return render_page(
+        request,
+        "cases/plan_case_section.html",
+        {
+            "case": case,
+            "needs": latest.get("needs"),
+            "risk": latest.get("risk"),
+            "plan": ServicePlan.objects.filter(case=case).first(),
+            "services": services,
+            "open_services": [s for s in services if s.status in OPEN_SERVICE_STATUSES],
+            "pending": pending_approvals(case),
+            "closure": closure,
+            "may_edit": may_edit(request.user, case),
+        },
+    )
+
+
+urlpatterns = [
+    path("<uuid:case_id>/kerja/", case_work_section, name="work_section"),
+    path("<uuid:case_id>/rencana/", plan_page, name="plan"),
+    path(
+        "<uuid:case_id>/rencana/minta-persetujuan/",
+        request_plan_approval,
+        name="request_plan_approval",
+    ),
+    path("<uuid:case_id>/layanan/baru/", add_service, name="add_service"),
+    path("layanan/<uuid:plannedservice_id>/ubah/", edit_service, name="edit_service"),
+    path("persetujuan/<uuid:approval_id>/", approval_page, name="approval"),
+]
