@@ -9,6 +9,7 @@ from lindungi.accounts.roles import Role
 ENTRIES = [
     (_("Home"), "core:home", None),
     (_("Cases"), "cases:caseload", {Role.CASE_WORKER, Role.SUPERVISOR}),
+    (_("My tasks"), "cases:my_tasks", {Role.CASE_WORKER, Role.SUPERVISOR}),
     (_("New report"), "intake:new", {Role.INTAKE_OFFICER, Role.SUPERVISOR}),
     (_("Triage queue"), "intake:queue", {Role.INTAKE_OFFICER, Role.SUPERVISOR}),
     (_("Service points"), "places:service_points", None),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
-from lindungi.cases import classification
+from lindungi.cases import casework, classification
 from lindungi.cases.casework import PlannedService, ServicePlan
 from lindungi.cases.models import (
     Assignment,
@@ -402,6 +402,12 @@ EVENT_LABELS = {
     "approval_approved": (_("Approved by a supervisor"), None),
     "approval_rejected": (_("Rejected by a supervisor"), None),
     "reopened": (_("Case reopened"), Case),
+    # Notes, tasks and the legal tracks.
+    "note_added": (_("Note added"), casework.CaseNote),
+    "task_added": (_("Task added"), casework.Task),
+    "task_done": (_("Task done"), None),
+    "police_report_recorded": (_("Report to the police recorded"), None),
+    "sanction_updated": (_("Sanction track updated"), casework.SanctionTrack),
 }
 
 

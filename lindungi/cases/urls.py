@@ -5,7 +5,17 @@ Every route that takes a case-bound id names it ``case_id``, ``client_id``,
 them by those names.
 """
 
-from lindungi.cases.views import assessments, attachments, closure, edits, pages, plan
+from lindungi.cases.views import (
+    assessments,
+    attachments,
+    closure,
+    edits,
+    legal,
+    notes,
+    pages,
+    plan,
+    tasks,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -15,4 +25,7 @@ urlpatterns = [
     *assessments.urlpatterns,
     *plan.urlpatterns,
     *closure.urlpatterns,
+    *notes.urlpatterns,
+    *tasks.urlpatterns,
+    *legal.urlpatterns,
 ]

@@ -1,0 +1,113 @@
+"""Case notes: the list on the case and the form that adds one, or corrects an old one.
+
+A note is never edited or deleted: there is no route for it, and the model refuses a
+second save. A correction is a new note that points to the old one; the list shows the
+link both ways. Notes are case content, so every page that shows them is audited.
+
+The case page loads this list as an htmx fragment into its ``#case-notes`` section (a
+plain link to the page is the fallback without JavaScript); ``embedded(request, ...)``
+tells the two answers apart.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lindungi.audit.events import record
+from lindungi.cases import casework_actions as work
+from lindungi.cases.access import Need, get_case_for, may_edit
+from lindungi.cases.casework import CaseNote
+from lindungi.cases.models import Case, NamedAccess
+from lindungi.cases.notes_forms import NoteForm
+from lindungi.cases.views.edits import _add as add_once
+from lindungi.core.htmx import render_page
+
+EMBEDDED_NOTES = 5
+CORRECTS_PARAMETER = "koreksi"
+
+
+def embedded(request, target):
+    """True when the case page asks for the section ``target`` through htmx."""
+    htmx = getattr(request, "htmx", False)
+    return bool(htmx) and htmx.target == target
+
+
+def may_read_content(user, case):
+    """Narratives (note bodies, task titles) are for those helping on the case: not for a
+    supervisor reading by break-glass (DESIGN.md rule 3), as on the case page."""
+    return may_edit(user, case) or NamedAccess.objects.filter(case=case, user=user).exists()
+
+
+def need_for(request):
+    return Need.EDIT if request.method == "POST" else Need.VIEW
+
+
+def _notes(case):
+    return case.notes.select_related("author", "corrects").prefetch_related(
+        Prefetch("corrections", queryset=CaseNote.objects.order_by("created_at"))
+    )
+
+
+def _correcting(case, request):
+    """The note a correction points to: the link's ``?koreksi=`` or the posted form's."""
+    try:
+        pk = uuid.UUID(request.GET.get(CORRECTS_PARAMETER) or request.POST.get("corrects") or "")
+    except ValueError:
+        return None
+    return case.notes.filter(pk=pk).select_related("author").first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notes(request, case_id):
+    case = get_case_for(request.user, case_id, need_for(request), request=request)
+    readable = may_read_content(request.user, case)
+    editable = may_edit(request.user, case)
+    context = {"case": case, "readable": readable, "may_edit": editable, "form": None}
+    if editable:
+        old = _correcting(case, request)
+        context["correcting"] = old
+        context["form"] = NoteForm(
+            request.POST or None, case=case, initial={"corrects": old.pk} if old else None
+        )
+    short = embedded(request, "case-notes")
+    rows = _notes(case) if readable else CaseNote.objects.none()
+    context.update(notes=rows[:EMBEDDED_NOTES] if short else rows, embedded=short)
+    if request.method == "POST":
+        response = _add_note(request, case, context)
+    else:
+        response = render_page(request, "cases/notes.html", context)
+    if readable and response.status_code != 302:
+        record("note.list", request=request, obj=case)
+    return response
+
+
+def _add_note(request, case, context):
+    form = context["form"]
+
+    def create():
+        note = work.add_note(
+            request.user,
+            case,
+            form.cleaned_data["body"],
+            corrects=form.cleaned_data["corrects"],
+            request=request,
+        )
+        if note.corrects_id:
+            messages.success(request, _("The correction was added."))
+        else:
+            messages.success(request, _("The note was added."))
+        return reverse("cases:notes", args=[case.pk])
+
+    lock = Case.objects.filter(pk=case.pk)
+    return add_once(request, form, lock, create, "cases/notes.html", context)
+
+
+urlpatterns = [
+    path("<uuid:case_id>/catatan/", notes, name="notes"),
+]
