@@ -20,7 +20,7 @@ from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
 from lindungi.cases import casework_actions as work
 from lindungi.cases.attachments import upload_attachment
-from lindungi.cases.casework import Approval, Assessment, PlannedService
+from lindungi.cases.casework import Approval, Assessment, CaseNote, PlannedService, Task
 from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from tests.cases.factories import make_case
@@ -151,6 +151,8 @@ def _records(case):
         ),
         # The plan with the service above, waiting for approval.
         Approval: _plan_approval(worker, case),
+        CaseNote: work.add_note(worker, case, "A plain note."),
+        Task: work.add_task(worker, case, worker, "Call back", timezone.now()),
     }
 
 

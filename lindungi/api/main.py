@@ -6,7 +6,7 @@ a verified second factor) unless it names its own; see ``lindungi.api.auth``.
 
 from ninja import NinjaAPI
 
-from lindungi.api import cases, errors
+from lindungi.api import cases, casework, errors
 from lindungi.api.auth import StaffSession
 from lindungi.intake.api import router as intake_router
 
@@ -14,7 +14,8 @@ api = NinjaAPI(
     title="Lindungi API",
     version="1",
     description=(
-        "Cases, clients, incidents and perpetrators, with the same access rules as the "
+        "Cases, clients, incidents and perpetrators, and their case work (assessments, plan, "
+        "services, notes, tasks), with the same access rules as the "
         "staff pages: anything out of your scope answers 404. Reads return an ETag; "
         "updates need it back in If-Match (428 without, 412 when stale)."
     ),
@@ -23,5 +24,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", cases.router)
+api.add_router("/", casework.router)
 # Integrations' API keys open this router only (its own auth); sessions do not.
 api.add_router("/reports", intake_router)

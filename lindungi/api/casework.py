@@ -1,0 +1,383 @@
+"""The case work API: assessments, the service plan, services, notes and tasks.
+
+The same contract as ``lindungi.api.cases``: every record comes through the access choke
+point (an audited 404 for anything out of scope), every write through an action in
+``lindungi.cases.casework_actions``, every read is audited, and records that change travel
+with their version as an ETag (``If-Match`` required to change them: 428 without, 412 when
+stale). Assessments and notes never change: a new assessment is a new number, a correction
+is a new note, so they have no update route (a PATCH, PUT or DELETE answers 405).
+"""
+
+from collections import namedtuple
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.responses import Status as Reply
+
+from lindungi.accounts.models import Unit, User
+from lindungi.api.case_schemas import RecordId
+from lindungi.api.cases import CREATE, READ, WRITE, _plain
+from lindungi.api.casework_schemas import (
+    ApprovalOut,
+    ApprovalRequestIn,
+    AssessmentIn,
+    AssessmentOut,
+    NoteIn,
+    NoteOut,
+    PlanIn,
+    PlanOut,
+    ServiceIn,
+    ServiceOut,
+    ServicePatch,
+    TaskIn,
+    TaskOut,
+    TaskPatch,
+)
+from lindungi.api.versions import etag, list_etag, required_version
+from lindungi.audit.events import record_read
+from lindungi.cases import casework_actions as work
+from lindungi.cases.access import Need, get_case_for, get_case_part_for
+from lindungi.cases.casework import (
+    Approval,
+    Assessment,
+    CaseNote,
+    PlannedService,
+    ServicePlan,
+    Task,
+)
+
+router = Router(tags=["case work"])
+
+# Assessments and notes are written once, so their version is 1 for good.
+FINAL = 1
+_Row = namedtuple("_Row", "pk version")
+
+
+# --- Shapes ------------------------------------------------------------------------------
+
+
+def _assessment(row):
+    data = {
+        name: getattr(row, name)
+        for name in (
+            "id case_id kind number answers level override_level override_reason "
+            "effective_level summary created_at"
+        ).split()
+    }
+    data.update(author=row.author_id, author_name=str(row.author))
+    return data
+
+
+def _plan(plan):
+    return {
+        "case_id": plan.case_id,
+        "goals": plan.goals,
+        "status": plan.status,
+        "version": plan.version,
+    }
+
+
+def _approval(row):
+    data = {
+        name: getattr(row, name)
+        for name in (
+            "id case_id subject request_comment created_at decision decided_at decision_comment"
+        ).split()
+    }
+    data.update(requested_by=row.requested_by_id, decided_by=row.decided_by_id)
+    return data
+
+
+def _service(row):
+    data = {
+        name: getattr(row, name)
+        for name in "id case_id type provider_name due_on status outcome done_on version".split()
+    }
+    data["provider_unit"] = row.provider_unit_id
+    return data
+
+
+def _note(row):
+    data = {name: getattr(row, name) for name in "id case_id body created_at".split()}
+    data.update(
+        author=row.author_id,
+        author_name=str(row.author),
+        corrects=row.corrects_id,
+        corrections=[later.pk for later in row.corrections.all()],
+    )
+    return data
+
+
+def _task(row):
+    data = {name: getattr(row, name) for name in "id case_id title due_at done_at version".split()}
+    data.update(
+        assignee=row.assignee_id, assignee_name=str(row.assignee), created_by=row.created_by_id
+    )
+    return data
+
+
+# --- Answers -----------------------------------------------------------------------------
+
+
+def _version(row):
+    return getattr(row, "version", FINAL)
+
+
+def _read_one(request, response, row, shape):
+    record_read(request, row)
+    response["ETag"] = etag(_version(row))
+    return shape(row)
+
+
+def _read_all(request, response, rows, shape):
+    for row in rows:
+        record_read(request, row)
+    response["ETag"] = list_etag([_Row(row.pk, _version(row)) for row in rows])
+    return [shape(row) for row in rows]
+
+
+def _created(response, row, url_name, body, *args):
+    response["ETag"] = etag(_version(row))
+    response["Location"] = reverse(f"api:{url_name}", args=args or [row.pk])
+    return Reply(201, body)
+
+
+# --- Input -------------------------------------------------------------------------------
+
+
+def _service_changes(payload):
+    data = {key: _plain(value) for key, value in payload.model_dump(exclude_unset=True).items()}
+    if data.get("provider_unit") is not None:
+        data["provider_unit"] = Unit.objects.filter(
+            pk=data["provider_unit"], is_active=True
+        ).first()
+        if data["provider_unit"] is None:
+            raise ValidationError({"provider_unit": _("Choose a unit from the list.")})
+    for text in ("provider_name", "outcome"):
+        if data.get(text) is None and text in data:
+            data[text] = ""
+    return data
+
+
+def _local(moment):
+    """A time sent without an offset means the deployment's local time (DESIGN.md rule 7)."""
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+# --- Assessments -------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/assessments",
+    response={200: list[AssessmentOut], **READ},
+    url_name="case_assessments",
+)
+def list_assessments(request, case_id: RecordId, response: HttpResponse):
+    """Every assessment of the case, by kind, newest first; none is ever replaced."""
+    case = get_case_for(request.auth, case_id, request=request)
+    rows = list(case.assessments.select_related("author"))
+    return _read_all(request, response, rows, _assessment)
+
+
+@router.post(
+    "/cases/{case_id}/assessments",
+    response={201: AssessmentOut, **CREATE},
+    url_name="case_assessments",
+)
+def add_assessment(request, case_id: RecordId, payload: AssessmentIn, response: HttpResponse):
+    """A new assessment with the next number. A risk assessment sets the case priority
+    (its level, or ``override_level`` with a reason)."""
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    assessment = work.record_assessment(
+        request.auth,
+        case,
+        payload.kind.value,
+        _plain(payload.answers),
+        summary=payload.summary,
+        override_level=_plain(payload.override_level),
+        override_reason=payload.override_reason,
+        request=request,
+    )
+    return _created(response, assessment, "assessment", _assessment(assessment))
+
+
+@router.get(
+    "/assessments/{assessment_id}", response={200: AssessmentOut, **READ}, url_name="assessment"
+)
+def read_assessment(request, assessment_id: RecordId, response: HttpResponse):
+    _case, assessment = get_case_part_for(request.auth, Assessment, assessment_id, request=request)
+    return _read_one(request, response, assessment, _assessment)
+
+
+# --- Plan --------------------------------------------------------------------------------
+
+
+@router.get("/cases/{case_id}/plan", response={200: PlanOut | None, **READ}, url_name="case_plan")
+def read_plan(request, case_id: RecordId, response: HttpResponse):
+    """The service plan, or ``null`` (and no ETag) while the case has none."""
+    case = get_case_for(request.auth, case_id, request=request)
+    plan = ServicePlan.objects.filter(case=case).first()
+    if plan is None:
+        return None
+    return _read_one(request, response, plan, _plan)
+
+
+@router.put(
+    "/cases/{case_id}/plan",
+    response={200: PlanOut, 201: PlanOut, **WRITE},
+    url_name="case_plan",
+)
+def save_plan(request, case_id: RecordId, payload: PlanIn, response: HttpResponse):
+    """Write the survivor's goals. The first PUT creates the plan (201) and needs no
+    If-Match; every later one needs the plan's ETag. Changing a plan that was sent for
+    approval, or approved, returns it to draft."""
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    exists = ServicePlan.objects.filter(case=case).exists()
+    # Creating sends no version: if someone else created the plan meanwhile, the action
+    # finds a plan whose version is not None and answers 412 rather than overwrite it.
+    version = required_version(request) if exists else None
+    plan = work.save_plan(request.auth, case, version, payload.goals, request=request)
+    if exists:
+        response["ETag"] = etag(plan.version)
+        return _plan(plan)
+    return _created(response, plan, "case_plan", _plan(plan), case.pk)
+
+
+@router.post(
+    "/cases/{case_id}/plan/approval-request",
+    response={201: ApprovalOut, **CREATE},
+    url_name="case_plan_approval",
+)
+def request_plan_approval(
+    request, case_id: RecordId, payload: ApprovalRequestIn, response: HttpResponse
+):
+    """Send the plan to the unit's supervisors. It needs goals and at least one service;
+    only one request may wait at a time. Supervisors decide on the case page."""
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    approval = work.request_approval(
+        request.auth, case, Approval.Subject.PLAN, payload.comment, request=request
+    )
+    return Reply(201, _approval(approval))
+
+
+# --- Services ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/services", response={200: list[ServiceOut], **READ}, url_name="case_services"
+)
+def list_services(request, case_id: RecordId, response: HttpResponse):
+    case = get_case_for(request.auth, case_id, request=request)
+    return _read_all(request, response, list(case.services.all()), _service)
+
+
+@router.post(
+    "/cases/{case_id}/services", response={201: ServiceOut, **CREATE}, url_name="case_services"
+)
+def add_service(request, case_id: RecordId, payload: ServiceIn, response: HttpResponse):
+    """A planned service, from a unit (``provider_unit``) or a partner agency by name."""
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    service = work.add_service(request.auth, case, _service_changes(payload), request=request)
+    return _created(response, service, "service", _service(service))
+
+
+@router.get("/services/{plannedservice_id}", response={200: ServiceOut, **READ}, url_name="service")
+def read_service(request, plannedservice_id: RecordId, response: HttpResponse):
+    _case, service = get_case_part_for(
+        request.auth, PlannedService, plannedservice_id, request=request
+    )
+    return _read_one(request, response, service, _service)
+
+
+@router.patch(
+    "/services/{plannedservice_id}", response={200: ServiceOut, **WRITE}, url_name="service"
+)
+def update_service(
+    request, plannedservice_id: RecordId, payload: ServicePatch, response: HttpResponse
+):
+    """Change status, outcome, dates or provider. Send the service's ETag in If-Match."""
+    _case, service = get_case_part_for(
+        request.auth, PlannedService, plannedservice_id, Need.EDIT, request=request
+    )
+    version = required_version(request)
+    service = work.update_service(
+        request.auth, service, version, _service_changes(payload), request=request
+    )
+    response["ETag"] = etag(service.version)
+    return _service(service)
+
+
+# --- Notes -------------------------------------------------------------------------------
+
+
+@router.get("/cases/{case_id}/notes", response={200: list[NoteOut], **READ}, url_name="case_notes")
+def list_notes(request, case_id: RecordId, response: HttpResponse):
+    """The case notes, newest first. Notes are never edited: each lists its corrections."""
+    case = get_case_for(request.auth, case_id, request=request)
+    rows = list(case.notes.select_related("author").prefetch_related("corrections"))
+    return _read_all(request, response, rows, _note)
+
+
+@router.post("/cases/{case_id}/notes", response={201: NoteOut, **CREATE}, url_name="case_notes")
+def add_note(request, case_id: RecordId, payload: NoteIn, response: HttpResponse):
+    """A new note. To correct a note, write a new one with ``corrects`` set to its id:
+    a note cannot be changed or deleted (PATCH, PUT and DELETE answer 405)."""
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    corrects = None
+    if payload.corrects is not None:
+        corrects = case.notes.filter(pk=payload.corrects).first()
+        if corrects is None:
+            raise ValidationError({"corrects": _("Choose a note of this case.")})
+    note = work.add_note(request.auth, case, payload.body, corrects=corrects, request=request)
+    return _created(response, note, "note", _note(note))
+
+
+@router.get("/notes/{casenote_id}", response={200: NoteOut, **READ}, url_name="note")
+def read_note(request, casenote_id: RecordId, response: HttpResponse):
+    """One note. It is final: there is no PATCH, PUT or DELETE (405)."""
+    _case, note = get_case_part_for(request.auth, CaseNote, casenote_id, request=request)
+    return _read_one(request, response, note, _note)
+
+
+# --- Tasks -------------------------------------------------------------------------------
+
+
+@router.get("/cases/{case_id}/tasks", response={200: list[TaskOut], **READ}, url_name="case_tasks")
+def list_tasks(request, case_id: RecordId, response: HttpResponse):
+    """The case's tasks, soonest due first, done ones included."""
+    case = get_case_for(request.auth, case_id, request=request)
+    rows = list(case.tasks.select_related("assignee"))
+    return _read_all(request, response, rows, _task)
+
+
+@router.post("/cases/{case_id}/tasks", response={201: TaskOut, **CREATE}, url_name="case_tasks")
+def add_task(request, case_id: RecordId, payload: TaskIn, response: HttpResponse):
+    """A task for a case worker or supervisor of the case's unit, who is alerted."""
+    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    assignee = User.objects.filter(pk=payload.assignee, is_active=True).first()
+    if assignee is None:
+        raise ValidationError({"assignee": _("Choose someone of the case's unit.")})
+    task = work.add_task(
+        request.auth, case, assignee, payload.title, _local(payload.due_at), request=request
+    )
+    return _created(response, task, "task", _task(task))
+
+
+@router.get("/tasks/{task_id}", response={200: TaskOut, **READ}, url_name="task")
+def read_task(request, task_id: RecordId, response: HttpResponse):
+    _case, task = get_case_part_for(request.auth, Task, task_id, request=request)
+    return _read_one(request, response, task, _task)
+
+
+@router.patch("/tasks/{task_id}", response={200: TaskOut, **WRITE}, url_name="task")
+def update_task(request, task_id: RecordId, payload: TaskPatch, response: HttpResponse):
+    """Mark the task done (now) with ``{"done": true}``. Send the task's ETag in If-Match."""
+    _case, task = get_case_part_for(request.auth, Task, task_id, Need.EDIT, request=request)
+    version = required_version(request)
+    task = work.complete_task(request.auth, task, version, request=request)
+    response["ETag"] = etag(task.version)
+    return _task(task)
