@@ -107,7 +107,9 @@ def test_a_note_is_never_edited_no_route_changes_one_and_the_model_refuses(perso
 
 
 def _cases_patterns():
-    return next(p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "cases").url_patterns
+    return next(
+        p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "cases"
+    ).url_patterns
 
 
 def test_posting_to_the_notes_adds_and_never_changes_a_note(client, personas, case):
