@@ -85,6 +85,9 @@ class KelurahanField(forms.CharField):
     def prepare_value(self, value):
         return getattr(value, "pk", value)
 
+    def widget_attrs(self, widget):
+        return {}  # no maxlength on a <select>
+
     def clean(self, value):
         code = super().clean(value)
         if not code:
@@ -148,7 +151,9 @@ class StaffReportForm(forms.Form):
     reporter_name = forms.CharField(
         label=_("Reporter's name (if given)"), max_length=SHORT_MAX, required=False
     )
-    contact_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    contact_phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
+    )
     contact_email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     what_happened = forms.CharField(
         label=_("What happened"),
@@ -219,7 +224,8 @@ class StaffReportForm(forms.Form):
         return phone
 
     def screening_fields(self):
-        return [self[name] for name in SCREENING]
+        """In the order a call-taker asks them (the issue's order), not the rule table's."""
+        return [self[name] for name in SCREENING_QUESTIONS]
 
     def require_for_sending(self):
         """What a report needs before it joins the triage queue; errors stay on the form."""
@@ -285,7 +291,7 @@ class BasePeopleFormSet(forms.BaseFormSet):
 PeopleFormSet = forms.formset_factory(
     PersonForm,
     formset=BasePeopleFormSet,
-    extra=0,
+    extra=1,  # a blank row ready to type in; left blank, it is not saved
     can_delete=True,
     max_num=MAX_PEOPLE,
     validate_max=True,

@@ -13,8 +13,9 @@ from lindungi.accounts.models import Membership, User
 from lindungi.accounts.roles import Role
 from lindungi.audit.models import AuditEvent
 from lindungi.intake import actions
-from lindungi.intake.forms import STAFF_CHANNELS
+from lindungi.intake.forms import SCREENING_QUESTIONS, STAFF_CHANNELS
 from lindungi.intake.models import Report, ReportStatus
+from lindungi.intake.risk import SCREENING
 from lindungi.places.models import ServicePoint, ServicePointKind
 from tests.login import log_in
 
@@ -398,3 +399,15 @@ def test_the_form_has_no_duplicate_element_ids_even_with_people(officer, client)
     page = client.post(NEW, form_data(people=people, action="add_person")).content.decode()
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert ids and len(ids) == len(set(ids))
+
+
+def test_the_form_asks_every_question_of_the_risk_rule_table():
+    assert set(SCREENING_QUESTIONS) == set(SCREENING)
+
+
+def test_the_blank_person_row_is_not_saved_when_left_blank(officer, client):
+    assert 'name="people-TOTAL_FORMS" value="1"' in client.get(NEW).content.decode()
+    blank = {"name": "", "age": "", "sex": "unknown", "wg_seeing": ""}
+    client.post(NEW, form_data(people=[blank], action="send"))
+    assert only_report().status == ReportStatus.RECEIVED
+    assert not only_report().people.exists()

@@ -36,7 +36,6 @@ from lindungi.intake.forms import (
     VersionForm,
 )
 from lindungi.intake.models import ReportStatus, SafeChannel
-from lindungi.intake.risk import SCREENING
 from lindungi.intake.views import acts_on, get_or_404, intake_view, queue, received_reports
 
 ANSWERS = {True: gettext_lazy("Yes"), False: gettext_lazy("No"), None: gettext_lazy("Not asked")}
@@ -122,7 +121,8 @@ def _page(request, report, status=None, notice=None, **forms):
         "people": [(p, _wg_answers(p)) for p in report.people.all()],
         "safe_channels": [SafeChannel(c).label for c in report.safe_channels],
         "screening": [
-            (SCREENING_QUESTIONS[name], ANSWERS[getattr(report, name)]) for name in SCREENING
+            (question, ANSWERS[getattr(report, name)])
+            for name, question in SCREENING_QUESTIONS.items()
         ],
         "actionable": report.status == ReportStatus.RECEIVED and acts_on(request.unit, report),
         "notice": notice,
