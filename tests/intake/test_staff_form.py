@@ -411,3 +411,11 @@ def test_the_blank_person_row_is_not_saved_when_left_blank(officer, client):
     client.post(NEW, form_data(people=[blank], action="send"))
     assert only_report().status == ReportStatus.RECEIVED
     assert not only_report().people.exists()
+
+
+def test_an_autosave_after_the_report_was_sent_takes_the_browser_to_its_reference(officer, client):
+    data = form_data(action="send")
+    client.post(NEW, data)
+    response = client.post(NEW, {**data, "action": ""}, **HTMX)
+    assert response.headers["HX-Redirect"] == f"/laporan/{only_report().pk}/terkirim/"
+    assert Report.objects.count() == 1

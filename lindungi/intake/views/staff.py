@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -144,7 +144,12 @@ def _save(request, report, data, people, version, token):
         )
 
 
-def _sent(report):
+def _sent(request, report):
+    """To the sent page. An autosave (htmx) learns of it too: the browser goes there."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("intake:sent", kwargs={"report_id": report.pk})
+        return response
     return redirect("intake:sent", report_id=report.pk)
 
 
@@ -203,7 +208,7 @@ def new_report(request):
 def edit_draft(request, report_id):
     report = get_or_404(Report.objects.filter(unit=request.unit), report_id)
     if report.status != ReportStatus.DRAFT:
-        return _sent(report)
+        return _sent(request, report)
     if request.method == "GET":
         record_read(request, report)  # the draft holds what the caller told us
     return _report_form(request, report)
@@ -221,7 +226,7 @@ def _report_form(request, report):
     report = _existing(request, report.pk if report else None, token)
     if report is not None and report.status != ReportStatus.DRAFT:
         # Already sent (a second "Send", or the same form posted again): the one report.
-        return _sent(report)
+        return _sent(request, report)
     action = request.POST.get("action", "save")
     form = StaffReportForm(request.POST, unit=unit, initial=_initial(unit, report))
     formset = PeopleFormSet(request.POST, prefix=PEOPLE_PREFIX)
@@ -244,7 +249,7 @@ def _report_form(request, report):
     except StaleVersion as stale:
         current = stale.current
         if current.status != ReportStatus.DRAFT:
-            return _sent(current)
+            return _sent(request, current)
         notice = _(
             "This draft was saved from another window or by a colleague meanwhile. What you "
             "typed is still here: save again to keep your version."
@@ -273,7 +278,7 @@ def _report_form(request, report):
             report = actions.submit_report(request.user, report, report.version, request=request)
         except StaleVersion as stale:
             report = stale.current
-        return _sent(report)
+        return _sent(request, report)
     if problems:
         notice = _("Draft saved at %(time)s, except the fields marked below.") % {"time": saved_at}
         return _render_form(request, form, formset, report, token, notice=notice)
