@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lindungi.accounts.context_processors.membership",
+                "lindungi.notifications.context_processors.unread",
             ],
         },
     },

@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include("lindungi.accounts.urls")),
     path("tempat/", include("lindungi.places.urls")),
     path("kasus/", include("lindungi.cases.urls")),
+    path("notifikasi/", include("lindungi.notifications.urls")),
     path("lapor/", include("lindungi.intake.public")),
     path("laporan/", include("lindungi.intake.urls")),
     path("api/v1/", api.urls),

@@ -10,6 +10,7 @@ ENTRIES = [
     (_("Home"), "core:home", None),
     (_("Cases"), "cases:caseload", {Role.CASE_WORKER, Role.SUPERVISOR}),
     (_("My tasks"), "cases:my_tasks", {Role.CASE_WORKER, Role.SUPERVISOR}),
+    (_("Overview"), "cases:overview", {Role.SUPERVISOR}),
     (_("New report"), "intake:new", {Role.INTAKE_OFFICER, Role.SUPERVISOR}),
     (_("Triage queue"), "intake:queue", {Role.INTAKE_OFFICER, Role.SUPERVISOR}),
     (_("Service points"), "places:service_points", None),
