@@ -34,6 +34,7 @@ from lindungi.cases.models import (
     Priority,
     Status,
 )
+from lindungi.cases.overdue import attach_deadlines
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
     Accommodation,
@@ -234,6 +235,7 @@ def survivor_groups(survivors, on):
 
 def _decorate(page):
     today = timezone.localdate()
+    attach_deadlines(page.rows)  # the next deadline and overdue ones: 3 queries a page
     for case in page.rows:
         case.groups = survivor_groups(case.survivors, today)
         case.kota = case_kota(case)
