@@ -190,3 +190,12 @@ def test_an_unassigned_case_worker_of_the_unit_gets_404(client, personas, case):
     Membership.objects.create(user=other, unit=personas.unit_a, role="case_worker")
     log_in(client, other)
     assert client.get(notes_url(case)).status_code == 404
+
+
+def test_a_new_note_shows_on_the_case_timeline_by_its_label(client, personas, case):
+    work.add_note(personas.case_worker_a, case, "Timeline words")
+    log_in(client, personas.case_worker_a)
+    client.cookies["lindungi_language"] = "en"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Note added" in page and "note_added" not in page
+    assert "Timeline words" not in page  # the words load with the notes section, audited

@@ -31,7 +31,7 @@ from lindungi.cases.access import Need, get_case_for, may_edit
 from lindungi.cases.casework import PoliceReport, SanctionTrack
 from lindungi.cases.notes_forms import PoliceReportForm, SanctionForm
 from lindungi.cases.views.edits import _edit as save_version
-from lindungi.cases.views.notes import embedded, may_read_content, need_for
+from lindungi.cases.views.notes import embedded, may_read_content, need_for, posted
 from lindungi.core.htmx import render_page
 
 TRACK_PARAMETER = "jalur"
@@ -50,7 +50,7 @@ def police_report(request, case_id):
     form = None
     status = None
     if report is not None and editable:
-        form = PoliceReportForm(request.POST or None, initial=_initial(report))
+        form = PoliceReportForm(posted(request), initial=_initial(report))
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             work.record_police_report(request.user, case, **form.cleaned_data, request=request)
@@ -141,7 +141,7 @@ def edit_sanction(request, case_id):
         # No track yet, or several to choose from: the list of the case's tracks says which.
         return _sanctions_page(request, case, status=400 if request.method == "POST" else None)
     record_read(request, track)
-    form = SanctionForm(request.POST if request.method == "POST" else None, record=track)
+    form = SanctionForm(posted(request), record=track)
     saved = save_version(
         request,
         form,

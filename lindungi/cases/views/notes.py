@@ -43,6 +43,11 @@ def may_read_content(user, case):
     return may_edit(user, case) or NamedAccess.objects.filter(case=case, user=user).exists()
 
 
+def posted(request):
+    """The form data of a POST (bound even when empty, so it shows what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def need_for(request):
     return Need.EDIT if request.method == "POST" else Need.VIEW
 
@@ -73,7 +78,7 @@ def notes(request, case_id):
         old = _correcting(case, request)
         context["correcting"] = old
         context["form"] = NoteForm(
-            request.POST or None, case=case, initial={"corrects": old.pk} if old else None
+            posted(request), case=case, initial={"corrects": old.pk} if old else None
         )
     short = embedded(request, "case-notes")
     rows = _notes(case) if readable else CaseNote.objects.none()
