@@ -157,9 +157,6 @@ def _service_changes(payload):
         ).first()
         if data["provider_unit"] is None:
             raise ValidationError({"provider_unit": _("Choose a unit from the list.")})
-    for text in ("provider_name", "outcome"):
-        if data.get(text) is None and text in data:
-            data[text] = ""
     return data
 
 

@@ -205,6 +205,27 @@ def test_a_service_needs_a_provider_and_a_known_unit(worker, cases):
     assert cases["a"].services.count() == 0
 
 
+def test_a_service_keeps_a_provider_when_one_is_taken_away(personas, worker, cases):
+    service = work.add_service(
+        personas.case_worker_a,
+        cases["a"],
+        {"type": "shelter", "provider_unit": personas.unit_a, "due_on": timezone.localdate()},
+    )
+    url = f"/api/v1/services/{service.pk}"
+    no_unit = worker.patch(url, {"provider_unit": None}, content_type=JSON, headers=_match(1))
+    assert list(no_unit.json()["errors"]) == ["provider_name"]
+    no_name = worker.patch(url, {"provider_name": None}, content_type=JSON, headers=_match(1))
+    assert list(no_name.json()["errors"]) == ["provider_name"]
+    swapped = worker.patch(
+        url,
+        {"provider_unit": None, "provider_name": "Rumah aman"},
+        content_type=JSON,
+        headers=_match(1),
+    )
+    assert swapped.status_code == 200
+    assert swapped.json()["provider_unit"] is None
+
+
 # --- Notes -------------------------------------------------------------------------------
 
 
