@@ -14,7 +14,6 @@ Abuse protection, all in our own database so that it holds across server process
 import hashlib
 import time
 from datetime import timedelta
-from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -48,22 +47,9 @@ WAIT_FOR_FIRST = 5.0
 
 
 def public_page(view):
-    """No copy kept anywhere (no_store), and no Referer ever sent to another site.
-
-    ``same-origin`` rather than the site-wide ``no-referrer``: under ``no-referrer``
-    Chromium sends ``Origin: null`` with a form POST, which Django's CSRF check refuses,
-    so neither this form nor the language switch could be sent. ``same-origin`` sends the
-    Referer and Origin to this site only: quick exit and every outside link get none.
-    """
-
-    @no_store
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return wrapper
+    """No copy kept anywhere: the browser's cache must not hold a report (no_store). The
+    site-wide Referrer-Policy (same-origin) already keeps the Referer from other sites."""
+    return no_store(view)
 
 
 def _render(request, template, context, status=200):
