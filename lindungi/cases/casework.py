@@ -253,6 +253,8 @@ class Approval(BaseModel):
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        # The plan changed while it waited: the supervisor must see the new one.
+        WITHDRAWN = "withdrawn", _("Withdrawn: the plan changed")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="approvals")
     subject = models.CharField(_("subject"), max_length=8, choices=Subject.choices)
@@ -264,7 +266,7 @@ class Approval(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, blank=True)
     decision_comment = EncryptedTextField(_("supervisor's comment"), blank=True)
 
     CASE_PATH = "case"

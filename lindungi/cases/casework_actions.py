@@ -48,6 +48,13 @@ def _text(value, field, required=False):
     return value
 
 
+def _require_open(case):
+    """Work on a closed case waits for its reopening (with a reason); notes stay possible,
+    since a contact after closure must still be written down."""
+    if Case.objects.filter(pk=case.pk, status=Status.CLOSED).exists():
+        raise ValidationError(_("The case is closed: reopen it first."))
+
+
 def _supervisors(unit_id, exclude=None):
     users = User.objects.filter(
         memberships__unit_id=unit_id, memberships__role=Role.SUPERVISOR, is_active=True
@@ -74,6 +81,7 @@ def record_assessment(
     """A new assessment with the next number; older ones stay as they were. A risk
     assessment sets the case priority, unless the worker overrides it with a reason."""
     _require_edit(actor, case)
+    _require_open(case)
     if kind == Assessment.Kind.NEEDS:
         domains = {name for name, _label in NEED_DOMAINS}
         if set(answers) - domains or not set(answers.values()) <= set(NeedLevel.values):
@@ -125,10 +133,16 @@ def save_plan(actor, case, version, goals, *, request=None):
     if created:
         _log(request, actor, "plan.create", plan, case, "plan_created", ["goals"])
         return plan
+    _require_open(case)
     plan, changed = _save_version(ServicePlan, plan, version, {"goals": goals})
     if changed and plan.status != ServicePlan.Status.DRAFT:
         ServicePlan.objects.filter(pk=plan.pk).update(status=ServicePlan.Status.DRAFT)
         plan.status = ServicePlan.Status.DRAFT
+        # A request waiting for approval described the old plan: withdraw it, so nobody
+        # approves words the survivor no longer agreed to.
+        Approval.objects.filter(
+            case=case, subject=Approval.Subject.PLAN, decided_at__isnull=True
+        ).update(decision=Approval.Decision.WITHDRAWN, decided_by=actor, decided_at=timezone.now())
     if changed:
         _log(request, actor, "plan.update", plan, case, "plan_updated", changed)
     return plan
@@ -158,6 +172,7 @@ def _validate_service(service):
 @transaction.atomic
 def add_service(actor, case, data, *, request=None):
     _require_edit(actor, case)
+    _require_open(case)
     _only(data, SERVICE_FIELDS)
     service = PlannedService(case=case, **data)
     _validate_service(service)
@@ -170,6 +185,7 @@ def add_service(actor, case, data, *, request=None):
 @transaction.atomic
 def update_service(actor, service, version, changes, *, request=None):
     _require_edit(actor, service.case)
+    _require_open(service.case)
     _only(changes, SERVICE_FIELDS)
     service, changed = _save_version(PlannedService, service, version, changes, _validate_service)
     if changed:
@@ -196,6 +212,7 @@ def add_note(actor, case, body, *, corrects=None, request=None):
 @transaction.atomic
 def add_task(actor, case, assignee, title, due_at, *, request=None):
     _require_edit(actor, case)
+    _require_open(case)
     if not _roles_in(assignee, case.unit_id) & {Role.CASE_WORKER, Role.SUPERVISOR}:
         raise ValidationError({"assignee": _("Choose someone of the case's unit.")})
     title = _text(title, "title", required=True)[:300]

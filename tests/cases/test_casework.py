@@ -172,3 +172,32 @@ def test_a_public_employee_perpetrator_opens_the_sanction_track(personas):
         {"notified_on": timezone.localdate(), "notified_how": "Letter", "decision": "dismissal"},
     )
     assert track.decision == "dismissal"
+
+
+def test_changing_the_goals_withdraws_a_waiting_approval(personas, case):
+    worker = personas.case_worker_a
+    plan = work.save_plan(worker, case, None, "Aman")
+    work.add_service(
+        worker, case, {"type": "health", "provider_name": "RSUD", "due_on": date.today()}
+    )
+    approval = work.request_approval(worker, case, Approval.Subject.PLAN)
+    plan.refresh_from_db()
+    work.save_plan(worker, case, plan.version, "Aman dan bekerja lagi")
+    approval.refresh_from_db()
+    assert approval.decision == "withdrawn"
+    with pytest.raises(ValidationError):
+        work.decide_approval(personas.supervisor_a, approval, "approved")
+    assert work.request_approval(worker, case, Approval.Subject.PLAN).decided_at is None
+
+
+def test_work_on_a_closed_case_waits_for_reopening(personas, case):
+    closure = work.request_closure(personas.case_worker_a, case, "needs_met", "Done")
+    work.decide_approval(personas.supervisor_a, closure.approval, "approved")
+    case.refresh_from_db()
+    with pytest.raises(ValidationError):
+        work.add_service(
+            personas.case_worker_a,
+            case,
+            {"type": "health", "provider_name": "RSUD", "due_on": date.today()},
+        )
+    assert work.add_note(personas.case_worker_a, case, "She called after closure").pk
