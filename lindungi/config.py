@@ -61,6 +61,27 @@ def integer(name, default, minimum=None, maximum=None):
     return number
 
 
+def levels(name, default, minimum=0, maximum=100000):
+    """Numbers per risk or priority level: ``high=0,medium=360,low=1440``. Levels not named
+    keep their default; an unknown level or a bad number stops start-up."""
+    value = raw(name)
+    result = dict(default)
+    if not value:
+        return result
+    for item in value.split(","):
+        level, _sep, number = item.partition("=")
+        level = level.strip()
+        if level not in default or not number.strip().isdigit():
+            raise ImproperlyConfigured(
+                f"{name}: expected level=number pairs for {', '.join(default)}, e.g. "
+                f"{','.join(f'{k}={v}' for k, v in default.items())}."
+            )
+        if not minimum <= int(number) <= maximum:
+            raise ImproperlyConfigured(f"{name}: {level} must be from {minimum} to {maximum}.")
+        result[level] = int(number)
+    return result
+
+
 def directory(name, default):
     path = Path(raw(name) or default).expanduser().resolve()
     try:

@@ -167,6 +167,16 @@ TIME_ZONE = config.raw("LINDUNGI_TIME_ZONE") or "Asia/Jakarta"
 # X-Forwarded-For (lindungi.core.client_ip).
 PROXY_HOPS = config.integer("LINDUNGI_PROXY_HOPS", 0 if DEBUG else 1, 0, 5)
 
+# Local SOP choices (DOMAIN.md): minutes to answer a report by risk, hours to follow up a
+# case by priority (a level left out has no deadline), seconds the public form must take.
+LINDUNGI_RESPONSE_MINUTES = config.levels(
+    "LINDUNGI_RESPONSE_MINUTES", {"high": 0, "medium": 6 * 60, "low": 24 * 60}
+)
+LINDUNGI_FOLLOW_UP_HOURS = config.levels(
+    "LINDUNGI_FOLLOW_UP_HOURS", {"high": 24, "medium": 72}, minimum=1
+)
+LINDUNGI_PUBLIC_FORM_MIN_SECONDS = config.integer("LINDUNGI_PUBLIC_FORM_MIN_SECONDS", 5, 0, 600)
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 POLICE_REPORT_HOURS = 72
-DEFAULT_FOLLOW_UP_HOURS = {"high": 24, "medium": 72}
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,7 @@ def police_report_due(reported_at):
 
 
 def follow_up_hours(priority):
-    hours = getattr(settings, "LINDUNGI_FOLLOW_UP_HOURS", DEFAULT_FOLLOW_UP_HOURS)
-    return hours.get(priority)
+    return settings.LINDUNGI_FOLLOW_UP_HOURS.get(priority)
 
 
 def follow_up_due(priority, last_contact_at):

@@ -40,7 +40,7 @@ DANGER_QUESTIONS = [
 
 def min_seconds():
     """How long a person takes at least before sending; settable so browser tests run fast."""
-    return getattr(settings, "LINDUNGI_PUBLIC_FORM_MIN_SECONDS", 5)
+    return settings.LINDUNGI_PUBLIC_FORM_MIN_SECONDS
 
 
 def new_form_token():

@@ -33,8 +33,8 @@ HIGH_IF = ("in_danger_now", "weapon_or_threat", "child_alone", "self_harm")
 MEDIUM_IF = ("sexual_violence_72h", "injuries", "perpetrator_nearby")
 SCREENING = HIGH_IF + MEDIUM_IF
 
-# Local SOP: high is immediate, medium within 6 hours, low within 24 hours.
-DEFAULT_RESPONSE_MINUTES = {Risk.HIGH: 0, Risk.MEDIUM: 6 * 60, Risk.LOW: 24 * 60}
+# Local SOP: high is immediate, medium within 6 hours, low within 24 hours; the minutes
+# are settings (LINDUNGI_RESPONSE_MINUTES).
 
 
 def risk_level(answers):
@@ -47,5 +47,5 @@ def risk_level(answers):
 
 
 def due_by(received_at, level):
-    minutes = getattr(settings, "LINDUNGI_RESPONSE_MINUTES", DEFAULT_RESPONSE_MINUTES)[level]
+    minutes = settings.LINDUNGI_RESPONSE_MINUTES[level]
     return received_at + timedelta(minutes=minutes)

@@ -132,3 +132,30 @@ def test_serve_refuses_a_bad_worker_count(tmp_path):
     )
     assert result.returncode != 0
     assert "LINDUNGI_WORKERS" in result.stderr.splitlines()[-1]
+
+
+def test_sop_times_can_be_set_per_level(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LINDUNGI_")}
+    env.update(
+        LINDUNGI_DEBUG="1",
+        LINDUNGI_DATA_DIR=str(tmp_path / "d"),
+        LINDUNGI_RESPONSE_MINUTES="high=5,medium=120",
+        LINDUNGI_FOLLOW_UP_HOURS="medium=48",
+    )
+    code = (
+        "import lindungi.settings as s;"
+        "print(s.LINDUNGI_RESPONSE_MINUTES, s.LINDUNGI_FOLLOW_UP_HOURS)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip()
+        == "{'high': 5, 'medium': 120, 'low': 1440} {'high': 24, 'medium': 48}"
+    )
+
+
+@pytest.mark.parametrize("value", ["urgent=5", "high=soon", "high=-1", "high"])
+def test_a_bad_sop_time_names_the_variable(value, tmp_path):
+    result = start({"LINDUNGI_DEBUG": "1", "LINDUNGI_RESPONSE_MINUTES": value}, tmp_path)
+    assert result.returncode != 0
+    assert "LINDUNGI_RESPONSE_MINUTES" in result.stderr.splitlines()[-1]
