@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -59,6 +60,7 @@ from lindungi.cases.vocabulary import (
     TpksForm,
     ViolenceType,
 )
+from lindungi.core.demo import load_demo
 from lindungi.places.loader import load_province
 from lindungi.places.models import Region, RegionLevel
 
@@ -169,9 +171,8 @@ def target_unit(name=None):
         return Unit.objects.get(name=name)
     unit = Unit.objects.filter(type=UnitType.UPTD_PPA, is_active=True).order_by("name").first()
     if unit is None:
-        from lindungi.core.demo import load_demo
-
-        load_demo()
+        # As `lindungi demo` does: demo users (published passwords) only in development.
+        load_demo(create_users=settings.DEBUG)
         unit = Unit.objects.filter(type=UnitType.UPTD_PPA).order_by("name").first()
     return unit
 

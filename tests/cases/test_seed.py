@@ -98,6 +98,11 @@ def test_seeding_is_one_audit_event_not_one_per_row(seeded, personas):
     assert not AuditEvent.objects.filter(action__in=["case.open", "client.create"]).exists()
 
 
+def test_without_a_unit_named_the_first_service_centre_gets_the_cases(personas):
+    call_command("seed", cases=3, seed=1, stdout=StringIO())
+    assert set(Case.objects.values_list("unit_id", flat=True)) == {personas.unit_a.pk}
+
+
 def test_seeding_a_unit_without_case_workers_is_refused(personas):
     with pytest.raises(CommandError):
         call_command("seed", cases=5, unit=personas.call_centre.name, stdout=StringIO())
