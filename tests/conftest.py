@@ -15,3 +15,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def personas(db):
     return make_personas()
+
+
+@pytest.fixture
+def indonesian(settings):
+    """The deployment's default language, as a person without a language cookie sees it."""
+    settings.LANGUAGE_CODE = "id"

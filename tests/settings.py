@@ -29,3 +29,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when missing
 # A model with every kind of searchable personal data, for the encryption tests and bench.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.core.encryption_app"]  # noqa: F405
+# Tests read in English: assertions name what a person sees in the source language. The
+# Indonesian default is proved by the tests that ask for it (the `indonesian` fixture).
+LANGUAGE_CODE = "en"

@@ -1,7 +1,7 @@
 from django.test import Client
 
 
-def test_switching_to_english_and_back(db):
+def test_switching_to_english_and_back(indonesian, db):
     client = Client()
     response = client.post("/bahasa/", {"language": "en", "next": "/akun/masuk/"})
     assert response.status_code == 302
@@ -14,7 +14,7 @@ def test_switching_to_english_and_back(db):
     assert "Masuk" in indonesian
 
 
-def test_the_switch_refuses_an_unknown_language_and_a_foreign_redirect(db):
+def test_the_switch_refuses_an_unknown_language_and_a_foreign_redirect(indonesian, db):
     client = Client()
     response = client.post("/bahasa/", {"language": "xx", "next": "https://evil.example/"})
     assert response.status_code == 302
@@ -22,6 +22,6 @@ def test_the_switch_refuses_an_unknown_language_and_a_foreign_redirect(db):
     assert '<html lang="id">' in client.get("/akun/masuk/").content.decode()
 
 
-def test_the_browser_language_does_not_override_the_indonesian_default(db):
+def test_the_browser_language_does_not_override_the_indonesian_default(indonesian, db):
     response = Client().get("/akun/masuk/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="id">' in response.content.decode()

@@ -7,7 +7,7 @@ from tests.personas import PASSWORD
 LOGIN = "/akun/masuk/"
 
 
-def test_the_login_page_is_in_indonesian_by_default(db):
+def test_the_login_page_is_in_indonesian_by_default(indonesian, db):
     response = Client().get(LOGIN)
     assert response.status_code == 200
     body = response.content.decode()
@@ -31,7 +31,7 @@ def test_a_person_logs_in_with_email_in_any_case(personas):
     assert "Unit A (UPTD PPA)" in home.content.decode()
 
 
-def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(personas):
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(indonesian, personas):
     wrong = Client().post(
         LOGIN, {"username": "case.worker.a@test.lindungi.id", "password": "x" * 14}
     )

@@ -68,7 +68,7 @@ def test_a_session_idle_for_15_minutes_ends(personas):
         assert ended_at_next_request(client)
 
 
-def test_the_login_page_says_why_the_session_ended_in_the_users_language(personas):
+def test_the_login_page_says_why_the_session_ended_in_the_users_language(indonesian, personas):
     with time_machine.travel(START, tick=False) as clock:
         client = client_for(personas.analyst)
         clock.shift(timedelta(minutes=16))

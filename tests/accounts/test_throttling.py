@@ -104,7 +104,7 @@ def test_an_unknown_email_takes_about_as_long_as_a_wrong_password(personas, sett
     assert 0.6 < ratio < 1.6
 
 
-def test_the_lock_page_is_in_the_persons_language(personas):
+def test_the_lock_page_is_in_the_persons_language(indonesian, personas):
     fail_ten_times(UNKNOWN, ["10.0.9.1"] * 10)
     client = Client(REMOTE_ADDR="10.0.9.1")
     client.cookies["lindungi_language"] = "en"

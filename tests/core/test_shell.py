@@ -1,10 +1,14 @@
-"""The page frame: landmarks, skip link, navigation per role, a landing page per role."""
+"""The page frame: landmarks, skip link, navigation per role, a landing page per role.
+
+Checked in Indonesian, the language a person meets first."""
 
 import pytest
 from django.test import Client
 
 from lindungi.accounts.roles import Role
 from tests.login import log_in
+
+pytestmark = pytest.mark.usefixtures("indonesian")
 
 
 def home_of(user):

@@ -66,7 +66,7 @@ def send(client, later, **changes):
         return client.post(URL, report(token, **changes))
 
 
-def test_the_form_opens_without_login_in_indonesian_and_is_not_cached(client, db):
+def test_the_form_opens_without_login_in_indonesian_and_is_not_cached(indonesian, client, db):
     response = client.get(URL)
     assert response.status_code == 200
     assert response["Content-Language"] == "id"

@@ -53,7 +53,7 @@ def test_loading_twice_changes_nothing(db):
 
 
 @pytest.mark.parametrize("code", ["99", "", "31.74", "abc"])
-def test_an_unknown_province_is_refused_clearly(db, code):
+def test_an_unknown_province_is_refused_clearly(indonesian, db, code):
     before = Region.objects.count()
     with pytest.raises(CommandError, match="Kode provinsi tidak dikenal"):
         call_command("load-regions", code)
