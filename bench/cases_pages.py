@@ -1,0 +1,344 @@
+"""The case pages at 10,000 and 100,000 seeded cases, on SQLite and PostgreSQL.
+
+Usage: ``.venv/bin/python bench/cases_pages.py [--postgres URL] [--sizes 10000,100000]
+[--requests 50]``
+
+For each database: a fresh one (a temporary SQLite file in WAL mode, as deployed; a scratch
+PostgreSQL database, created and dropped after), migrated, with the Jakarta demo data. The
+service centre gets a supervisor and 20 case workers, so that a case worker's caseload is
+a worker's share, not the whole centre's. ``lindungi seed``'s code then adds cases up to
+each size (the time is reported: 100,000 must take under 10 minutes on
+SQLite), PostgreSQL gets VACUUM ANALYZE (what autovacuum does after inserts; SQLite is left
+without statistics, as a deployment has it) and the pages are timed.
+
+Each step (set-up, seeding, timing) runs in a process of its own, so that the pages are
+timed in a fresh process as a server worker is, not in the one that just built 100,000
+cases. Requests go through Django's test ``Client`` in that process: the whole stack a
+request meets in production (every middleware, sessions in the database, the second-factor
+check, the audit rows, templates) but not gunicorn's HTTP parsing, which is the same for
+every page and would only add the noise of a shared loopback to a comparison between
+pages. Each client is logged in as after a verified second factor (``tests.login.log_in``).
+Per round, one request of each kind, interleaved so that a burst of load on the shared
+machine hits all alike:
+
+- the trivial page: the home page, as the supervisor; beside it, for scale, the service
+  points list (/tempat/layanan/), the other simple page the issue names;
+- the caseload (default filters: active cases, newest first) as the supervisor of the
+  centre (all its cases) and as one of its case workers (their share);
+- a case page, as the supervisor, a different case each round;
+- a name search, as the supervisor: the POST the caseload's search form sends with htmx,
+  for the full name of a different survivor of an active case each round.
+
+p50 and p95 over ``--requests`` rounds after a warm-up, written to this script's section
+of bench/RESULTS.md.
+"""
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import describe, machine, percentile, postgres, run_child, write_section
+
+HEADING = "## Case pages at 10,000 and 100,000 cases (bench/cases_pages.py)"
+WORKERS = 20
+CENTRE = "UPTD PPA DKI Jakarta"
+DOMAIN = "@bench.lindungi.id"
+WARM_UP = 5
+PAGES = {
+    "trivial": "home page (trivial)",
+    "service_points": "service points (simple list)",
+    "caseload_supervisor": "caseload, supervisor",
+    "caseload_worker": "caseload, case worker",
+    "case_page": "case page",
+    "name_search": "name search (POST)",
+}
+# The reference pages: the trivial one, and a second simple page for scale.
+UNTARGETED = {"trivial", "service_points"}
+TARGET_VS_TRIVIAL = 3.0
+TARGET_GROWTH = 1.5
+
+
+FINDINGS = [
+    "What was changed for speed (EXPLAIN ANALYZE / EXPLAIN QUERY PLAN at 100,000 cases):",
+    "",
+    "- `visible_to` tested named access, a worker's assignments and break-glass as `id IN "
+    "(subquery)`. With every branch of the OR an indexed IN, SQLite answered a page by "
+    "collecting each branch's rows (for a supervisor, all 100,000 cases of the unit) and "
+    "sorting them. As `EXISTS` it walks the opening-time index and stops after the page "
+    "(0.7 ms on PostgreSQL, which turns them into hashed subplans either way).",
+    "- `within_reach` drove a case worker's list from the set of their cases: a join that "
+    "reads and sorts every one of them (about 6,000 at 100,000 cases: 50 ms, and it grew "
+    "with the size). It now does so only up to 1,000 assignments; beyond, the list walks "
+    "the index like a supervisor's and stops after a few hundred rows.",
+    "- The rows: survivors, incident places and workers come as plain values instead of "
+    "prefetched model instances (about 200 a page), and status, priority, group and month "
+    "labels are translated once a page instead of once a row (`get_status_display` hashes "
+    "every lazy label of its list on each call).",
+    "",
+    "What remains is the page, not the query: a supervisor's list query takes 0.7 ms at "
+    "100,000 cases (PostgreSQL), and the case page and the search are driven by primary "
+    "keys and the blind index. A 50-row caseload with its search and filter forms and a "
+    "deadline column runs 16 queries and renders 7 form widgets where the home page runs 8 "
+    "and none; on this shared 2-core machine that is 3 to 6 times the home page at any size "
+    "(a one-row caseload already costs 3 times the home page). The p95 of a shared machine "
+    "also carries other processes' bursts: compare the p50 columns too. Seeding is as "
+    "sensitive: under a load average of 6 from other work, 100,000 cases took 7.2 min on "
+    "SQLite.",
+]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def setup_centre():
+    """The demo service centre with a supervisor and WORKERS case workers (not the demo
+    users: with debug off, as here, those cannot log in)."""
+    from lindungi.accounts.models import Membership, Unit, User
+    from lindungi.accounts.roles import Role
+    from lindungi.core.demo import load_demo
+
+    load_demo(create_users=False)
+    unit = Unit.objects.get(name=CENTRE)
+
+    def staff(key, role):
+        user = User.objects.create_user(f"{key}{DOMAIN}", None, display_name=key)
+        Membership.objects.create(user=user, unit=unit, role=role)
+
+    staff("supervisor", Role.SUPERVISOR)
+    for n in range(1, WORKERS + 1):
+        staff(f"case.worker.{n}", Role.CASE_WORKER)
+
+
+def analyze():
+    """On PostgreSQL, what autovacuum does after a bulk insert (since PostgreSQL 13 it
+    vacuums insert-only tables too): VACUUM ANALYZE, so that plans have statistics and
+    index-only scans have the visibility map. Not on SQLite: nothing in a deployment runs
+    ANALYZE there, so the pages must do without statistics."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def progress(done, count):
+    if done % 10000 == 0 or done == count:
+        log(f"  {done:,} / {count:,}")
+
+
+def time_pages(supervisor, worker, rounds, rng):
+    """Seconds per request for each page, ``rounds`` of each after WARM_UP rounds."""
+    from django.test import Client as Browser
+    from django.urls import reverse
+
+    from lindungi.cases.models import Case, Client, ClientRole, Status
+    from tests.login import log_in
+
+    browsers = {"supervisor": Browser(), "worker": Browser(), "searcher": Browser()}
+    log_in(browsers["supervisor"], supervisor)
+    log_in(browsers["worker"], worker)
+    log_in(browsers["searcher"], supervisor)  # its own session: the search stays in it
+    caseload = reverse("cases:caseload")
+    total = WARM_UP + rounds
+    visible = Case.objects.visible_to(supervisor)
+    case_ids = rng.sample(list(visible.values_list("pk", flat=True)), total)
+    # People of active cases, who are on the caseload a search narrows.
+    active = list(visible.exclude(status=Status.CLOSED).values_list("pk", flat=True))
+    names = [
+        person.name
+        for person in Client.objects.filter(
+            role=ClientRole.SURVIVOR, case_id__in=rng.sample(active, min(total, len(active)))
+        )
+    ]
+    requests = {
+        "trivial": lambda i: browsers["supervisor"].get("/"),
+        "service_points": lambda i: browsers["supervisor"].get("/tempat/layanan/"),
+        "caseload_supervisor": lambda i: browsers["supervisor"].get(caseload),
+        "caseload_worker": lambda i: browsers["worker"].get(caseload),
+        "case_page": lambda i: browsers["supervisor"].get(
+            reverse("cases:detail", args=[case_ids[i]])
+        ),
+        "name_search": lambda i: browsers["searcher"].post(
+            caseload, {"by": "name", "q": names[i % len(names)]}, HTTP_HX_REQUEST="true"
+        ),
+    }
+    seconds = {page: [] for page in requests}
+    for i in range(total):
+        for page, request in requests.items():
+            start = time.perf_counter()
+            response = request(i)
+            elapsed = time.perf_counter() - start
+            if response.status_code != 200:
+                raise RuntimeError(f"{page}: HTTP {response.status_code}")
+            if i >= WARM_UP:
+                seconds[page].append(elapsed)
+    return {
+        page: {"p50": percentile(values, 50) * 1e3, "p95": percentile(values, 95) * 1e3}
+        for page, values in seconds.items()
+    }
+
+
+def child(step, argument):
+    """One step in its own process, against the DATABASE_URL it was given: ``setup``,
+    ``seed N`` (add N cases) or ``time R`` (R rounds of requests). Timing runs in a fresh
+    process, as a server worker is, not in the one that just built 100,000 objects."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from lindungi.accounts.models import User
+    from lindungi.accounts.roles import Role
+
+    if step == "setup":
+        call_command("migrate", verbosity=0)
+        setup_centre()
+        return {"database": describe(connection)}
+    if step == "seed":
+        from lindungi.accounts.models import Unit
+        from lindungi.cases.seed import seed_cases
+
+        unit = Unit.objects.get(name=CENTRE)
+        seconds = seed_cases(argument, unit=unit, seed=argument, progress=progress).seconds
+        analyze()
+        return {"seconds": seconds}
+    supervisor = User.objects.get(memberships__role=Role.SUPERVISOR, email__endswith=DOMAIN)
+    worker = User.objects.get(email=f"case.worker.1{DOMAIN}")
+    rng = random.Random(2026)  # which cases and names to request, the same each run
+    return time_pages(supervisor, worker, argument, rng)
+
+
+def measure(database_url, sizes, rounds):
+    """Set up, then seed up to each size and time the pages there."""
+    result = run(database_url, "setup", 0)
+    result["sizes"] = []
+    seeded = 0
+    for size in sizes:
+        log(f"{result['database']}: seeding {size - seeded:,} cases to reach {size:,}")
+        took = run(database_url, "seed", size - seeded)["seconds"]
+        seeded = size
+        log(f"  seeded in {took:.0f} s; timing pages")
+        pages = run(database_url, "time", rounds)
+        result["sizes"].append({"cases": size, "seed_seconds": took, "pages": pages})
+        log("  " + ", ".join(f"{k} p95 {v['p95']:.1f} ms" for k, v in pages.items()))
+    return result
+
+
+def run(database_url, step, argument):
+    return json.loads(run_child(__file__, database_url, step, argument))
+
+
+def verdicts(result):
+    """Which targets each page meets at the largest size."""
+    small, large = result["sizes"][0], result["sizes"][-1]
+    trivial = large["pages"]["trivial"]["p95"]
+    notes = {}
+    for page in PAGES:
+        p95 = large["pages"][page]["p95"]
+        vs_trivial = p95 / trivial
+        growth = p95 / small["pages"][page]["p95"]
+        ok = vs_trivial <= TARGET_VS_TRIVIAL and growth <= TARGET_GROWTH
+        notes[page] = (vs_trivial, growth, None if page in UNTARGETED else ok)
+    return notes
+
+
+def write_results(results, rounds, where):
+    sizes = [s["cases"] for s in results[0]["sizes"]]
+    header = "| database | page | " + " | ".join(f"{n:,} cases p50 / p95" for n in sizes)
+    header += " | p95 vs trivial | p95 growth | targets |"
+    rows = [header, "|---|---|" + "---:|" * len(sizes) + "---:|---:|---|"]
+    seeding = []
+    for result in results:
+        notes = verdicts(result)
+        for page, label in PAGES.items():
+            cells = [
+                f"{s['pages'][page]['p50']:.1f} / {s['pages'][page]['p95']:.1f} ms"
+                for s in result["sizes"]
+            ]
+            vs_trivial, growth, ok = notes[page]
+            verdict = "–" if ok is None else "met" if ok else "MISSED"
+            tail = f"{vs_trivial:.1f}× | {growth:.2f}× | {verdict}"
+            rows.append(f"| {result['database']} | {label} | {' | '.join(cells)} | {tail} |")
+        total = sum(s["seed_seconds"] for s in result["sizes"])
+        steps = " + ".join(f"{s['seed_seconds']:.0f} s" for s in result["sizes"])
+        seeding.append(
+            f"| {result['database']} | {sizes[-1]:,} | {steps} = {total:.0f} s "
+            f"({total / 60:.1f} min) | {sizes[-1] / total:,.0f} cases/s |"
+        )
+    section = "\n".join(
+        [
+            HEADING,
+            "",
+            f"Measured {where}. Pages through Django's test Client in-process (all middleware, "
+            "database sessions, second-factor check, audit rows, templates; not gunicorn's "
+            f"HTTP parsing), logged in with a verified second factor. {rounds} requests of "
+            f"each kind after {WARM_UP} warm-up rounds, interleaved round by round. The "
+            f"service centre has {WORKERS} case workers; the supervisor sees all its "
+            "unrestricted cases, the case worker their share (about 6% of them). Caseload: "
+            "default filters (active cases, newest first, 50 a page). Case page: a different "
+            "case each request. Name search: the htmx POST of the caseload's search form, "
+            "for the full name of a different survivor of an active case each request. "
+            "After each seeding PostgreSQL gets VACUUM ANALYZE (as autovacuum would after "
+            "inserts); SQLite has no statistics. "
+            "Targets at the largest size: p95 within "
+            f"{TARGET_VS_TRIVIAL:.0f}× the trivial page's and within {TARGET_GROWTH}× of the "
+            "page's own p95 at the smallest size.",
+            "",
+            *rows,
+            "",
+            *FINDINGS,
+            "",
+            "Seeding with `lindungi seed`'s code (batches of 2,000 cases in a transaction; "
+            "about 1.25 clients, 1 incident, 1 perpetrator, 5.5 timeline events and 5 "
+            "blind-index tokens per case, every personal field encrypted), in steps up to "
+            "the largest size:",
+            "",
+            "| database | cases | time | rate |",
+            "|---|---:|---:|---:|",
+            *seeding,
+            "",
+        ]
+    )
+    write_section(HEADING, section)
+    print(section)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--postgres", default="postgres://postgres@127.0.0.1:5432/lindungi_bench_cases"
+    )
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        step, argument = args.child
+        print(json.dumps(child(step, int(argument))))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    where = machine()
+    results = []
+    if args.only != "postgres":
+        with tempfile.TemporaryDirectory() as scratch:
+            results.append(measure(f"sqlite:///{scratch}/bench.sqlite3", sizes, args.requests))
+    if args.only != "sqlite":
+        postgres(args.postgres, "create")
+        try:
+            results.append(measure(args.postgres, sizes, args.requests))
+        finally:
+            postgres(args.postgres, "drop")
+    write_results(results, args.requests, where)
+
+
+if __name__ == "__main__":
+    main()
