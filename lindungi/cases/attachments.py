@@ -279,7 +279,7 @@ def open_attachment(attachment):
 # --- Actions -----------------------------------------------------------------------------
 
 
-def upload_attachment(actor, case, uploaded_file, description="", *, request=None):
+def upload_attachment(actor, case, uploaded_file, description="", *, sanction=None, request=None):
     """Check, clean, encrypt and store ``uploaded_file`` on ``case``; return the Attachment.
 
     PermissionDenied without edit rights on the case; ValidationError (translated) for a
@@ -287,6 +287,8 @@ def upload_attachment(actor, case, uploaded_file, description="", *, request=Non
     """
     if not may_edit(actor, case):
         raise PermissionDenied
+    if sanction is not None and sanction.case_id != case.pk:
+        raise ValidationError(_("Choose a sanction track of this case."))
     limit = max_upload_bytes()
     if uploaded_file.size is not None and uploaded_file.size > limit:
         raise too_large_error()
@@ -308,6 +310,7 @@ def upload_attachment(actor, case, uploaded_file, description="", *, request=Non
                 size=len(data),
                 storage_name=storage_name,
                 sha256=hashlib.sha256(data).hexdigest(),
+                sanction=sanction,
             )
             _log(
                 request,

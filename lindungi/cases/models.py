@@ -418,6 +418,15 @@ class Attachment(BaseModel):
     )
     original_name = EncryptedCharField(_("file name"), max_length=255)
     description = EncryptedTextField(_("description"), blank=True)
+    # A document of a public-employee sanction track (the agency's letter, its decision).
+    sanction = models.ForeignKey(
+        "cases.SanctionTrack",
+        verbose_name=_("sanction track"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     storage_name = models.CharField(max_length=64, unique=True, editable=False)

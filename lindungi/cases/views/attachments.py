@@ -35,9 +35,23 @@ class AttachmentForm(forms.Form):
         help_text=gettext_lazy("What the document is, e.g. medical report or photo of injury."),
     )
 
-    def __init__(self, *args, too_large=False, **kwargs):
+    sanction = forms.ModelChoiceField(
+        label=gettext_lazy("Document of the sanction track"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("No: a document of the case"),
+        help_text=gettext_lazy("The employing agency's letter or decision, for example."),
+    )
+
+    def __init__(self, *args, too_large=False, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
+        tracks = case.sanctions.all() if case is not None else None
+        if tracks is None or not tracks.exists():
+            del self.fields["sanction"]
+        else:
+            self.fields["sanction"].queryset = tracks
+            self.fields["sanction"].label_from_instance = lambda track: track.agency
         self.fields["file"].help_text = _(
             "PDF, photo (JPEG, PNG, WebP) or plain text, up to %(limit)s MB. Photo "
             "metadata (location, camera, time) is removed."
@@ -57,9 +71,11 @@ def section_context(user, case, form=None):
     editable = may_edit(user, case)
     return {
         "case": case,
-        "attachments": case.attachments.select_related("uploaded_by"),
+        "attachments": case.attachments.select_related("uploaded_by", "sanction"),
         "may_upload": editable,
-        "attachment_form": form if form is not None else (AttachmentForm() if editable else None),
+        "attachment_form": form
+        if form is not None
+        else (AttachmentForm(case=case) if editable else None),
     }
 
 
@@ -80,7 +96,7 @@ def attachments(request, case_id):
 
 @csrf_protect
 def _upload(request, case, limiter):
-    form = AttachmentForm(request.POST, request.FILES, too_large=limiter.too_large)
+    form = AttachmentForm(request.POST, request.FILES, too_large=limiter.too_large, case=case)
     if form.is_valid():
         try:
             store.upload_attachment(
@@ -88,6 +104,7 @@ def _upload(request, case, limiter):
                 case,
                 form.cleaned_data["file"],
                 form.cleaned_data["description"],
+                sanction=form.cleaned_data.get("sanction"),
                 request=request,
             )
         except ValidationError as error:

@@ -92,7 +92,11 @@ def _overdue(report):
 
 def _tracks(case):
     # Open tracks first, concluded ones after them as history.
-    return case.sanctions.select_related("perpetrator").order_by("concluded", "created_at")
+    return (
+        case.sanctions.select_related("perpetrator")
+        .prefetch_related("documents")
+        .order_by("concluded", "created_at")
+    )
 
 
 @login_required
