@@ -118,8 +118,13 @@ def test_the_access_ends_after_four_hours(client, personas, case, supervisor_b):
 
 @pytest.mark.parametrize("persona", ["case_worker_a", "case_worker_b", "analyst", "outsider"])
 def test_only_supervisors_have_a_break_glass_page(client, personas, case, persona):
+    from lindungi.audit.models import AuditEvent
+
     log_in(client, getattr(personas, persona))
     assert client.get(page(case.pk)).status_code == 404
+    assert AuditEvent.objects.filter(
+        action="case.denied", object_id=str(case.pk), fields=["break_glass"]
+    ).exists()
     assert client.get(reverse("cases:break_glass_reviews")).status_code == 403
 
 

@@ -394,6 +394,14 @@ def break_glass(request, case_id):
     reason and a fresh code: only then does it say whether the case exists.
     """
     if not _supervised_units(request.user):
+        # Only supervisors may break the glass; anyone else trying is on record.
+        record(
+            "case.denied",
+            request=request,
+            object_type="cases.case",
+            object_id=str(case_id),
+            fields=["break_glass"],
+        )
         raise Http404
     form = BreakGlassForm(_posted(request))
     if request.method == "POST" and form.is_valid():
