@@ -29,17 +29,19 @@ def postgres(url, action):
             admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def run_child(script, database_url, *arguments, timeout=None):
+def run_child(script, database_url, *arguments, timeout=None, env=None):
     """Run ``script --child ...`` against ``database_url``; its stderr passes through.
 
     The child prints its result as the last line of stdout (JSON), after anything the
-    application itself may print.
+    application itself may print. ``env`` sets variables over the defaults: a script that
+    measures the deployed configuration passes its own settings module and keys.
     """
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": SETTINGS,
         "PYTHONPATH": str(ROOT),
+        **(env or {}),
     }
     out = subprocess.run(  # noqa: S603 - the calling script, run again as a child
         [sys.executable, str(script), "--child", *map(str, arguments)],

@@ -16,13 +16,15 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import describe, postgres, run_child, write_section
+
 HEADING = "## Encrypted personal data: cost per write and rotate-keys (bench/encryption.py)"
 ROUNDS = 5
 
@@ -126,37 +128,8 @@ def measure(writes, rows):
     }
 
 
-def describe(connection):
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.Database.sqlite_version}"
-    return f"PostgreSQL {connection.pg_version // 10000}"
-
-
-def run_child(database_url, writes, rows):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    out = subprocess.run(  # noqa: S603 - this script, run again as a child
-        [sys.executable, __file__, "--child", "--writes", str(writes), "--rows", str(rows)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def fresh_postgres(url):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
+def measured(database_url, writes, rows):
+    return json.loads(run_child(__file__, database_url, "--writes", writes, "--rows", rows))
 
 
 def write_results(results, writes):
@@ -213,15 +186,7 @@ def write_results(results, writes):
             "",
         ]
     )
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if HEADING in text:
-        start = text.index(HEADING)
-        following = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + section + (text[following + 1 :] if following != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    write_section(HEADING, section)
     print(section)
 
 
@@ -239,9 +204,9 @@ def main():
         return
     results = []
     with tempfile.TemporaryDirectory() as scratch:
-        results.append(run_child(f"sqlite:///{scratch}/bench.sqlite3", args.writes, args.rows))
-    fresh_postgres(args.postgres)
-    results.append(run_child(args.postgres, args.writes, args.rows))
+        results.append(measured(f"sqlite:///{scratch}/bench.sqlite3", args.writes, args.rows))
+    postgres(args.postgres, "create")
+    results.append(measured(args.postgres, args.writes, args.rows))
     write_results(results, args.writes)
 
 

@@ -31,7 +31,10 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, describe, postgres, run_child, write_section
+
 HEADING = "## Intake API under load (bench/intake_load.py)"
 LINDUNGI = str(Path(sys.executable).parent / "lindungi")
 RETRY_SHARE = 0.1
@@ -223,12 +226,6 @@ def check_and_insert(answers_file):
     return result
 
 
-def describe(connection):
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.Database.sqlite_version}"
-    return f"PostgreSQL {connection.pg_version // 10000}"
-
-
 def run(database_url, data_dir, requests, clients):
     env = environment(database_url, data_dir)
     lindungi(env, "migrate", "--noinput")
@@ -256,16 +253,7 @@ def run(database_url, data_dir, requests, clients):
             server.kill()
     answers_file = Path(data_dir) / "answers.json"
     answers_file.write_text(json.dumps(answers))
-    out = subprocess.run(  # noqa: S603 - this script, run again as a child
-        [sys.executable, __file__, "--child", str(answers_file)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    ).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    result = json.loads(run_child(__file__, database_url, answers_file, timeout=600, env=env))
     result.update(
         requests=len(answers) + len(failures),
         seconds=seconds,
@@ -284,16 +272,6 @@ def run(database_url, data_dir, requests, clients):
     )
     print(json.dumps(result), file=sys.stderr)
     return result
-
-
-def postgres(url, action):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if action == "create":
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def write_results(results, clients):
@@ -327,15 +305,7 @@ def write_results(results, clients):
             "",
         ]
     )
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if HEADING in text:
-        start = text.index(HEADING)
-        following = text.find("\n## ", start + len(HEADING))
-        text = text[:start] + section + (text[following:] if following != -1 else "\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    write_section(HEADING, section)
     print(section)
 
 
