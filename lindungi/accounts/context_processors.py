@@ -6,7 +6,8 @@ def membership(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"active_membership": None, "memberships": [], "navigation": []}
-    memberships = list(user.memberships.select_related("unit"))
+    # Loaded with their units by ActiveMembershipMiddleware (no query here).
+    memberships = list(user.memberships.all())
     return {
         "active_membership": active,
         "memberships": memberships,

@@ -1,3 +1,7 @@
+from django.db.models import Prefetch, prefetch_related_objects
+
+from lindungi.accounts.models import Membership
+
 SESSION_KEY = "lindungi_membership"
 
 
@@ -11,7 +15,13 @@ def _active_membership(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    memberships = list(user.memberships.select_related("unit", "unit__region"))
+    # Loaded once for the whole request: the navigation, the access checks
+    # (``user.memberships.all()``) and this choice all read the same list.
+    prefetch_related_objects(
+        [user],
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit__region")),
+    )
+    memberships = list(user.memberships.all())
     if not memberships:
         return None
     chosen = request.session.get(SESSION_KEY)

@@ -65,11 +65,18 @@ def attach_deadlines(cases, now=None):
     if not ids:
         return cases
     last_notes = _last_notes(ids)
-    reports = {r.case_id: r for r in PoliceReport.objects.filter(case_id__in=ids)}
+    # Only what case_deadlines reads: the other encrypted fields (police reference, a
+    # service's outcome) would each be decrypted for nothing.
+    reports = PoliceReport.objects.filter(case_id__in=ids).only(
+        "case_id", "due_at", "reported_at", "not_reported_reason"
+    )
+    reports = {r.case_id: r for r in reports}
     services = {}
-    for service in PlannedService.objects.filter(
-        case_id__in=ids, status__in=OPEN_SERVICE_STATUSES
-    ).order_by("due_on"):
+    for service in (
+        PlannedService.objects.filter(case_id__in=ids, status__in=OPEN_SERVICE_STATUSES)
+        .only("case_id", "type", "due_on", "status")
+        .order_by("due_on")
+    ):
         services.setdefault(service.case_id, []).append(service)
     for case in cases:
         _set_deadlines(
