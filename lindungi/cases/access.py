@@ -78,10 +78,15 @@ def _parse(case_id):
         return None
 
 
-def get_case_for(user, case_id, need=Need.VIEW, *, request=None):
-    """The case, if ``user`` may ``need`` it; otherwise 404, and the attempt is audited."""
+def get_case_for(user, case_id, need=Need.VIEW, *, request=None, queryset=None):
+    """The case, if ``user`` may ``need`` it; otherwise 404, and the attempt is audited.
+
+    ``queryset`` (of cases) loads more in the same query (joins, annotations); it is
+    narrowed by ``visible_to`` like the default, so it can never widen what is seen.
+    """
     pk = _parse(case_id)
-    case = Case.objects.visible_to(user).filter(pk=pk).first() if pk else None
+    cases = Case.objects.all() if queryset is None else queryset
+    case = cases.visible_to(user).filter(pk=pk).first() if pk else None
     if case is not None and (need == Need.VIEW or may_edit(user, case)):
         return case
     _deny(user, request, "cases.case", pk, need)

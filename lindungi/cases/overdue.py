@@ -56,21 +56,40 @@ def _last_notes(case_ids):
     return dict(rows)
 
 
+# Only what case_deadlines reads of a police report: the other encrypted fields (the police
+# reference) would be decrypted for nothing.
+REPORT_FIELDS = ["due_at", "reported_at", "not_reported_reason"]
+# The same, for ``only()`` on a case queryset that joins the report (``with_deadline_facts``).
+DEADLINE_FACT_FIELDS = [f"police_report__{name}" for name in REPORT_FIELDS]
+
+
+def with_deadline_facts(queryset):
+    """Cases with their last note's time and their police report read in the same query, so
+    that ``attach_deadlines`` spends one query on them instead of three (each query costs
+    more in the ORM than in the database). With ``only()``, add ``DEADLINE_FACT_FIELDS``."""
+    return queryset.annotate(last_note_at=_last_note_at()).select_related("police_report")
+
+
+def _has_facts(case):
+    return hasattr(case, "last_note_at") and Case.police_report.is_cached(case)
+
+
 def attach_deadlines(cases, now=None):
     """Set ``deadlines``, ``next_deadline`` (the earliest not done) and ``overdue`` (the late
-    ones) on each case, in three queries whatever the number of cases."""
+    ones) on each case, in three queries whatever the number of cases, or one when they come
+    from ``with_deadline_facts``."""
     now = now or timezone.now()
     cases = list(cases)
     ids = [case.pk for case in cases]
     if not ids:
         return cases
-    last_notes = _last_notes(ids)
-    # Only what case_deadlines reads: the other encrypted fields (police reference, a
-    # service's outcome) would each be decrypted for nothing.
-    reports = PoliceReport.objects.filter(case_id__in=ids).only(
-        "case_id", "due_at", "reported_at", "not_reported_reason"
-    )
-    reports = {r.case_id: r for r in reports}
+    if all(_has_facts(case) for case in cases):
+        last_notes = {case.pk: case.last_note_at for case in cases}
+        reports = {case.pk: getattr(case, "police_report", None) for case in cases}
+    else:
+        last_notes = _last_notes(ids)
+        reports = PoliceReport.objects.filter(case_id__in=ids).only("case_id", *REPORT_FIELDS)
+        reports = {r.case_id: r for r in reports}
     services = {}
     for service in (
         PlannedService.objects.filter(case_id__in=ids, status__in=OPEN_SERVICE_STATUSES)

@@ -12,9 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -38,7 +39,7 @@ from lindungi.cases.models import (
     Priority,
     Status,
 )
-from lindungi.cases.overdue import attach_deadlines
+from lindungi.cases.overdue import DEADLINE_FACT_FIELDS, attach_deadlines, with_deadline_facts
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
     Accommodation,
@@ -166,7 +167,10 @@ def page_of(queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE, kota
     """
     sort = SORTS.get(sort_key) or SORTS[DEFAULT_SORT]
     keys = sort.keys()
-    queryset = queryset.only(*LISTED_FIELDS)
+    # The last note and the police report come with the rows (attach_deadlines: one query),
+    # and so does the first incident's place (see _list_details).
+    queryset = with_deadline_facts(queryset.only(*LISTED_FIELDS, *DEADLINE_FACT_FIELDS))
+    queryset = queryset.annotate(incident_place=_first_incident_place())
     if sort.rank is not None:
         queryset = queryset.annotate(sort_rank=sort.rank)
     backwards = False
@@ -218,15 +222,23 @@ class ListedSurvivor:
         return classification.vulnerable_groups(self.sex, age, self.wg)
 
 
-def _list_details(cases):
-    """Survivors, incident places and workers of the rows, as plain values.
+def _first_incident_place():
+    """The place of the case's first incident that has one (in the incidents' own order):
+    all that ``case_kota`` needs of them, since any kelurahan lies in a kota."""
+    places = Incident.objects.filter(case=OuterRef("pk"), kelurahan__isnull=False)
+    return Subquery(places.values("kelurahan_id")[:1])
 
-    Three queries for the page, as prefetching did, but no model instances: building the
-    two hundred or so of a full page (deferred-field clients, incidents, users per case)
-    cost more than running the queries.
+
+def _list_details(cases):
+    """Survivors and workers of the rows, as plain values (the incident place comes with
+    the row: ``_first_incident_place``).
+
+    Two queries for the page, as prefetching did, but no model instances: building the
+    two hundred or so of a full page (deferred-field clients, users per case) cost more
+    than running the queries.
     """
     ids = [case.pk for case in cases]
-    survivors, places, workers = defaultdict(list), defaultdict(list), defaultdict(list)
+    survivors, workers = defaultdict(list), defaultdict(list)
     if ids:
         # Never the names: the list shows the survivor code (DESIGN.md rule 3).
         rows = (
@@ -237,15 +249,12 @@ def _list_details(cases):
         for case_id, sex, birth_date, estimate, kelurahan, *answers in rows:
             wg = dict(zip(WG_FIELDS, answers, strict=True))
             survivors[case_id].append(ListedSurvivor(sex, birth_date, estimate, kelurahan, wg))
-        incidents = Incident.objects.filter(case_id__in=ids, kelurahan__isnull=False)
-        for case_id, kelurahan in incidents.values_list("case_id", "kelurahan_id"):
-            places[case_id].append(kelurahan)
         assigned = Assignment.objects.filter(case_id__in=ids).order_by("assigned_at", "id")
         for case_id, name in assigned.values_list("case_id", "user__display_name"):
             workers[case_id].append(name)
     for case in cases:
         case.survivors = survivors[case.pk]
-        case.incident_places = places[case.pk]
+        case.incident_places = [case.incident_place] if case.incident_place else []
         case.worker_list = workers[case.pk]
 
 
@@ -282,7 +291,7 @@ def _decorate(page, kota_names):
     caseload's time at 50 rows. Here each label is translated once per page.
     """
     today = timezone.localdate()
-    attach_deadlines(page.rows)  # the next deadline and overdue ones: 3 queries a page
+    attach_deadlines(page.rows)  # the next deadline and overdue ones: 1 query a page
     months = {number: str(name).title() for number, name in MONTHS_3.items()}
     statuses = {value: str(label) for value, label in Status.choices}
     priorities = {value: str(label) for value, label in Priority.choices}
@@ -343,6 +352,22 @@ def kota_choices(province_code):
 REACH_DRIVE_LIMIT = 1000
 
 
+# How long the answer "does this worker have many assignments" is kept (seconds). It only
+# chooses a plan: both give the same rows, so a stale answer costs speed, never correctness.
+REACH_HINT_SECONDS = 600
+
+
+def _many_assignments(user, assigned):
+    """Whether ``user`` has more than REACH_DRIVE_LIMIT assignments, counted once in a while
+    rather than on every list: the count was one query in a dozen of the caseload's."""
+    key = f"cases.reach.{user.pk}"
+    many = cache.get(key)
+    if many is None:
+        many = assigned[: REACH_DRIVE_LIMIT + 1].count() > REACH_DRIVE_LIMIT
+        cache.set(key, many, REACH_HINT_SECONDS)
+    return many
+
+
 def within_reach(queryset, user):
     """The same cases, with a hint the database can drive a case worker's list from.
 
@@ -360,7 +385,7 @@ def within_reach(queryset, user):
     if any(m.role == Role.SUPERVISOR for m in user.memberships.all()):
         return queryset
     assigned = Assignment.objects.filter(user=user)
-    if assigned[: REACH_DRIVE_LIMIT + 1].count() > REACH_DRIVE_LIMIT:
+    if _many_assignments(user, assigned):
         return queryset
     reach = assigned.values("case_id").union(
         NamedAccess.objects.filter(user=user).values("case_id"),
