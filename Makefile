@@ -39,7 +39,7 @@ test: lint browser-deps
 
 # Regenerate the message catalogues after adding or changing user-facing strings.
 messages: install
-	$(DEV_ENV) $(BIN)/lindungi makemessages -l id -l en --ignore=.venv --ignore=data --no-obsolete
+	$(DEV_ENV) $(BIN)/lindungi makemessages -l id -l en --ignore=.venv --ignore=data --ignore=tests --ignore=bench --no-obsolete
 	$(DEV_ENV) $(BIN)/lindungi compilemessages --ignore=.venv
 
 clean:
