@@ -100,7 +100,7 @@ class ReportIn(Input):
 
 class ReportOut(Schema):
     id: UUID
-    reference: str = Field(description="Readable over the phone: LP-XXXXX-XXXXX.")
+    reference: str = Field(description="Readable over the phone, e.g. LP-7K3M9-QXR2T.")
     risk: Risk
     due_at: datetime = Field(description="Respond by this time (UTC).")
 
