@@ -467,6 +467,10 @@ class SearchBy(models.TextChoices):
 PERSONAL = {SearchBy.NAME, SearchBy.PHONE, SearchBy.NIK}
 
 
+# Up to this many matching cases, a search's list is driven from their ids (search_cases).
+SEARCH_DRIVE_LIMIT = 500
+
+
 def search_cases(queryset, by, term):
     """Cases of ``queryset`` matching ``term``; ValidationError for a malformed phone/NIK.
 
@@ -489,7 +493,16 @@ def search_cases(queryset, by, term):
     }
     if by not in finders:
         raise ValidationError(_("Choose what to search by."))
-    return queryset.filter(pk__in=finders[by](term).values("case_id"))
+    matching = finders[by](term).values("case_id")
+    # A search usually matches a handful of cases: listed by their ids, the database looks
+    # them up by primary key instead of walking the caseload in its order and testing each
+    # case against the blind-index subquery (2 ms at 100,000 cases, growing with them).
+    ids = list(
+        matching.order_by().values_list("case_id", flat=True).distinct()[: SEARCH_DRIVE_LIMIT + 1]
+    )
+    if len(ids) > SEARCH_DRIVE_LIMIT:
+        return queryset.filter(pk__in=matching)
+    return queryset.filter(pk__in=ids)
 
 
 # --- The case page -----------------------------------------------------------------------
