@@ -298,8 +298,8 @@ def _decorate(page, kota_names):
     groups = {group: str(group.label) for group in VulnerableGroup}
     _list_details(page.rows)
     # One reverse() for the page: each costs as much as the rest of a row's work.
-    placeholder = uuid.UUID(int=0)
-    detail_url = reverse("cases:detail", args=[placeholder])
+    sample_id = uuid.UUID(int=0)
+    detail_url = reverse("cases:detail", args=[sample_id])
     for case in page.rows:
         case.groups = survivor_groups(case.survivors, today)
         case.kota = case_kota(case)
@@ -307,7 +307,7 @@ def _decorate(page, kota_names):
         case.priority_label = priorities.get(case.priority, case.priority)
         case.group_names = ", ".join(groups[group] for group in case.groups)
         case.worker_names = ", ".join(case.worker_list)
-        case.url = detail_url.replace(str(placeholder), str(case.pk))
+        case.url = detail_url.replace(str(sample_id), str(case.pk))
         # What the date filter gives for "c" and "j M Y", without a translation per row.
         opened = timezone.localtime(case.opened_at)
         case.opened_iso = opened.isoformat()
