@@ -119,13 +119,24 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assigned_at = models.DateTimeField()
+    # The case's opening time (which never changes), copied here so that a case worker's
+    # list can walk their own assignments in the caseload's order and stop after a page,
+    # instead of walking every case of the unit to find theirs (queries.own_parts).
+    case_opened_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="assignment_unique")]
-        indexes = [models.Index(fields=["user", "case"], name="assignment_user")]
+        indexes = [
+            models.Index(fields=["user", "-case_opened_at", "-case"], name="assignment_user_opened")
+        ]
 
     def __str__(self):
         return f"{self.case_id}:{self.user_id}"
+
+    def save(self, *args, **kwargs):
+        if self.case_opened_at is None:
+            self.case_opened_at = self.case.opened_at
+        super().save(*args, **kwargs)
 
 
 class NamedAccess(models.Model):

@@ -11,11 +11,11 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 
-from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -158,12 +158,16 @@ class CasePage:
 LISTED_FIELDS = ["survivor_code", "status", "priority", "restricted", "opened_at", "closed_at"]
 
 
-def page_of(queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE, kota_names=None):
+def page_of(
+    queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE, kota_names=None, owner=None
+):
     """One page of ``queryset`` in the order of ``SORTS[sort_key]``.
 
     ``after`` / ``before`` are cursors from a previous page. The rows come with what the
     list shows already loaded (a fixed number of queries whatever the page size).
     ``kota_names`` (code: name), when the caller has them, spares looking those up.
+    ``owner``: the user whose own caseload this is (``queryset`` is what they may see), so
+    that the list can be driven from their assignments (``own_parts``).
     """
     sort = SORTS.get(sort_key) or SORTS[DEFAULT_SORT]
     keys = sort.keys()
@@ -178,14 +182,23 @@ def page_of(queryset, sort_key, *, after=None, before=None, size=PAGE_SIZE, kota
     if cursor is None:
         cursor = decode_cursor(before, sort)
         backwards = cursor is not None
-    if backwards:
-        reverse = [(name, not descending) for name, descending in keys]
-        chunk = queryset.filter(_beyond(reverse, cursor)).order_by(*_order(reverse))
-    else:
-        chunk = queryset.order_by(*_order(keys))
+    order = [(name, not descending) for name, descending in keys] if backwards else keys
+    parts = [(queryset, "opened_at")]
+    if owner is not None and sort.rank is None:
+        parts = own_parts(queryset, owner)
+    rows = []
+    for part, opened in parts:
+        # Each part in the same order from the same cursor; their first rows, merged, are
+        # the first rows of the whole.
+        named = [(opened if name == "opened_at" else name, desc) for name, desc in order]
+        chunk = part.order_by(*_order(named))
         if cursor is not None:
-            chunk = chunk.filter(_beyond(keys, cursor))
-    rows = list(chunk[: size + 1])
+            chunk = chunk.filter(_beyond(named, cursor))
+        rows.extend(chunk[: size + 1])
+    if len(parts) > 1:
+        for name, descending in reversed(order):
+            rows.sort(key=attrgetter(name), reverse=descending)
+    rows = rows[: size + 1]
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -348,50 +361,35 @@ def kota_choices(province_code):
 # --- Filters -----------------------------------------------------------------------------
 
 
-# Up to this many assignments, a case worker's list is driven from them (see within_reach).
-REACH_DRIVE_LIMIT = 1000
+def own_parts(queryset, user):
+    """``queryset`` (cases ``user`` may see) as parts whose union it is, each with the
+    field that gives its opening time, for ``page_of`` to page through and merge.
 
-
-# How long the answer "does this worker have many assignments" is kept (seconds). It only
-# chooses a plan: both give the same rows, so a stale answer costs speed, never correctness.
-REACH_HINT_SECONDS = 600
-
-
-def _many_assignments(user, assigned):
-    """Whether ``user`` has more than REACH_DRIVE_LIMIT assignments, counted once in a while
-    rather than on every list: the count was one query in a dozen of the caseload's."""
-    key = f"cases.reach.{user.pk}"
-    many = cache.get(key)
-    if many is None:
-        many = assigned[: REACH_DRIVE_LIMIT + 1].count() > REACH_DRIVE_LIMIT
-        cache.set(key, many, REACH_HINT_SECONDS)
-    return many
-
-
-def within_reach(queryset, user):
-    """The same cases, with a hint the database can drive a case worker's list from.
-
-    ``visible_to`` is an OR of "named", "in my unit" and "break-glass", which the database
-    can only test row by row while walking the cases in opening order. Someone who
-    supervises no unit sees only cases they are assigned to, named on or broke the glass
-    for: saying so as one set turns that walk into a join (a filtered list at 100,000
-    cases: 500 ms to 100 ms). It narrows nothing that ``visible_to`` lets through.
-
-    The join reads every case of the set and sorts them, so it costs what the set's size
-    costs: 50 ms on PostgreSQL for a worker with 6,000 cases, where walking the newest
-    cases stops after a few hundred rows (2 ms) for the usual list. So the set drives only
-    while it is small; a worker with years of cases gets the walk.
+    A supervisor's list walks the unit's cases newest first and stops after a page, since
+    nearly every case is theirs. A case worker sees only their share (about one case in
+    twenty at a centre with twenty workers): walking the unit's cases to find theirs read
+    a thousand cases for a page of fifty at 100,000 cases. Their assigned cases are walked
+    instead, in the order of the opening time copied onto each assignment
+    (``Assignment.case_opened_at``). What else they may see (named on a restricted case,
+    or a break-glass grant, without an assignment) is a handful of cases, looked up by id.
+    Nothing here widens ``queryset``: each part is a filter of it.
     """
     if any(m.role == Role.SUPERVISOR for m in user.memberships.all()):
-        return queryset
-    assigned = Assignment.objects.filter(user=user)
-    if _many_assignments(user, assigned):
-        return queryset
-    reach = assigned.values("case_id").union(
-        NamedAccess.objects.filter(user=user).values("case_id"),
-        BreakGlass.objects.filter(user=user).values("case_id"),
+        return [(queryset, "opened_at")]
+    assigned = queryset.filter(assignments__user=user).annotate(
+        assigned_opened_at=F("assignments__case_opened_at")
     )
-    return queryset.filter(pk__in=reach)
+    parts = [(assigned, "assigned_opened_at")]
+    unassigned = ~Exists(Assignment.objects.filter(user=user, case=OuterRef("case")))
+    others = (
+        NamedAccess.objects.filter(unassigned, user=user)
+        .values_list("case_id", flat=True)
+        .union(BreakGlass.objects.filter(unassigned, user=user).values_list("case_id", flat=True))
+    )
+    ids = list(others)
+    if ids:
+        parts.append((queryset.filter(pk__in=ids), "opened_at"))
+    return parts
 
 
 def _born_by(today, years):

@@ -357,7 +357,13 @@ class CaseMaker:
             # open_case assigns the worker who opens; a supervisor assigns anyone else.
             assigner = actor if worker is actor or by_supervisor else rng.choice(self.supervisors)
             batch.assignments.append(
-                Assignment(case=case, user=worker, assigned_by=assigner, assigned_at=opened_at)
+                Assignment(
+                    case=case,
+                    user=worker,
+                    assigned_by=assigner,
+                    assigned_at=opened_at,
+                    case_opened_at=opened_at,
+                )
             )
             if worker is not actor:
                 events.append(("assigned", opened_at, assigner, {"user": str(worker.pk)}))

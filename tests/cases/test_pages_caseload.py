@@ -10,7 +10,7 @@ from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions, queries
 from lindungi.cases import casework_actions as work
-from lindungi.cases.models import Case, Client
+from lindungi.cases.models import Assignment, Case, Client, NamedAccess
 from lindungi.cases.views.pages import SEARCH_SESSION_KEY
 from lindungi.cases.vocabulary import Difficulty, Sex
 from lindungi.places.models import Region
@@ -78,14 +78,42 @@ def test_a_restricted_case_is_marked_and_hidden_from_an_unnamed_supervisor(clien
     assert codes(client.get(URL)) == {cases["a"].survivor_code}
 
 
-def test_the_reach_hint_keeps_exactly_the_visible_cases_of_every_persona(personas, cases):
+def _named_without_assignment(personas, worker):
+    """A restricted case of unit A on which ``worker`` is named but not assigned (named, say,
+    while they were the unit's supervisor): visible to them, yet not among their
+    assignments."""
+    case = actions.open_case(personas.supervisor_a, personas.unit_a)
+    actions.restrict_case(personas.supervisor_a, case, "conflict_of_interest")
+    NamedAccess.objects.create(
+        case=case, user=worker, granted_by=personas.supervisor_a, granted_at=case.opened_at
+    )
+    return case
+
+
+def test_own_parts_hold_exactly_the_visible_cases_of_every_persona(personas, cases):
     actions.break_glass(personas.supervisor_b, cases["a"], "Survivor at the ER, unit A closed")
+    _named_without_assignment(personas, personas.case_worker_a)
     for name, user in personas.everyone():
         visible = Case.objects.visible_to(user)
-        hinted = queries.within_reach(visible, user)
-        assert set(hinted.values_list("pk", flat=True)) == set(
-            visible.values_list("pk", flat=True)
-        ), name
+        parts = [
+            set(part.values_list("pk", flat=True)) for part, _o in queries.own_parts(visible, user)
+        ]
+        assert set().union(*parts) == set(visible.values_list("pk", flat=True)), name
+        assert sum(len(p) for p in parts) == len(set().union(*parts)), name  # no case twice
+
+
+def test_a_case_worker_sees_a_case_they_are_named_on_without_an_assignment(client, personas, cases):
+    named = _named_without_assignment(personas, personas.case_worker_a)
+    log_in(client, personas.case_worker_a)
+    assert named.survivor_code in codes(client.get(URL))
+
+
+def test_an_assignment_carries_its_cases_opening_time(personas, cases):
+    worker = User.objects.create_user("cw3@test.lindungi.id", "x" * 16, display_name="Third")
+    Membership.objects.create(user=worker, unit=personas.unit_a, role="case_worker")
+    actions.assign_worker(personas.supervisor_a, cases["a"], worker)
+    for assignment in Assignment.objects.filter(case=cases["a"]):
+        assert assignment.case_opened_at == cases["a"].opened_at
 
 
 def test_an_analyst_gets_an_empty_list_and_no_cases_entry_in_the_navigation(
@@ -218,18 +246,29 @@ def test_a_filter_value_not_on_the_list_is_ignored(client, personas, cases):
 
 
 @pytest.mark.parametrize("sort", list(queries.SORTS))
-def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort):
-    made = [make_case(personas, "a") for _ in range(7)]
+@pytest.mark.parametrize("reader", ["supervisor_a", "case_worker_a"])
+def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort, reader):
+    made = [make_case(personas, "a") for _ in range(6)]
+    # One the case worker sees without an assignment: their list merges it in its place.
+    made.insert(3, _named_without_assignment(personas, personas.case_worker_a))
+    NamedAccess.objects.get_or_create(
+        case=made[3],
+        user=personas.supervisor_a,
+        defaults={"granted_by": personas.supervisor_a, "granted_at": made[3].opened_at},
+    )
     priorities = ["high", "low", "medium", "high", "low", "high", "medium"]
     same_moment = made[0].opened_at
     for i, (case, priority) in enumerate(zip(made, priorities, strict=True)):
-        # Several cases opened at the same moment: the id breaks the tie.
+        # Several cases opened at the same moment: the id breaks the tie. (The opening time
+        # never changes in use; here it is set, with its copy on the assignments.)
         opened = same_moment if i % 2 else case.opened_at
         Case.objects.filter(pk=case.pk).update(priority=priority, opened_at=opened)
-    everything = Case.objects.visible_to(personas.supervisor_a)
+        Assignment.objects.filter(case=case).update(case_opened_at=opened)
+    user = getattr(personas, reader)
+    everything = Case.objects.visible_to(user)
     seen, pages, cursor = [], [], None
     while True:
-        page = queries.page_of(everything, sort, after=cursor, size=3)
+        page = queries.page_of(everything, sort, after=cursor, size=3, owner=user)
         pages.append(page)
         seen += [c.pk for c in page.rows]
         cursor = page.next_cursor
@@ -237,7 +276,9 @@ def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort
             break
     assert sorted(seen) == sorted(c.pk for c in made)
     assert len(pages) == 3
-    back = queries.page_of(everything, sort, before=pages[-1].previous_cursor, size=3)
+    in_order = queries.page_of(everything, sort, size=len(made))
+    assert seen == [c.pk for c in in_order.rows]  # the order of the list as one query
+    back = queries.page_of(everything, sort, before=pages[-1].previous_cursor, size=3, owner=user)
     assert [c.pk for c in back.rows] == [c.pk for c in pages[-2].rows]
     assert back.next_cursor is not None
 
