@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
 
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
@@ -380,16 +381,31 @@ def own_parts(queryset, user):
         assigned_opened_at=F("assignments__case_opened_at")
     )
     parts = [(assigned, "assigned_opened_at")]
-    unassigned = ~Exists(Assignment.objects.filter(user=user, case=OuterRef("case")))
-    others = (
-        NamedAccess.objects.filter(unassigned, user=user)
-        .values_list("case_id", flat=True)
-        .union(BreakGlass.objects.filter(unassigned, user=user).values_list("case_id", flat=True))
-    )
-    ids = list(others)
+    ids = _unassigned_reach(user)
     if ids:
         parts.append((queryset.filter(pk__in=ids), "opened_at"))
     return parts
+
+
+# How long the ids of a case worker's cases outside their assignments are kept (seconds).
+# They only add rows that ``visible_to`` still filters: a stale list can show a new such
+# case up to this much later on the list (never one the user may not see), and spares a
+# query on every page of a worker paging and filtering through their list.
+UNASSIGNED_REACH_SECONDS = 60
+
+
+def _unassigned_reach(user):
+    """Cases ``user`` is named on or broke the glass for without being assigned to them: for
+    a case worker, almost always none (restricting a case names its assigned workers)."""
+    key = f"cases.unassigned_reach.{user.pk}"
+    ids = cache.get(key)
+    if ids is None:
+        unassigned = ~Exists(Assignment.objects.filter(user=user, case=OuterRef("case")))
+        named = NamedAccess.objects.filter(unassigned, user=user).values_list("case_id", flat=True)
+        glass = BreakGlass.objects.filter(unassigned, user=user).values_list("case_id", flat=True)
+        ids = list(named.union(glass))
+        cache.set(key, ids, UNASSIGNED_REACH_SECONDS)
+    return ids
 
 
 def _born_by(today, years):
