@@ -12,7 +12,8 @@ encrypted), so such a case may be a candidate that Python then drops.
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import DateTimeField, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
@@ -29,6 +30,7 @@ from lindungi.cases.casework import (
 )
 from lindungi.cases.deadlines import case_deadlines, follow_up_hours
 from lindungi.cases.models import Case, NamedAccess, Priority, Status
+from lindungi.core.json_rows import json_rows
 from lindungi.notifications.models import Kind, Notification, OverdueAlert
 
 # How many cases with overdue deadlines one page lists; the oldest come first.
@@ -63,21 +65,43 @@ REPORT_FIELDS = ["due_at", "reported_at", "not_reported_reason"]
 DEADLINE_FACT_FIELDS = [f"police_report__{name}" for name in REPORT_FIELDS]
 
 
+# What case_deadlines reads of a service.
+SERVICE_FIELDS = ["type", "due_on", "status"]
+
+
 def with_deadline_facts(queryset):
-    """Cases with their last note's time and their police report read in the same query, so
-    that ``attach_deadlines`` spends one query on them instead of three (each query costs
-    more in the ORM than in the database). With ``only()``, add ``DEADLINE_FACT_FIELDS``."""
-    return queryset.annotate(last_note_at=_last_note_at()).select_related("police_report")
+    """Cases with their last note's time, their police report and their open services read
+    in the same query, so that ``attach_deadlines`` needs no query of its own (each query
+    costs more in the ORM than in the database). With ``only()``, add
+    ``DEADLINE_FACT_FIELDS``."""
+    open_services = PlannedService.objects.filter(
+        case=OuterRef("pk"), status__in=OPEN_SERVICE_STATUSES
+    )
+    return queryset.annotate(
+        last_note_at=_last_note_at(),
+        open_service_rows=json_rows(open_services, "case", "id", *SERVICE_FIELDS),
+    ).select_related("police_report")
 
 
 def _has_facts(case):
-    return hasattr(case, "last_note_at") and Case.police_report.is_cached(case)
+    return hasattr(case, "open_service_rows") and Case.police_report.is_cached(case)
+
+
+def _services_from_rows(case):
+    """The open services of a case from ``with_deadline_facts``, due first."""
+    services = [
+        PlannedService(
+            id=uuid.UUID(pk), case_id=case.pk, type=kind, due_on=date.fromisoformat(due), status=st
+        )
+        for pk, kind, due, st in case.open_service_rows or ()
+    ]
+    return sorted(services, key=attrgetter("due_on"))
 
 
 def attach_deadlines(cases, now=None):
     """Set ``deadlines``, ``next_deadline`` (the earliest not done) and ``overdue`` (the late
-    ones) on each case, in three queries whatever the number of cases, or one when they come
-    from ``with_deadline_facts``."""
+    ones) on each case, in three queries whatever the number of cases, or none when they
+    come from ``with_deadline_facts``."""
     now = now or timezone.now()
     cases = list(cases)
     ids = [case.pk for case in cases]
@@ -86,17 +110,18 @@ def attach_deadlines(cases, now=None):
     if all(_has_facts(case) for case in cases):
         last_notes = {case.pk: case.last_note_at for case in cases}
         reports = {case.pk: getattr(case, "police_report", None) for case in cases}
+        services = {case.pk: _services_from_rows(case) for case in cases}
     else:
         last_notes = _last_notes(ids)
         reports = PoliceReport.objects.filter(case_id__in=ids).only("case_id", *REPORT_FIELDS)
         reports = {r.case_id: r for r in reports}
-    services = {}
-    for service in (
-        PlannedService.objects.filter(case_id__in=ids, status__in=OPEN_SERVICE_STATUSES)
-        .only("case_id", "type", "due_on", "status")
-        .order_by("due_on")
-    ):
-        services.setdefault(service.case_id, []).append(service)
+        services = {}
+        for service in (
+            PlannedService.objects.filter(case_id__in=ids, status__in=OPEN_SERVICE_STATUSES)
+            .only("case_id", *SERVICE_FIELDS)
+            .order_by("due_on")
+        ):
+            services.setdefault(service.case_id, []).append(service)
     for case in cases:
         _set_deadlines(
             case,

@@ -8,10 +8,9 @@ thousands), which cost as much as the page itself in measurements at 100,000 cas
 """
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -53,6 +52,7 @@ from lindungi.cases.vocabulary import (
     ViolenceType,
     VulnerableGroup,
 )
+from lindungi.core.json_rows import json_rows
 from lindungi.places.models import Region, RegionLevel
 
 PAGE_SIZE = 50
@@ -172,10 +172,20 @@ def page_of(
     """
     sort = SORTS.get(sort_key) or SORTS[DEFAULT_SORT]
     keys = sort.keys()
-    # The last note and the police report come with the rows (attach_deadlines: one query),
-    # and so does the first incident's place (see _list_details).
+    # What the deadlines need (attach_deadlines) and what each row shows of its survivors,
+    # workers and first incident come with the rows: the page is one query.
     queryset = with_deadline_facts(queryset.only(*LISTED_FIELDS, *DEADLINE_FACT_FIELDS))
-    queryset = queryset.annotate(incident_place=_first_incident_place())
+    queryset = queryset.annotate(
+        incident_place=_first_incident_place(),
+        survivor_rows=json_rows(
+            Client.objects.filter(case=OuterRef("pk"), role=ClientRole.SURVIVOR),
+            "case",
+            *SURVIVOR_ROW_FIELDS,
+        ),
+        worker_rows=json_rows(
+            Assignment.objects.filter(case=OuterRef("pk")), "case", *WORKER_ROW_FIELDS
+        ),
+    )
     if sort.rank is not None:
         queryset = queryset.annotate(sort_rank=sort.rank)
     backwards = False
@@ -243,33 +253,31 @@ def _first_incident_place():
     return Subquery(places.values("kelurahan_id")[:1])
 
 
-def _list_details(cases):
-    """Survivors and workers of the rows, as plain values (the incident place comes with
-    the row: ``_first_incident_place``).
+# What a row shows of its survivors (never the names: the list shows the survivor code,
+# DESIGN.md rule 3) and of its workers, read with the row (json_rows); the first fields
+# put them in the order they were added.
+SURVIVOR_ROW_FIELDS = ["created_at", "sex", "birth_date", "age_estimate", "kelurahan", *WG_FIELDS]
+WORKER_ROW_FIELDS = ["assigned_at", "id", "user__display_name"]
 
-    Two queries for the page, as prefetching did, but no model instances: building the
-    two hundred or so of a full page (deferred-field clients, users per case) cost more
-    than running the queries.
-    """
-    ids = [case.pk for case in cases]
-    survivors, workers = defaultdict(list), defaultdict(list)
-    if ids:
-        # Never the names: the list shows the survivor code (DESIGN.md rule 3).
-        rows = (
-            Client.objects.filter(case_id__in=ids, role=ClientRole.SURVIVOR)
-            .order_by("created_at")
-            .values_list("case_id", "sex", "birth_date", "age_estimate", "kelurahan_id", *WG_FIELDS)
+
+def _row_details(case):
+    """Survivors and workers of a row, from what ``page_of`` read with it."""
+    case.survivors = [
+        ListedSurvivor(
+            sex,
+            date.fromisoformat(birth_date) if birth_date else None,
+            estimate,
+            kelurahan,
+            dict(zip(WG_FIELDS, answers, strict=True)),
         )
-        for case_id, sex, birth_date, estimate, kelurahan, *answers in rows:
-            wg = dict(zip(WG_FIELDS, answers, strict=True))
-            survivors[case_id].append(ListedSurvivor(sex, birth_date, estimate, kelurahan, wg))
-        assigned = Assignment.objects.filter(case_id__in=ids).order_by("assigned_at", "id")
-        for case_id, name in assigned.values_list("case_id", "user__display_name"):
-            workers[case_id].append(name)
-    for case in cases:
-        case.survivors = survivors[case.pk]
-        case.incident_places = [case.incident_place] if case.incident_place else []
-        case.worker_list = workers[case.pk]
+        for _added, sex, birth_date, estimate, kelurahan, *answers in sorted(
+            case.survivor_rows or (), key=itemgetter(0)
+        )
+    ]
+    case.worker_list = [
+        name for _at, _id, name in sorted(case.worker_rows or (), key=itemgetter(0, 1))
+    ]
+    case.incident_places = [case.incident_place] if case.incident_place else []
 
 
 def kota_code(kelurahan_code):
@@ -305,16 +313,16 @@ def _decorate(page, kota_names):
     caseload's time at 50 rows. Here each label is translated once per page.
     """
     today = timezone.localdate()
-    attach_deadlines(page.rows)  # the next deadline and overdue ones: 1 query a page
+    attach_deadlines(page.rows)  # the next deadline and overdue ones: no query
     months = {number: str(name).title() for number, name in MONTHS_3.items()}
     statuses = {value: str(label) for value, label in Status.choices}
     priorities = {value: str(label) for value, label in Priority.choices}
     groups = {group: str(group.label) for group in VulnerableGroup}
-    _list_details(page.rows)
     # One reverse() for the page: each costs as much as the rest of a row's work.
     sample_id = uuid.UUID(int=0)
     detail_url = reverse("cases:detail", args=[sample_id])
     for case in page.rows:
+        _row_details(case)
         case.groups = survivor_groups(case.survivors, today)
         case.kota = case_kota(case)
         case.status_label = statuses.get(case.status, case.status)

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lindungi.cases import casework_actions as work
-from lindungi.cases.overdue import attach_deadlines, unit_overdue
+from lindungi.cases.models import Case
+from lindungi.cases.overdue import attach_deadlines, unit_overdue, with_deadline_facts
 from tests.cases.overdue_fixtures import (
     MONDAY_AFTER,
     MONDAY_BEFORE,
@@ -123,3 +124,14 @@ def test_deadlines_of_a_list_of_cases_cost_three_queries(personas):
     first = cases[0]
     assert first.next_deadline.kind == "service"
     assert len(first.overdue) == 3
+
+
+def test_cases_read_with_their_deadline_facts_get_the_same_deadlines_without_a_query(personas):
+    made = [sexual_case(personas) for _ in range(2)] + [sexual_case(personas, service_due=None)]
+    loaded = list(with_deadline_facts(Case.objects.filter(pk__in=[c.pk for c in made])))
+    assert _queries(lambda: attach_deadlines(loaded, MONDAY_AFTER)) == 0
+    attach_deadlines(made, MONDAY_AFTER)
+    by_pk = {case.pk: case for case in loaded}
+    for case in made:
+        assert by_pk[case.pk].deadlines == case.deadlines
+    assert {d.kind for d in made[0].deadlines} >= {"service", "police_report"}
