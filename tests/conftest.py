@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.personas import make_personas
 
@@ -21,3 +22,10 @@ def personas(db):
 def indonesian(settings):
     """The deployment's default language, as a person without a language cookie sees it."""
     settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: hints kept there (a worker's cases outside
+    their assignments, a province's kota) must not leak from one test's data to another's."""
+    cache.clear()

@@ -74,13 +74,7 @@ def with_deadline_facts(queryset):
     in the same query, so that ``attach_deadlines`` needs no query of its own (each query
     costs more in the ORM than in the database). With ``only()``, add
     ``DEADLINE_FACT_FIELDS``."""
-    open_services = PlannedService.objects.filter(
-        case=OuterRef("pk"), status__in=OPEN_SERVICE_STATUSES
-    )
-    return queryset.annotate(
-        last_note_at=_last_note_at(),
-        open_service_rows=json_rows(open_services, "case", "id", *SERVICE_FIELDS),
-    ).select_related("police_report")
+    return queryset.annotate(**DEADLINE_FACTS).select_related("police_report")
 
 
 def _has_facts(case):
@@ -152,6 +146,18 @@ def _last_note_at():
         .values("last")
     )
     return Subquery(last_note, output_field=DateTimeField())
+
+
+# Built once: a query copies an expression when it uses one, so one serves every request.
+DEADLINE_FACTS = {
+    "last_note_at": _last_note_at(),
+    "open_service_rows": json_rows(
+        PlannedService.objects.filter(case=OuterRef("pk"), status__in=OPEN_SERVICE_STATUSES),
+        "case",
+        "id",
+        *SERVICE_FIELDS,
+    ),
+}
 
 
 def overdue_cases(queryset, now=None):
