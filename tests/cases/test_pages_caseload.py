@@ -206,6 +206,27 @@ def test_the_group_filter_finds_a_child_and_an_older_woman_with_a_disability(
     assert older.survivor_code in women and child.survivor_code not in women
 
 
+def test_the_kept_filter_fields_follow_the_language_and_the_chosen_values(
+    client, personas, cases, settings
+):
+    log_in(client, personas.supervisor_a)
+    assert "Any priority" in client.get(URL).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    page = client.get(URL).content.decode()
+    assert "Semua prioritas" in page and "Any priority" not in page
+    chosen = client.get(URL, {"priority": "high"}).content.decode()
+    assert '<option value="high" selected>' in chosen
+    assert '<option value="high" selected>' not in client.get(URL).content.decode()
+
+
+def test_a_value_not_on_the_list_shows_its_error_to_that_request_only(client, personas, cases):
+    log_in(client, personas.supervisor_a)
+    client.get(URL)  # the default fields are kept
+    wrong = client.get(URL, {"status": "<b>bogus</b>"}).content.decode()
+    assert 'class="error"' in wrong and "<b>bogus</b>" not in wrong
+    assert 'class="error"' not in client.get(URL).content.decode()
+
+
 def test_the_group_filter_agrees_with_the_classification_rule_around_birthdays(personas):
     case = make_case(personas, "a")
     survivor = case.clients.get()

@@ -15,6 +15,9 @@ from tests.login import log_in
 
 
 def queries_for(client, url, **extra):
+    """Queries of a request in the steady state: after one like it has filled the caches
+    (a province's kota, a worker's cases outside their assignments)."""
+    client.get(url, **extra)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, **extra)
     assert response.status_code == 200
