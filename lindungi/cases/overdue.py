@@ -102,20 +102,24 @@ def attach_deadlines(cases, now=None):
     if not ids:
         return cases
     if all(_has_facts(case) for case in cases):
-        last_notes = {case.pk: case.last_note_at for case in cases}
-        reports = {case.pk: getattr(case, "police_report", None) for case in cases}
-        services = {case.pk: _services_from_rows(case) for case in cases}
-    else:
-        last_notes = _last_notes(ids)
-        reports = PoliceReport.objects.filter(case_id__in=ids).only("case_id", *REPORT_FIELDS)
-        reports = {r.case_id: r for r in reports}
-        services = {}
-        for service in (
-            PlannedService.objects.filter(case_id__in=ids, status__in=OPEN_SERVICE_STATUSES)
-            .only("case_id", *SERVICE_FIELDS)
-            .order_by("due_on")
-        ):
-            services.setdefault(service.case_id, []).append(service)
+        for case in cases:
+            # (A missing report raises RelatedObjectDoesNotExist, an AttributeError.)
+            report = getattr(case, "police_report", None)
+            services = _services_from_rows(case)
+            _set_deadlines(
+                case, now, last_note_at=case.last_note_at, services=services, police_report=report
+            )
+        return cases
+    last_notes = _last_notes(ids)
+    reports = PoliceReport.objects.filter(case_id__in=ids).only("case_id", *REPORT_FIELDS)
+    reports = {r.case_id: r for r in reports}
+    services = {}
+    for service in (
+        PlannedService.objects.filter(case_id__in=ids, status__in=OPEN_SERVICE_STATUSES)
+        .only("case_id", *SERVICE_FIELDS)
+        .order_by("due_on")
+    ):
+        services.setdefault(service.case_id, []).append(service)
     for case in cases:
         _set_deadlines(
             case,

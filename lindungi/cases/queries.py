@@ -322,8 +322,9 @@ def _decorate(page, kota_names):
     priorities = {value: str(label) for value, label in Priority.choices}
     groups = {group: str(group.label) for group in VulnerableGroup}
     # One reverse() for the page: each costs as much as the rest of a row's work.
-    sample_id = uuid.UUID(int=0)
+    sample_id = str(uuid.UUID(int=0))
     detail_url = reverse("cases:detail", args=[sample_id])
+    zone = timezone.get_current_timezone()  # once: each lookup is a context-local read
     for case in page.rows:
         _row_details(case)
         case.groups = survivor_groups(case.survivors, today)
@@ -332,14 +333,14 @@ def _decorate(page, kota_names):
         case.priority_label = priorities.get(case.priority, case.priority)
         case.group_names = ", ".join(groups[group] for group in case.groups)
         case.worker_names = ", ".join(case.worker_list)
-        case.url = detail_url.replace(str(sample_id), str(case.pk))
+        case.url = detail_url.replace(sample_id, str(case.pk))
         # What the date filter gives for "c" and "j M Y", without a translation per row.
-        opened = timezone.localtime(case.opened_at)
+        opened = case.opened_at.astimezone(zone)
         case.opened_iso = opened.isoformat()
         case.opened_label = f"{opened.day} {months[opened.month]} {opened.year}"
         if case.next_deadline:
             # ... and for "j M Y, H:i T" (T: the zone's abbreviation, e.g. WIB).
-            due = timezone.localtime(case.next_deadline.due_at)
+            due = case.next_deadline.due_at.astimezone(zone)
             case.deadline_iso = due.isoformat()
             case.deadline_label = (
                 f"{due.day} {months[due.month]} {due.year}, {due:%H:%M} {due.tzname()}"
