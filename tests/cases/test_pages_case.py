@@ -1,5 +1,7 @@
 """The case page and its printable summary: who sees them, what they show, and the audit."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -144,3 +146,30 @@ def test_the_print_stylesheet_has_print_rules():
 
     with open(finders.find("css/cases.css")) as stylesheet:
         assert "@media print" in stylesheet.read()
+
+
+def test_people_incidents_and_the_timeline_come_in_their_order(client, personas, cases):
+    case, worker = cases["a"], personas.case_worker_a
+    child = actions.add_client(
+        worker, case, {"role": "dependant", "name": "Budi", "sex": "male", "age_estimate": 6}
+    )
+    survivor = case.clients.get(role="survivor")
+    undated = actions.add_incident(
+        worker,
+        case,
+        {"survivor": survivor, "reported_on": date(2026, 11, 23), "place_type": "lainnya"},
+    )
+    older = actions.add_incident(
+        worker,
+        case,
+        {"survivor": child, "occurred_on": date(2026, 1, 5), "place_type": "lainnya"},
+    )
+    log_in(client, worker)
+    response = client.get(detail(case))
+    page = response.content.decode()
+    assert page.index("Survivor 1") < page.index("Dependant")
+    incidents = [i.pk for i in response.context["case"].incident_list]
+    assert incidents[0] == older.pk and incidents[-1] == undated.pk
+    events = response.context["events"]
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert events[0].kind == "opened" and events[-1].kind == "incident_added"
