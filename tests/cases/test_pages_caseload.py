@@ -4,6 +4,7 @@ puts a term in a URL."""
 from datetime import date
 
 import pytest
+from django.test import Client as Browser
 from django.urls import reverse
 
 from lindungi.accounts.models import Membership, User
@@ -372,6 +373,16 @@ def test_the_search_term_is_kept_encrypted_in_the_session(client, personas, case
     stored = client.session[SEARCH_SESSION_KEY]
     assert stored["by"] == "name"
     assert "Aminah" not in stored["q"]
+
+
+def test_a_search_term_stays_in_its_own_form_and_never_in_anothers(client, personas, cases):
+    log_in(client, personas.case_worker_a)
+    client.get(URL)  # the empty search fields are kept
+    search(client, "name", "Aminah")
+    assert 'value="Aminah"' in client.get(URL).content.decode()
+    other = Browser()
+    log_in(other, personas.supervisor_a)
+    assert "Aminah" not in other.get(URL).content.decode()
 
 
 def test_a_phone_and_a_nik_search_find_the_case(client, personas, cases):

@@ -184,27 +184,42 @@ def caseload_row(case, restricted_tag):
     )
 
 
-# How long a rendered set of filter fields is kept (seconds): see filter_fields.
-FILTER_FIELDS_SECONDS = 600
+# How long drawn form fields are kept (seconds): see filter_fields and search_fields.
+FIELDS_SECONDS = 600
+
+
+def _kept_html(key, template_name, context):
+    """``template_name`` drawn with ``context``, kept in the cache under ``key`` (None:
+    drawn afresh). Only for HTML that holds nothing personal."""
+    if key is not None:
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - drawn by the template, escaped there
+    html = render_to_string(template_name, context)
+    if key is not None:
+        cache.set(key, str(html), FIELDS_SECONDS)
+    return html
 
 
 def filter_fields(filters, province):
-    """The filter form's fields as HTML, kept in the cache by language, province and the
-    chosen values: the same few combinations are drawn again and again, and drawing five
-    selects through the form templates cost a tenth of the caseload's time. The fields
-    hold nothing personal (statuses, priorities, groups, kota, sorts). A form with errors
-    (a value not on a list) is drawn afresh: its messages belong to that request only."""
+    """The filter form's fields as HTML, kept by language, province and the chosen values:
+    the same few combinations are drawn again and again, and drawing five selects through
+    the form templates cost a tenth of the caseload's time. They hold nothing personal
+    (statuses, priorities, groups, kota, sorts). A form with errors (a value not on a
+    list) is drawn afresh: its messages belong to that request only."""
     key = None
     if not filters.errors:
-        query = filters.query()
-        key = f"cases.filter_fields.{get_language()}.{province}.{query}"
-        html = cache.get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - drawn by the template below, escaped there
-    html = render_to_string("cases/caseload_filters.html", {"filters": filters})
-    if key is not None:
-        cache.set(key, str(html), FILTER_FIELDS_SECONDS)
-    return html
+        key = f"cases.filter_fields.{get_language()}.{province}.{filters.query()}"
+    return _kept_html(key, "cases/caseload_filters.html", {"filters": filters})
+
+
+def search_fields(form, people):
+    """The search form's fields as HTML; kept only while empty (no term typed, none kept in
+    the session): a term may be a name, a phone number or a NIK."""
+    key = None
+    if not form.is_bound and not form.initial:
+        key = f"cases.search_fields.{get_language()}.{people}"
+    return _kept_html(key, "cases/caseload_search_fields.html", {"search_form": form})
 
 
 def _active_search(request, people):
@@ -297,6 +312,7 @@ def caseload(request):
             "active_search": active and {"by": active[0].label, "term": active[1]},
             "filter_query": filters.query(),
             "filter_fields": filter_fields(filters, province),
+            "search_fields": search_fields(search_form, people),
             "next_query": page.next_cursor and filters.query(after=page.next_cursor),
             "previous_query": page.previous_cursor and filters.query(before=page.previous_cursor),
         },
