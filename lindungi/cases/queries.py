@@ -54,6 +54,7 @@ from lindungi.cases.vocabulary import (
 )
 from lindungi.core.json_rows import json_rows
 from lindungi.places.models import Region, RegionLevel
+from lindungi.places.names import place_labels
 
 PAGE_SIZE = 50
 
@@ -591,7 +592,6 @@ def load_case_page(case):
     Clients are loaded whole (the page may show names to those allowed); incidents with
     their perpetrators; the timeline with the people who acted.
     """
-    region = "kelurahan__parent__parent"
     # Read without ORDER BY and put in order here: for a query with an ordering Django
     # compares every selected column (with these joins, about eighty) while compiling it,
     # which cost more than running the five queries; each holds a few rows.
@@ -599,14 +599,12 @@ def load_case_page(case):
         [case],
         Prefetch(
             "clients",
-            queryset=Client.objects.select_related(region, "guardian_of").order_by(),
+            queryset=Client.objects.order_by(),
             to_attr="client_list",
         ),
         Prefetch(
             "incidents",
-            queryset=Incident.objects.select_related(region)
-            .order_by()
-            .prefetch_related(
+            queryset=Incident.objects.order_by().prefetch_related(
                 Prefetch(
                     "perpetrators",
                     queryset=Perpetrator.objects.order_by(),
@@ -625,6 +623,10 @@ def load_case_page(case):
     )
     for incident in case.incident_list:
         incident.perpetrator_list.sort(key=attrgetter("created_at"))
+    # Where people live and incidents happened, in words ("Kelurahan, Kecamatan, Kota").
+    places = place_labels(p.kelurahan_id for p in [*case.client_list, *case.incident_list])
+    for part in [*case.client_list, *case.incident_list]:
+        part.place = places.get(part.kelurahan_id)
     assignments = sorted(case.assignments.all(), key=attrgetter("assigned_at", "id"))
     today = timezone.localdate()
     labels = {}

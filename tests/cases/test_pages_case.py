@@ -168,6 +168,7 @@ def test_people_incidents_and_the_timeline_come_in_their_order(client, personas,
     response = client.get(detail(case))
     page = response.content.decode()
     assert page.index("Survivor 1") < page.index("Dependant")
+    assert "Tebet Timur, Tebet, Kota Administrasi Jakarta Selatan" in page  # where she lives
     incidents = [i.pk for i in response.context["case"].incident_list]
     assert incidents[0] == older.pk and incidents[-1] == undated.pk
     events = response.context["events"]
