@@ -479,7 +479,8 @@ def filter_cases(queryset, *, status=ACTIVE, priority="", group="", kota=""):
         queryset = queryset.filter(status=status)
     if priority in Priority.values:
         queryset = queryset.filter(priority=priority)
-    survivors = Client.objects.filter(case=OuterRef("pk"), role=ClientRole.SURVIVOR)
+    if group in VulnerableGroup.values or kota:
+        survivors = Client.objects.filter(case=OuterRef("pk"), role=ClientRole.SURVIVOR)
     if group in VulnerableGroup.values:
         queryset = queryset.filter(Exists(survivors.filter(group_condition(group))))
     if kota:
