@@ -326,6 +326,7 @@ def _decorate(page, kota_names):
     sample_id = str(uuid.UUID(int=0))
     detail_url = reverse("cases:detail", args=[sample_id])
     zone = timezone.get_current_timezone()  # once: each lookup is a context-local read
+    overdue_labels = {}  # by number overdue: one translation per number, not per row
     for case in page.rows:
         _row_details(case)
         case.groups = survivor_groups(case.survivors, today)
@@ -348,9 +349,11 @@ def _decorate(page, kota_names):
             )
         if case.overdue:
             count = len(case.overdue)
-            case.overdue_label = ngettext("%(counter)s overdue", "%(counter)s overdue", count) % {
-                "counter": count
-            }
+            if count not in overdue_labels:
+                overdue_labels[count] = ngettext(
+                    "%(counter)s overdue", "%(counter)s overdue", count
+                ) % {"counter": count}
+            case.overdue_label = overdue_labels[count]
     page.kota_names = {
         code: kota_names[code] for case in page.rows if (code := case.kota) in kota_names
     }
@@ -401,7 +404,8 @@ def own_parts(queryset, user):
     """
     if any(m.role == Role.SUPERVISOR for m in user.memberships.all()):
         return [(queryset, "opened_at")]
-    assigned = queryset.filter(assignments__user=user).annotate(
+    # An alias, not an annotation: it orders and bounds the walk, and is not read back.
+    assigned = queryset.filter(assignments__user=user).alias(
         assigned_opened_at=F("assignments__case_opened_at")
     )
     parts = [(assigned, "assigned_opened_at")]
