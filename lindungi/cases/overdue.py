@@ -30,6 +30,7 @@ from lindungi.cases.casework import (
 )
 from lindungi.cases.deadlines import case_deadlines, follow_up_hours
 from lindungi.cases.models import Case, NamedAccess, Priority, Status
+from lindungi.core.compiled import compiled
 from lindungi.core.json_rows import json_rows
 from lindungi.notifications.models import Kind, Notification, OverdueAlert
 
@@ -152,16 +153,19 @@ def _last_note_at():
     return Subquery(last_note, output_field=DateTimeField())
 
 
-# Built once: a query copies an expression when it uses one, so one serves every request.
-DEADLINE_FACTS = {
-    "last_note_at": _last_note_at(),
-    "open_service_rows": json_rows(
-        PlannedService.objects.filter(case=OuterRef("pk"), status__in=OPEN_SERVICE_STATUSES),
-        "case",
-        "id",
-        *SERVICE_FIELDS,
-    ),
-}
+# Compiled once (lindungi.core.compiled): they go with every list of cases.
+DEADLINE_FACTS = compiled(
+    Case,
+    {
+        "last_note_at": _last_note_at(),
+        "open_service_rows": json_rows(
+            PlannedService.objects.filter(case=OuterRef("pk"), status__in=OPEN_SERVICE_STATUSES),
+            "case",
+            "id",
+            *SERVICE_FIELDS,
+        ),
+    },
+)
 
 
 def overdue_cases(queryset, now=None):

@@ -1,0 +1,38 @@
+"""Subqueries compiled once give what the ORM expression gives, on either database."""
+
+from django.db.models import Max, OuterRef, Subquery
+
+from lindungi.cases import casework_actions as work
+from lindungi.cases.casework import CaseNote
+from lindungi.cases.models import Case
+from lindungi.core.compiled import Compiled
+from tests.cases.factories import make_case
+
+
+def last_note():
+    notes = CaseNote.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    return Subquery(notes.annotate(last=Max("created_at")).values("last"))
+
+
+def test_a_compiled_subquery_gives_the_orm_expressions_values(personas):
+    noted, quiet = make_case(personas, "a"), make_case(personas, "a")
+    work.add_note(personas.case_worker_a, noted, "Called back.")
+    expression = last_note()
+    once = Compiled(Case, expression, expression.output_field)
+    cases = Case.objects.filter(pk__in=[noted.pk, quiet.pk])
+    expected = dict(cases.annotate(last=last_note()).values_list("pk", "last"))
+    for _ in range(2):  # the second time from the SQL kept after the first
+        assert dict(cases.annotate(last=once).values_list("pk", "last")) == expected
+    assert expected[noted.pk] is not None and expected[quiet.pk] is None
+
+
+def test_the_sql_is_compiled_once_per_database(personas, monkeypatch):
+    make_case(personas, "a")
+    expression = last_note()
+    once = Compiled(Case, expression, expression.output_field)
+    compiles = []
+    real = once._compile
+    monkeypatch.setattr(once, "_compile", lambda connection: compiles.append(1) or real(connection))
+    for _ in range(3):
+        list(Case.objects.annotate(last=once).values_list("last", flat=True))
+    assert len(compiles) == 1
