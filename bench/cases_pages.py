@@ -102,8 +102,9 @@ FINDINGS = [
     "language, province and choice and kept in the cache (nothing personal in them); a "
     "province's kota list kept ten minutes.",
     "",
-    "The p95 of a shared 2-core machine also carries other processes' bursts: compare the "
-    "p50 columns too.",
+    "The p95 of a shared 2-core machine also carries other processes' bursts, and the "
+    "machine's speed changes from one run to the next: compare the pages within a run, and "
+    "the p50 columns too.",
 ]
 
 
