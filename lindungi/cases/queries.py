@@ -187,7 +187,9 @@ def page_of(
         backwards = cursor is not None
     order = [(name, not descending) for name, descending in keys] if backwards else keys
     parts = [(queryset, "opened_at")]
-    if owner is not None and sort.rank is None:
+    if owner is not None:
+        # Also for the priority and status sorts, which no index serves: sorting a worker's
+        # own cases beats sorting all of their unit's (45 ms against 107 at 100,000 cases).
         parts = own_parts(queryset, owner)
     rows = []
     for part, opened in parts:
