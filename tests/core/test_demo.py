@@ -5,7 +5,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lindungi.accounts.mfa.devices import base32_secret
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
+from lindungi.cases.models import Case
 from lindungi.core.demo import DEMO_PASSWORD
+from lindungi.core.management.commands.demo import DEMO_CASES
 from lindungi.places.models import ServicePoint, ServicePointKind
 from tests.login import totp_code
 
@@ -16,6 +18,7 @@ def counts():
         ServicePoint.objects.count(),
         User.objects.count(),
         Membership.objects.count(),
+        Case.objects.count(),
     )
 
 
@@ -88,3 +91,19 @@ def test_demo_creates_no_users_when_debug_is_off(db, settings, capsys):
     call_command("demo")
     assert not User.objects.filter(is_demo=True).exists()
     assert Unit.objects.filter(name="UPTD PPA DKI Jakarta").exists()
+
+
+def test_in_development_the_demo_centre_has_synthetic_cases_its_worker_sees(db, settings):
+    settings.DEBUG = True
+    call_command("demo")
+    centre = Unit.objects.get(name="UPTD PPA DKI Jakarta")
+    assert Case.objects.filter(unit=centre).count() == DEMO_CASES
+    worker = User.objects.get(email="case.worker@demo.lindungi.id")
+    assert Case.objects.visible_to(worker).exists()
+    assert Case.objects.exclude(unit=centre).count() == 0
+
+
+def test_without_debug_no_demo_cases_are_made(db, settings):
+    settings.DEBUG = False
+    call_command("demo")
+    assert Case.objects.count() == 0

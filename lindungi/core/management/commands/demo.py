@@ -3,11 +3,19 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Role
+from lindungi.cases.models import Case
+from lindungi.cases.seed import seed_cases, target_unit
 from lindungi.core.demo import DEMO_PASSWORD, load_demo
+
+# Enough for the caseload to page and its filters to find something.
+DEMO_CASES = 120
 
 
 class Command(BaseCommand):
-    help = "Load Jakarta demo data: regions, units, service points and one user per role."
+    help = (
+        "Load Jakarta demo data: regions, units, service points, one user per role and, "
+        "in development, synthetic cases."
+    )
 
     def handle(self, *args, **options):
         logins = load_demo(create_users=settings.DEBUG)
@@ -31,3 +39,17 @@ class Command(BaseCommand):
                 f"{login.unit}"
             )
             self.stdout.write(f"      {login.otpauth_uri}")
+        self._demo_cases()
+
+    def _demo_cases(self):
+        """Synthetic cases for the demo service centre, so that the caseload and the case
+        pages have something to show: once (a second run adds none), never a real person."""
+        unit = target_unit()
+        if Case.objects.filter(unit=unit).exists():
+            return
+        made = seed_cases(DEMO_CASES, unit=unit, seed=DEMO_CASES).cases
+        self.stdout.write("")
+        self.stdout.write(
+            _("Demo cases: %(count)s synthetic cases for %(unit)s (no real person).")
+            % {"count": made, "unit": unit.name}
+        )
