@@ -229,12 +229,11 @@ class SearchableQuerySet(models.QuerySet):
         counts, params = [], []
         for digests in wanted:
             marks = ", ".join(["%s"] * len(digests))
-            # Only quoted names and placeholders are put together here; values are params.
+            # Put together from quoted names and %s marks only: every value is a parameter.
             probe = f"SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT %s"  # noqa: S608
             counts.append(f"(SELECT COUNT(*) FROM ({probe}) AS probe)")  # noqa: S608
             params += [*digests, RARITY_PROBE]
         with connections[self.db].cursor() as cursor:
-            # Only quoted names and placeholders are put together here; values are params.
             cursor.execute("SELECT " + ", ".join(counts), params)
             return cursor.fetchone()
 
