@@ -37,6 +37,7 @@ from lindungi.audit.events import record, record_read
 from lindungi.cases import actions
 from lindungi.cases.access import Need, get_case_for, get_case_part_for, may_edit
 from lindungi.cases.models import Case, Client, Incident, Perpetrator, Priority, Status
+from lindungi.cases.queries import merged_rows, own_parts
 from lindungi.places.models import Region, RegionLevel
 
 router = Router(tags=["cases"])
@@ -176,9 +177,12 @@ def list_cases(
     """The cases you may see, newest first, by survivor code (never by name)."""
     cases = Case.objects.visible_to(request.auth).select_related("unit")
     filters = {key: value for key, value in (("status", status), ("priority", priority)) if value}
-    cases = cases.filter(**filters).order_by("-opened_at", "pk")
-    count = cases.count()
-    rows = list(cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    # A case worker's list (and its count) goes through their own cases, as the caseload
+    # does: counting every case of the unit to find theirs took 0.3 s at 100,000 cases.
+    parts = own_parts(cases.filter(**filters), request.auth)
+    count = sum(part.count() for part, _opened in parts)
+    order = [("opened_at", True), ("pk", False)]
+    rows = merged_rows(parts, order, PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     # One row for the list, naming the filters used; opening a case is audited on its own.
     record("case.list", request=request, object_type="cases.case", fields=sorted(filters))
     response["ETag"] = list_etag(rows)

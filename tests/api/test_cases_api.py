@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from lindungi.api.cases import PAGE_SIZE
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
-from lindungi.cases.models import Case
+from lindungi.cases.models import Case, NamedAccess
 
 JSON = "application/json"
 SECRET = "Rahasia Pribadi Sekali"  # stands for personal data a client sends
@@ -213,3 +213,25 @@ def test_the_case_list_costs_the_same_queries_for_one_case_or_many(personas, api
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/v1/cases").json()["items"]) == 21
     assert len(many) == len(one)
+
+
+def test_a_case_workers_list_counts_and_orders_every_case_they_see(
+    personas, api_client, cases, monkeypatch
+):
+    worker = personas.case_worker_a
+    for _ in range(3):
+        actions.open_case(worker, personas.unit_a)
+    # A restricted case they are named on without an assignment (named while a supervisor).
+    named = actions.open_case(personas.supervisor_a, personas.unit_a)
+    actions.restrict_case(personas.supervisor_a, named, "conflict_of_interest")
+    NamedAccess.objects.create(
+        case=named, user=worker, granted_by=personas.supervisor_a, granted_at=named.opened_at
+    )
+    monkeypatch.setattr("lindungi.api.cases.PAGE_SIZE", 2)
+    client = api_client(worker)
+    pages = [client.get(f"/api/v1/cases?page={n}").json() for n in (1, 2, 3, 4)]
+    visible = Case.objects.visible_to(worker).order_by("-opened_at", "pk")
+    assert {page["count"] for page in pages} == {visible.count()} == {6}
+    listed = [item["id"] for page in pages for item in page["items"]]
+    assert listed == [str(pk) for pk in visible.values_list("pk", flat=True)]
+    assert str(named.pk) in listed
