@@ -213,10 +213,8 @@ def merged_rows(parts, order, limit, *, cursor=None, offset=0):
     ``order`` ([(field, descending)], ``opened_at`` read from each part's own field), after
     ``cursor`` if given. Each part is read in the same order; their first rows, merged, are
     the first rows of the whole."""
-    if len(parts) == 1:
-        (part, opened), start, stop = parts[0], offset, offset + limit
-    else:
-        start, stop = 0, offset + limit
+    # One part is sliced in the database; several are read from their start and merged.
+    start, stop = (offset, offset + limit) if len(parts) == 1 else (0, offset + limit)
     rows = []
     for part, opened in parts:
         named = [(opened if name == "opened_at" else name, desc) for name, desc in order]
