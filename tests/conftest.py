@@ -3,6 +3,9 @@ from django.core.cache import cache
 
 from tests.personas import make_personas
 
+# `--clock`: the whole run at another instant (tests/clock.py).
+pytest_plugins = ["tests.clock"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

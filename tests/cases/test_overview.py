@@ -9,7 +9,13 @@ from django.urls import reverse
 from lindungi.cases import actions
 from lindungi.cases import casework_actions as work
 from tests.cases.factories import make_case
-from tests.cases.overdue_fixtures import MONDAY_AFTER, MONDAY_BEFORE, second_supervisor, sexual_case
+from tests.cases.overdue_fixtures import (
+    FRIDAY_EVENING,
+    MONDAY_AFTER,
+    MONDAY_BEFORE,
+    second_supervisor,
+    sexual_case,
+)
 from tests.login import log_in
 
 URL = "/kasus/ikhtisar/"
@@ -35,8 +41,10 @@ def test_the_overview_lives_at_kasus_ikhtisar():
 
 def test_a_supervisor_sees_the_units_open_cases_deadlines_and_approvals(client, personas):
     case = sexual_case(personas)
-    other = make_case(personas, "a")
-    actions.update_case(personas.supervisor_a, other, other.version, {"priority": "high"})
+    with time_machine.travel(FRIDAY_EVENING, tick=False):
+        # High priority: followed up within 24 hours, so overdue by Monday evening.
+        other = make_case(personas, "a")
+        actions.update_case(personas.supervisor_a, other, other.version, {"priority": "high"})
     with_pending_plan(personas, case)
     response = overview(client, personas.supervisor_a)
     assert response.status_code == 200
