@@ -22,8 +22,8 @@ run: install
 	$(DEV_ENV) $(BIN)/lindungi migrate --noinput
 	$(DEV_ENV) $(BIN)/lindungi collectstatic --noinput >/dev/null
 	$(DEV_ENV) $(BIN)/lindungi demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(DEV_ENV) $(BIN)/lindungi serve --bind 127.0.0.1:8000
+	@echo "Serving on http://$${LINDUNGI_BIND:-127.0.0.1:8000} (Ctrl+C to stop)"
+	$(DEV_ENV) $(BIN)/lindungi serve
 
 lint: install
 	$(BIN)/ruff check .

@@ -42,5 +42,9 @@ class Command(BaseCommand):
                 "errorlog": "-",
                 "timeout": 60,
                 "graceful_timeout": 20,
+                # gunicorn's control socket lives in one place per user
+                # ($XDG_RUNTIME_DIR/gunicorn.ctl): a second instance on the host would take
+                # it over, and stopping either would remove it for both. Nothing uses it.
+                "control_socket_disable": True,
             }
         ).run()
