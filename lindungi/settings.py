@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lindungi.cases",
     "lindungi.notifications",
     "lindungi.intake",
+    "lindungi.ops",
     "lindungi.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    """Operations that span every app (backup and restore): the top layer, which may import
+    any app and which no app imports."""
+
+    name = "lindungi.ops"
+    verbose_name = _("Operations")
