@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from tests.deployments import databases, new_database  # noqa: F401 - fixtures
 from tests.personas import make_personas
 
 # `--clock`: the whole run at another instant (tests/clock.py).

@@ -2,31 +2,11 @@
 second instance on the same host would share."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 from tests.core.test_settings import PRODUCTION_KEYS
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url, process, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read()
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - localhost
-                return response.status
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"nothing answered at {url}")
+from tests.deployments import free_port, wait_for
 
 
 def test_serve_binds_to_lindungi_bind_and_keeps_no_control_socket(tmp_path):

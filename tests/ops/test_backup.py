@@ -5,19 +5,15 @@ the commands run as an operator runs them: in their own processes, on their own 
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
-import uuid
-from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
 
 from tests.cases.test_attachments import minimal_pdf
+from tests.deployments import ROOT, deployment, run
 
-ROOT = Path(__file__).resolve().parents[2]
 PDF = minimal_pdf()
 
 # Run inside the deployment's own settings, with the data the snippets make.
@@ -66,72 +62,6 @@ print(json.dumps({
     "references": sorted(Report.objects.values_list("reference", flat=True)),
 }))
 """
-
-
-def _server_url(name):
-    database = settings.DATABASES["default"]
-    return (
-        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{name}"
-    )
-
-
-def _is_sqlite():
-    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-
-
-class Databases:
-    """Makes empty databases of the suite's own kind; drops them at the end."""
-
-    def __init__(self, folder):
-        self.folder, self.made = folder, []
-
-    def new(self, label):
-        if _is_sqlite():
-            return f"sqlite:///{self.folder / label}-{uuid.uuid4().hex[:8]}.sqlite3"
-        name = f"lindungi_backup_{label}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(_server_url("postgres"), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        self.made.append(name)
-        return _server_url(name)
-
-    def drop(self):
-        if self.made:
-            with psycopg.connect(_server_url("postgres"), autocommit=True) as admin:
-                for name in self.made:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def databases(tmp_path_factory):
-    made = Databases(tmp_path_factory.mktemp("databases"))
-    yield made
-    made.drop()
-
-
-@pytest.fixture
-def new_database(databases):
-    return databases.new
-
-
-def deployment(tmp_path, label, database_url, **changes):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="lindungi.settings",
-        DATABASE_URL=database_url,
-        LINDUNGI_DATA_DIR=str(tmp_path / label),
-        PYTHONPATH=str(ROOT),
-        **changes,
-    )
-    return env
-
-
-def run(env, *args, code=None, check=True):
-    command = [sys.executable, *(["-c", code] if code else ["-m", "lindungi.cli", *args])]
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +124,7 @@ def test_a_restore_refuses_a_target_that_is_not_empty(tmp_path, source):
     run(source, "backup", str(backup))
     again = run(source, "restore", str(backup), check=False)
     assert again.returncode == 1
-    assert "empty database" in again.stderr
+    assert "basis data yang kosong" in again.stderr  # the deployment speaks Indonesian
     assert run(source, "audit-verify").returncode == 0
 
 
@@ -228,5 +158,5 @@ def test_a_backup_goes_only_into_a_new_or_empty_directory(tmp_path, source):
     backup.mkdir()
     (backup / "notes.txt").write_text("kept")
     refused = run(source, "backup", str(backup), check=False)
-    assert refused.returncode == 1 and "not empty" in refused.stderr
+    assert refused.returncode == 1 and "tidak kosong" in refused.stderr
     assert [path.name for path in backup.iterdir()] == ["notes.txt"]

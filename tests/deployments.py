@@ -1,0 +1,130 @@
+"""Whole deployments for tests that run the real commands and server in their own
+processes (backup and restore, crashes, serve): a fresh database of the suite's own kind
+(SQLite in `make test`, PostgreSQL in CI's second run), a data directory, the commands."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def server_url(name):
+    """The URL of database ``name`` on the suite's PostgreSQL server."""
+    database = settings.DATABASES["default"]
+    return (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{name}"
+    )
+
+
+def is_sqlite():
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+class Databases:
+    """Makes empty databases of the suite's own kind; drops them at the end."""
+
+    def __init__(self, folder):
+        self.folder, self.made = folder, []
+
+    def new(self, label):
+        if is_sqlite():
+            return f"sqlite:///{self.folder / label}-{uuid.uuid4().hex[:8]}.sqlite3"
+        name = f"lindungi_test_{label}_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(server_url("postgres"), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        self.made.append(name)
+        return server_url(name)
+
+    def drop(self):
+        if self.made:
+            with psycopg.connect(server_url("postgres"), autocommit=True) as admin:
+                for name in self.made:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory):
+    made = Databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    made.drop()
+
+
+@pytest.fixture
+def new_database(databases):
+    return databases.new
+
+
+def deployment(folder, label, database_url, **changes):
+    """The environment of a deployment with its own data directory, production settings."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="lindungi.settings",
+        DATABASE_URL=database_url,
+        LINDUNGI_DATA_DIR=str(folder / label),
+        PYTHONPATH=str(ROOT),
+        **changes,
+    )
+    return env
+
+
+def run(env, *args, code=None, check=True):
+    """A `lindungi` command (or a Python snippet with ``code``) in the deployment."""
+    command = [sys.executable, *(["-c", code] if code else ["-m", "lindungi.cli", *args])]
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url, process, seconds=60):
+    """The status of the first answer at ``url`` while ``process`` runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read()
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - localhost
+                return response.status
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answered at {url}")
+
+
+def serve(env, port):
+    """`lindungi serve` with one worker; the caller stops it."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lindungi.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    wait_for(f"http://127.0.0.1:{port}/healthz", server)
+    return server
