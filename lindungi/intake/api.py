@@ -12,7 +12,6 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
@@ -108,8 +107,10 @@ class ReportOut(Schema):
 IDEMPOTENCY_HELP = (
     "Optional but recommended: a unique value per report (a UUID). A retry with the same "
     "key and body gets the first answer again (header `Idempotent-Replayed: true`) and makes "
-    "no second report; the same key with another body answers 422; while the first request "
-    "with a key is still running, another answers 409. Keys are kept for 24 hours."
+    "no second report; the same key with another body answers 422. A request sent while the "
+    "first with its key is still running waits for it and gets its answer; if the first "
+    "failed or never finished (a crash), the retry makes the report. Keys are kept for 24 "
+    "hours."
 )
 
 
@@ -155,7 +156,6 @@ def _people(payload):
         201: ReportOut,
         400: ErrorOut,
         401: ErrorOut,
-        409: ErrorOut,
         422: ErrorOut,
     },
     summary="Send a report",
@@ -185,32 +185,23 @@ def create_report(
         )
     digest = idempotency.request_hash(payload.model_dump(mode="json"))
     try:
-        claim, replay = idempotency.begin(api_key, idempotency_key, digest)
+        status, body, replayed = idempotency.run_once(
+            api_key,
+            idempotency_key,
+            digest,
+            lambda: (201, _created(api_key, data, people, request)),
+        )
     except idempotency.Mismatch:
         return _refusal(
             422,
             "idempotency_key_reused",
             _("This Idempotency-Key was used with a different request. Use a new key."),
         )
-    except idempotency.InProgress:
-        return _refusal(
-            409,
-            "idempotency_in_progress",
-            _("A request with this Idempotency-Key is still running. Retry in a moment."),
-        )
-    if replay:
-        response = JsonResponse(claim.body, status=claim.status)
-        response["Idempotent-Replayed"] = "true"
-        return response
-    try:
-        with transaction.atomic():
-            body = _created(api_key, data, people, request)
-            idempotency.finish(claim, 201, body)
-    except BaseException:
-        idempotency.abandon(claim)
-        raise
     # The very bytes a replay sends: the stored body, not a second rendering of it.
-    return JsonResponse(body, status=201)
+    response = JsonResponse(body, status=status)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _created(api_key, data, people, request):
