@@ -206,8 +206,10 @@ class PerpetratorIn(Input):
     count: int = Field(1, ge=1, le=100)
     sex: Sex = Sex.UNKNOWN
     age_group: PerpetratorAgeGroup = PerpetratorAgeGroup.UNKNOWN
-    relationship: Relationship
-    intimate_partner: bool = False
+    relationship: Relationship = Field(
+        description="Husband or wife, boyfriend or girlfriend, or a former partner: the "
+        "incident counts as intimate partner violence."
+    )
     occupation: str = Field("", max_length=100)
     name: str = Field("", max_length=200)
     public_employment: PublicEmployer | Literal[""] = Field(
@@ -226,7 +228,7 @@ class PerpetratorOut(Schema):
     sex: Sex
     age_group: PerpetratorAgeGroup
     relationship: Relationship
-    intimate_partner: bool
+    intimate_partner: bool = Field(description="Derived from the relationship.")
     occupation: str
     name: str | None
     public_employment: PublicEmployer | Literal[""]

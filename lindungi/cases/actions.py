@@ -30,7 +30,8 @@ from lindungi.cases.models import (
     Status,
     new_survivor_code,
 )
-from lindungi.cases.vocabulary import GbvType, Relationship, TpksForm, ViolenceType
+from lindungi.cases.vocabulary import INTIMATE_PARTNERS, GbvType, TpksForm, ViolenceType
+from lindungi.core.blind_index import normalise_phone
 from lindungi.notifications.models import Kind, notify
 
 BREAK_GLASS_HOURS = 4
@@ -234,6 +235,38 @@ def _validate_client(client):
         raise ValidationError({"guardian_of": _("Choose a person of this case.")})
 
 
+def client_phone(value):
+    """A phone number as stored (E.164), from Indonesia or abroad; "" for none.
+
+    Indonesia is the region a number without a country code is read in, as at intake, so
+    that the blind index finds a person by any way of writing her number.
+    """
+    text = (value or "").strip()
+    if not text:
+        return ""
+    try:
+        return normalise_phone(text)
+    except ValidationError:
+        raise ValidationError(
+            _(
+                "This is not a phone number that can be dialled. Write an Indonesian number "
+                "as 0812-3456-7890, or a number abroad with + and its country code, e.g. "
+                "+60 12-345 6789."
+            ),
+            code="invalid_phone",
+        ) from None
+
+
+def _client_data(data):
+    """What was sent, with the phone number as stored (refused with a clear message)."""
+    if data.get("phone"):
+        try:
+            return {**data, "phone": client_phone(data["phone"])}
+        except ValidationError as error:
+            raise ValidationError({"phone": error}) from None
+    return data
+
+
 def _only(changes, allowed):
     unknown = set(changes) - allowed
     if unknown:
@@ -246,6 +279,7 @@ def _only(changes, allowed):
 def add_client(actor, case, data, *, request=None):
     _require_edit(actor, case)
     _only(data, CLIENT_FIELDS)
+    data = _client_data(data)
     client = Client(case=case, **data)
     _validate_client(client)
     client.full_clean()
@@ -258,6 +292,7 @@ def add_client(actor, case, data, *, request=None):
 def update_client(actor, client, version, changes, *, request=None):
     _require_edit(actor, client.case)
     _only(changes, CLIENT_FIELDS)
+    changes = _client_data(changes)
     client, changed = _save_version(Client, client, version, changes, _validate_client)
     if changed:
         _log(request, actor, "client.update", client, client.case, "client_updated", changed)
@@ -321,7 +356,8 @@ def classify(incident):
         raise ValidationError({"survivor": _("Choose a person of this case.")})
     age = incident.survivor.age_on(incident.occurred_on or incident.reported_on)
     partner = (
-        incident.pk is not None and incident.perpetrators.filter(intimate_partner=True).exists()
+        incident.pk is not None
+        and incident.perpetrators.filter(relationship__in=INTIMATE_PARTNERS).exists()
     )
     incident.context_flags = sorted(
         classification.context_flags(
@@ -382,7 +418,6 @@ PERPETRATOR_FIELDS = {
     "sex",
     "age_group",
     "relationship",
-    "intimate_partner",
     "occupation",
     "name",
     "public_employment",
@@ -391,8 +426,6 @@ PERPETRATOR_FIELDS = {
 
 
 def _validate_perpetrator(perpetrator):
-    if perpetrator.relationship == Relationship.SUAMI_ISTRI:
-        perpetrator.intimate_partner = True
     if perpetrator.public_employment and not perpetrator.employing_agency.strip():
         raise ValidationError(
             {"employing_agency": _("Name the agency that employs this public employee.")}

@@ -10,6 +10,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.vocabulary import (
+    INTIMATE_PARTNERS,
     ContextFlag,
     Difficulty,
     GbvType,
@@ -81,6 +82,20 @@ def age_on(birth_date, on):
     if birth_date is None or on is None:
         return None
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def is_intimate_partner(relationship):
+    """A current or former partner: spouse, boyfriend or girlfriend, or former partner."""
+    return relationship in INTIMATE_PARTNERS
+
+
+def groups_day(incident_days, opened_on):
+    """The day a survivor's age is counted on for the vulnerable groups: her first incident
+    (each counted on its date, or the day it was reported when the date is not known), or
+    the day the case was opened when no incident is recorded yet. A girl hurt at 17 stays a
+    child of the case when she turns 18 during it."""
+    days = [day for day in incident_days if day is not None]
+    return min(days) if days else opened_on
 
 
 def has_disability(wg_answers):

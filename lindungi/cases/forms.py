@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
+from lindungi.cases.actions import client_phone
 from lindungi.cases.classification import GBV_QUESTIONS, gbv_type
 from lindungi.cases.models import (
     Client,
@@ -30,7 +31,7 @@ from lindungi.cases.models import (
     Status,
 )
 from lindungi.cases.vocabulary import WG_DOMAINS, Accommodation, TpksForm, ViolenceType
-from lindungi.core.blind_index import normalise_nik, normalise_phone
+from lindungi.core.blind_index import normalise_nik
 from lindungi.places.models import Region, RegionLevel
 
 STARTED_SALT = "lindungi.cases.forms.started"
@@ -280,7 +281,7 @@ class ClientForm(CaseForm):
         label=_("Phone"),
         required=False,
         max_length=32,
-        help_text=_("An Indonesian number, e.g. 0812-3456-7890."),
+        help_text=_("E.g. 0812-3456-7890; a number abroad with + and its country code."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     address_detail = forms.CharField(
@@ -340,13 +341,7 @@ class ClientForm(CaseForm):
         return normalise_nik(value) if value else ""
 
     def clean_phone(self):
-        value = self.cleaned_data["phone"].strip()
-        if not value:
-            return ""
-        phone = normalise_phone(value)
-        if not phone.startswith("+62"):
-            raise ValidationError(_("Enter an Indonesian phone number."), code="not_indonesian")
-        return phone
+        return client_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()
@@ -582,8 +577,14 @@ class PerpetratorForm(CaseForm):
     )
     sex = radios(Perpetrator, "sex")
     age_group = model_field(Perpetrator, "age_group")
-    relationship = model_field(Perpetrator, "relationship")
-    intimate_partner = model_field(Perpetrator, "intimate_partner")
+    relationship = model_field(
+        Perpetrator,
+        "relationship",
+        help_text=_(
+            "A husband or wife, a boyfriend or girlfriend, or a former one: the incident "
+            "counts as intimate partner violence."
+        ),
+    )
     occupation = model_field(Perpetrator, "occupation")
     name = model_field(
         Perpetrator, "name", required=False, help_text=_("Optional. Stored encrypted.")
@@ -601,7 +602,7 @@ class PerpetratorForm(CaseForm):
     sections = (
         (
             None,
-            ["count", "sex", "age_group", "relationship", "intimate_partner", "occupation", "name"],
+            ["count", "sex", "age_group", "relationship", "occupation", "name"],
         ),
         (_("Public employment"), ["public_employment", "employing_agency"]),
     )

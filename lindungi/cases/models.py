@@ -7,6 +7,7 @@ be counted without decrypting anything.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases import classification
@@ -298,6 +299,17 @@ class Client(Searchable, WashingtonGroup, BaseModel):
     def vulnerable_groups(self, on):
         return classification.vulnerable_groups(self.sex, self.age_on(on), self.wg_answers())
 
+    def groups_day(self):
+        """The day her vulnerable groups are counted on (``classification.groups_day``)."""
+        days = self.incidents.values_list("occurred_on", "reported_on")
+        return classification.groups_day(
+            [occurred or reported for occurred, reported in days],
+            timezone.localdate(self.case.opened_at),
+        )
+
+    def groups_at_incident(self):
+        return self.vulnerable_groups(self.groups_day())
+
 
 class TimeOfDay(models.TextChoices):
     MORNING = "morning", _("Morning (sunrise to noon)")
@@ -378,7 +390,6 @@ class Perpetrator(BaseModel):
     relationship = models.CharField(
         _("relationship to the survivor"), max_length=16, choices=Relationship.choices
     )
-    intimate_partner = models.BooleanField(_("current or former intimate partner"), default=False)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     name = EncryptedCharField(_("name"), max_length=200, blank=True)
     public_employment = models.CharField(
@@ -391,6 +402,11 @@ class Perpetrator(BaseModel):
         verbose_name = _("perpetrator")
         verbose_name_plural = _("perpetrators")
         ordering = ["created_at"]
+
+    @property
+    def intimate_partner(self):
+        """Derived from the relationship, never typed: a separate box could contradict it."""
+        return classification.is_intimate_partner(self.relationship)
 
 
 class CaseEvent(models.Model):
@@ -442,6 +458,18 @@ class Attachment(BaseModel):
     size = models.PositiveIntegerField(_("size in bytes"))
     storage_name = models.CharField(max_length=64, unique=True, editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
+    # A supervisor's removal destroys the file, its name and description; the row stays as
+    # the record of what was there (type, size, hash), who removed it, when and why.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removal_reason = EncryptedTextField(_("reason for removal"), blank=True)
 
     class Meta:
         verbose_name = _("attachment")

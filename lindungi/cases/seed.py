@@ -86,10 +86,11 @@ GBV_MIX = {
 }  # fmt: skip
 R = Relationship
 RELATIONSHIP_MIX = {
-    "child": {R.ORANG_TUA: 15, R.KELUARGA: 17, R.TETANGGA: 18, R.PACAR_TEMAN: 18, R.GURU: 7,
-              R.SUAMI_ISTRI: 2, R.LAINNYA: 12, R.TIDAK_DIKETAHUI: 11},
-    "woman": {R.SUAMI_ISTRI: 38, R.PACAR_TEMAN: 18, R.KELUARGA: 8, R.TETANGGA: 7,
-              R.REKAN_KERJA: 5, R.MAJIKAN: 4, R.LAINNYA: 11, R.TIDAK_DIKETAHUI: 9},
+    "child": {R.ORANG_TUA: 15, R.KELUARGA: 17, R.TETANGGA: 18, R.PACAR: 9, R.TEMAN: 9,
+              R.GURU: 7, R.SUAMI_ISTRI: 2, R.LAINNYA: 12, R.TIDAK_DIKETAHUI: 11},
+    "woman": {R.SUAMI_ISTRI: 38, R.PACAR: 9, R.TEMAN: 5, R.MANTAN_PASANGAN: 6, R.KELUARGA: 8,
+              R.TETANGGA: 7, R.REKAN_KERJA: 5, R.MAJIKAN: 4, R.LAINNYA: 9,
+              R.TIDAK_DIKETAHUI: 9},
 }  # fmt: skip
 P = PlaceType
 PLACE_MIX = {P.RUMAH_TANGGA: 55, P.FASILITAS_UMUM: 15, P.SEKOLAH: 8, P.TEMPAT_KERJA: 5,
@@ -502,14 +503,10 @@ class CaseMaker:
         data = {"relationship": relationship, "sex": sex}
         if rng.random() < 0.08:
             data["count"] = rng.randint(2, 4)
-        if relationship == Relationship.SUAMI_ISTRI or (
-            relationship == Relationship.PACAR_TEMAN and rng.random() < 0.5
-        ):
-            data["intimate_partner"] = True
         if relationship == Relationship.TIDAK_DIKETAHUI and rng.random() < 0.6:
             data["age_group"] = PerpetratorAgeGroup.UNKNOWN
         else:
-            young = child and relationship == Relationship.PACAR_TEMAN
+            young = child and relationship in (Relationship.PACAR, Relationship.TEMAN)
             bands = YOUNG_PERPETRATOR_AGES if young else PERPETRATOR_AGES
             data["age_group"] = PerpetratorAgeGroup(_pick(rng, bands))
             data["occupation"] = _pick(rng, MAN_OCCUPATIONS)

@@ -70,18 +70,41 @@ class PlaceType(models.TextChoices):
 
 
 class Relationship(models.TextChoices):
-    """SIMFONI-PPA perpetrator's relationship to the survivor."""
+    """The perpetrator's relationship to the survivor: SIMFONI-PPA's list, with its
+    "pacar/teman" told apart (a boyfriend is a partner, a friend is not) and former partners
+    added, so that intimate partner violence follows from the relationship alone.
+    ``SIMFONI_RELATIONSHIP`` gives the national list back."""
 
     ORANG_TUA = "orang_tua", _("Parent")
     KELUARGA = "keluarga", _("Family / relative")
     SUAMI_ISTRI = "suami_istri", _("Husband / wife")
-    PACAR_TEMAN = "pacar_teman", _("Boyfriend, girlfriend / friend")
+    PACAR = "pacar", _("Boyfriend / girlfriend")
+    MANTAN_PASANGAN = "mantan_pasangan", _("Former husband, wife, boyfriend or girlfriend")
+    TEMAN = "teman", _("Friend")
     TETANGGA = "tetangga", _("Neighbour")
     GURU = "guru", _("Teacher")
     MAJIKAN = "majikan", _("Employer")
     REKAN_KERJA = "rekan_kerja", _("Co-worker")
     LAINNYA = "lainnya", _("Other")
     TIDAK_DIKETAHUI = "tidak_diketahui", _("Not known")
+
+
+# Current and former partners: violence by any of them is intimate partner violence.
+INTIMATE_PARTNERS = frozenset(
+    {Relationship.SUAMI_ISTRI, Relationship.PACAR, Relationship.MANTAN_PASANGAN}
+)
+
+# SIMFONI-PPA counts a boyfriend and a friend as one ("pacar/teman") and has no former
+# partner. A former partner counts there too: not as "suami/istri", which the national
+# figures read as violence within a marriage (UU PKDRT), and not as "lainnya", where
+# partner violence would vanish from them.
+SIMFONI_PACAR_TEMAN = "pacar_teman"
+SIMFONI_RELATIONSHIP = {
+    **{relationship: relationship.value for relationship in Relationship},
+    Relationship.PACAR: SIMFONI_PACAR_TEMAN,
+    Relationship.TEMAN: SIMFONI_PACAR_TEMAN,
+    Relationship.MANTAN_PASANGAN: SIMFONI_PACAR_TEMAN,
+}
 
 
 class PerpetratorAgeGroup(models.TextChoices):
