@@ -145,7 +145,10 @@ class ClientOut(Schema):
     wg_self_care: WgAnswer
     wg_communicating: WgAnswer
     accommodations: list[Accommodation]
-    vulnerable_groups: list[VulnerableGroup] = Field(description="Derived, never typed.")
+    vulnerable_groups: list[VulnerableGroup] = Field(
+        description="Derived, never typed: by the age at the first incident (or, before one "
+        "is recorded, when the case was opened)."
+    )
     version: int
 
 

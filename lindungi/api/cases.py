@@ -11,7 +11,6 @@ from enum import Enum
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status as Reply
@@ -85,7 +84,7 @@ def _client(client, editor):
     }
     data.update(guardian_of=client.guardian_of_id, kelurahan=client.kelurahan_id)
     data.update(_identity(client, editor, "name", "nik", "phone", "address_detail"))
-    data["vulnerable_groups"] = sorted(client.vulnerable_groups(timezone.localdate()))
+    data["vulnerable_groups"] = sorted(client.groups_at_incident())
     return data
 
 

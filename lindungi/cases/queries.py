@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -243,6 +245,7 @@ class ListedSurvivor:
     age_estimate: int | None
     kelurahan_id: str | None
     wg: dict
+    first_incident_day: date | None
 
     def vulnerable_groups(self, on):
         age = classification.age_on(self.birth_date, on) if self.birth_date else self.age_estimate
@@ -253,6 +256,29 @@ class ListedSurvivor:
 # DESIGN.md rule 3) and of its workers, read with the row (json_rows); the first fields
 # put them in the order they were added.
 SURVIVOR_ROW_FIELDS = ["created_at", "sex", "birth_date", "age_estimate", "kelurahan", *WG_FIELDS]
+
+
+def _day_number(day):
+    """A date as the number yyyymmdd. Between two of them, ``later - earlier`` is below
+    ``n * 10_000`` exactly when fewer than ``n`` whole years lie between the dates, 29
+    February included: the rule of ``classification.age_on``, in SQL that SQLite and
+    PostgreSQL both run (their date arithmetic differs on 29 February)."""
+    return ExtractYear(day) * 10_000 + ExtractMonth(day) * 100 + ExtractDay(day)
+
+
+def first_incident_day(as_number=False):
+    """SQL, on a Client: the day of her first incident (each counted on its date, or the day
+    it was reported), as a date or a yyyymmdd number (``_day_number``); NULL for none."""
+    day = Coalesce("occurred_on", "reported_on")
+    first = (
+        Incident.objects.filter(survivor=OuterRef("pk"))
+        .annotate(day=_day_number(day) if as_number else day)
+        .order_by("day")
+        .values("day")[:1]
+    )
+    return Subquery(first, output_field=models.IntegerField() if as_number else models.DateField())
+
+
 WORKER_ROW_FIELDS = ["assigned_at", "id", "user__display_name"]
 
 # Compiled once (lindungi.core.compiled): building and compiling them on every request
@@ -271,6 +297,7 @@ ROW_DETAILS = compiled(
             Client.objects.filter(case=OuterRef("pk"), role=ClientRole.SURVIVOR),
             "case",
             *SURVIVOR_ROW_FIELDS,
+            first_incident_day(),
         ),
         "worker_rows": json_rows(
             Assignment.objects.filter(case=OuterRef("pk")), "case", *WORKER_ROW_FIELDS
@@ -288,8 +315,9 @@ def _row_details(case):
             estimate,
             kelurahan,
             dict(zip(WG_FIELDS, answers, strict=True)),
+            date.fromisoformat(first_day) if first_day else None,
         )
-        for _added, sex, birth_date, estimate, kelurahan, *answers in sorted(
+        for _added, sex, birth_date, estimate, kelurahan, *answers, first_day in sorted(
             case.survivor_rows or (), key=itemgetter(0)
         )
     ]
@@ -317,10 +345,12 @@ def case_kota(case):
     return None
 
 
-def survivor_groups(survivors, on):
+def survivor_groups(survivors, opened_on):
+    """The groups of a case's survivors, each by her age at her first incident."""
     groups = set()
     for survivor in survivors:
-        groups |= survivor.vulnerable_groups(on)
+        day = classification.groups_day([survivor.first_incident_day], opened_on)
+        groups |= survivor.vulnerable_groups(day)
     return [g for g in VulnerableGroup if g in groups]
 
 
@@ -331,7 +361,6 @@ def _decorate(page, kota_names):
     and the date filter translates the month's name each time: together a fifth of the
     caseload's time at 50 rows. Here each label is translated once per page.
     """
-    today = timezone.localdate()
     attach_deadlines(page.rows)  # the next deadline and overdue ones: no query
     months = {number: str(name).title() for number, name in MONTHS_3.items()}
     statuses = {value: str(label) for value, label in Status.choices}
@@ -344,7 +373,8 @@ def _decorate(page, kota_names):
     overdue_labels = {}  # by number overdue: one translation per number, not per row
     for case in page.rows:
         _row_details(case)
-        case.groups = survivor_groups(case.survivors, today)
+        opened = case.opened_at.astimezone(zone)
+        case.groups = survivor_groups(case.survivors, opened.date())
         case.kota = case_kota(case)
         case.status_label = statuses.get(case.status, case.status)
         case.priority_label = priorities.get(case.priority, case.priority)
@@ -352,7 +382,6 @@ def _decorate(page, kota_names):
         case.worker_names = ", ".join(case.worker_list)
         case.url = detail_url.replace(sample_id, str(case.pk))
         # What the date filter gives for "c" and "j M Y", without a translation per row.
-        opened = case.opened_at.astimezone(zone)
         case.opened_iso = opened.isoformat()
         case.opened_label = f"{opened.day} {months[opened.month]} {opened.year}"
         if case.next_deadline:
@@ -451,36 +480,30 @@ def _unassigned_reach(user):
     return ids
 
 
-def _born_by(today, years):
-    """The latest birth date of someone who is ``years`` old on ``today``."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February in a year that has none: a day earlier is safe
-        return date(today.year - years, 2, 28)
+def _groups_day_number():
+    """SQL, on a Client: ``classification.groups_day`` as a yyyymmdd number."""
+    opened = _day_number(TruncDate("case__opened_at"))  # in the deployment's time zone
+    return Coalesce(first_incident_day(as_number=True), opened)
 
 
-def group_condition(group, today=None):
-    """A Client filter for one vulnerable group, the same rule as classification's.
+def _aged(lookup, years):
+    """A Client filter: her age on her groups day ``lookup`` (LessThan, ...) ``years``,
+    from the date of birth, or else the estimate (an age, not a date: taken as it is)."""
+    span = _groups_day_number() - _day_number(F("birth_date"))
+    born = Q(birth_date__isnull=False) & Q(lookup(span, years * 10_000))
+    estimated = Q(birth_date__isnull=True) & Q(**{f"age_estimate__{lookup.lookup_name}": years})
+    return born | estimated
 
-    Age is counted on ``today`` from the date of birth, or else the estimate.
-    """
-    today = today or timezone.localdate()
-    adult_by = _born_by(today, classification.CHILD_UNDER)
-    older_by = _born_by(today, classification.OLDER_FROM)
-    estimated = Q(birth_date__isnull=True, age_estimate__isnull=False)
-    adult = Q(birth_date__lte=adult_by) | (
-        estimated & Q(age_estimate__gte=classification.CHILD_UNDER)
-    )
+
+def group_condition(group):
+    """A Client filter for one vulnerable group, the same rule as classification's, by her
+    age on the day of her first incident (``classification.groups_day``)."""
     if group == VulnerableGroup.CHILD:
-        return Q(birth_date__gt=adult_by) | (
-            estimated & Q(age_estimate__lt=classification.CHILD_UNDER)
-        )
+        return _aged(LessThan, classification.CHILD_UNDER)
     if group == VulnerableGroup.OLDER_PERSON:
-        return Q(birth_date__lte=older_by) | (
-            estimated & Q(age_estimate__gte=classification.OLDER_FROM)
-        )
+        return _aged(GreaterThanOrEqual, classification.OLDER_FROM)
     if group == VulnerableGroup.WOMAN:
-        return Q(sex=Sex.FEMALE) & adult
+        return Q(sex=Sex.FEMALE) & _aged(GreaterThanOrEqual, classification.CHILD_UNDER)
     if group == VulnerableGroup.DISABILITY:
         severe = [Difficulty.A_LOT, Difficulty.CANNOT]
         condition = Q()
@@ -649,10 +672,16 @@ def load_case_page(case):
         part.place = places.get(part.kelurahan_id)
     assignments = sorted(case.assignments.all(), key=attrgetter("assigned_at", "id"))
     today = timezone.localdate()
+    opened_on = timezone.localdate(case.opened_at)
+    incident_days = {}
+    for incident in case.incident_list:
+        day = incident.occurred_on or incident.reported_on
+        incident_days.setdefault(incident.survivor_id, []).append(day)
     labels = {}
     survivors = 0
     for client in case.client_list:
-        client.groups = [g for g in VulnerableGroup if g in client.vulnerable_groups(today)]
+        day = classification.groups_day(incident_days.get(client.pk, []), opened_on)
+        client.groups = [g for g in VulnerableGroup if g in client.vulnerable_groups(day)]
         client.age = client.age_on(today)
         if client.role == ClientRole.SURVIVOR:
             survivors += 1

@@ -11,7 +11,7 @@ from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions, queries
 from lindungi.cases import casework_actions as work
-from lindungi.cases.models import Assignment, Case, Client, NamedAccess
+from lindungi.cases.models import Assignment, Case, Client, Incident, NamedAccess
 from lindungi.cases.views.pages import SEARCH_SESSION_KEY
 from lindungi.cases.vocabulary import Difficulty, Sex
 from lindungi.places.models import Region
@@ -228,18 +228,21 @@ def test_a_value_not_on_the_list_shows_its_error_to_that_request_only(client, pe
     assert 'class="error"' not in client.get(URL).content.decode()
 
 
-def test_the_group_filter_agrees_with_the_classification_rule_around_birthdays(personas):
+@pytest.mark.parametrize("incident_day", [date(2026, 3, 1), date(2026, 2, 28), date(2028, 2, 29)])
+def test_the_group_filter_agrees_with_the_classification_rule_around_birthdays(
+    personas, incident_day
+):
     case = make_case(personas, "a")
     survivor = case.clients.get()
-    today = date(2026, 3, 1)
-    for born in (date(2008, 2, 29), date(2008, 3, 1), date(2008, 3, 2), date(1966, 3, 1)):
+    Incident.objects.filter(case=case).update(occurred_on=incident_day, reported_on=incident_day)
+    borns = [date(2008, 2, 29), date(2008, 3, 1), date(2008, 3, 2), date(1966, 3, 1)]
+    borns += [date(2010, 2, 28), date(2010, 3, 1), date(1968, 2, 29), date(1968, 3, 1)]
+    for born in borns:
         Client.objects.filter(pk=survivor.pk).update(birth_date=born)
         survivor.refresh_from_db()
-        expected = survivor.vulnerable_groups(today)
+        expected = survivor.vulnerable_groups(incident_day)
         for group in ("child", "older_person", "woman"):
-            found = Client.objects.filter(
-                queries.group_condition(group, today), pk=survivor.pk
-            ).exists()
+            found = Client.objects.filter(queries.group_condition(group), pk=survivor.pk).exists()
             assert found == (group in expected), (born, group)
 
 

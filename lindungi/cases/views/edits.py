@@ -16,7 +16,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -198,7 +197,7 @@ def edit_case(request, case_id):
 
 
 def _saved_message(request, client):
-    groups = client.vulnerable_groups(timezone.localdate())
+    groups = client.groups_at_incident()
     messages.success(
         request,
         _("The person was saved. Vulnerable groups: %(groups)s.")
@@ -233,7 +232,7 @@ def edit_client(request, client_id):
             request.user, client, version, changes, request=request
         ),
         "cases/edit_client.html",
-        {"case": case, "client": client, "groups": client.vulnerable_groups(timezone.localdate())},
+        {"case": case, "client": client, "groups": client.groups_at_incident()},
     )
     if isinstance(saved, Client):
         _saved_message(request, saved)
