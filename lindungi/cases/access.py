@@ -73,6 +73,15 @@ def may_edit(user, case):
     return Assignment.objects.filter(case=case, user=user).exists()
 
 
+def may_remove_attachments(user, case):
+    """Removing a file destroys it for good: only a supervisor of the owning unit who may
+    edit the case (named on it, when it is restricted). Break-glass never removes."""
+    supervises = any(
+        m.role == Role.SUPERVISOR and m.unit_id == case.unit_id for m in user.memberships.all()
+    )
+    return supervises and may_edit(user, case)
+
+
 def _parse(case_id):
     try:
         return uuid.UUID(str(case_id))

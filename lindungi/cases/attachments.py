@@ -38,12 +38,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from lindungi.cases.access import may_edit
+from lindungi.audit.events import record
+from lindungi.cases.access import may_edit, may_remove_attachments
 from lindungi.cases.actions import _log
-from lindungi.cases.models import Attachment
+from lindungi.cases.models import Attachment, CaseEvent
 from lindungi.core import crypto
 
 # Content type -> the extension a download gets, whatever the uploaded name said.
@@ -328,6 +330,74 @@ def upload_attachment(actor, case, uploaded_file, description="", *, sanction=No
     return attachment
 
 
+REASON_MIN, REASON_MAX = 10, 2000
+
+
+def remove_attachment(actor, attachment, reason, *, request=None):
+    """Destroy an attachment's file, keeping the fact: a supervisor's decision, with a reason.
+
+    The encrypted file is deleted once the removal commits; its name and description go
+    with it (either may name the survivor). The row stays, marked removed, with what the
+    timeline and the audit trail tell: who, when, why (encrypted: it may name people), the
+    file's type, size and hash. Two supervisors removing the same file at once: the row
+    lock lets one through and tells the other it is already removed.
+    """
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise ValidationError({"reason": _("Say in a sentence why the file is removed.")})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("Keep the reason under 2,000 characters.")})
+    with transaction.atomic():
+        current = (
+            Attachment.objects.select_for_update().select_related("case").get(pk=attachment.pk)
+        )
+        case = current.case
+        if not may_remove_attachments(actor, case):
+            raise PermissionDenied
+        if current.removed_at is not None:
+            raise ValidationError(_("This file was already removed."), code="removed")
+        current.removed_at = timezone.now()
+        current.removed_by = actor
+        current.removal_reason = reason
+        current.original_name = ""
+        current.description = ""
+        current.save(
+            update_fields=[
+                "removed_at",
+                "removed_by",
+                "removal_reason",
+                "original_name",
+                "description",
+                "updated_at",
+            ]
+        )
+        fact = {"content_type": current.content_type, "size": current.size}
+        # The reason stays on the row, encrypted; the audit row names the row, type and size.
+        record(
+            "attachment.remove",
+            request=request,
+            actor=actor,
+            obj=current,
+            fields=["removal_reason"],
+            reason=f"{current.content_type}, {current.size} bytes",
+        )
+        CaseEvent.objects.create(
+            case=case,
+            at=current.removed_at,
+            actor=actor,
+            kind="attachment_removed",
+            detail={"fields": [], "attachment": str(current.pk), **fact},
+        )
+        path = storage_dir() / current.storage_name
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    return current
+
+
+def type_label(content_type):
+    """What a person calls the kind of file: PDF, JPG, PNG, WEBP, TXT."""
+    return EXTENSIONS.get(content_type, content_type).upper()
+
+
 def rotate_attachment_blobs(report=None):
     """Re-encrypt every attachment blob not under the current key; return how many.
 
@@ -336,7 +406,8 @@ def rotate_attachment_blobs(report=None):
     """
     current = crypto.keyring().current_prefix.encode("ascii")
     rotated = 0
-    names = Attachment.objects.order_by("pk").values_list("storage_name", flat=True)
+    kept = Attachment.objects.filter(removed_at__isnull=True)
+    names = kept.order_by("pk").values_list("storage_name", flat=True)
     for storage_name in names.iterator():
         path = storage_dir() / storage_name
         with path.open("rb") as blob:

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -26,10 +27,11 @@ from django.utils.translation import ngettext
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
-from lindungi.cases import casework, classification
+from lindungi.cases import attachments, casework, classification
 from lindungi.cases.casework import PlannedService, ServicePlan
 from lindungi.cases.models import (
     Assignment,
+    Attachment,
     BreakGlass,
     Case,
     CaseEvent,
@@ -616,6 +618,9 @@ EVENT_LABELS = {
     "task_done": (_("Task done"), None),
     "police_report_recorded": (_("Report to the police recorded"), None),
     "sanction_updated": (_("Sanction track updated"), casework.SanctionTrack),
+    # Attachments: a removal tells the file's type and size, and the reason from its row.
+    "attachment_added": (_("File attached"), None),
+    "attachment_removed": (_("Attachment removed"), None),
 }
 
 
@@ -724,7 +729,24 @@ def load_case_page(case):
         event.label = label
         event.fields = _field_labels(model, detail.get("fields")) if model else []
         event.subject = people.get(_as_uuid(detail.get("user"))) if detail.get("user") else None
+    _describe_removals(events)
     return {"events": events, "workers": [a.user for a in assignments]}
+
+
+def _describe_removals(events):
+    """A removal's entry: the file's type and size (in the event) and the reason given (on
+    the attachment's row, encrypted: it may name people, so never in the event)."""
+    removals = [e for e in events if e.kind == "attachment_removed"]
+    if not removals:
+        return
+    ids = [_as_uuid(e.detail.get("attachment")) for e in removals]
+    reasons = dict(Attachment.objects.filter(pk__in=ids).values_list("pk", "removal_reason"))
+    for event, pk in zip(removals, ids, strict=True):
+        event.fields = [
+            attachments.type_label(event.detail.get("content_type", "")),
+            filesizeformat(event.detail.get("size") or 0),
+        ]
+        event.note = reasons.get(pk, "")
 
 
 def labels_of(choices, values):

@@ -1,4 +1,4 @@
-"""Attachments on a case: the list with its upload form, and the download.
+"""Attachments on a case: the list with its upload form, the download and the removal.
 
 Both go through the access choke point; the download is the only way a stored file leaves
 the server (README, "Attachments").
@@ -6,7 +6,7 @@ the server (README, "Attachments").
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -14,11 +14,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lindungi.audit.events import record
 from lindungi.cases import attachments as store
-from lindungi.cases.access import Need, get_case_for, get_case_part_for, may_edit
+from lindungi.cases.access import (
+    Need,
+    get_case_for,
+    get_case_part_for,
+    may_edit,
+    may_remove_attachments,
+)
 from lindungi.cases.models import Attachment
 from lindungi.core.htmx import render_page
 
@@ -66,13 +72,42 @@ class AttachmentForm(forms.Form):
         return uploaded
 
 
-def section_context(user, case, form=None):
-    """What ``cases/attachment_section.html`` needs, for any page that includes it."""
+class RemoveAttachmentForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the file removed?"),
+        min_length=store.REASON_MIN,
+        max_length=store.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "The file is destroyed and cannot be brought back. Its type and size, who removed "
+            "it, when and why stay on the case's timeline."
+        ),
+    )
+
+
+def removal_form(attachment, data=None):
+    """The removal form of one row: its own ids, so that a list holds several."""
+    return RemoveAttachmentForm(data, auto_id=f"remove-{attachment.pk}-%s")
+
+
+def section_context(user, case, form=None, removal=None):
+    """What ``cases/attachment_section.html`` needs, for any page that includes it.
+
+    ``removal``: a removal form that came back with errors, shown on its row.
+    """
     editable = may_edit(user, case)
+    removable = may_remove_attachments(user, case)
+    rows = list(case.attachments.select_related("uploaded_by", "sanction", "removed_by"))
+    for attachment in rows:
+        attachment.type_label = store.type_label(attachment.content_type)
+        if removable and attachment.removed_at is None:
+            mine = removal is not None and removal.auto_id == removal_form(attachment).auto_id
+            attachment.removal_form = removal if mine else removal_form(attachment)
     return {
         "case": case,
-        "attachments": case.attachments.select_related("uploaded_by", "sanction"),
+        "attachments": rows,
         "may_upload": editable,
+        "may_remove": removable,
         "attachment_form": form
         if form is not None
         else (AttachmentForm(case=case) if editable else None),
@@ -117,9 +152,37 @@ def _upload(request, case, limiter):
     return render_page(request, "cases/attachments.html", context, status=status)
 
 
+@require_POST
+def remove(request, attachment_id):
+    case, attachment = get_case_part_for(
+        request.user, Attachment, attachment_id, Need.EDIT, request=request
+    )
+    if not may_remove_attachments(request.user, case):
+        raise PermissionDenied
+    form = removal_form(attachment, request.POST)
+    if form.is_valid():
+        try:
+            store.remove_attachment(
+                request.user, attachment, form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error("reason", error)
+            else:  # already removed: the row has no form left to show it on
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The file was removed and destroyed."))
+            return redirect(reverse("cases:attachments", args=[case.pk]), permanent=False)
+    context = section_context(request.user, case, removal=form)
+    return render_page(request, "cases/attachments.html", context, status=400)
+
+
 @require_GET
 def download(request, attachment_id):
-    _case, attachment = get_case_part_for(request.user, Attachment, attachment_id, request=request)
+    case, attachment = get_case_part_for(request.user, Attachment, attachment_id, request=request)
+    if attachment.removed_at is not None:
+        context = {"case": case, "attachment": attachment}
+        return render_page(request, "cases/attachment_removed.html", context, status=404)
     content = store.open_attachment(attachment)
     record("attachment.download", request=request, obj=attachment)
     content_type = attachment.content_type
@@ -135,4 +198,5 @@ def download(request, attachment_id):
 urlpatterns = [
     path("<uuid:case_id>/lampiran/", attachments, name="attachments"),
     path("lampiran/<uuid:attachment_id>/unduh/", download, name="attachment_download"),
+    path("lampiran/<uuid:attachment_id>/hapus/", remove, name="attachment_remove"),
 ]
