@@ -1,13 +1,10 @@
 """A supervisor removes an attachment with a reason: the file is destroyed, the fact (who,
 when, why, type, size) stays on the timeline and in the audit trail, never the file name."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
-from django.test import Client
+from django.db import connection
 from django.urls import reverse
 
 from lindungi.audit.models import AuditEvent
@@ -20,17 +17,13 @@ from lindungi.cases.attachments import (
 from lindungi.cases.models import Attachment, CaseEvent
 from tests.browser.marks import commits
 from tests.cases.factories import make_case
-from tests.login import log_in
+from tests.cases.test_attachments import data_dir, logged_in  # noqa: F401
+from tests.concurrency import at_once
 from tests.test_permission_matrix import ROUTES
 
 FILE_NAME = "visum-siti-aminah.txt"
 CONTENT = b"Canary statement: a medical report of the wrong survivor.\n"
 REASON = "Uploaded to the wrong case by mistake."
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 @pytest.fixture
@@ -42,12 +35,6 @@ def case(personas):
 def attachment(personas, case):
     upload = SimpleUploadedFile(FILE_NAME, CONTENT, content_type="text/plain")
     return upload_attachment(personas.case_worker_a, case, upload, "Visum of Siti")
-
-
-def logged_in(user):
-    client = Client()
-    log_in(client, user)
-    return client
 
 
 def remove_url(attachment):
@@ -179,24 +166,8 @@ def test_two_supervisors_removing_at_once_make_one_removal(settings, tmp_path):
     case = make_case(personas, "a")
     upload = SimpleUploadedFile(FILE_NAME, CONTENT, content_type="text/plain")
     attachment = upload_attachment(personas.case_worker_a, case, upload)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def remove():
-        try:
-            barrier.wait()
-            remove_attachment(personas.supervisor_a, attachment, REASON)
-            outcomes.append("removed")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=remove) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(lambda: remove_attachment(personas.supervisor_a, attachment, REASON))
+    outcomes = ["refused" if isinstance(o, ValidationError) else "removed" for o in outcomes]
     assert sorted(outcomes) == ["refused", "removed"]
     assert CaseEvent.objects.filter(kind="attachment_removed").count() == 1
     assert not blob(attachment).exists()

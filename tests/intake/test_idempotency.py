@@ -1,18 +1,18 @@
 """Idempotency-Key on POST /api/v1/reports, with the semantics Stripe documents."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from lindungi.intake import actions, apikeys
 from lindungi.intake.models import IdempotencyRecord, Report
 from tests.browser.marks import commits
+from tests.concurrency import at_once
 
 URL = "/api/v1/reports"
 BODY = {"what_happened": "Canary-story", "in_danger_now": True}
@@ -144,21 +144,7 @@ def test_without_a_key_every_request_makes_a_report(client, key):
 )
 def test_two_concurrent_requests_with_one_key_make_one_report_and_one_answer():
     key = apikeys.create_key("112-dispatch")[1]
-    barrier = threading.Barrier(2)
-    answers = []
-
-    def post():
-        try:
-            barrier.wait()
-            answers.append(send(Client(), key))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(lambda: send(Client(), key))
     # The second waits for the first's transaction and answers with its stored answer.
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[0].json() == answers[1].json()
