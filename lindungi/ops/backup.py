@@ -124,7 +124,10 @@ def _copy_files(source, target):
     target.mkdir(mode=0o700)
     for path in sorted(source.iterdir()):
         if path.is_file() and not path.name.startswith("."):
-            shutil.copyfile(path, target / path.name)
+            try:
+                shutil.copyfile(path, target / path.name)
+            except FileNotFoundError:  # removed by a supervisor meanwhile: not to be kept
+                continue
             copied[f"{FILES}/{path.name}"] = path.name
     return copied
 
