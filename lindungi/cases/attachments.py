@@ -44,6 +44,7 @@ from PIL import Image, ImageOps
 from lindungi.cases.access import may_edit
 from lindungi.cases.actions import _log
 from lindungi.cases.models import Attachment
+from lindungi.cases.timeline import EventKind
 from lindungi.core import crypto
 
 # Content type -> the extension a download gets, whatever the uploaded name said.
@@ -318,7 +319,7 @@ def upload_attachment(actor, case, uploaded_file, description="", *, sanction=No
                 "attachment.upload",
                 attachment,
                 case,
-                "attachment_added",
+                EventKind.ATTACHMENT_ADDED,
                 attachment=str(attachment.pk),
             )
     except BaseException:

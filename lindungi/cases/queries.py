@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter, itemgetter
 
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.urls import reverse
@@ -24,8 +24,7 @@ from django.utils.translation import ngettext
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
-from lindungi.cases import casework, classification
-from lindungi.cases.casework import PlannedService, ServicePlan
+from lindungi.cases import classification
 from lindungi.cases.models import (
     Assignment,
     BreakGlass,
@@ -40,6 +39,7 @@ from lindungi.cases.models import (
     Status,
 )
 from lindungi.cases.overdue import DEADLINE_FACT_FIELDS, attach_deadlines, with_deadline_facts
+from lindungi.cases.timeline_lines import describe
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
     Accommodation,
@@ -565,46 +565,6 @@ def search_cases(queryset, by, term):
 
 # --- The case page -----------------------------------------------------------------------
 
-# Timeline entries by CaseEvent kind, and the model whose field names the entry lists.
-EVENT_LABELS = {
-    "opened": (_("Case opened"), Case),
-    "assigned": (_("Case worker assigned"), None),
-    "updated": (_("Case updated"), Case),
-    "restricted": (_("Case restricted"), Case),
-    "client_added": (_("Person added"), Client),
-    "client_updated": (_("Person updated"), Client),
-    "incident_added": (_("Incident added"), Incident),
-    "incident_updated": (_("Incident updated"), Incident),
-    "perpetrator_added": (_("Perpetrator added"), Perpetrator),
-    "perpetrator_updated": (_("Perpetrator updated"), Perpetrator),
-    # Case work: assessments, plan, services, approvals, reopening (fields: codes or names).
-    "assessment_added": (_("Assessment added"), None),
-    "plan_created": (_("Service plan written"), ServicePlan),
-    "plan_updated": (_("Service plan changed"), ServicePlan),
-    "service_added": (_("Service added to the plan"), PlannedService),
-    "service_updated": (_("Service updated"), PlannedService),
-    "approval_requested": (_("Approval asked for"), None),
-    "approval_approved": (_("Approved by a supervisor"), None),
-    "approval_rejected": (_("Rejected by a supervisor"), None),
-    "reopened": (_("Case reopened"), Case),
-    # Notes, tasks and the legal tracks.
-    "note_added": (_("Note added"), casework.CaseNote),
-    "task_added": (_("Task added"), casework.Task),
-    "task_done": (_("Task done"), None),
-    "police_report_recorded": (_("Report to the police recorded"), None),
-    "sanction_updated": (_("Sanction track updated"), casework.SanctionTrack),
-}
-
-
-def _field_labels(model, names):
-    labels = []
-    for name in names or []:
-        try:
-            labels.append(str(model._meta.get_field(name).verbose_name))
-        except FieldDoesNotExist:  # a field renamed since: show its stored name
-            labels.append(name)
-    return labels
-
 
 def load_case_page(case):
     """Everything the case page shows, in a fixed number of queries.
@@ -689,12 +649,7 @@ def load_case_page(case):
     missing = {pk for pk in wanted if _as_uuid(pk) not in people}
     if missing:
         people.update(User.objects.filter(pk__in=missing).in_bulk())
-    for event in events:
-        label, model = EVENT_LABELS.get(event.kind, (event.kind, None))
-        detail = event.detail if isinstance(event.detail, dict) else {}
-        event.label = label
-        event.fields = _field_labels(model, detail.get("fields")) if model else []
-        event.subject = people.get(_as_uuid(detail.get("user"))) if detail.get("user") else None
+    describe(events, {str(pk): user for pk, user in people.items()})
     return {"events": events, "workers": [a.user for a in assignments]}
 
 
