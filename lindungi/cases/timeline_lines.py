@@ -8,6 +8,7 @@ codes and ids only.
 """
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 
 from lindungi.cases.casework import (
     Assessment,
@@ -59,7 +60,7 @@ def field_labels(model, names):
     labels = []
     for name in names or []:
         try:
-            labels.append(str(model._meta.get_field(name).verbose_name))
+            labels.append(capfirst(model._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:  # a field renamed since: show its stored name
             labels.append(name)
     return labels
