@@ -3,6 +3,7 @@ fields that really changed; every kind of entry has its words; break-glass uses 
 owning unit's timeline and alert those who answer for the case."""
 
 import ast
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,10 @@ def test_a_case_that_went_through_everything_shows_each_entry_in_words(client, p
     for kind in EventKind:
         assert str(kind.label) in text
     assert "_" not in text  # no code shows for a word
+    # The entries hold names of fields, codes and ids: nothing anyone typed.
+    details = str(list(case.events.values_list("detail", flat=True)))
+    for typed in ("Siti", "Canary", "RSUD", "Aman", "Polisi", "Tebet", "Ring the shelter"):
+        assert typed not in details
 
 
 # --- Only what really changed -------------------------------------------------------------
@@ -373,3 +378,26 @@ def test_a_new_record_lists_only_the_fields_it_was_given(personas):
     )
     incident = case.events.get(kind=EventKind.INCIDENT_ADDED)
     assert "abducted" not in incident.detail["fields"]  # given as an unticked box
+
+
+def test_entries_written_before_the_split_say_what_they_were_about(personas):
+    from django.apps import apps as django_apps
+
+    migration = import_module("lindungi.cases.migrations.0006_timeline_words")
+    case = make_case(personas)
+    old = {
+        ("approval_requested", "closure"): "closure_requested",
+        ("approval_approved", "plan"): "plan_approved",
+        ("assessment_added", "risk"): "assessment_added",
+    }
+    rows = {}
+    for kind, subject in old:
+        event = CaseEvent.objects.create(case=case, at=timezone.now(), kind=EventKind.OPENED)
+        CaseEvent.objects.filter(pk=event.pk).update(kind=kind, detail={"fields": [subject]})
+        rows[kind, subject] = event.pk
+    migration.split_kinds(django_apps, None)
+    for (kind, subject), pk in rows.items():
+        event = CaseEvent.objects.get(pk=pk)
+        assert event.kind == old[kind, subject]
+        assert event.detail["fields"] == []
+    assert CaseEvent.objects.get(pk=rows["assessment_added", "risk"]).detail["assessment"] == "risk"
