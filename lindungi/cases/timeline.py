@@ -31,11 +31,11 @@ class EventKind(models.TextChoices):
         "plan_approval_requested",
         _("Approval of the service plan asked for"),
     )
-    PLAN_APPROVED = "plan_approved", _("Service plan approved by a supervisor")
-    PLAN_REJECTED = "plan_rejected", _("Service plan returned by a supervisor")
+    PLAN_APPROVED = "plan_approved", _("Service plan approved")
+    PLAN_REJECTED = "plan_rejected", _("Service plan returned for changes")
     CLOSURE_REQUESTED = "closure_requested", _("Approval of the closure asked for")
-    CLOSURE_APPROVED = "closure_approved", _("Closure approved by a supervisor")
-    CLOSURE_REJECTED = "closure_rejected", _("Closure rejected by a supervisor")
+    CLOSURE_APPROVED = "closure_approved", _("Closure approved")
+    CLOSURE_REJECTED = "closure_rejected", _("Closure rejected")
     CLOSED = "closed", _("Case closed")
     REOPENED = "reopened", _("Case reopened")
     NOTE_ADDED = "note_added", _("Note added")

@@ -57,8 +57,10 @@ LABELS = dict(EventKind.choices)
 
 
 def field_labels(model, names):
+    """The fields' names in the reader's language, in the order the record lists them."""
+    order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
     labels = []
-    for name in names or []:
+    for name in sorted(names or [], key=lambda name: order.get(name, len(order))):
         try:
             labels.append(capfirst(model._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:  # a field renamed since: show its stored name
