@@ -70,10 +70,12 @@ def _kind_arguments():
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name == "create":  # CaseEvent.objects.create(...)
+                name = ast.unparse(node.func).removesuffix(".objects.create")
             kinds = [kw.value for kw in node.keywords if kw.arg == "kind"]
             if name in positions and len(node.args) > positions[name]:
                 kinds.append(node.args[positions[name]])
-            if name in positions or name in ("CaseEvent", "create"):
+            if name in positions or name == "CaseEvent":
                 yield from ((path, kind) for kind in kinds)
 
 
