@@ -7,8 +7,11 @@ ever echoed back: the messages are ours, chosen by the kind of error, never pyda
 Django's text with the submitted value in it (DESIGN.md rules 3 and 8).
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -19,6 +22,9 @@ from lindungi.api import scope
 from lindungi.cases.actions import StaleVersion
 
 NON_FIELD = "__all__"
+# Seconds a client should wait before retrying when the database cannot be reached.
+RETRY_AFTER = 5
+log = logging.getLogger("lindungi.api")
 
 
 class ErrorOut(Schema):
@@ -124,6 +130,23 @@ def install(api):
             _("Someone else changed this record meanwhile. Fetch it again and redo the change."),
         )
         response["ETag"] = f'"{exc.current.version}"'
+        return response
+
+    @handle(OperationalError)
+    @handle(InterfaceError)
+    def unavailable(api, request, exc):
+        # The database is down, restarting, or ended this connection: nothing was kept,
+        # and the client should retry (with the same Idempotency-Key where it has one).
+        # The exception's text may quote the statement, so only its kind is logged.
+        log.error("database unavailable: %s", type(exc).__name__)
+        response = error_response(
+            api,
+            request,
+            503,
+            "unavailable",
+            _("The service cannot reach its database just now. Nothing was saved. Try again."),
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
         return response
 
 

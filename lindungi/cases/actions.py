@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from lindungi.cases.models import (
     Status,
     new_survivor_code,
 )
+from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import INTIMATE_PARTNERS, GbvType, TpksForm, ViolenceType
 from lindungi.core.blind_index import normalise_phone
 from lindungi.notifications.models import Kind, notify
@@ -55,24 +57,53 @@ def _require_edit(actor, case):
 
 
 def _log(request, actor, action, obj, case, kind, fields=(), **detail):
+    """The audit row and the timeline entry of one write. ``detail`` holds codes and ids
+    only: what the entry is about (a service type, a reason code), never typed text."""
     record(action, request=request, actor=actor, obj=obj, fields=fields)
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        actor=actor,
-        kind=kind,
-        detail={"fields": list(fields), **detail},
+    _event(case, actor, kind, fields=list(fields), **detail)
+
+
+def _event(case, actor, kind, **detail):
+    return CaseEvent.objects.create(
+        case=case, at=timezone.now(), actor=actor, kind=kind, detail=detail
     )
 
 
-def _apply(instance, changes):
-    """Set the changed attributes; return the names of those that really changed."""
-    changed = []
+def _stored(instance, name):
+    """A field's value as it is compared for a change: a relation by its id, no value and
+    an empty text alike, and a list of codes whatever its order."""
+    value = getattr(instance, instance._meta.get_field(name).attname)
+    if value is None or value == "":
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return sorted(value)
+    return value
+
+
+def _apply(instance, changes, validate=None):
+    """Set the attributes, validate (which may normalise them: strip text, derive a box
+    from another answer), and return the names of those whose stored value changed.
+
+    Compared after validation, so a value posted as it was (an unticked box that stays
+    unticked, an empty text for a missing one, the same codes in another order) is no
+    change, and neither is one that validation turns back into the stored value.
+    """
+    before = {name: _stored(instance, name) for name in changes}
     for name, value in changes.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed.append(name)
-    return changed
+        setattr(instance, name, value)
+    if validate is not None:
+        validate(instance)
+    return [name for name in changes if _stored(instance, name) != before[name]]
+
+
+def _filled(data):
+    """The names of what a new record was given: an empty text, an unticked box or an
+    empty list was not filled in."""
+    return sorted(
+        name
+        for name, value in data.items()
+        if not (value is None or value is False or value in ("", [], {}))
+    )
 
 
 def _save_version(model, obj, version, changes, validate=None):
@@ -84,9 +115,7 @@ def _save_version(model, obj, version, changes, validate=None):
     current = model.objects.select_for_update().get(pk=obj.pk)
     if current.version != version:
         raise StaleVersion(current)
-    changed = _apply(current, changes)
-    if validate is not None:
-        validate(current)
+    changed = _apply(current, changes, validate)
     current.full_clean()
     if changed:
         current.version += 1
@@ -121,7 +150,7 @@ def open_case(actor, unit, *, priority=None, request=None):
         raise IntegrityError("could not draw a unique survivor code")
     if Role.CASE_WORKER in roles:
         Assignment.objects.create(case=case, user=actor, assigned_by=actor, assigned_at=now)
-    _log(request, actor, "case.open", case, case, "opened")
+    _log(request, actor, "case.open", case, case, EventKind.OPENED)
     return case
 
 
@@ -145,9 +174,7 @@ def assign_worker(actor, case, worker, *, request=None):
         )
     notify([worker], Kind.CASE_ASSIGNED, case)
     record("case.assign", request=request, actor=actor, obj=case, fields=["workers"])
-    CaseEvent.objects.create(
-        case=case, at=now, actor=actor, kind="assigned", detail={"user": str(worker.pk)}
-    )
+    _event(case, actor, EventKind.ASSIGNED, user=str(worker.pk))
 
 
 @transaction.atomic
@@ -166,7 +193,7 @@ def update_case(actor, case, version, changes, *, request=None):
         )
     case, changed = _save_version(Case, case, version, changes)
     if changed:
-        _log(request, actor, "case.update", case, case, "updated", changed)
+        _log(request, actor, "case.update", case, case, EventKind.UPDATED, changed)
     return case
 
 
@@ -194,7 +221,14 @@ def restrict_case(actor, case, reason, *, request=None):
         case.refresh_from_db()
         notify(supervisors, Kind.CASE_RESTRICTED, case)
         _log(
-            request, actor, "case.restrict", case, case, "restricted", ["restricted"], reason=reason
+            request,
+            actor,
+            "case.restrict",
+            case,
+            case,
+            EventKind.RESTRICTED,
+            ["restricted"],
+            reason=reason,
         )
     return case
 
@@ -284,7 +318,7 @@ def add_client(actor, case, data, *, request=None):
     _validate_client(client)
     client.full_clean()
     client.save()
-    _log(request, actor, "client.create", client, case, "client_added", sorted(data))
+    _log(request, actor, "client.create", client, case, EventKind.CLIENT_ADDED, _filled(data))
     return client
 
 
@@ -295,7 +329,15 @@ def update_client(actor, client, version, changes, *, request=None):
     changes = _client_data(changes)
     client, changed = _save_version(Client, client, version, changes, _validate_client)
     if changed:
-        _log(request, actor, "client.update", client, client.case, "client_updated", changed)
+        _log(
+            request,
+            actor,
+            "client.update",
+            client,
+            client.case,
+            EventKind.CLIENT_UPDATED,
+            changed,
+        )
     return client
 
 
@@ -383,7 +425,7 @@ def add_incident(actor, case, data, *, request=None):
     classify(incident)
     incident.full_clean()
     incident.save()
-    _log(request, actor, "incident.create", incident, case, "incident_added", sorted(data))
+    _log(request, actor, "incident.create", incident, case, EventKind.INCIDENT_ADDED, _filled(data))
     _open_police_deadline(incident)
     return incident
 
@@ -405,7 +447,13 @@ def update_incident(actor, incident, version, changes, *, request=None):
             reporting_delay=incident.reporting_delay,
         )
         _log(
-            request, actor, "incident.update", incident, incident.case, "incident_updated", changed
+            request,
+            actor,
+            "incident.update",
+            incident,
+            incident.case,
+            EventKind.INCIDENT_UPDATED,
+            changed,
         )
         _open_police_deadline(incident)
     return incident
@@ -459,8 +507,8 @@ def add_perpetrator(actor, incident, data, *, request=None):
         "perpetrator.create",
         perpetrator,
         incident.case,
-        "perpetrator_added",
-        sorted(data),
+        EventKind.PERPETRATOR_ADDED,
+        _filled(data),
     )
     _after_perpetrator(actor, perpetrator, request)
     return perpetrator
@@ -476,7 +524,13 @@ def update_perpetrator(actor, perpetrator, version, changes, *, request=None):
     )
     if changed:
         _log(
-            request, actor, "perpetrator.update", perpetrator, case, "perpetrator_updated", changed
+            request,
+            actor,
+            "perpetrator.update",
+            perpetrator,
+            case,
+            EventKind.PERPETRATOR_UPDATED,
+            changed,
         )
         _after_perpetrator(actor, perpetrator, request)
     return perpetrator
@@ -511,14 +565,24 @@ def break_glass(actor, case, reason, *, request=None):
     record(
         "case.break_glass", request=request, actor=actor, obj=case, reason=f"break_glass:{grant.pk}"
     )
-    reviewers = (
+    _event(case, actor, EventKind.BREAK_GLASS_USED, break_glass=str(grant.pk))
+    reviewers = list(
         User.objects.filter(
             memberships__unit_id__in=supervised, memberships__role=Role.SUPERVISOR, is_active=True
         )
         .exclude(pk=actor.pk)
         .distinct()
     )
-    notify(reviewers, Kind.BREAK_GLASS_USED)
+    # No link to the case for the reviewers: they may not see it; the review queue shows it.
+    notify(reviewers, Kind.BREAK_GLASS_USED, break_glass=grant)
+    # Those who answer for the case hear of it at once: the owning unit's supervisors and
+    # the case's workers (a reviewer among them has the alert above, which says as much).
+    owners = User.objects.filter(
+        Q(memberships__unit_id=case.unit_id, memberships__role=Role.SUPERVISOR)
+        | Q(case_assignments__case=case),
+        is_active=True,
+    ).exclude(pk__in=[actor.pk, *(u.pk for u in reviewers)])
+    notify(owners.distinct(), Kind.BREAK_GLASS_ON_CASE, case, break_glass=grant)
     return grant
 
 
@@ -537,4 +601,5 @@ def review_break_glass(actor, grant, note, *, request=None):
     grant.review_note = (note or "").strip()[:2000]
     grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note", "updated_at"])
     record("break_glass.review", request=request, actor=actor, obj=grant)
+    _event(grant.case, actor, EventKind.BREAK_GLASS_REVIEWED, break_glass=str(grant.pk))
     return grant

@@ -44,8 +44,9 @@ from PIL import Image, ImageOps
 
 from lindungi.audit.events import record
 from lindungi.cases.access import may_edit, may_remove_attachments
-from lindungi.cases.actions import _log
-from lindungi.cases.models import Attachment, CaseEvent
+from lindungi.cases.actions import _event, _log
+from lindungi.cases.models import Attachment
+from lindungi.cases.timeline import EventKind
 from lindungi.core import crypto
 
 # Content type -> the extension a download gets, whatever the uploaded name said.
@@ -320,7 +321,7 @@ def upload_attachment(actor, case, uploaded_file, description="", *, sanction=No
                 "attachment.upload",
                 attachment,
                 case,
-                "attachment_added",
+                EventKind.ATTACHMENT_ADDED,
                 attachment=str(attachment.pk),
             )
     except BaseException:
@@ -381,13 +382,7 @@ def remove_attachment(actor, attachment, reason, *, request=None):
             fields=["removal_reason"],
             reason=f"{current.content_type}, {current.size} bytes",
         )
-        CaseEvent.objects.create(
-            case=case,
-            at=current.removed_at,
-            actor=actor,
-            kind="attachment_removed",
-            detail={"fields": [], "attachment": str(current.pk), **fact},
-        )
+        _event(case, actor, EventKind.ATTACHMENT_REMOVED, attachment=str(current.pk), **fact)
         path = storage_dir() / current.storage_name
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
     return current

@@ -59,9 +59,14 @@ class Assessment(BaseModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     number = models.PositiveIntegerField(_("number"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     # Needs: {domain: NeedLevel}; risk: {factor: bool}. Codes only, never words.
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, verbose_name=_("answers"))
     level = models.CharField(_("risk level"), max_length=8, blank=True)
     override_level = models.CharField(_("level set by the worker"), max_length=8, blank=True)
     override_reason = EncryptedTextField(_("reason for the level"), blank=True)
@@ -180,7 +185,12 @@ class CaseNote(BaseModel):
     """Never edited after the fact: a correction is a new note pointing to the old one."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     body = EncryptedTextField(_("note"))
     corrects = models.ForeignKey(
         "self",
@@ -214,10 +224,16 @@ class NoteIsFinal(Exception):
 class Task(BaseModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="tasks")
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+        verbose_name=_("assigned to"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # A task's words may name people ("call Siti's sister"), so they are encrypted.
     title = EncryptedCharField(_("task"), max_length=300)
@@ -259,13 +275,21 @@ class Approval(BaseModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="approvals")
     subject = models.CharField(_("subject"), max_length=8, choices=Subject.choices)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     request_comment = EncryptedTextField(_("comment"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, blank=True)
     decision_comment = EncryptedTextField(_("supervisor's comment"), blank=True)
 
@@ -302,7 +326,12 @@ class PoliceReport(BaseModel):
     due_at = models.DateTimeField(_("due"))
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     police_reference = EncryptedCharField(_("police reference"), max_length=100, blank=True)
     not_reported_reason = EncryptedTextField(_("why it was not reported"), blank=True)
@@ -331,7 +360,10 @@ class SanctionTrack(BaseModel):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sanctions")
     perpetrator = models.OneToOneField(
-        "cases.Perpetrator", on_delete=models.CASCADE, related_name="sanction"
+        "cases.Perpetrator",
+        on_delete=models.CASCADE,
+        related_name="sanction",
+        verbose_name=_("perpetrator"),
     )
     agency = models.CharField(_("employing agency"), max_length=200)
     notified_on = models.DateField(_("agency notified on"), null=True, blank=True)
@@ -378,14 +410,23 @@ class Closure(BaseModel):
         REOPEN = "reopen", _("Reopening")
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="closures")
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CLOSE)
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.CLOSE, verbose_name=_("kind")
+    )
     reason = models.CharField(_("reason"), max_length=16, choices=ClosureReason.choices, blank=True)
     summary = EncryptedTextField(_("closing summary or reason to reopen"))
     open_services_reason = EncryptedTextField(_("why services are still open"), blank=True)
     approval = models.OneToOneField(
-        Approval, null=True, blank=True, on_delete=models.PROTECT, related_name="closure"
+        Approval,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closure",
+        verbose_name=_("approval"),
     )
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
 
     CASE_PATH = "case"
 

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
-from lindungi.cases.actions import _log, _only, _require_edit, _roles_in, _save_version
+from lindungi.cases.actions import (
+    _event,
+    _filled,
+    _log,
+    _only,
+    _require_edit,
+    _roles_in,
+    _save_version,
+)
 from lindungi.cases.casework import (
     NEED_DOMAINS,
     OPEN_SERVICE_STATUSES,
@@ -28,10 +36,12 @@ from lindungi.cases.casework import (
     PoliceReport,
     SanctionTrack,
     ServicePlan,
+    ServiceStatus,
     ServiceType,
     Task,
 )
 from lindungi.cases.models import Case, Status
+from lindungi.cases.timeline import EventKind
 from lindungi.notifications.models import Kind, notify
 
 TEXT_LIMIT = 20000
@@ -112,12 +122,20 @@ def record_assessment(
         override_reason=override_reason,
         summary=_text(summary, "summary"),
     )
-    _log(request, actor, "assessment.create", assessment, case, "assessment_added", [kind])
+    _log(
+        request,
+        actor,
+        "assessment.create",
+        assessment,
+        case,
+        EventKind.ASSESSMENT_ADDED,
+        assessment=kind,
+    )
     if kind == Assessment.Kind.RISK and case.priority != assessment.effective_level:
         Case.objects.filter(pk=case.pk).update(
             priority=assessment.effective_level, version=case.version + 1
         )
-        _log(request, actor, "case.update", case, case, "updated", ["priority"])
+        _log(request, actor, "case.update", case, case, EventKind.UPDATED, ["priority"])
     return assessment
 
 
@@ -131,7 +149,7 @@ def save_plan(actor, case, version, goals, *, request=None):
     goals = _text(goals, "goals")
     plan, created = ServicePlan.objects.get_or_create(case=case, defaults={"goals": goals})
     if created:
-        _log(request, actor, "plan.create", plan, case, "plan_created", ["goals"])
+        _log(request, actor, "plan.create", plan, case, EventKind.PLAN_CREATED, ["goals"])
         return plan
     _require_open(case)
     plan, changed = _save_version(ServicePlan, plan, version, {"goals": goals})
@@ -144,7 +162,7 @@ def save_plan(actor, case, version, goals, *, request=None):
             case=case, subject=Approval.Subject.PLAN, decided_at__isnull=True
         ).update(decision=Approval.Decision.WITHDRAWN, decided_by=actor, decided_at=timezone.now())
     if changed:
-        _log(request, actor, "plan.update", plan, case, "plan_updated", changed)
+        _log(request, actor, "plan.update", plan, case, EventKind.PLAN_UPDATED, changed)
     return plan
 
 
@@ -178,7 +196,16 @@ def add_service(actor, case, data, *, request=None):
     _validate_service(service)
     service.full_clean()
     service.save()
-    _log(request, actor, "service.create", service, case, "service_added", sorted(data))
+    _log(
+        request,
+        actor,
+        "service.create",
+        service,
+        case,
+        EventKind.SERVICE_ADDED,
+        _filled(data),
+        service=service.type,
+    )
     return service
 
 
@@ -189,7 +216,18 @@ def update_service(actor, service, version, changes, *, request=None):
     _only(changes, SERVICE_FIELDS)
     service, changed = _save_version(PlannedService, service, version, changes, _validate_service)
     if changed:
-        _log(request, actor, "service.update", service, service.case, "service_updated", changed)
+        # A service marked done is said so: the case file tells what the survivor received.
+        done = "status" in changed and service.status == ServiceStatus.DONE
+        _log(
+            request,
+            actor,
+            "service.update",
+            service,
+            service.case,
+            EventKind.SERVICE_DONE if done else EventKind.SERVICE_UPDATED,
+            changed,
+            service=service.type,
+        )
     return service
 
 
@@ -205,7 +243,7 @@ def add_note(actor, case, body, *, corrects=None, request=None):
     note = CaseNote.objects.create(
         case=case, author=actor, body=_text(body, "body", required=True), corrects=corrects
     )
-    _log(request, actor, "note.create", note, case, "note_added", ["body"])
+    _log(request, actor, "note.create", note, case, EventKind.NOTE_ADDED, ["body"])
     return note
 
 
@@ -221,7 +259,7 @@ def add_task(actor, case, assignee, title, due_at, *, request=None):
     )
     if assignee.pk != actor.pk:
         notify([assignee], Kind.TASK_ASSIGNED, case)
-    _log(request, actor, "task.create", task, case, "task_added", ["title", "due_at"])
+    _log(request, actor, "task.create", task, case, EventKind.TASK_ADDED, ["title", "due_at"])
     return task
 
 
@@ -230,11 +268,23 @@ def complete_task(actor, task, version, *, request=None):
     _require_edit(actor, task.case)
     task, changed = _save_version(Task, task, version, {"done_at": task.done_at or timezone.now()})
     if changed:
-        _log(request, actor, "task.done", task, task.case, "task_done", ["done_at"])
+        _log(request, actor, "task.done", task, task.case, EventKind.TASK_DONE, ["done_at"])
     return task
 
 
 # --- Approvals ---------------------------------------------------------------------------
+
+# The timeline tells the plan's approval from the closure's.
+ASKED = {
+    Approval.Subject.PLAN: EventKind.PLAN_APPROVAL_REQUESTED,
+    Approval.Subject.CLOSURE: EventKind.CLOSURE_REQUESTED,
+}
+DECIDED = {
+    (Approval.Subject.PLAN, Approval.Decision.APPROVED): EventKind.PLAN_APPROVED,
+    (Approval.Subject.PLAN, Approval.Decision.REJECTED): EventKind.PLAN_REJECTED,
+    (Approval.Subject.CLOSURE, Approval.Decision.APPROVED): EventKind.CLOSURE_APPROVED,
+    (Approval.Subject.CLOSURE, Approval.Decision.REJECTED): EventKind.CLOSURE_REJECTED,
+}
 
 
 @transaction.atomic
@@ -260,7 +310,7 @@ def request_approval(actor, case, subject, comment="", *, request=None):
             _("A request for this is already waiting for a supervisor.")
         ) from None
     notify(_supervisors(case.unit_id, exclude=actor), Kind.APPROVAL_REQUESTED, case)
-    _log(request, actor, "approval.request", approval, case, "approval_requested", [subject])
+    _log(request, actor, "approval.request", approval, case, ASKED[subject])
     return approval
 
 
@@ -276,7 +326,7 @@ def decide_approval(actor, approval, decision, comment="", *, request=None):
     _require_edit(actor, case)
     if approval.decided_at is not None:
         raise ValidationError(_("This request was already decided."))
-    if decision not in Approval.Decision.values:
+    if (approval.subject, decision) not in DECIDED:
         raise ValidationError({"decision": _("Approve or reject.")})
     comment = _text(comment, "comment", required=decision == Approval.Decision.REJECTED)
     approval.decision = decision
@@ -296,15 +346,10 @@ def decide_approval(actor, approval, decision, comment="", *, request=None):
             status=Status.CLOSED, closed_at=approval.decided_at, version=case.version + 1
         )
     notify([approval.requested_by], Kind.APPROVAL_DECIDED, case)
-    _log(
-        request,
-        actor,
-        "approval.decide",
-        approval,
-        case,
-        f"approval_{decision}",
-        [approval.subject],
-    )
+    _log(request, actor, "approval.decide", approval, case, DECIDED[approval.subject, decision])
+    if approved and approval.subject == Approval.Subject.CLOSURE:
+        reason = Closure.objects.filter(approval=approval).values_list("reason", flat=True)
+        _event(case, actor, EventKind.CLOSED, reason=reason.first() or "")
     return approval
 
 
@@ -354,7 +399,7 @@ def reopen_case(actor, case, reason, *, request=None):
     Case.objects.filter(pk=case.pk).update(
         status=Status.REOPENED, closed_at=None, version=case.version + 1
     )
-    _log(request, actor, "case.reopen", closure, case, "reopened", ["status"])
+    _log(request, actor, "case.reopen", closure, case, EventKind.REOPENED, ["status"])
     return closure
 
 
@@ -386,7 +431,7 @@ def record_police_report(
         "police_report.record",
         report,
         case,
-        "police_report_recorded",
+        EventKind.POLICE_REPORT_RECORDED,
         ["reported_at"],
     )
     return report
@@ -420,5 +465,13 @@ def update_sanction(actor, track, version, changes, *, request=None):
     _only(changes, SANCTION_FIELDS)
     track, changed = _save_version(SanctionTrack, track, version, changes, _validate_sanction)
     if changed:
-        _log(request, actor, "sanction.update", track, track.case, "sanction_updated", changed)
+        _log(
+            request,
+            actor,
+            "sanction.update",
+            track,
+            track.case,
+            EventKind.SANCTION_UPDATED,
+            changed,
+        )
     return track

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases import classification
+from lindungi.cases.timeline import require_kind
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
     Difficulty,
@@ -114,12 +115,18 @@ class Case(BaseModel):
 class Assignment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_assignments",
+        verbose_name=_("case worker"),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    assigned_at = models.DateTimeField()
+    assigned_at = models.DateTimeField(verbose_name=_("assigned at"))
     # The case's opening time (which never changes), copied here so that a case worker's
     # list can walk their own assignments in the caseload's order and stop after a page,
     # instead of walking every case of the unit to find theirs (queries.own_parts).
@@ -168,7 +175,10 @@ class BreakGlass(BaseModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="break_glass",
+        verbose_name=_("supervisor"),
     )
     unit = models.ForeignKey(
         "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
@@ -181,8 +191,9 @@ class BreakGlass(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:
@@ -344,7 +355,7 @@ class Incident(BaseModel):
     )
     description = EncryptedTextField(_("what happened"), blank=True)
     # The GBVIMS questions as answered, keyed by type; the core type follows from them.
-    gbv_answers = models.JSONField(default=dict, blank=True)
+    gbv_answers = models.JSONField(_("answers to the GBVIMS questions"), default=dict, blank=True)
     gbv_type = models.CharField(_("GBVIMS type"), max_length=24, blank=True)
     violence_types = models.JSONField(_("SIMFONI violence types"), default=list, blank=True)
     tpks_forms = models.JSONField(_("UU TPKS forms"), default=list, blank=True)
@@ -409,10 +420,19 @@ class Perpetrator(BaseModel):
         return classification.is_intimate_partner(self.relationship)
 
 
+class CaseEventManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for event in objs:
+            require_kind(event.kind)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class CaseEvent(models.Model):
     """The case timeline: what happened to the case, in words for the people working it.
 
-    Written by the actions beside the audit row; holds a kind and ids, never content.
+    Written by the actions beside the audit row; holds a kind and ids, never content. The
+    kind is one of ``EventKind``, checked on every write, so no entry lacks its words.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -423,12 +443,18 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=40)
     detail = models.JSONField(default=dict, blank=True)
 
+    objects = CaseEventManager()
+
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="case_event_case")]
 
     def __str__(self):
         return self.kind
+
+    def save(self, *args, **kwargs):
+        require_kind(self.kind)
+        super().save(*args, **kwargs)
 
 
 class Attachment(BaseModel):
@@ -441,7 +467,10 @@ class Attachment(BaseModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     original_name = EncryptedCharField(_("file name"), max_length=255)
     description = EncryptedTextField(_("description"), blank=True)

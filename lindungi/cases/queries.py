@@ -13,12 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter, itemgetter
 
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -27,11 +26,9 @@ from django.utils.translation import ngettext
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
-from lindungi.cases import attachments, casework, classification
-from lindungi.cases.casework import PlannedService, ServicePlan
+from lindungi.cases import classification
 from lindungi.cases.models import (
     Assignment,
-    Attachment,
     BreakGlass,
     Case,
     CaseEvent,
@@ -44,6 +41,7 @@ from lindungi.cases.models import (
     Status,
 )
 from lindungi.cases.overdue import DEADLINE_FACT_FIELDS, attach_deadlines, with_deadline_facts
+from lindungi.cases.timeline_lines import describe
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
     Accommodation,
@@ -590,49 +588,6 @@ def search_cases(queryset, by, term):
 
 # --- The case page -----------------------------------------------------------------------
 
-# Timeline entries by CaseEvent kind, and the model whose field names the entry lists.
-EVENT_LABELS = {
-    "opened": (_("Case opened"), Case),
-    "assigned": (_("Case worker assigned"), None),
-    "updated": (_("Case updated"), Case),
-    "restricted": (_("Case restricted"), Case),
-    "client_added": (_("Person added"), Client),
-    "client_updated": (_("Person updated"), Client),
-    "incident_added": (_("Incident added"), Incident),
-    "incident_updated": (_("Incident updated"), Incident),
-    "perpetrator_added": (_("Perpetrator added"), Perpetrator),
-    "perpetrator_updated": (_("Perpetrator updated"), Perpetrator),
-    # Case work: assessments, plan, services, approvals, reopening (fields: codes or names).
-    "assessment_added": (_("Assessment added"), None),
-    "plan_created": (_("Service plan written"), ServicePlan),
-    "plan_updated": (_("Service plan changed"), ServicePlan),
-    "service_added": (_("Service added to the plan"), PlannedService),
-    "service_updated": (_("Service updated"), PlannedService),
-    "approval_requested": (_("Approval asked for"), None),
-    "approval_approved": (_("Approved by a supervisor"), None),
-    "approval_rejected": (_("Rejected by a supervisor"), None),
-    "reopened": (_("Case reopened"), Case),
-    # Notes, tasks and the legal tracks.
-    "note_added": (_("Note added"), casework.CaseNote),
-    "task_added": (_("Task added"), casework.Task),
-    "task_done": (_("Task done"), None),
-    "police_report_recorded": (_("Report to the police recorded"), None),
-    "sanction_updated": (_("Sanction track updated"), casework.SanctionTrack),
-    # Attachments: a removal tells the file's type and size, and the reason from its row.
-    "attachment_added": (_("File attached"), None),
-    "attachment_removed": (_("Attachment removed"), None),
-}
-
-
-def _field_labels(model, names):
-    labels = []
-    for name in names or []:
-        try:
-            labels.append(str(model._meta.get_field(name).verbose_name))
-        except FieldDoesNotExist:  # a field renamed since: show its stored name
-            labels.append(name)
-    return labels
-
 
 def load_case_page(case):
     """Everything the case page shows, in a fixed number of queries.
@@ -723,30 +678,8 @@ def load_case_page(case):
     missing = {pk for pk in wanted if _as_uuid(pk) not in people}
     if missing:
         people.update(User.objects.filter(pk__in=missing).in_bulk())
-    for event in events:
-        label, model = EVENT_LABELS.get(event.kind, (event.kind, None))
-        detail = event.detail if isinstance(event.detail, dict) else {}
-        event.label = label
-        event.fields = _field_labels(model, detail.get("fields")) if model else []
-        event.subject = people.get(_as_uuid(detail.get("user"))) if detail.get("user") else None
-    _describe_removals(events)
+    describe(events, {str(pk): user for pk, user in people.items()})
     return {"events": events, "workers": [a.user for a in assignments]}
-
-
-def _describe_removals(events):
-    """A removal's entry: the file's type and size (in the event) and the reason given (on
-    the attachment's row, encrypted: it may name people, so never in the event)."""
-    removals = [e for e in events if e.kind == "attachment_removed"]
-    if not removals:
-        return
-    ids = [_as_uuid(e.detail.get("attachment")) for e in removals]
-    reasons = dict(Attachment.objects.filter(pk__in=ids).values_list("pk", "removal_reason"))
-    for event, pk in zip(removals, ids, strict=True):
-        event.fields = [
-            attachments.type_label(event.detail.get("content_type", "")),
-            filesizeformat(event.detail.get("size") or 0),
-        ]
-        event.note = reasons.get(pk, "")
 
 
 def labels_of(choices, values):

@@ -48,6 +48,7 @@ from lindungi.cases.models import (
     TimeOfDay,
     new_survivor_code,
 )
+from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
     Accommodation,
@@ -367,7 +368,7 @@ class CaseMaker:
                 )
             )
             if worker is not actor:
-                events.append(("assigned", opened_at, assigner, {"user": str(worker.pk)}))
+                events.append((EventKind.ASSIGNED, opened_at, assigner, {"user": str(worker.pk)}))
 
         at = opened_at + timedelta(minutes=rng.randint(5, 90))
         village = self._village()
@@ -378,7 +379,7 @@ class CaseMaker:
         data["marital_status"] = marital
         survivor = Client(case=case, **data)
         batch.clients.append(survivor)
-        events.append(("client_added", at, actor, {"fields": _fields(data)}))
+        events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(data)}))
         if rng.random() < (0.3 if child else 0.2):
             if child:
                 kin = self._person(
@@ -398,7 +399,7 @@ class CaseMaker:
                     village,
                 )
             batch.dependants.append(Client(case=case, **kin))
-            events.append(("client_added", at, actor, {"fields": _fields(kin)}))
+            events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(kin)}))
 
         incident, incident_data = self._incident(case, survivor, age, gbv, group, village)
         perpetrator, perpetrator_data = self._perpetrator(incident, relationship, child)
@@ -406,8 +407,10 @@ class CaseMaker:
         batch.incidents.append(incident)
         batch.perpetrators.append(perpetrator)
         at += timedelta(minutes=rng.randint(5, 60))
-        events.append(("incident_added", at, actor, {"fields": _fields(incident_data)}))
-        events.append(("perpetrator_added", at, actor, {"fields": _fields(perpetrator_data)}))
+        events.append((EventKind.INCIDENT_ADDED, at, actor, {"fields": _fields(incident_data)}))
+        events.append(
+            (EventKind.PERPETRATOR_ADDED, at, actor, {"fields": _fields(perpetrator_data)})
+        )
         if gbv == GbvType.RAPE and incident.reporting_delay == "0-3d":
             case.priority = Priority.HIGH  # post-exposure care within 72 hours
 
@@ -525,7 +528,9 @@ class CaseMaker:
         case.version += 1
         for user in {u.pk: u for u in [actor, *workers, *self.supervisors]}.values():
             batch.named.append(NamedAccess(case=case, user=user, granted_by=actor, granted_at=at))
-        events.append(("restricted", at, actor, {"fields": ["restricted"], "reason": reason}))
+        events.append(
+            (EventKind.RESTRICTED, at, actor, {"fields": ["restricted"], "reason": reason})
+        )
 
     def _progress(self, case, opened_at, actor, events):
         """Where the case stands now, given how long ago it was opened."""
@@ -541,7 +546,7 @@ class CaseMaker:
         if case.status == Status.CLOSED:
             case.closed_at = changed_at
         case.version += 1
-        events.append(("updated", changed_at, actor, {"fields": ["status"]}))
+        events.append((EventKind.UPDATED, changed_at, actor, {"fields": ["status"]}))
 
 
 def _fields(data):

@@ -79,7 +79,9 @@ def _validate(report):
     ):
         raise ValidationError({"safe_channels": _("Choose from the list.")})
     report.safe_channels = sorted(set(report.safe_channels))
-    report.full_clean(exclude=["reference"])
+    # The draft token's uniqueness is the database's to decide (see _create): a check here
+    # would turn a twin post into a form error instead of the report the twin made.
+    report.full_clean(exclude=["reference", "draft_token"])
 
 
 def _set_people(report, people):
@@ -118,6 +120,11 @@ def _create(report):
                 report.save()
             return report
         except IntegrityError:
+            if (
+                report.draft_token
+                and Report.objects.filter(draft_token=report.draft_token).exists()
+            ):
+                raise  # the same form posted twice: the caller finds the twin by its token
             report.reference = new_reference()
             report._state.adding = True
     raise IntegrityError("could not draw a unique reference")

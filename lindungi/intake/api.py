@@ -157,6 +157,7 @@ def _people(payload):
         400: ErrorOut,
         401: ErrorOut,
         422: ErrorOut,
+        503: ErrorOut,
     },
     summary="Send a report",
     description=(

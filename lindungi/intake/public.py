@@ -42,8 +42,6 @@ QUICK_EXIT_URL = "https://www.google.com/search?q=cuaca+jakarta"
 RATE_LIMIT = 5
 RATE_WINDOW = timedelta(hours=1)
 KEEP_SUBMISSIONS = timedelta(days=1)
-# A second request with the same token while the first is still saving waits this long.
-WAIT_FOR_FIRST = 5.0
 
 
 def public_page(view):
@@ -84,14 +82,13 @@ def _confirmation(request, submission):
     )
 
 
-def _finished(token):
-    """The submission already made with this token, once it has its report (or None)."""
-    deadline = time.monotonic() + WAIT_FOR_FIRST
-    while True:
-        submission = PublicSubmission.objects.select_related("report").filter(token=token).first()
-        if submission is None or submission.report_id or time.monotonic() > deadline:
-            return submission
-        time.sleep(0.2)
+def _sent_before(token):
+    """The submission this form token already made (committed with its report), or None."""
+    return (
+        PublicSubmission.objects.select_related("report")
+        .filter(token=token, report__isnull=False)
+        .first()
+    )
 
 
 def _rate_limited(address):
@@ -101,16 +98,36 @@ def _rate_limited(address):
     )
 
 
-def _claim(token, address):
-    """Insert the submission row in its own transaction: the unique token picks one winner
-    among concurrent requests. Returns the row, or None when another request has it."""
+def _submit(token, address, form, request):
+    """The submission row, the report and its PIN in one transaction.
+
+    The unique token picks one winner among concurrent sendings of one form: the second
+    waits for the first's transaction (PostgreSQL) or queues behind it (SQLite) and gets its
+    report. If the first fails, or its process or the database dies before the commit,
+    nothing of it remains, so sending again works at once: no token stays "being sent".
+    """
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            PublicSubmission.objects.filter(created_at__lt=now - KEEP_SUBMISSIONS).delete()
-            return PublicSubmission.objects.create(token=token, address=address, created_at=now)
-    except IntegrityError:
-        return None
+    with transaction.atomic():
+        PublicSubmission.objects.filter(created_at__lt=now - KEEP_SUBMISSIONS).delete()
+        try:
+            with transaction.atomic():
+                submission = PublicSubmission.objects.create(
+                    token=token, address=address, created_at=now
+                )
+        except IntegrityError:
+            earlier = PublicSubmission.objects.select_related("report").get(token=token)
+            if earlier.report_id:
+                return earlier
+            # A row without its report was left by a crash under an earlier version, which
+            # committed the row first: take it over.
+            earlier.delete()
+            submission = PublicSubmission.objects.create(
+                token=token, address=address, created_at=now
+            )
+        report, pin = actions.receive_public_report(form.report_data(), request=request)
+        submission.report, submission.pin = report, pin
+        submission.save(update_fields=["report", "pin"])
+    return submission
 
 
 @public_page
@@ -141,9 +158,9 @@ def report_form(request):
         return _form_page(request, form, status=400)
 
     token_hash = _token_hash(nonce)
-    earlier = _finished(token_hash)
+    earlier = _sent_before(token_hash)
     if earlier is not None:
-        return _answer_for(request, form, earlier)
+        return _confirmation(request, earlier)
     address = _address(request)
     if _rate_limited(address):
         return _form_page(
@@ -156,36 +173,13 @@ def report_form(request):
             ),
             status=429,
         )
-    submission = _claim(token_hash, address)
-    if submission is None:
-        return _answer_for(request, form, _finished(token_hash))
     try:
-        with transaction.atomic():
-            report, pin = actions.receive_public_report(form.report_data(), request=request)
-            submission.report = report
-            submission.pin = pin
-            submission.save(update_fields=["report", "pin"])
+        submission = _submit(token_hash, address, form, request)
     except ValidationError as error:
-        submission.delete()
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
         return _form_page(request, form, status=400)
-    except BaseException:
-        # Nothing was saved: free the token so sending again works.
-        submission.delete()
-        raise
     return _confirmation(request, submission)
-
-
-def _answer_for(request, form, submission):
-    if submission is not None and submission.report_id:
-        return _confirmation(request, submission)
-    return _form_page(
-        request,
-        form,
-        notice=_("Your report is still being sent. Wait a moment, then send it again."),
-        status=409,
-    )
 
 
 def _refill(form):

@@ -13,6 +13,10 @@ class Kind(models.TextChoices):
         _("A case in your unit was restricted: the perpetrator is a public employee"),
     )
     BREAK_GLASS_USED = "break_glass_used", _("Break-glass access was used and awaits review")
+    BREAK_GLASS_ON_CASE = (
+        "break_glass_on_case",
+        _("A supervisor of another unit opened a case of yours by break-glass access"),
+    )
     RAPID_RESPONSE_REQUESTED = "rapid_response", _("A report needs the rapid response unit now")
     TASK_ASSIGNED = "task_assigned", _("A task was given to you")
     APPROVAL_REQUESTED = "approval_requested", _("A request waits for your approval")
@@ -31,6 +35,11 @@ class Notification(models.Model):
     report = models.ForeignKey(
         "intake.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A break-glass alert says who opened the case, when and why (the grant's reason, the
+    # supervisor's own words): never what they read.
+    break_glass = models.ForeignKey(
+        "cases.BreakGlass", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -42,11 +51,14 @@ class Notification(models.Model):
         return self.kind
 
 
-def notify(users, kind, case=None, report=None):
+def notify(users, kind, case=None, report=None, break_glass=None):
     """Queue an in-app alert for each user (once each), inside the caller's transaction."""
     unique = {u.pk: u for u in users}
     Notification.objects.bulk_create(
-        [Notification(user_id=pk, kind=kind, case=case, report=report) for pk in unique]
+        [
+            Notification(user_id=pk, kind=kind, case=case, report=report, break_glass=break_glass)
+            for pk in unique
+        ]
     )
 
 

@@ -1,8 +1,9 @@
 """The user's in-app alerts: the list, newest first, and marking them read.
 
 An alert holds a kind and a link, never case content: its text is the kind's label in the
-reader's language, and its link goes to the case page, which checks access itself (a case
-the reader may no longer see answers 404 there, like any other).
+reader's language (for a break-glass use, also who opened the case, when and why), and its
+link goes to the case page, which checks access itself (a case the reader may no longer see
+answers 404 there, like any other).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -19,8 +20,20 @@ PAGE_SIZE = 50
 
 
 def _list(request, status=None):
-    alerts = Notification.objects.filter(user=request.user).only(
-        "id", "kind", "case_id", "report_id", "created_at", "read_at"
+    alerts = (
+        Notification.objects.filter(user=request.user)
+        .select_related("break_glass__user")
+        .only(
+            "id",
+            "kind",
+            "case_id",
+            "report_id",
+            "created_at",
+            "read_at",
+            "break_glass__created_at",
+            "break_glass__reason",
+            "break_glass__user__display_name",
+        )
     )
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "notifications/list.html", {"page": page}, status=status)

@@ -99,7 +99,9 @@ def test_a_case_walks_through_the_pages_from_assessment_to_closure(client, perso
     section = client.get(url("work_section", case)).content.decode()
     assert "Nothing of the case was deleted." in section
     timeline = client.get(url("detail", case)).content.decode()
-    assert "Approved by a supervisor" in timeline and "Service added to the plan" in timeline
+    assert "Service plan approved" in timeline
+    assert "Closure approved" in timeline and "Case closed: " in timeline
+    assert "Service added to the plan: " in timeline
 
 
 def test_closing_with_open_services_needs_a_reason(client, personas, case):

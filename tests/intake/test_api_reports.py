@@ -169,9 +169,32 @@ def test_the_schema_documents_the_endpoint_header_and_errors(client, db):
         "/ReportIn"
     )
     assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"])
-    for status in ("201", "400", "401", "422"):
+    for status in ("201", "400", "401", "422", "503"):
         assert status in operation["responses"]
     assert operation["security"] == [{"IntegrationKey": []}]
     report_in = schema["components"]["schemas"]["ReportIn"]
     assert report_in["additionalProperties"] is False
     assert report_in["required"] == ["what_happened"]
+
+
+def test_a_database_that_cannot_be_reached_answers_503_in_the_error_shape(client, db, monkeypatch):
+    from django.db import OperationalError
+
+    from lindungi.intake import actions, apikeys
+
+    key = apikeys.create_key("112-dispatch")[1]
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(actions, "receive_api_report", unreachable)
+    response = client.post(
+        "/api/v1/reports",
+        json.dumps({"what_happened": "Canary"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 503
+    assert response.json()["error"] == "unavailable"
+    assert response["Retry-After"] == "5"
+    assert "closed the connection" not in response.content.decode()

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
-from lindungi.intake import public
+from lindungi.intake import actions, public
 from lindungi.intake.models import PublicSubmission, Report, ReportStatus
 from lindungi.intake.public_forms import MAX_STORY, read_form_token
 from tests.browser.marks import commits
@@ -290,18 +290,36 @@ def test_sending_the_same_form_twice_answers_the_same_reference_and_pin(client, 
     assert Report.objects.count() == 1
 
 
-def test_a_second_sending_while_the_first_is_still_saving_is_told_to_wait(
-    client, later, monkeypatch
-):
+def test_a_sending_left_unfinished_by_a_crash_does_not_block_sending_again(client, later):
+    # What an earlier version left after a kill -9: the token's row without its report.
     token = opened_form(client)
     nonce, _opened = read_form_token(token)
     PublicSubmission.objects.create(token=public._token_hash(nonce), address="x" * 64)
-    monkeypatch.setattr(public, "WAIT_FOR_FIRST", 0.3)
     with later():
         response = client.post(URL, report(token))
-    assert response.status_code == 409
-    assert "Canary-story" in response.content.decode()
-    assert Report.objects.count() == 0
+    assert response.status_code == 200
+    assert 'id="reference"' in response.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_a_sending_that_fails_half_way_leaves_nothing_and_can_be_sent_again(
+    client, later, monkeypatch
+):
+    token = opened_form(client)
+    receive = actions.receive_public_report
+
+    def dies_after_the_report(*args, **kwargs):
+        receive(*args, **kwargs)
+        raise ConnectionResetError("the process died")
+
+    monkeypatch.setattr(actions, "receive_public_report", dies_after_the_report)
+    with later(), pytest.raises(ConnectionResetError):
+        client.post(URL, report(token))
+    assert not PublicSubmission.objects.exists() and not Report.objects.exists()
+    monkeypatch.undo()
+    with later():
+        assert 'id="reference"' in client.post(URL, report(token)).content.decode()
+    assert Report.objects.count() == 1
 
 
 @commits

@@ -16,6 +16,7 @@ from lindungi.intake import actions
 from lindungi.intake.forms import SCREENING_QUESTIONS, STAFF_CHANNELS
 from lindungi.intake.models import Report, ReportStatus
 from lindungi.intake.risk import SCREENING
+from lindungi.intake.views import staff
 from lindungi.places.models import ServicePoint, ServicePointKind
 from tests.login import log_in
 
@@ -258,6 +259,18 @@ def test_a_second_send_of_a_sent_draft_answers_the_existing_reference(officer, c
     assert again.status_code == 302 and again.url == f"/laporan/{report.pk}/terkirim/"
     assert Report.objects.count() == 1
     assert AuditEvent.objects.filter(action="report.submit").count() == 1
+
+
+def test_a_twin_send_that_lost_the_race_answers_the_winners_reference(officer, client, monkeypatch):
+    """Two "Send" of one new form at once: the loser looked for a draft with the token
+    before the winner committed it, then tries to create its own."""
+    data = form_data(action="send")
+    client.post(NEW, data)
+    winner = only_report()
+    monkeypatch.setattr(staff, "_existing", lambda *args: None)
+    loser = client.post(NEW, data)
+    assert loser.status_code == 302 and loser.url == f"/laporan/{winner.pk}/terkirim/"
+    assert Report.objects.count() == 1
 
 
 # --- Bad input --------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def box_from_relationship(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_assignment_case_opened_at"),
+        ("cases", "0006_timeline_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,56 @@
+"""What a case timeline entry can say: every kind of CaseEvent, with its words.
+
+The actions write a kind from ``EventKind`` and nothing else (``CaseEvent`` refuses any
+other), so every entry on a timeline has a label in both languages. ``describe`` turns the
+stored events into the lines the case page shows: the label, what the entry is about (a
+service, a closure reason, a person) and the labels of the fields that changed.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    ASSIGNED = "assigned", _("Case worker assigned")
+    UPDATED = "updated", _("Case updated")
+    RESTRICTED = "restricted", _("Case restricted")
+    CLIENT_ADDED = "client_added", _("Person added")
+    CLIENT_UPDATED = "client_updated", _("Person updated")
+    INCIDENT_ADDED = "incident_added", _("Incident added")
+    INCIDENT_UPDATED = "incident_updated", _("Incident updated")
+    PERPETRATOR_ADDED = "perpetrator_added", _("Perpetrator added")
+    PERPETRATOR_UPDATED = "perpetrator_updated", _("Perpetrator updated")
+    ASSESSMENT_ADDED = "assessment_added", _("Assessment added")
+    PLAN_CREATED = "plan_created", _("Service plan written")
+    PLAN_UPDATED = "plan_updated", _("Service plan changed")
+    SERVICE_ADDED = "service_added", _("Service added to the plan")
+    SERVICE_UPDATED = "service_updated", _("Service updated")
+    SERVICE_DONE = "service_done", _("Service done")
+    PLAN_APPROVAL_REQUESTED = (
+        "plan_approval_requested",
+        _("Approval of the service plan asked for"),
+    )
+    PLAN_APPROVED = "plan_approved", _("Service plan approved")
+    PLAN_REJECTED = "plan_rejected", _("Service plan returned for changes")
+    CLOSURE_REQUESTED = "closure_requested", _("Approval of the closure asked for")
+    CLOSURE_APPROVED = "closure_approved", _("Closure approved")
+    CLOSURE_REJECTED = "closure_rejected", _("Closure rejected")
+    CLOSED = "closed", _("Case closed")
+    REOPENED = "reopened", _("Case reopened")
+    NOTE_ADDED = "note_added", _("Note added")
+    TASK_ADDED = "task_added", _("Task added")
+    TASK_DONE = "task_done", _("Task done")
+    POLICE_REPORT_RECORDED = "police_report_recorded", _("Report to the police recorded")
+    SANCTION_UPDATED = "sanction_updated", _("Sanction track updated")
+    ATTACHMENT_ADDED = "attachment_added", _("Document attached")
+    ATTACHMENT_REMOVED = "attachment_removed", _("Document removed")
+    BREAK_GLASS_USED = "break_glass_used", _("Case opened by break-glass access")
+    BREAK_GLASS_REVIEWED = "break_glass_reviewed", _("Break-glass access reviewed")
+
+
+def require_kind(kind):
+    """Refuse a kind that is not in ``EventKind``: it would show as a bare code."""
+    if kind not in EventKind.values:
+        raise ValueError(f"unknown case event kind {kind!r}: add it to EventKind")
+    return kind

@@ -1,0 +1,114 @@
+"""A case that has been through everything a case can go through, made by the real actions:
+its timeline holds an entry of every kind (``EventKind``), in a known order."""
+
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from lindungi.accounts.models import Membership, User
+from lindungi.accounts.roles import Role
+from lindungi.cases import actions
+from lindungi.cases import casework_actions as work
+from lindungi.cases.attachments import remove_attachment, upload_attachment
+from lindungi.cases.timeline import EventKind
+from lindungi.cases.vocabulary import GbvType, Sex
+from lindungi.places.models import Region
+
+BREAK_GLASS_REASON = "Polisi Sektor Tebet menelepon: dia di kantor kami dan butuh rencana aman."
+
+
+def colleague(unit, role, key):
+    user = User.objects.create_user(
+        f"{key}@test.lindungi.id", "a long passphrase 2026", display_name=key.title()
+    )
+    Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def case_with_every_event(personas):
+    """Opened by case worker A at unit A, worked, closed, reopened, then opened by break-glass
+    by supervisor B and reviewed by a second supervisor of unit B. Returns the case."""
+    worker, supervisor = personas.case_worker_a, personas.supervisor_a
+    today = timezone.localdate()
+    case = actions.open_case(worker, personas.unit_a)
+    survivor = actions.add_client(
+        worker,
+        case,
+        {
+            "role": "survivor",
+            "name": "Siti Aminah",
+            "phone": "+6281234567890",
+            "birth_date": date(1990, 5, 17),
+            "sex": Sex.FEMALE,
+            "kelurahan": Region.objects.get(code="31.74.01.1001"),
+        },
+    )
+    actions.update_client(worker, survivor, survivor.version, {"occupation": "pedagang"})
+    incident = actions.add_incident(
+        worker,
+        case,
+        {
+            "survivor": survivor,
+            "occurred_on": today - timedelta(days=3),
+            "reported_on": today,
+            "place_type": "rumah_tangga",
+            "description": "Canary narrative text",
+            "gbv_answers": {GbvType.RAPE: True},
+            "violence_types": ["seksual"],
+        },
+    )
+    actions.update_incident(worker, incident, incident.version, {"abducted": True})
+    perpetrator = actions.add_perpetrator(worker, incident, {"relationship": "tetangga"})
+    actions.update_perpetrator(
+        worker,
+        perpetrator,
+        perpetrator.version,
+        {"public_employment": "ppsu", "employing_agency": "Kelurahan Tebet Timur"},
+    )
+    track = case.sanctions.get()
+    work.update_sanction(worker, track, track.version, {"notified_on": today})
+    case.refresh_from_db()
+    actions.update_case(worker, case, case.version, {"status": "assessment"})
+    actions.assign_worker(
+        supervisor, case, colleague(personas.unit_a, Role.CASE_WORKER, "second worker")
+    )
+    work.record_assessment(worker, case, "risk", {"escalating": True})
+    plan = work.save_plan(worker, case, 1, "Aman di rumah keluarga")
+    service = work.add_service(
+        worker,
+        case,
+        {"type": "health", "provider_name": "RSUD Tebet", "due_on": today},
+    )
+    service = work.update_service(
+        worker, service, service.version, {"provider_name": "RSUD Pasar Minggu"}
+    )
+    work.save_plan(worker, case, plan.version, "Aman di rumah keluarga, bekerja lagi")
+    asked = work.request_approval(worker, case, "plan")
+    work.decide_approval(supervisor, asked, "rejected", "Add a shelter option")
+    asked = work.request_approval(worker, case, "plan")
+    work.decide_approval(supervisor, asked, "approved")
+    work.update_service(worker, service, service.version, {"status": "done", "done_on": today})
+    work.add_note(worker, case, "Called her back at the agreed time.")
+    task = work.add_task(worker, case, worker, "Ring the shelter", timezone.now())
+    work.complete_task(worker, task, task.version)
+    work.record_police_report(worker, case, reported_at=timezone.now() - timedelta(hours=1))
+    upload_attachment(worker, case, SimpleUploadedFile("a.txt", b"Statement\n", "text/plain"))
+    wrong = upload_attachment(
+        worker, case, SimpleUploadedFile("b.txt", b"Another case's letter\n", "text/plain")
+    )
+    remove_attachment(supervisor, wrong, "Uploaded to the wrong case")
+    closure = work.request_closure(worker, case, "needs_met", "Safe, working again")
+    work.decide_approval(supervisor, closure.approval, "rejected", "Wait for the court date")
+    closure = work.request_closure(worker, case, "needs_met", "Safe, working again")
+    work.decide_approval(supervisor, closure.approval, "approved")
+    case.refresh_from_db()
+    work.reopen_case(worker, case, "She called: he is back")
+    reviewer = colleague(personas.unit_b, Role.SUPERVISOR, "reviewer")
+    grant = actions.break_glass(personas.supervisor_b, case, BREAK_GLASS_REASON)
+    actions.review_break_glass(reviewer, grant, "Justified")
+    case.refresh_from_db()
+    written = set(case.events.values_list("kind", flat=True))
+    missing = set(EventKind.values) - written
+    assert not missing, f"add a step that writes {sorted(missing)} to case_with_every_event"
+    return case
