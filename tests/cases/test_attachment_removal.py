@@ -76,7 +76,7 @@ def test_the_fact_stays_on_the_timeline_and_in_the_audit_trail_without_the_name(
     assert "siti" not in row.lower() and REASON not in row
     page = logged_in(personas.case_worker_a).get(reverse("cases:detail", args=[case.pk]))
     text = page.content.decode()
-    assert "Attachment removed" in text and "TXT" in text and REASON in text
+    assert "Document removed" in text and "TXT" in text and REASON in text
     assert FILE_NAME not in text
 
 
