@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,24 +42,31 @@ def _write_reports(stop, latencies):
     connection.close()
 
 
+@contextmanager
+def _writers(count):
+    """``count`` threads writing reports until the block ends; yields their latencies."""
+    stop, latencies = threading.Event(), [[] for _ in range(count)]
+    threads = [threading.Thread(target=_write_reports, args=(stop, found)) for found in latencies]
+    for thread in threads:
+        thread.start()
+    try:
+        yield latencies
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+
 def _backup(directory, writers):
     from lindungi.ops.backup import take_backup
 
-    stop, latencies = threading.Event(), [[] for _ in range(writers)]
-    threads = [
-        threading.Thread(target=_write_reports, args=(stop, latencies[n])) for n in range(writers)
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(1 if writers else 0)  # the writers are at full speed when the backup starts
-    before = sum(map(len, latencies))
-    start = time.perf_counter()
-    take_backup(directory)
-    seconds = time.perf_counter() - start
-    during = sum(map(len, latencies)) - before
-    stop.set()
-    for thread in threads:
-        thread.join()
+    with _writers(writers) as latencies:
+        time.sleep(1 if writers else 0)  # the writers are at full speed when it starts
+        before = sum(map(len, latencies))
+        start = time.perf_counter()
+        take_backup(directory)
+        seconds = time.perf_counter() - start
+        during = sum(map(len, latencies)) - before
     slowest = max((max(found) for found in latencies if found), default=0)
     size = sum(path.stat().st_size for path in Path(directory).rglob("*") if path.is_file())
     return {"seconds": seconds, "writes_per_s": during / seconds, "slowest": slowest, "size": size}
@@ -115,16 +123,8 @@ def measure(cases, restore_url):
 
 def _backup_free_writes(seconds=3):
     """The writers' throughput with no backup running, for comparison."""
-    stop, latencies = threading.Event(), [[] for _ in range(WRITERS)]
-    threads = [
-        threading.Thread(target=_write_reports, args=(stop, latencies[n])) for n in range(WRITERS)
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    with _writers(WRITERS) as latencies:
+        time.sleep(seconds)
     return sum(map(len, latencies)) / seconds
 
 
