@@ -10,12 +10,14 @@ who may edit the case; for anyone else it is ``null`` (an empty string means "no
 recorded"). See README "API".
 """
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, WithJsonSchema, create_model
+from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from lindungi.cases.models import (
     ClientRole,
@@ -48,17 +50,49 @@ RegionCode = Annotated[str, Field(max_length=13, pattern=r"^[0-9.]+$")]
 WgAnswer = Difficulty | Literal[""]
 
 
+# C0 control characters but tab, line feed and carriage return, and DEL. NUL is refused by
+# PostgreSQL in text (a 500) and the others are never typed by a person: refused, with a
+# 422 naming the field, in every schema a client sends.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _holds_control_characters(value):
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_holds_control_characters(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_control_characters(item) for item in (*value, *value.values()))
+    return False
+
+
 class Input(Schema):
+    """What a client sends: unknown fields and control characters are refused."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, value):
+        if _holds_control_characters(value):
+            raise PydanticCustomError("control_characters", "control characters")
+        return value
 
 
 def patch_schema(create, name):
-    """``create`` with every field optional and no defaults filled in."""
+    """``create`` with every field optional and no defaults filled in, and every limit of
+    ``create`` kept (its length and range constraints live in the field's metadata)."""
     fields = {
-        key: (field.annotation, Field(None, description=field.description))
+        key: (_constrained(field), Field(None, description=field.description))
         for key, field in create.model_fields.items()
     }
     return create_model(name, __base__=Input, **fields)
+
+
+def _constrained(field):
+    if not field.metadata:
+        return field.annotation
+    return Annotated[(field.annotation, *field.metadata)]
 
 
 # --- Cases -------------------------------------------------------------------------------

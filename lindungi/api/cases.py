@@ -42,6 +42,9 @@ from lindungi.places.models import Region, RegionLevel
 router = Router(tags=["cases"])
 
 PAGE_SIZE = 50
+# Far past any deployment (fifty million cases), and an offset every database takes: an
+# unbounded page number reached the database as an offset it refused (a 500).
+MAX_PAGE = 1_000_000
 READ = {401: ErrorOut, 404: ErrorOut}
 WRITE = {**READ, 403: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut}
 CREATE = {**READ, 403: ErrorOut, 422: ErrorOut}
@@ -169,7 +172,7 @@ def _read_all(request, response, rows, shape):
 def list_cases(
     request,
     response: HttpResponse,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     status: Status | None = None,
     priority: Priority | None = None,
 ):

@@ -8,6 +8,7 @@ incident's description, and staff appear by id and display name.
 """
 
 from datetime import date, datetime
+from enum import Enum
 from typing import Literal
 from uuid import UUID
 
@@ -73,10 +74,17 @@ class PlanIn(Input):
     goals: str = Field(max_length=TEXT, description="The survivor's goals, in their words.")
 
 
+# The plan's status choices are a class named "Status", like the case's: in the OpenAPI
+# document one would replace the other. The API gives them their own name.
+PlanStatus = Enum(
+    "PlanStatus", {choice.name: choice.value for choice in ServicePlan.Status}, type=str
+)
+
+
 class PlanOut(Schema):
     case_id: UUID
     goals: str
-    status: ServicePlan.Status = Field(
+    status: PlanStatus = Field(
         description="Changing the goals of a plan sent for approval returns it to draft."
     )
     version: int

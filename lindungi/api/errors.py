@@ -9,7 +9,8 @@ Django's text with the submitted value in it (DESIGN.md rules 3 and 8).
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
@@ -132,6 +133,17 @@ def install(api):
         response["ETag"] = f'"{exc.current.version}"'
         return response
 
+    @handle(RequestDataTooBig)
+    def too_large(api, request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        return error_response(
+            api,
+            request,
+            413,
+            "too_large",
+            _("The request body is larger than %(limit)s KB.") % {"limit": f"{limit:,}"},
+        )
+
     @handle(OperationalError)
     @handle(InterfaceError)
     def unavailable(api, request, exc):
@@ -164,6 +176,8 @@ def _message(error):
         return _("This field is required.")
     if kind == "extra_forbidden":
         return _("Unknown field.")
+    if kind == "control_characters":
+        return _("Text cannot contain control characters such as NUL.")
     if kind in {"enum", "literal_error"}:
         return _("Choose from the list.")
     if kind == "string_too_long":

@@ -4,13 +4,12 @@ Routers are added here. Each takes the API's default authentication (a staff ses
 a verified second factor) unless it names its own; see ``lindungi.api.auth``.
 """
 
-from ninja import NinjaAPI
-
 from lindungi.api import cases, casework, errors
 from lindungi.api.auth import StaffSession
+from lindungi.api.document import DocumentedAPI
 from lindungi.intake.api import router as intake_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Lindungi API",
     version="1",
     description=(

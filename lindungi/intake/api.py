@@ -119,9 +119,6 @@ def _report_data(payload):
     field, all at once."""
     data = payload.model_dump(exclude={"people"})
     errors = {}
-    for name, value in data.items():
-        if isinstance(value, str) and "\x00" in value:
-            errors[name] = [_("Text cannot contain NUL characters.")]
     if data["kelurahan"]:
         region = Region.objects.filter(code=data["kelurahan"], level=RegionLevel.VILLAGE).first()
         if region is None:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from pydantic.json_schema import models_json_schema
 
 from lindungi.api.main import api
 
@@ -67,3 +68,29 @@ def test_the_docs_page_is_served_from_our_own_static_files(db):
     assert response.status_code == 200
     assert b"/static/ninja/swagger-ui-bundle.js" in response.content
     assert b"cdn." not in response.content
+
+
+def _operation_models():
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                yield from operation.models
+                for model in (operation.response_models or {}).values():
+                    if hasattr(model, "model_json_schema"):
+                        yield model
+
+
+def test_no_two_shapes_of_the_api_share_a_name():
+    """Two enums or schemas with one class name (the case's and the plan's ``Status``) would
+    be one entry in the OpenAPI document, and one of them described wrongly. pydantic names
+    them apart by module when it sees both; django-ninja's own wrappers aside, none may be."""
+    _refs, document = models_json_schema([(m, "validation") for m in set(_operation_models())])
+    clashing = [name for name in document["$defs"] if "__" in name and not name.startswith("abc__")]
+    assert clashing == []
+
+
+def test_the_plan_and_the_case_each_have_their_own_status(schema):
+    components = schema["components"]["schemas"]
+    assert "approved" in components["PlanStatus"]["enum"]
+    case_status = components["CaseOut"]["properties"]["status"]
+    assert components[case_status["$ref"].rsplit("/", 1)[1]]["enum"][0] == "open"

@@ -1,0 +1,49 @@
+"""What every route answers, written into the OpenAPI document in one place.
+
+Some answers do not come from a route's own code but from the API around it: the database
+out of reach (503, from any route), a body that is not JSON or too large (400, 413, on any
+route that takes one), a query parameter out of range (422), and the If-Match header that
+every update needs (``versions.required_version``). django-ninja documents only what a
+route declares, so these are added to each operation here, from the same facts the
+handlers in ``errors`` act on.
+"""
+
+from ninja import NinjaAPI
+
+ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": (
+        "The ETag of the record as you read it: without it the update answers 428, with an "
+        "older one 412."
+    ),
+}
+UPDATES = {"patch", "put"}
+WITH_BODY = {"post", "patch", "put"}
+
+
+def _add(responses, status, description):
+    responses.setdefault(str(status), {"description": description, **ERROR})
+
+
+class DocumentedAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation["responses"]
+                parameters = operation.setdefault("parameters", [])
+                _add(responses, 503, "The database cannot be reached; nothing was saved.")
+                if method in WITH_BODY:
+                    _add(responses, 400, "The body is not JSON in UTF-8 (malformed_body).")
+                    _add(responses, 413, "The body is too large (too_large).")
+                if any(parameter["in"] == "query" for parameter in parameters):
+                    _add(responses, 422, "A query parameter is not valid (invalid).")
+                if method in UPDATES and not any(p["name"] == "If-Match" for p in parameters):
+                    parameters.append(IF_MATCH)
+                if not parameters:
+                    del operation["parameters"]
+        return schema
