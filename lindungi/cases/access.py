@@ -15,6 +15,7 @@ from django.utils import timezone
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases.models import Assignment, BreakGlass, Case, NamedAccess
+from lindungi.intake.models import Report
 
 # Roles that work on cases themselves; the others (responder, partner, shelter officer)
 # see limited views through their own capabilities, analysts and administrators never.
@@ -82,6 +83,16 @@ def may_remove_attachments(user, case):
     return supervises and may_edit(user, case)
 
 
+def may_see_identity(user, case):
+    """Names, contact details and narratives: for the people helping (DESIGN.md rule 3);
+    a break-glass reader sees the case without them."""
+    return (
+        may_edit(user, case)
+        or Assignment.objects.filter(case=case, user=user).exists()
+        or NamedAccess.objects.filter(case=case, user=user).exists()
+    )
+
+
 def _parse(case_id):
     try:
         return uuid.UUID(str(case_id))
@@ -115,6 +126,19 @@ def get_case_part_for(user, model, part_id, need=Need.VIEW, *, request=None):
         _deny(user, request, model._meta.label_lower, pk, need)
     case = get_case_for(user, case_id, need, request=request)
     return case, model.objects.get(pk=pk)
+
+
+def get_case_report_for(user, report_id, *, request=None):
+    """An intake report read through its case: whoever may see the case may read the
+    reports it was opened from or linked to, in addition to intake's own rules (which the
+    intake views apply first). A report without a case, or of a case out of scope,
+    answers 404 and the attempt is audited."""
+    pk = _parse(report_id)
+    case_id = Report.objects.filter(pk=pk).values_list("case_id", flat=True).first() if pk else None
+    if case_id is None:
+        _deny(user, request, "intake.report", pk, Need.VIEW)
+    get_case_for(user, case_id, request=request)
+    return Report.objects.select_related("case").get(pk=pk)
 
 
 def _deny(user, request, object_type, pk, need):

@@ -127,8 +127,14 @@ def _save_version(model, obj, version, changes, validate=None):
 
 
 @transaction.atomic
-def open_case(actor, unit, *, priority=None, request=None):
-    """Open a case owned by ``unit``. A case worker who opens it is assigned to it."""
+def open_case(
+    actor, unit, *, priority=None, history=(), kind=EventKind.OPENED, request=None, **detail
+):
+    """Open a case owned by ``unit``. A case worker who opens it is assigned to it.
+
+    ``history`` is what happened before the case (an intake report's receipt, its
+    hand-over): (at, actor, kind, detail) rows, put on the timeline before the opening so
+    they read in order even when they share its instant."""
     roles = _roles_in(actor, unit.pk)
     if not roles & {Role.CASE_WORKER, Role.SUPERVISOR}:
         raise PermissionDenied
@@ -150,7 +156,9 @@ def open_case(actor, unit, *, priority=None, request=None):
         raise IntegrityError("could not draw a unique survivor code")
     if Role.CASE_WORKER in roles:
         Assignment.objects.create(case=case, user=actor, assigned_by=actor, assigned_at=now)
-    _log(request, actor, "case.open", case, case, EventKind.OPENED)
+    for at, who, step, step_detail in history:
+        CaseEvent.objects.create(case=case, at=at, actor=who, kind=step, detail=step_detail)
+    _log(request, actor, "case.open", case, case, kind, **detail)
     return case
 
 

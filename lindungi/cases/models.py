@@ -506,5 +506,7 @@ class Attachment(BaseModel):
         ordering = ["-created_at"]
 
 
-# Case-work records live in their own module; importing it registers them in this app.
+# Case-work records and what a case keeps of its intake report live in their own modules;
+# importing them registers them in this app.
 from lindungi.cases.casework import *  # noqa: E402, F403
+from lindungi.cases.first_account import *  # noqa: E402, F403

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases import classification
+from lindungi.cases.intake_facts import load_intake_facts, step_labels
 from lindungi.cases.models import (
     Assignment,
     BreakGlass,
@@ -679,7 +680,8 @@ def load_case_page(case):
     if missing:
         people.update(User.objects.filter(pk__in=missing).in_bulk())
     describe(events, {str(pk): user for pk, user in people.items()})
-    return {"events": events, "workers": [a.user for a in assignments]}
+    step_labels(events)
+    return {"events": events, "workers": [a.user for a in assignments], **load_intake_facts(case)}
 
 
 def labels_of(choices, values):

@@ -11,10 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventKind(models.TextChoices):
+    # The intake report's steps, before the case opened from it.
+    REPORT_RECEIVED = "report_received", _("Report received")
+    REPORT_HANDED_OVER = "report_handed_over", _("Report handed over")
+    OPENED_FROM_REPORT = "opened_from_report", _("Case opened from the report")
     OPENED = "opened", _("Case opened")
     ASSIGNED = "assigned", _("Case worker assigned")
     UPDATED = "updated", _("Case updated")
     RESTRICTED = "restricted", _("Case restricted")
+    CONTACT_UPDATED = "contact_updated", _("Safe contact changed")
     CLIENT_ADDED = "client_added", _("Person added")
     CLIENT_UPDATED = "client_updated", _("Person updated")
     INCIDENT_ADDED = "incident_added", _("Incident added")

@@ -19,6 +19,7 @@ from lindungi.cases.casework import (
     SanctionTrack,
     ServiceType,
 )
+from lindungi.cases.first_account import CaseContact
 from lindungi.cases.models import (
     Attachment,
     BreakGlass,
@@ -44,6 +45,7 @@ FIELDS_OF = {
     EventKind.SERVICE_UPDATED: PlannedService,
     EventKind.SERVICE_DONE: PlannedService,
     EventKind.SANCTION_UPDATED: SanctionTrack,
+    EventKind.CONTACT_UPDATED: CaseContact,
 }
 
 # Entries about something named by a code: the detail key that holds it, and its list.

@@ -9,6 +9,7 @@ from lindungi.cases.views import (
     assessments,
     attachments,
     closure,
+    contact,
     edits,
     legal,
     notes,
@@ -22,6 +23,7 @@ app_name = "cases"
 urlpatterns = [
     *pages.urlpatterns,
     *edits.urlpatterns,
+    *contact.urlpatterns,
     *attachments.urlpatterns,
     *overview.urlpatterns,
     *assessments.urlpatterns,

@@ -19,9 +19,11 @@ from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
 from lindungi.cases import actions as case_actions
 from lindungi.cases.actions import StaleVersion
+from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS, SafeChannel, clean_windows
+from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import WG_DOMAINS
-from lindungi.intake import risk
-from lindungi.intake.models import Report, ReportPerson, ReportStatus, SafeChannel
+from lindungi.intake import carry, risk
+from lindungi.intake.models import Report, ReportPerson, ReportStatus
 from lindungi.intake.references import new_reference
 from lindungi.notifications.models import Kind, notify
 
@@ -29,22 +31,11 @@ INTAKE_ROLES = {Role.INTAKE_OFFICER, Role.SUPERVISOR}
 REPORT_FIELDS = {
     "channel",
     "service_point",
-    "reporter_type",
-    "reporter_relation",
-    "reporter_name",
+    *carry.STORY_FIELDS,
     "contact_phone",
     "contact_email",
-    "what_happened",
-    "occurred_on",
-    "occurred_estimate",
-    "kelurahan",
-    "street_detail",
-    "people_affected",
     *risk.SCREENING,
-    "safe_channels",
-    "safe_times",
-    "code_word",
-    "voicemail_safe",
+    *SAFE_CONTACT_FIELDS,
     "consent_contact",
     "consent_services",
 }
@@ -79,6 +70,7 @@ def _validate(report):
     ):
         raise ValidationError({"safe_channels": _("Choose from the list.")})
     report.safe_channels = sorted(set(report.safe_channels))
+    report.contact_windows = clean_windows(report.safe_channels, report.contact_windows)
     # The draft token's uniqueness is the database's to decide (see _create): a check here
     # would turn a twin post into a form error instead of the report the twin made.
     report.full_clean(exclude=["reference", "draft_token"])
@@ -306,22 +298,41 @@ def override_risk(actor, report, version, level, reason, *, request=None):
 @transaction.atomic
 def open_case_from_report(actor, report, version, unit, *, request=None):
     """Open a case for the report in ``unit`` (the actor must be able to open cases there),
-    carrying the people hurt over as survivors so nobody tells their story twice."""
+    carrying everything the report holds onto it (``carry``) so nobody tells their story
+    twice. The case's timeline starts with the report's receipt and hand-over."""
     current = _triage(actor, report, version)
-    case = case_actions.open_case(actor, unit, priority=_priority(current.risk), request=request)
+    case = case_actions.open_case(
+        actor,
+        unit,
+        priority=_priority(current.risk),
+        history=_history(current),
+        kind=EventKind.OPENED_FROM_REPORT,
+        report=str(current.pk),
+        reference=current.reference,
+        request=request,
+    )
     for person in current.people.all():
-        data = {
-            "role": "survivor",
-            "name": person.name,
-            "sex": person.sex,
-            "age_estimate": person.age,
-            "kelurahan": current.kelurahan,
-            "accommodations": person.accommodations,
-            **{f"wg_{d}": getattr(person, f"wg_{d}") for d, _label in WG_DOMAINS},
-        }
-        case_actions.add_client(actor, case, data, request=request)
+        case_actions.add_client(actor, case, carry.client_data(current, person), request=request)
     current.case = case
-    return _finish(actor, current, ReportStatus.CASE_OPENED, "report.open_case", request, ["case"])
+    current = _finish(
+        actor, current, ReportStatus.CASE_OPENED, "report.open_case", request, ["case"]
+    )
+    carry.carry_to_case(actor, current, case, request=request)
+    return current
+
+
+def _history(report):
+    """The report's steps before the case, for the case's timeline: (at, actor, kind,
+    detail); ids and codes only."""
+    named = {"report": str(report.pk), "reference": report.reference}
+    steps = []
+    if report.received_at:
+        detail = {**named, "channel": report.channel}
+        steps.append((report.received_at, report.received_by, EventKind.REPORT_RECEIVED, detail))
+    if report.handed_to_id and report.handed_at:
+        detail = {**named, "unit": str(report.handed_to_id)}
+        steps.append((report.handed_at, report.handed_by, EventKind.REPORT_HANDED_OVER, detail))
+    return steps
 
 
 def _priority(level):
@@ -361,16 +372,29 @@ def request_rapid_response(actor, report, version, *, request=None):
 @transaction.atomic
 def hand_over(actor, report, version, unit, *, request=None):
     """Pass the report to a service centre's queue, where a supervisor opens or links the
-    case: for officers (e.g. at 112) who may not open cases or see the matching one."""
+    case: for officers (e.g. at 112) who may not open cases or see the matching one. The
+    centre's intake officers and supervisors are alerted at once."""
     if unit is None or unit.type != UnitType.UPTD_PPA or not unit.is_active:
         raise ValidationError({"handed_to": _("Choose a service centre.")})
     current = _triage(actor, report, version)
     if current.handed_to_id == unit.pk:
         raise StaleVersion(current)
     current.handed_to = unit
+    current.handed_at = timezone.now()
+    current.handed_by = actor
     current.version += 1
     current.save()
-    record("report.hand_over", request=request, actor=actor, obj=current, fields=["handed_to"])
+    receivers = User.objects.filter(
+        memberships__unit=unit, memberships__role__in=INTAKE_ROLES, is_active=True
+    ).distinct()
+    notify(receivers, Kind.REPORT_HANDED_OVER, report=current)
+    record(
+        "report.hand_over",
+        request=request,
+        actor=actor,
+        obj=current,
+        fields=["handed_to", "handed_at", "handed_by"],
+    )
     return current
 
 

@@ -21,10 +21,11 @@ from pydantic import StrictBool, StrictInt, StringConstraints
 from lindungi.api.case_schemas import Input, RegionCode, WgAnswer
 from lindungi.api.errors import ErrorOut
 from lindungi.audit.events import record
+from lindungi.cases.safe_contact import SafeChannel
 from lindungi.cases.vocabulary import Accommodation, Sex
 from lindungi.core.blind_index import normalise_phone
 from lindungi.intake import actions, apikeys, idempotency
-from lindungi.intake.models import Channel, ReporterType, SafeChannel
+from lindungi.intake.models import Channel, ReporterType
 from lindungi.intake.public_forms import MAX_STORY
 from lindungi.intake.risk import Risk
 from lindungi.places.models import Region, RegionLevel
@@ -64,6 +65,19 @@ class PersonIn(Input):
     accommodations: Annotated[list[Accommodation], Field(max_length=10)] = []
 
 
+Clock = Annotated[str, StringConstraints(strict=True, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class WindowIn(Input):
+    days: Annotated[
+        list[Annotated[StrictInt, Field(ge=1, le=7)]], Field(min_length=1, max_length=7)
+    ] = Field(description="ISO weekdays: 1 is Monday, 7 is Sunday.")
+    start: Clock = Field(description="HH:MM, in the deployment's time zone.")
+    end: Clock = Field(
+        description="HH:MM; an end not after the start runs over midnight into the next day."
+    )
+
+
 class ReportIn(Input):
     channel: Channel = Field(
         Channel.API, description="How the report reached the integration (112 call, ...)."
@@ -89,9 +103,21 @@ class ReportIn(Input):
     self_harm: StrictBool | None = None
     sexual_violence_72h: StrictBool | None = None
     safe_channels: Annotated[list[SafeChannel], Field(max_length=5)] = []
-    safe_times: text(200) = ""
+    contact_windows: dict[SafeChannel, Annotated[list[WindowIn], Field(max_length=7)]] = Field(
+        {},
+        description=(
+            "When each safe channel may be used, e.g. "
+            '`{"call": [{"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}]}`. '
+            "Only for channels listed in `safe_channels`; a safe channel without windows "
+            "is safe at any time."
+        ),
+    )
+    safe_times: text(200) = Field("", description="What the windows cannot say, as said.")
     code_word: text(100) = ""
     voicemail_safe: StrictBool | None = None
+    safe_person_name: text(200) = Field("", description="Someone safe to contact instead.")
+    safe_person_phone: text(32) = ""
+    safe_person_relation: text(100) = ""
     consent_contact: StrictBool = False
     consent_services: StrictBool = False
     people: Annotated[list[PersonIn], Field(max_length=20)] = []
@@ -118,17 +144,19 @@ def _report_data(payload):
     """The action's fields from the payload; the checks a schema cannot make, field by
     field, all at once."""
     data = payload.model_dump(exclude={"people"})
+    data["contact_windows"] = payload.model_dump(mode="json")["contact_windows"]
     errors = {}
     if data["kelurahan"]:
         region = Region.objects.filter(code=data["kelurahan"], level=RegionLevel.VILLAGE).first()
         if region is None:
             errors["kelurahan"] = [_("Unknown kelurahan code.")]
         data["kelurahan"] = region
-    if data["contact_phone"].strip():
-        try:
-            data["contact_phone"] = normalise_phone(data["contact_phone"])
-        except ValidationError as error:
-            errors["contact_phone"] = error.messages
+    for name in ("contact_phone", "safe_person_phone"):
+        if data[name].strip():
+            try:
+                data[name] = normalise_phone(data[name])
+            except ValidationError as error:
+                errors[name] = error.messages
     if data["contact_email"]:
         try:
             validate_email(data["contact_email"])

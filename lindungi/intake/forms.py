@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.roles import UnitType
+from lindungi.cases.safe_contact import SafeChannel
 from lindungi.cases.vocabulary import WG_DOMAINS, Accommodation, Difficulty, Sex
 from lindungi.core.blind_index import normalise_phone
-from lindungi.intake.models import Channel, ReporterType, SafeChannel
+from lindungi.intake.contact_forms import SafeContactFields
+from lindungi.intake.models import Channel, ReporterType
 from lindungi.intake.risk import SCREENING, Risk
 from lindungi.places.models import Region, RegionLevel, ServicePoint
 
@@ -47,6 +49,17 @@ SCREENING_QUESTIONS = {
     "self_harm": _("Are there thoughts of self-harm?"),
     "sexual_violence_72h": _("Was there sexual violence in the last 72 hours?"),
 }
+
+
+SCREENING_ANSWERS = {True: _("Yes"), False: _("No"), None: _("Not asked")}
+
+
+def screening_answers(record):
+    """[(question, answer)] of a report or a case's first account, in the asking order."""
+    return [
+        (question, SCREENING_ANSWERS[getattr(record, name)])
+        for name, question in SCREENING_QUESTIONS.items()
+    ]
 
 
 class TristateField(forms.TypedChoiceField):
@@ -129,7 +142,7 @@ def kelurahan_choices(province_code, selected=None):
     return [("", _("— choose a kelurahan —")), *kelurahan_groups(province_code, selected=selected)]
 
 
-class StaffReportForm(forms.Form):
+class StaffReportForm(SafeContactFields):
     """Everything about the report except the people hurt (a formset beside it)."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
@@ -188,7 +201,12 @@ class StaffReportForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    safe_times = forms.CharField(label=_("Safe times"), max_length=SHORT_MAX, required=False)
+    safe_times = forms.CharField(
+        label=_("Other notes on safe times"),
+        help_text=_("What the times above cannot say, e.g. when her husband is at work."),
+        max_length=SHORT_MAX,
+        required=False,
+    )
     code_word = forms.CharField(label=_("Code word"), max_length=100, required=False)
     voicemail_safe = TristateField(label=_("Is a voicemail safe?"))
     consent_contact = forms.BooleanField(label=_("Consents to be contacted"), required=False)
@@ -320,7 +338,13 @@ class OpenCaseForm(VersionForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        field = self.fields["unit"]
+        field.queryset = units
+        only = list(units[:2])
+        if len(only) == 1:
+            # Nothing to choose: the one eligible unit is chosen already.
+            field.empty_label = None
+            self.initial.setdefault("unit", only[0].pk)
 
 
 class HandOverForm(OpenCaseForm):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.models import WashingtonGroup
+from lindungi.cases.safe_contact import SafeContact
 from lindungi.cases.vocabulary import Sex
 from lindungi.core.blind_index import Searchable
 from lindungi.core.fields import NAME, PHONE, EncryptedCharField, EncryptedTextField
@@ -45,15 +46,7 @@ class ReportStatus(models.TextChoices):
     CLOSED = "closed", _("Closed: not a protection matter")
 
 
-class SafeChannel(models.TextChoices):
-    CALL = "call", _("Phone call")
-    SMS = "sms", _("SMS")
-    WHATSAPP = "whatsapp", _("WhatsApp")
-    EMAIL = "email", _("Email")
-    VISIT = "visit", _("Visit")
-
-
-class Report(Searchable, BaseModel):
+class Report(Searchable, SafeContact, BaseModel):
     reference = models.CharField(
         _("reference"), max_length=16, unique=True, default=new_reference, editable=False
     )
@@ -123,10 +116,6 @@ class Report(Searchable, BaseModel):
         _("sexual violence in the last 72 hours"), null=True, blank=True
     )
 
-    safe_channels = models.JSONField(_("safe ways to contact"), default=list, blank=True)
-    safe_times = EncryptedCharField(_("safe times"), max_length=200, blank=True)
-    code_word = EncryptedCharField(_("code word"), max_length=100, blank=True)
-    voicemail_safe = models.BooleanField(_("a voicemail is safe"), null=True, blank=True)
     consent_contact = models.BooleanField(_("consents to be contacted"), default=False)
     consent_services = models.BooleanField(_("consents to receive services"), default=False)
 
@@ -147,6 +136,10 @@ class Report(Searchable, BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="handed_reports",
+    )
+    handed_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     closed_reason = models.TextField(_("reason for closing"), blank=True)

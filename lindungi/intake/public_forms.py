@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.cases.safe_contact import SafeChannel
 from lindungi.core.blind_index import normalise_phone
-from lindungi.intake.models import ReporterType, SafeChannel
+from lindungi.intake.contact_forms import SafeContactFields
+from lindungi.intake.models import ReporterType
 from lindungi.intake.references import normalise_reference
 from lindungi.places.models import Region, RegionLevel
 
@@ -80,7 +82,15 @@ def kelurahan_choices():
     return [("", _("Not said")), *groups.items()]
 
 
-class PublicReportForm(forms.Form):
+class PublicReportForm(SafeContactFields):
+    # One span of safe times for every way of contact marked safe: the public form asks less.
+    WINDOWS = {"window": list(SafeChannel.values)}
+    PERSON_LABELS = {
+        "safe_person_name": _("Someone safe we may contact instead of you (optional)"),
+        "safe_person_phone": _("Their phone number"),
+        "safe_person_relation": _("How they know you"),
+    }
+
     reporter_type = forms.ChoiceField(
         label=_("Who is reporting?"),
         choices=[
@@ -157,8 +167,8 @@ class PublicReportForm(forms.Form):
         required=False,
     )
     safe_times = forms.CharField(
-        label=_("When is it safe to contact you?"),
-        help_text=_("For example: weekdays 9 to 12, when I am at work."),
+        label=_("Anything else about when it is safe to contact you?"),
+        help_text=_("For example: only when I am at work."),
         max_length=200,
         required=False,
     )
@@ -186,6 +196,11 @@ class PublicReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        for name, label in self.PERSON_LABELS.items():
+            self.fields[name].label = label
+        self.fields["window_days"].label = _("On which days is it safe? (none ticked: any day)")
+        self.fields["window_start"].label = _("Safe from (time)")
+        self.fields["window_end"].label = _("Safe until (time)")
 
     def danger_fields(self):
         return [self[name] for name, _label in DANGER_QUESTIONS]
@@ -236,17 +251,26 @@ class PublicReportForm(forms.Form):
         """The fields for ``actions.receive_public_report``: no contact without consent,
         no name from someone who chose to stay anonymous."""
         data = dict(self.cleaned_data)
-        for name in ("form_token", HONEYPOT):
+        for name in ("form_token", HONEYPOT, *self.window_field_names()):
             data.pop(name, None)
         if data["reporter_type"] == ReporterType.ANONYMOUS:
             data["reporter_name"] = ""
         if data["reporter_type"] != ReporterType.OTHER:
             data["reporter_relation"] = ""
         if not data["consent_contact"]:
-            for name in ("reporter_name", "contact_phone", "contact_email", "safe_times"):
+            for name in (
+                "reporter_name",
+                "contact_phone",
+                "contact_email",
+                "safe_times",
+                "code_word",
+                "safe_person_name",
+                "safe_person_phone",
+                "safe_person_relation",
+            ):
                 data[name] = ""
-            data["code_word"] = ""
             data["safe_channels"] = []
+            data["contact_windows"] = {}
             data["voicemail_safe"] = None
         return data
 

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
         _("A supervisor of another unit opened a case of yours by break-glass access"),
     )
     RAPID_RESPONSE_REQUESTED = "rapid_response", _("A report needs the rapid response unit now")
+    REPORT_HANDED_OVER = "report_handed_over", _("A report was handed over to your unit")
     TASK_ASSIGNED = "task_assigned", _("A task was given to you")
     APPROVAL_REQUESTED = "approval_requested", _("A request waits for your approval")
     APPROVAL_DECIDED = "approval_decided", _("Your request was answered")

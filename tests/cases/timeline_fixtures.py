@@ -11,8 +11,10 @@ from lindungi.accounts.roles import Role
 from lindungi.cases import actions
 from lindungi.cases import casework_actions as work
 from lindungi.cases.attachments import remove_attachment, upload_attachment
+from lindungi.cases.contact_actions import save_contact
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import GbvType, Sex
+from lindungi.intake import actions as intake
 from lindungi.places.models import Region
 
 BREAK_GLASS_REASON = "Polisi Sektor Tebet menelepon: dia di kantor kami dan butuh rencana aman."
@@ -27,11 +29,21 @@ def colleague(unit, role, key):
 
 
 def case_with_every_event(personas):
-    """Opened by case worker A at unit A, worked, closed, reopened, then opened by break-glass
-    by supervisor B and reviewed by a second supervisor of unit B. Returns the case."""
+    """Received at 112, opened from the report by supervisor A at unit A, worked, closed,
+    reopened, then opened by break-glass by supervisor B and reviewed by a second supervisor
+    of unit B. Returns the case."""
     worker, supervisor = personas.case_worker_a, personas.supervisor_a
     today = timezone.localdate()
-    case = actions.open_case(worker, personas.unit_a)
+    # Received at 112, handed over to unit A, opened there from the report.
+    officer = personas.intake_officer
+    report = intake.save_draft(officer, personas.call_centre, {"channel": "call_112"})
+    report = intake.submit_report(officer, report, report.version)
+    report = intake.hand_over(officer, report, report.version, personas.unit_a)
+    report = intake.open_case_from_report(supervisor, report, report.version, personas.unit_a)
+    case = report.case
+    actions.assign_worker(supervisor, case, worker)
+    contact = case.contact
+    save_contact(worker, case, contact.version, {"safe_channels": ["sms"]})
     survivor = actions.add_client(
         worker,
         case,

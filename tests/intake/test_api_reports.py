@@ -114,6 +114,28 @@ def test_without_a_key_the_answer_is_401_in_json(client, db):
         ({"safe_channels": ["pigeon"]}, "safe_channels"),
         ({"safe_channels": "call"}, "safe_channels"),
         ({"contact_phone": "12"}, "contact_phone"),
+        ({"safe_person_phone": "12"}, "safe_person_phone"),
+        ({"contact_windows": {"pigeon": []}}, "contact_windows"),
+        (
+            {"contact_windows": {"call": [{"days": [1], "start": "8", "end": "17:00"}]}},
+            "contact_windows",
+        ),
+        (
+            {"contact_windows": {"call": [{"days": [0], "start": "08:00", "end": "17:00"}]}},
+            "contact_windows",
+        ),
+        (
+            {"contact_windows": {"call": [{"days": [], "start": "08:00", "end": "17:00"}]}},
+            "contact_windows",
+        ),
+        (
+            {"contact_windows": {"sms": [{"days": [1], "start": "08:00", "end": "17:00"}]}},
+            "contact_windows",
+        ),
+        (
+            {"contact_windows": {"call": [{"days": [1], "start": "08:00", "end": "08:00"}]}},
+            "contact_windows",
+        ),
         ({"contact_email": "not-an-email"}, "contact_email"),
         ({"unknown_field": 1}, "unknown_field"),
         ({"people": [{"age": 300}]}, "people"),
@@ -128,6 +150,25 @@ def test_bad_fields_are_explained_one_by_one_and_change_nothing(post, changes, f
     assert all(isinstance(m, str) and m for m in body["errors"][field])
     assert "Canary" not in response.content.decode()
     assert Report.objects.count() == 0
+
+
+def test_safe_contact_is_accepted_as_structured_data(post):
+    windows = {"call": [{"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "18:00"}]}
+    response = post(
+        report(
+            safe_channels=["call", "sms"],
+            contact_windows=windows,
+            voicemail_safe=False,
+            safe_person_name="Canary-sister",
+            safe_person_phone="0813 1111 2222",
+            safe_person_relation="sister",
+        )
+    )
+    assert response.status_code == 201, response.content
+    stored = Report.objects.get()
+    assert stored.contact_windows == windows
+    assert stored.safe_person_phone == "+6281311112222"
+    assert stored.safe_person_name == "Canary-sister" and stored.voicemail_safe is False
 
 
 def test_a_date_in_the_future_is_refused(post):
@@ -175,6 +216,12 @@ def test_the_schema_documents_the_endpoint_header_and_errors(client, db):
     report_in = schema["components"]["schemas"]["ReportIn"]
     assert report_in["additionalProperties"] is False
     assert report_in["required"] == ["what_happened"]
+    assert {"contact_windows", "safe_person_name", "safe_person_phone"} <= set(
+        report_in["properties"]
+    )
+    window = schema["components"]["schemas"]["WindowIn"]
+    assert set(window["required"]) == {"days", "start", "end"}
+    assert window["properties"]["start"]["pattern"]
 
 
 def test_a_database_that_cannot_be_reached_answers_503_in_the_error_shape(client, db, monkeypatch):

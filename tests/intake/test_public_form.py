@@ -2,7 +2,7 @@
 
 import re
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -129,11 +129,39 @@ def test_a_person_sends_a_report_and_sees_the_reference_and_pin_once(client, lat
 
 
 def test_without_consent_no_contact_details_are_kept(client, later):
-    send(client, later, consent_contact=None, reporter_name="Canary-name")
+    send(
+        client,
+        later,
+        consent_contact=None,
+        reporter_name="Canary-name",
+        window_start="09:00",
+        window_end="12:00",
+        safe_person_name="Canary-sister",
+    )
     stored = Report.objects.get()
     assert stored.contact_phone == "" and stored.reporter_name == ""
     assert stored.code_word == "" and stored.safe_channels == []
+    assert stored.contact_windows == {} and stored.safe_person_name == ""
     assert stored.consent_contact is False
+
+
+def test_one_span_of_safe_times_applies_to_every_safe_way_of_contact(client, later):
+    send(
+        client,
+        later,
+        window_days=["1", "2", "3", "4", "5"],
+        window_start="09:00",
+        window_end="12:00",
+        safe_person_name="Canary-sister",
+        safe_person_phone="0813 1111 2222",
+        safe_person_relation="sister",
+    )
+    stored = Report.objects.get()
+    window = {"days": [1, 2, 3, 4, 5], "start": "09:00", "end": "12:00"}
+    assert stored.contact_windows == {"sms": [window], "whatsapp": [window]}
+    assert stored.safe_person_name == "Canary-sister" and stored.safe_person_relation == "sister"
+    assert stored.is_safe_to_contact("sms", datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # Mon 10:00
+    assert not stored.is_safe_to_contact("call", datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
 
 
 def test_an_anonymous_reporter_leaves_no_name(client, later):

@@ -432,3 +432,83 @@ def test_an_autosave_after_the_report_was_sent_takes_the_browser_to_its_referenc
     response = client.post(NEW, {**data, "action": ""}, **HTMX)
     assert response.headers["HX-Redirect"] == f"/laporan/{only_report().pk}/terkirim/"
     assert Report.objects.count() == 1
+
+
+# --- Safe contact as data ----------------------------------------------------------------
+
+
+def test_safe_times_are_recorded_channel_by_channel_with_a_safe_person(officer, client):
+    data = form_data(
+        action="send",
+        safe_channels=["call", "sms"],
+        window_call_days=["1", "2", "3", "4", "5"],
+        window_call_start="08:00",
+        window_call_end="17:00",
+        window_sms_start="20:00",
+        window_sms_end="02:00",
+        voicemail_safe="no",
+        safe_person_name="Canary-sister",
+        safe_person_phone="0813 1111 2222",
+        safe_person_relation="sister",
+    )
+    client.post(NEW, data)
+    report = only_report()
+    assert report.contact_windows == {
+        "call": [{"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}],
+        "sms": [{"days": [1, 2, 3, 4, 5, 6, 7], "start": "20:00", "end": "02:00"}],
+    }
+    assert report.voicemail_safe is False and report.safe_person_name == "Canary-sister"
+
+
+def test_a_draft_shows_its_safe_times_again_and_saving_it_unchanged_keeps_them(officer, client):
+    client.post(
+        NEW,
+        form_data(
+            action="save",
+            safe_channels=["call"],
+            window_call_days=["6"],
+            window_call_start="09:30",
+            window_call_end="12:00",
+        ),
+    )
+    report = only_report()
+    # A second window, as an integration may send: the form shows one and keeps the other.
+    extra = {"days": [7], "start": "18:00", "end": "19:00"}
+    windows = {"call": [*report.contact_windows["call"], extra]}
+    Report.objects.filter(pk=report.pk).update(contact_windows=windows)
+    page = client.get(f"/laporan/draf/{report.pk}/").content.decode()
+    assert 'name="window_call_start" value="09:30"' in page
+    assert re.search(r'value="6"[^>]*checked|checked[^>]*value="6"', page)
+    resent = form_data(
+        report.draft_token,
+        version=str(report.version),
+        action="save",
+        safe_channels=["call"],
+        window_call_days=["6"],
+        window_call_start="09:30",
+        window_call_end="12:00",
+    )
+    client.post(f"/laporan/draf/{report.pk}/", resent)
+    assert only_report().contact_windows == windows
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"window_call_start": "08:00"}, "Give both the start and the end time."),
+        (
+            {"window_call_start": "08:00", "window_call_end": "08:00"},
+            "The end time must differ from the start time.",
+        ),
+        (
+            {"window_email_start": "08:00", "window_email_end": "09:00"},
+            "Mark this way of contact as safe, or clear its times.",
+        ),
+        ({"window_call_start": "25:00", "window_call_end": "09:00"}, "Enter a valid time."),
+    ],
+)
+def test_unclear_safe_times_are_refused_and_the_stored_ones_kept(officer, client, fields, message):
+    response = client.post(NEW, form_data(action="send", safe_channels=["call"], **fields))
+    assert message in response.content.decode()
+    assert only_report().status == ReportStatus.DRAFT
+    assert only_report().contact_windows == {}

@@ -120,7 +120,9 @@ def test_the_triage_pages_need_a_login(client, at_112):
 def test_other_roles_may_not_triage(client, personas, at_112, persona):
     log_in(client, getattr(personas, persona))
     assert client.get(QUEUE).status_code == 403
-    assert client.get(url(at_112)).status_code == 403
+    # The report page also answers those who may see the report's case: for anyone else
+    # the report does not exist.
+    assert client.get(url(at_112)).status_code == 404
     for action in ACTIONS:
         assert client.post(url(at_112, action), {"version": at_112.version}).status_code == 403
 
@@ -164,10 +166,11 @@ def test_a_service_centre_supervisor_opens_a_case_from_the_report(client, person
     response = client.post(
         url(online, "kasus"), {"version": online.version, "unit": personas.unit_a.pk}
     )
-    assert response.status_code == 302 and response.url == QUEUE
     report = Report.objects.get(pk=online.pk)
     assert report.status == ReportStatus.CASE_OPENED
     assert report.case.unit == personas.unit_a
+    # The supervisor goes on with the new case.
+    assert response.status_code == 302 and response.url == f"/kasus/{report.case_id}/"
 
 
 def test_a_112_officer_hands_over_to_a_service_centre_which_opens_the_case(

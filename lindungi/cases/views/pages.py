@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lindungi.audit.events import record_export, record_read, record_search
 from lindungi.cases import queries
-from lindungi.cases.access import CASE_ROLES, get_case_for, may_edit
-from lindungi.cases.models import Case, NamedAccess, Priority, Status
+from lindungi.cases.access import CASE_ROLES, get_case_for, may_edit, may_see_identity
+from lindungi.cases.models import Case, Priority, Status
 from lindungi.cases.overdue import with_deadline_facts
 from lindungi.cases.queries import ACTIVE, ALL, PERSONAL, SORTS, SearchBy
 from lindungi.cases.vocabulary import VulnerableGroup
@@ -323,12 +323,7 @@ def _case_context(request, case):
     details = queries.load_case_page(case)
     user = request.user
     editable = may_edit(user, case)
-    assigned = any(w.pk == user.pk for w in details["workers"])
-    # Names and narratives: for the people helping (DESIGN.md rule 3); a break-glass
-    # reader sees the case without them.
-    show_identity = (
-        editable or assigned or NamedAccess.objects.filter(case=case, user=user).exists()
-    )
+    show_identity = may_see_identity(user, case)
     return {"case": case, "may_edit": editable, "show_identity": show_identity, **details}
 
 

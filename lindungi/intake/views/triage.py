@@ -7,25 +7,25 @@ by POST and are audited without their terms.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lindungi.accounts.models import Unit
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record_read, record_search
-from lindungi.cases.access import get_case_for
+from lindungi.cases.access import get_case_for, get_case_report_for, may_see_identity
 from lindungi.cases.actions import StaleVersion
+from lindungi.cases.models import Case
 from lindungi.cases.vocabulary import WG_DOMAINS
 from lindungi.core.htmx import render_page
 from lindungi.intake import actions
 from lindungi.intake.candidates import find_candidates
 from lindungi.intake.forms import (
-    SCREENING_QUESTIONS,
     CandidateSearchForm,
     CloseForm,
     HandOverForm,
@@ -34,11 +34,11 @@ from lindungi.intake.forms import (
     OverrideRiskForm,
     ReferForm,
     VersionForm,
+    screening_answers,
 )
-from lindungi.intake.models import ReportStatus, SafeChannel
+from lindungi.intake.models import ReportStatus
 from lindungi.intake.views import acts_on, get_or_404, intake_view, queue, received_reports
 
-ANSWERS = {True: gettext_lazy("Yes"), False: gettext_lazy("No"), None: gettext_lazy("Not asked")}
 QUEUE_MAX = 500
 
 
@@ -115,30 +115,46 @@ def _blank_forms(request, report):
 
 
 def _page(request, report, status=None, notice=None, **forms):
-    """The report page, every action form in it (a failed one bound, with its errors)."""
+    """The report page, every action form in it (a failed one bound, with its errors).
+
+    Read through its case (``request.unit`` unset: not an intake officer of a unit that
+    may read it), the page has no action forms."""
+    unit = getattr(request, "unit", None)
+    actionable = (
+        unit is not None and report.status == ReportStatus.RECEIVED and acts_on(unit, report)
+    )
+    case = report.case
+    # Read through its case, the page shows identities only to those the case page does.
+    identity = unit is not None or (case is not None and may_see_identity(request.user, case))
     context = {
+        "show_identity": identity,
         "report": report,
         "people": [(p, _wg_answers(p)) for p in report.people.all()],
-        "safe_channels": [SafeChannel(c).label for c in report.safe_channels],
-        "screening": [
-            (question, ANSWERS[getattr(report, name)])
-            for name, question in SCREENING_QUESTIONS.items()
-        ],
-        "actionable": report.status == ReportStatus.RECEIVED and acts_on(request.unit, report),
+        "screening": screening_answers(report),
+        "actionable": actionable,
+        "case_link": case is not None
+        and Case.objects.visible_to(request.user).filter(pk=case.pk).exists(),
         "notice": notice,
         "candidates": None,
-        **_blank_forms(request, report),
+        **(_blank_forms(request, report) if unit is not None else {}),
         **forms,
     }
     record_read(request, report)
     return render_page(request, "intake/triage_report.html", context, status=status)
 
 
-@intake_view
+@login_required
 @require_GET
 def report_page(request, report_id):
-    report = get_or_404(received_reports(request.unit), report_id)
-    return _page(request, report)
+    """Intake's own rules first (the officers of the units that received or were handed
+    the report); then the report's case decides: whoever may see the case may read it."""
+    membership = getattr(request, "membership", None)
+    if membership is not None and membership.role in actions.INTAKE_ROLES:
+        report = received_reports(membership.unit).filter(pk=report_id).first()
+        if report is not None:
+            request.unit = membership.unit
+            return _page(request, report)
+    return _page(request, get_case_report_for(request.user, report_id, request=request))
 
 
 def _stale(request, current):
@@ -151,12 +167,13 @@ def _stale(request, current):
     return _page(request, current, status=409, notice=notice)
 
 
-def _act(request, report_id, form_name, form_class, run, done, **form_kwargs):
+def _act(request, report_id, form_name, form_class, run, done, after=None, **form_kwargs):
     """Check scope, bind the form, run the action, answer.
 
     ``run(form, report, version)`` calls the action; ``done(report)`` is the success
-    message. A stale version answers 409 with what happened; bad input answers 400 with
-    the form and its errors, having changed nothing.
+    message; ``after(report)``, if given, is where the officer goes next. A stale version
+    answers 409 with what happened; bad input answers 400 with the form and its errors,
+    having changed nothing.
     """
     report = get_or_404(received_reports(request.unit), report_id)
     form = form_class(request.POST, auto_id=_ids(form_name), **form_kwargs)
@@ -174,6 +191,8 @@ def _act(request, report_id, form_name, form_class, run, done, **form_kwargs):
             form.add_error(field if field in form.fields else None, problems)
         return _page(request, report, status=400, **{form_name: form})
     messages.success(request, done(result))
+    if after is not None:
+        return after(result)
     if result.status == ReportStatus.RECEIVED and acts_on(request.unit, result):
         return redirect("intake:report", report_id=result.pk)
     return redirect("intake:queue")
@@ -222,6 +241,8 @@ def open_case(request, report_id):
         OpenCaseForm,
         run,
         done,
+        # The one who opened the case goes on with it: they may see it (they could open it).
+        after=lambda report: redirect("cases:detail", case_id=report.case_id),
         units=_case_units(request.user),
     )
 

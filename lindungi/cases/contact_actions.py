@@ -1,0 +1,30 @@
+"""The case's contact record: how to reach the survivor, and how not to. Carried from the
+intake report when the case opens; changed here when she says something new."""
+
+from django.db import transaction
+
+from lindungi.cases.actions import _codes, _log, _only, _require_edit, _save_version
+from lindungi.cases.first_account import CaseContact
+from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS, SafeChannel, clean_windows
+from lindungi.cases.timeline import EventKind
+
+CONTACT_FIELDS = {"contact_phone", "contact_email", *SAFE_CONTACT_FIELDS}
+
+
+def _validate(contact):
+    contact.safe_channels = _codes(contact.safe_channels, SafeChannel.values, "safe_channels")
+    contact.contact_windows = clean_windows(contact.safe_channels, contact.contact_windows)
+
+
+@transaction.atomic
+def save_contact(actor, case, version, changes, *, request=None):
+    """Change the case's contact record (made on first use for a case opened directly)."""
+    _require_edit(actor, case)
+    _only(changes, CONTACT_FIELDS)
+    contact, _created = CaseContact.objects.get_or_create(case=case)
+    contact, changed = _save_version(CaseContact, contact, version, changes, _validate)
+    if changed:
+        _log(
+            request, actor, "case.contact_update", contact, case, EventKind.CONTACT_UPDATED, changed
+        )
+    return contact

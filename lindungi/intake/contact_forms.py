@@ -1,0 +1,134 @@
+"""The safe-contact questions of the intake forms: safe times as days and hours, and a safe
+person to contact instead. The staff form asks the times channel by channel; the public
+form asks one span for every safe channel (it asks less).
+
+A form shows one window per channel; windows stored beyond it (an integration may send
+several) are kept as they are, so saving the form never drops one.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.cases.safe_contact import EVERY_DAY, TIME_FORMAT, SafeChannel, Weekday
+from lindungi.core.blind_index import normalise_phone
+
+TIME_WIDGET = forms.TimeInput(format=TIME_FORMAT, attrs={"type": "time"})
+
+
+def checked_phone(value):
+    """The phone as typed, if it could be dialled (raises ValidationError otherwise)."""
+    phone = value.strip()
+    if phone:
+        normalise_phone(phone)
+    return phone
+
+
+def _window_fields(prefix):
+    return {
+        f"{prefix}_days": forms.TypedMultipleChoiceField(
+            label=_("Days (none ticked: every day)"),
+            choices=Weekday.choices,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        ),
+        f"{prefix}_start": forms.TimeField(
+            label=_("From"), required=False, widget=TIME_WIDGET, input_formats=[TIME_FORMAT]
+        ),
+        f"{prefix}_end": forms.TimeField(
+            label=_("Until"), required=False, widget=TIME_WIDGET, input_formats=[TIME_FORMAT]
+        ),
+    }
+
+
+class SafeContactFields(forms.Form):
+    """Mixed into a report form: the safe person, and ``contact_windows`` built in clean.
+
+    ``WINDOWS`` maps a form prefix to the channels its one window applies to (None: the
+    channel of the same name, one window per channel).
+    """
+
+    WINDOWS = {f"window_{channel}": [channel] for channel in SafeChannel.values}
+
+    safe_person_name = forms.CharField(
+        label=_("A safe person to contact instead (name)"), max_length=200, required=False
+    )
+    safe_person_phone = forms.CharField(
+        label=_("The safe person's phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput({"type": "tel", "autocomplete": "off"}),
+    )
+    safe_person_relation = forms.CharField(
+        label=_("How the safe person knows her"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.initial.get("contact_windows") or {}
+        for prefix, channels in self.WINDOWS.items():
+            for name, field in _window_fields(prefix).items():
+                self.fields[name] = field
+            first = (stored.get(channels[0]) or [None])[0]
+            if first is not None:
+                self.initial.setdefault(
+                    f"{prefix}_days", [] if first["days"] == EVERY_DAY else first["days"]
+                )
+                self.initial.setdefault(f"{prefix}_start", first["start"])
+                self.initial.setdefault(f"{prefix}_end", first["end"])
+
+    def window_rows(self):
+        """[(channel label, days, start, end)] for the template."""
+        return [
+            (
+                SafeChannel(channels[0]).label,
+                self[f"{prefix}_days"],
+                self[f"{prefix}_start"],
+                self[f"{prefix}_end"],
+            )
+            for prefix, channels in self.WINDOWS.items()
+        ]
+
+    def clean_safe_person_phone(self):
+        return checked_phone(self.cleaned_data.get("safe_person_phone", ""))
+
+    def clean(self):
+        data = super().clean()
+        safe = set(data.get("safe_channels") or [])
+        stored = self.initial.get("contact_windows") or {}
+        errors_before = len(self.errors)
+        windows = {}
+        for prefix, channels in self.WINDOWS.items():
+            window = self._window(prefix, data)
+            for channel in channels:
+                rows = ([window] if window else []) + (stored.get(channel) or [])[1:]
+                if window and channel not in safe and len(channels) == 1:
+                    self.add_error(
+                        f"{prefix}_start",
+                        _("Mark this way of contact as safe, or clear its times."),
+                    )
+                elif rows and channel in safe:
+                    windows[channel] = rows
+        if len(self.errors) == errors_before:
+            # Half-typed times keep the stored ones: a draft saves only what is valid.
+            data["contact_windows"] = windows
+        return data
+
+    def window_field_names(self):
+        return [name for prefix in self.WINDOWS for name in _window_fields(prefix)]
+
+    def _window(self, prefix, data):
+        start, end = data.get(f"{prefix}_start"), data.get(f"{prefix}_end")
+        if start is None and end is None:
+            return None
+        if start is None or end is None:
+            self.add_error(f"{prefix}_end", _("Give both the start and the end time."))
+            return None
+        if start == end:
+            self.add_error(f"{prefix}_end", _("The end time must differ from the start time."))
+            return None
+        return {
+            "days": sorted(data.get(f"{prefix}_days") or EVERY_DAY),
+            "start": start.strftime(TIME_FORMAT),
+            "end": end.strftime(TIME_FORMAT),
+        }
