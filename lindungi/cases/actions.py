@@ -127,9 +127,7 @@ def _save_version(model, obj, version, changes, validate=None):
 
 
 @transaction.atomic
-def open_case(
-    actor, unit, *, priority=None, history=(), kind=EventKind.OPENED, request=None, **detail
-):
+def open_case(actor, unit, *, priority=None, history=(), request=None, **detail):
     """Open a case owned by ``unit``. A case worker who opens it is assigned to it.
 
     ``history`` is what happened before the case (an intake report's receipt, its
@@ -158,7 +156,7 @@ def open_case(
         Assignment.objects.create(case=case, user=actor, assigned_by=actor, assigned_at=now)
     for at, who, step, step_detail in history:
         CaseEvent.objects.create(case=case, at=at, actor=who, kind=step, detail=step_detail)
-    _log(request, actor, "case.open", case, case, kind, **detail)
+    _log(request, actor, "case.open", case, case, EventKind.OPENED, **detail)
     return case
 
 

@@ -19,7 +19,7 @@ from lindungi.intake.risk import Risk
 STEP_WORDS = {
     EventKind.REPORT_RECEIVED: _("%(reference)s, %(channel)s"),
     EventKind.REPORT_HANDED_OVER: _("%(reference)s to %(unit)s"),
-    EventKind.OPENED_FROM_REPORT: "%(reference)s",
+    EventKind.OPENED: _("from report %(reference)s"),
 }
 
 
@@ -63,7 +63,11 @@ def load_intake_facts(case):
 
 def step_labels(events):
     """What the report steps of ``events`` are about, in words (``event.about``)."""
-    steps = [e for e in events if e.kind in STEP_WORDS and isinstance(e.detail, dict)]
+    steps = [
+        e
+        for e in events
+        if e.kind in STEP_WORDS and isinstance(e.detail, dict) and e.detail.get("reference")
+    ]
     wanted = {e.detail.get("unit") for e in steps if e.detail.get("unit")}
     units = Unit.objects.in_bulk(wanted) if wanted else {}
     channels = dict(Channel.choices)

@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventKind(models.TextChoices):
-    # The intake report's steps, before the case opened from it.
+    # The intake report's steps, before the case opened from it (its opening names it).
     REPORT_RECEIVED = "report_received", _("Report received")
     REPORT_HANDED_OVER = "report_handed_over", _("Report handed over")
-    OPENED_FROM_REPORT = "opened_from_report", _("Case opened from the report")
     OPENED = "opened", _("Case opened")
     ASSIGNED = "assigned", _("Case worker assigned")
     UPDATED = "updated", _("Case updated")

@@ -306,7 +306,6 @@ def open_case_from_report(actor, report, version, unit, *, request=None):
         unit,
         priority=_priority(current.risk),
         history=_history(current),
-        kind=EventKind.OPENED_FROM_REPORT,
         report=str(current.pk),
         reference=current.reference,
         request=request,

@@ -133,9 +133,9 @@ def test_a_112_report_becomes_a_case_the_case_worker_reads_without_retyping(
     assert "UU TPKS" in deadlines
     steps = page.locator("ol.timeline li .event").all_inner_texts()
     assert steps[:3] == [
-        f"Laporan {report.reference} diterima (Panggilan 112)",
-        f"Laporan {report.reference} diserahkan kepada Unit A (UPTD PPA)",
-        f"Kasus dibuka dari laporan {report.reference}",
+        f"Laporan diterima: {report.reference}, Panggilan 112",
+        f"Laporan diserahkan: {report.reference} kepada Unit A (UPTD PPA)",
+        f"Kasus dibuka: dari laporan {report.reference}",
     ]
 
     # The report itself, from the case: readable by the case worker, not a 403.

@@ -166,7 +166,7 @@ def test_no_police_report_deadline_without_sexual_violence_at_screening(personas
 def test_the_timeline_starts_with_the_reports_receipt_hand_over_and_the_opening(opened, personas):
     events = list(opened.case.events.order_by("at", "id"))
     kinds = [e.kind for e in events]
-    assert kinds[:3] == ["report_received", "report_handed_over", "opened_from_report"]
+    assert kinds[:3] == ["report_received", "report_handed_over", "opened"]
     assert "client_added" in kinds[3:]
     received, handed, case_opened = events[:3]
     assert (received.at, received.actor) == (RECEIVED, personas.intake_officer)
@@ -186,7 +186,7 @@ def test_the_steps_read_in_order_even_when_they_share_an_instant(personas):
             personas.supervisor_a, report, report.version, personas.unit_a
         )
     kinds = list(report.case.events.order_by("at", "id").values_list("kind", flat=True))
-    assert kinds[:3] == ["report_received", "report_handed_over", "opened_from_report"]
+    assert kinds[:3] == ["report_received", "report_handed_over", "opened"]
 
 
 def test_a_hand_over_alerts_the_receiving_units_intake_officers_and_supervisors_at_once(
@@ -249,8 +249,9 @@ def test_the_case_page_shows_the_safe_contact_rules_at_the_top_and_links_the_rep
     assert "Canary-word" in text and "Canary-sister (sister)" in text
     assert f'href="/laporan/triase/{opened.pk}/"' in text
     assert "Canary-story" in text
-    assert f"Report {opened.reference} received (112 call)" in text
-    assert f"Report {opened.reference} handed over to Unit A (UPTD PPA)" in text
+    assert f"Report received: {opened.reference}, 112 call" in text
+    assert f"Report handed over: {opened.reference} to Unit A (UPTD PPA)" in text
+    assert f"Case opened: from report {opened.reference}" in text
 
 
 def test_the_unit_select_defaults_to_the_only_eligible_unit(client, personas):
