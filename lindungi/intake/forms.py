@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.accounts.roles import UnitType
 from lindungi.cases.safe_contact import SafeChannel
 from lindungi.cases.vocabulary import WG_DOMAINS, Accommodation, Difficulty, Sex
-from lindungi.core.blind_index import normalise_phone
-from lindungi.intake.contact_forms import SafeContactFields
+from lindungi.intake.contact_forms import SafeContactFields, checked_phone
 from lindungi.intake.models import Channel, ReporterType
 from lindungi.intake.risk import SCREENING, Risk
 from lindungi.places.models import Region, RegionLevel, ServicePoint
@@ -142,7 +141,34 @@ def kelurahan_choices(province_code, selected=None):
     return [("", _("— choose a kelurahan —")), *kelurahan_groups(province_code, selected=selected)]
 
 
-class StaffReportForm(SafeContactFields):
+class StaffContactFields(SafeContactFields):
+    """Contact details and the safe-contact answers as staff record them, on the intake
+    form and on the case alike."""
+
+    contact_phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
+    )
+    contact_email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    safe_channels = forms.MultipleChoiceField(
+        label=_("Safe ways to contact"),
+        choices=SafeChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    safe_times = forms.CharField(
+        label=_("Other notes on safe times"),
+        help_text=_("What the times above cannot say, e.g. when her husband is at work."),
+        max_length=SHORT_MAX,
+        required=False,
+    )
+    code_word = forms.CharField(label=_("Code word"), max_length=100, required=False)
+    voicemail_safe = TristateField(label=_("Is a voicemail safe?"))
+
+    def clean_contact_phone(self):
+        return checked_phone(self.cleaned_data.get("contact_phone", ""))
+
+
+class StaffReportForm(StaffContactFields):
     """Everything about the report except the people hurt (a formset beside it)."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
@@ -164,10 +190,6 @@ class StaffReportForm(SafeContactFields):
     reporter_name = forms.CharField(
         label=_("Reporter's name (if given)"), max_length=SHORT_MAX, required=False
     )
-    contact_phone = forms.CharField(
-        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
-    )
-    contact_email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     what_happened = forms.CharField(
         label=_("What happened"),
         max_length=NARRATIVE_MAX,
@@ -195,20 +217,6 @@ class StaffReportForm(SafeContactFields):
     people_affected = forms.IntegerField(
         label=_("How many people are hurt"), min_value=0, max_value=999, required=False
     )
-    safe_channels = forms.MultipleChoiceField(
-        label=_("Safe ways to contact"),
-        choices=SafeChannel.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    safe_times = forms.CharField(
-        label=_("Other notes on safe times"),
-        help_text=_("What the times above cannot say, e.g. when her husband is at work."),
-        max_length=SHORT_MAX,
-        required=False,
-    )
-    code_word = forms.CharField(label=_("Code word"), max_length=100, required=False)
-    voicemail_safe = TristateField(label=_("Is a voicemail safe?"))
     consent_contact = forms.BooleanField(label=_("Consents to be contacted"), required=False)
     consent_services = forms.BooleanField(label=_("Consents to receive services"), required=False)
 
@@ -234,12 +242,6 @@ class StaffReportForm(SafeContactFields):
         if day and day > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."), code="future")
         return day
-
-    def clean_contact_phone(self):
-        phone = self.cleaned_data.get("contact_phone", "").strip()
-        if phone:
-            normalise_phone(phone)  # refuse what could never be found or dialled
-        return phone
 
     def screening_fields(self):
         """In the order a call-taker asks them (the issue's order), not the rule table's."""

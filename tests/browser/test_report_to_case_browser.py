@@ -72,6 +72,7 @@ def take_112_call(page, live_server):
     page.locator("#id_safe_person_phone").fill("0813 1111 2222")
     page.locator("#id_consent_contact").check()
     page.locator("#id_consent_services").check()
+    page.wait_for_load_state("networkidle")  # the autosave has had its say
     page.locator('button[name="action"][value="send"]').click()
     page.wait_for_load_state("networkidle")
     return Report.objects.get()
@@ -116,6 +117,9 @@ def test_a_112_report_becomes_a_case_the_case_worker_reads_without_retyping(
     # The case worker reads everything on the case, in Indonesian.
     context, page = signed_in(chromium, live_server, sessions["case_worker_a"])
     page.goto(f"{live_server.url}/kasus/{case.pk}/")
+    # The case page loads parts of itself after the page: let them finish (the test
+    # server's SQLite takes one writer at a time).
+    page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "id"
     summary = page.locator('section[aria-labelledby="case-summary-heading"]')
     rules = summary.locator("dl.safe-contact").inner_text()
