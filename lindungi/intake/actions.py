@@ -20,6 +20,7 @@ from lindungi.audit.events import record
 from lindungi.cases import actions as case_actions
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.vocabulary import WG_DOMAINS
+from lindungi.core.dates import check_past_facts
 from lindungi.intake import risk
 from lindungi.intake.models import Report, ReportPerson, ReportStatus, SafeChannel
 from lindungi.intake.references import new_reference
@@ -71,9 +72,7 @@ def _check_fields(data, allowed):
 
 
 def _validate(report):
-    today = timezone.localdate()
-    if report.occurred_on and report.occurred_on > today:
-        raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
+    check_past_facts(report, ["occurred_on"])
     if not isinstance(report.safe_channels, list) or not set(report.safe_channels) <= set(
         SafeChannel.values
     ):

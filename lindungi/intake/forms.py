@@ -8,12 +8,13 @@ The public form has its own forms (``public_forms.py``): it asks less.
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.roles import UnitType
 from lindungi.cases.vocabulary import WG_DOMAINS, Accommodation, Difficulty, Sex
 from lindungi.core.blind_index import normalise_phone
+from lindungi.core.dates import past_date
+from lindungi.core.widgets import HtmlInputsForm
 from lindungi.intake.models import Channel, ReporterType, SafeChannel
 from lindungi.intake.risk import SCREENING, Risk
 from lindungi.places.models import Region, RegionLevel, ServicePoint
@@ -129,7 +130,7 @@ def kelurahan_choices(province_code, selected=None):
     return [("", _("— choose a kelurahan —")), *kelurahan_groups(province_code, selected=selected)]
 
 
-class StaffReportForm(forms.Form):
+class StaffReportForm(HtmlInputsForm):
     """Everything about the report except the people hurt (a formset beside it)."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
@@ -161,11 +162,7 @@ class StaffReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    occurred_on = forms.DateField(
-        label=_("Date it happened"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    occurred_on = past_date(_("Date it happened"))
     occurred_estimate = forms.CharField(
         label=_("Or, roughly when"),
         help_text=_("For example: last week, since March, every night."),
@@ -210,12 +207,6 @@ class StaffReportForm(forms.Form):
         if not code or not isinstance(code, str):
             return None
         return Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
-
-    def clean_occurred_on(self):
-        day = self.cleaned_data.get("occurred_on")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
-        return day
 
     def clean_contact_phone(self):
         phone = self.cleaned_data.get("contact_phone", "").strip()
