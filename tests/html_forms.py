@@ -59,10 +59,12 @@ class HtmlForm:
         target = urljoin(page_url, self.action or "")
         return self.method == "post" and urlsplit(target).path == urlsplit(page_url).path
 
-    def data(self):
-        """What the browser submits, as a dict of lists for Django's test client."""
+    def data(self, *, submit=True):
+        """What the browser submits, as a dict of lists for Django's test client; with
+        ``submit`` the first submit button's name and value too, as pressing Enter sends."""
         sent = {}
-        pairs = [*self.pairs, *([self.submit] if self.submit and self.submit[0] else [])]
+        pressed = [self.submit] if submit and self.submit and self.submit[0] else []
+        pairs = [*self.pairs, *pressed]
         for name, value in pairs:
             sent.setdefault(name, []).append(value)
         return sent
