@@ -168,28 +168,17 @@ def test_the_police_report_page_says_why_in_indonesian(client, personas, case, i
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "2027-01-02"])
 def test_the_api_refuses_an_absurd_or_future_date_on_its_field(client, personas, case, day):
     log_in(client, personas.case_worker_a)
-    survivor, incident = case.clients.get(), case.incidents.get()
-    answers = [
-        (
-            "birth_date",
-            client.patch(
-                f"/api/v1/clients/{survivor.pk}",
-                {"birth_date": day},
-                content_type=JSON,
-                headers={"If-Match": f'"{survivor.version}"'},
-            ),
-        ),
-        (
-            "occurred_on",
-            client.patch(
-                f"/api/v1/incidents/{incident.pk}",
-                {"occurred_on": day},
-                content_type=JSON,
-                headers={"If-Match": f'"{incident.version}"'},
-            ),
-        ),
+    fields = [
+        ("clients", case.clients.get(), "birth_date"),
+        ("incidents", case.incidents.get(), "occurred_on"),
     ]
-    for name, response in answers:
+    for path, record, name in fields:
+        response = client.patch(
+            f"/api/v1/{path}/{record.pk}",
+            {name: day},
+            content_type=JSON,
+            headers={"If-Match": f'"{record.version}"'},
+        )
         assert response.status_code == 422, name
         assert list(response.json()["errors"]) == [name]
 
