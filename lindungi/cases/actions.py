@@ -262,7 +262,7 @@ CLIENT_FIELDS = {
 
 
 def _validate_client(client):
-    check_past_facts(client, ["birth_date"])
+    check_past_facts(birth_date=client.birth_date)
     if client.age_estimate is not None and client.age_estimate > 120:
         raise ValidationError({"age_estimate": _("Enter an age from 0 to 120.")})
     if client.guardian_of_id and client.guardian_of.case_id != client.case_id:
@@ -389,7 +389,7 @@ def classify(incident):
         raise ValidationError({"tpks_forms": _("A UU TPKS form applies only to sexual violence.")})
     if incident.reported_on is None:
         raise ValidationError({"reported_on": REPORTED_ON_REQUIRED})
-    check_past_facts(incident, ["occurred_on", "reported_on"])
+    check_past_facts(occurred_on=incident.occurred_on, reported_on=incident.reported_on)
     if (
         incident.occurred_on
         and incident.reported_on

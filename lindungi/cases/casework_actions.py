@@ -43,7 +43,7 @@ from lindungi.cases.casework import (
 from lindungi.cases.models import Case, Status
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.tracks import survivor_reported_at
-from lindungi.core.dates import check_past_facts
+from lindungi.core.dates import check_past_facts, check_plans
 from lindungi.notifications.models import Kind, notify
 
 TEXT_LIMIT = 20000
@@ -184,7 +184,8 @@ def _validate_service(service):
         raise ValidationError({"type": _("Choose a service.")})
     if not service.provider_unit_id and not (service.provider_name or "").strip():
         raise ValidationError({"provider_name": _("Name who provides the service.")})
-    check_past_facts(service, ["done_on"])
+    check_past_facts(done_on=service.done_on)
+    check_plans(due_on=service.due_on)
     service.outcome = _text(service.outcome, "outcome")
 
 
@@ -254,6 +255,7 @@ def add_task(actor, case, assignee, title, due_at, *, request=None):
     _require_open(case)
     if not _roles_in(assignee, case.unit_id) & {Role.CASE_WORKER, Role.SUPERVISOR}:
         raise ValidationError({"assignee": _("Choose someone of the case's unit.")})
+    check_plans(due_at=due_at)
     title = _text(title, "title", required=True)[:300]
     task = Task.objects.create(
         case=case, assignee=assignee, created_by=actor, title=title, due_at=due_at
@@ -420,7 +422,7 @@ def record_police_report(
             _("Give the date of the report to the police, or why it was not made.")
         )
     report.reported_at = reported_at
-    check_past_facts(report, ["reported_at"])
+    check_past_facts(reported_at=reported_at)
     if reported_at is not None:
         _after_survivor_report(case, reported_at)
     report.reported_by = actor if reported_at else None
@@ -471,7 +473,7 @@ SANCTION_FIELDS = {
 
 
 def _validate_sanction(track):
-    check_past_facts(track, ["notified_on", "decided_on"])
+    check_past_facts(notified_on=track.notified_on, decided_on=track.decided_on)
     track.notes = _text(track.notes, "notes")
 
 

@@ -12,7 +12,7 @@ from lindungi.accounts.models import User
 from lindungi.cases.access import CASE_ROLES
 from lindungi.cases.casework import CaseNote, SanctionTrack
 from lindungi.cases.forms import RELOAD, CaseForm, model_field, past_date, radios
-from lindungi.core.dates import validate_past_fact
+from lindungi.core.dates import validate_past_fact, validate_plan
 from lindungi.core.widgets import DATETIME_LOCAL_FORMAT, DateTimeLocalInput, HtmlInputsForm
 
 NOTE_MAX = 20_000
@@ -61,7 +61,9 @@ class TaskForm(CaseForm):
         max_length=300,
         help_text=_("What is to be done. Stored encrypted."),
     )
-    due_at = local_datetime(_("Due"), help_text=_("Date and time, Jakarta time."))
+    due_at = local_datetime(
+        _("Due"), help_text=_("Date and time, Jakarta time."), validators=[validate_plan]
+    )
     sections = ((None, ["title", "assignee", "due_at"]),)
 
     def __init__(self, data=None, *, case, **kwargs):

@@ -1,15 +1,18 @@
-"""Dates of past facts: when something happened, was reported, decided or given.
+"""The dates a person types: of past facts (when something happened, was reported,
+decided or given) and of plans (when something is due).
 
-Such a date cannot be after today, today being the deployment's day (Asia/Jakarta): at
-00:30 WIB it is already the next day in Jakarta while UTC still shows the one before.
-Nor can it be before 1900: an earlier year is a typing slip (year 1 for 2001), never a
-fact of a case. Due dates are plans, not facts: they are not checked here.
+A past fact cannot be after today, today being the deployment's day (Asia/Jakarta): at
+00:30 WIB it is already the next day in Jakarta while UTC still shows the one before. A
+plan may lie ahead, but not beyond ``PLAN_YEARS``. Neither can be before 1900: such years
+are typing slips (year 1 for 2001, 9999 for a placeholder), never dates of a case, and
+the far ones break the deadline arithmetic that pages and alerts rely on.
 
-The actions call ``check_past_facts`` so every way in (pages, API, commands) refuses the
-same; the forms' fields (``past_date``) say it beside the field before anything is sent.
+The actions call ``check_past_facts`` and ``check_plans`` so every way in (pages, API,
+commands) refuses the same; the forms' fields say it beside the field before anything is
+sent.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,8 +22,16 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.core.widgets import DATE_FORMAT, DateInput
 
 EARLIEST = date(1900, 1, 1)
+PLAN_YEARS = 10  # TOO_LATE says it in words
 FUTURE = _("The date cannot be in the future.")
 TOO_EARLY = _("Enter a date after 1900.")
+TOO_LATE = _("Enter a date within the next 10 years.")
+
+
+def _day(value):
+    # A time is compared by its own calendar day: converting a year-9999 time to the local
+    # zone would overflow, and a day's difference does not matter at these bounds.
+    return value.date() if isinstance(value, datetime) else value
 
 
 def past_fact_error(value):
@@ -29,36 +40,53 @@ def past_fact_error(value):
     if value is None:
         return None
     if isinstance(value, datetime):
-        # Compared as instants: converting a year-9999 time to the local zone overflows.
-        if value > timezone.now():
-            return FUTURE
-        day = value.date()
+        future = value > timezone.now()
     else:
-        if value > timezone.localdate():
-            return FUTURE
-        day = value
-    if day < EARLIEST:
+        future = value > timezone.localdate()
+    if future:
+        return FUTURE
+    return TOO_EARLY if _day(value) < EARLIEST else None
+
+
+def plan_error(value):
+    """What is wrong with ``value`` as a due date (or date and time), or None."""
+    if value is None:
+        return None
+    if _day(value) < EARLIEST:
         return TOO_EARLY
-    return None
+    latest = timezone.localdate() + timedelta(days=round(365.25 * PLAN_YEARS))
+    return TOO_LATE if _day(value) > latest else None
 
 
-def check_past_facts(record, names):
-    """Refuse ``record`` when one of its ``names`` is a date after today or before 1900,
-    with one message per wrong field."""
-    errors = {}
-    for name in names:
-        message = past_fact_error(getattr(record, name))
-        if message is not None:
-            errors[name] = message
+def _check(rule, values):
+    errors = {name: rule(value) for name, value in values.items()}
+    errors = {name: message for name, message in errors.items() if message is not None}
     if errors:
         raise ValidationError(errors)
 
 
-def validate_past_fact(value):
-    """The form fields' validator: it says the same as the actions, beside the field."""
-    message = past_fact_error(value)
-    if message is not None:
-        raise ValidationError(message, code="future" if message is FUTURE else "too_early")
+def check_past_facts(**values):
+    """Refuse dates of past facts after today or before 1900, one message per field."""
+    _check(past_fact_error, values)
+
+
+def check_plans(**values):
+    """Refuse due dates before 1900 or more than ``PLAN_YEARS`` ahead."""
+    _check(plan_error, values)
+
+
+def _validator(rule):
+    def validate(value):
+        message = rule(value)
+        if message is not None:
+            raise ValidationError(message, code="out_of_range")
+
+    return validate
+
+
+# The form fields' validators: they say the same as the actions, beside the field.
+validate_past_fact = _validator(past_fact_error)
+validate_plan = _validator(plan_error)
 
 
 def past_date(label, **kwargs):

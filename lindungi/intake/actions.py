@@ -72,7 +72,7 @@ def _check_fields(data, allowed):
 
 
 def _validate(report):
-    check_past_facts(report, ["occurred_on"])
+    check_past_facts(occurred_on=report.occurred_on)
     if not isinstance(report.safe_channels, list) or not set(report.safe_channels) <= set(
         SafeChannel.values
     ):

@@ -235,3 +235,30 @@ def test_the_incident_page_refuses_a_future_date_in_indonesian(client, personas,
     assert shows(response, "Tanggal tidak boleh di masa depan.")
     incident.refresh_from_db()
     assert incident.occurred_on == date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "2037-01-02"])
+def test_the_api_refuses_a_due_date_before_1900_or_beyond_ten_years(client, personas, case, day):
+    log_in(client, personas.case_worker_a)
+    service = client.post(
+        f"/api/v1/cases/{case.pk}/services",
+        {"type": "health", "provider_name": "RSUD", "due_on": day},
+        content_type=JSON,
+    )
+    task = client.post(
+        f"/api/v1/cases/{case.pk}/tasks",
+        {"assignee": str(personas.case_worker_a.pk), "title": "Call", "due_at": f"{day}T10:00"},
+        content_type=JSON,
+    )
+    assert (service.status_code, list(service.json()["errors"])) == (422, ["due_on"])
+    assert (task.status_code, list(task.json()["errors"])) == (422, ["due_at"])
+    assert not case.services.exists() and not case.tasks.exists()
+
+
+def test_a_due_date_years_ahead_is_planned(personas, case):
+    service = work.add_service(
+        personas.case_worker_a,
+        case,
+        {"type": "health", "provider_name": "RSUD", "due_on": date(2036, 12, 31)},
+    )
+    assert service.due_on == date(2036, 12, 31)
