@@ -59,7 +59,8 @@ def plan_error(value):
 
 
 def _check(rule, values):
-    errors = {name: rule(value) for name, value in values.items()}
+    # Anything but a date (a string from a script) is left to the model field to read.
+    errors = {name: rule(v) for name, v in values.items() if isinstance(v, date)}
     errors = {name: message for name, message in errors.items() if message is not None}
     if errors:
         raise ValidationError(errors)
