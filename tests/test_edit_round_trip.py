@@ -313,7 +313,7 @@ def world(personas):
         PoliceReport: PoliceReport.objects.get(case=case),
         Report: report,
         Task: task,
-        Notification: Notification.objects.get(user=worker),
+        Notification: Notification.objects.filter(user=worker).first(),
     }
 
 
