@@ -81,6 +81,9 @@ def test_the_date_inputs_show_the_stored_dates_and_saving_unchanged_keeps_them(
             assert field.input_value() == before[name].isoformat(), f"{path} {name}"
         with page.expect_navigation():
             page.locator(f"form:has(#id_{names[0]}) button[type=submit]").first.click()
+        # The case page loads its sections after it: let them finish before the next page,
+        # since the live server's test database serves one request at a time.
+        page.wait_for_load_state("networkidle")
         assert page.url != f"{live_server.url}{path}", f"{path} was not saved"
         assert stored(record, names) == before, path
     assert {type(r) for r, _names in records.values()} == {Incident, PlannedService, SanctionTrack}
