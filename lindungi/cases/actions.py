@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
@@ -34,6 +35,7 @@ from lindungi.cases.models import (
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import INTIMATE_PARTNERS, GbvType, TpksForm, ViolenceType
 from lindungi.core.blind_index import normalise_phone
+from lindungi.core.dates import check_past_facts
 from lindungi.notifications.models import Kind, notify
 
 BREAK_GLASS_HOURS = 4
@@ -266,9 +268,7 @@ CLIENT_FIELDS = {
 
 
 def _validate_client(client):
-    today = timezone.localdate()
-    if client.birth_date and client.birth_date > today:
-        raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
+    check_past_facts(birth_date=client.birth_date)
     if client.age_estimate is not None and client.age_estimate > 120:
         raise ValidationError({"age_estimate": _("Enter an age from 0 to 120.")})
     if client.guardian_of_id and client.guardian_of.case_id != client.case_id:
@@ -349,6 +349,10 @@ def update_client(actor, client, version, changes, *, request=None):
 
 # --- Incidents ---------------------------------------------------------------------------
 
+REPORTED_ON_REQUIRED = gettext_lazy(
+    "Enter the date the incident was reported: it cannot be left empty."
+)
+
 INCIDENT_FIELDS = {
     "survivor",
     "occurred_on",
@@ -389,11 +393,9 @@ def classify(incident):
     incident.gbv_type = gbv or ""
     if incident.tpks_forms and not classification.is_sexual(gbv, incident.violence_types):
         raise ValidationError({"tpks_forms": _("A UU TPKS form applies only to sexual violence.")})
-    today = timezone.localdate()
-    for name in ("occurred_on", "reported_on"):
-        day = getattr(incident, name)
-        if day and day > today:
-            raise ValidationError({name: _("The date cannot be in the future.")})
+    if incident.reported_on is None:
+        raise ValidationError({"reported_on": REPORTED_ON_REQUIRED})
+    check_past_facts(occurred_on=incident.occurred_on, reported_on=incident.reported_on)
     if (
         incident.occurred_on
         and incident.reported_on

@@ -8,7 +8,7 @@ transaction; edits carry versions.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import User
@@ -42,6 +42,8 @@ from lindungi.cases.casework import (
 )
 from lindungi.cases.models import Case, Status
 from lindungi.cases.timeline import EventKind
+from lindungi.cases.tracks import survivor_reported_at
+from lindungi.core.dates import check_past_facts, check_plans
 from lindungi.notifications.models import Kind, notify
 
 TEXT_LIMIT = 20000
@@ -182,8 +184,8 @@ def _validate_service(service):
         raise ValidationError({"type": _("Choose a service.")})
     if not service.provider_unit_id and not (service.provider_name or "").strip():
         raise ValidationError({"provider_name": _("Name who provides the service.")})
-    if service.done_on and service.done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    check_past_facts(done_on=service.done_on)
+    check_plans(due_on=service.due_on)
     service.outcome = _text(service.outcome, "outcome")
 
 
@@ -253,6 +255,7 @@ def add_task(actor, case, assignee, title, due_at, *, request=None):
     _require_open(case)
     if not _roles_in(assignee, case.unit_id) & {Role.CASE_WORKER, Role.SUPERVISOR}:
         raise ValidationError({"assignee": _("Choose someone of the case's unit.")})
+    check_plans(due_at=due_at)
     title = _text(title, "title", required=True)[:300]
     task = Task.objects.create(
         case=case, assignee=assignee, created_by=actor, title=title, due_at=due_at
@@ -418,9 +421,10 @@ def record_police_report(
         raise ValidationError(
             _("Give the date of the report to the police, or why it was not made.")
         )
-    if reported_at is not None and reported_at > timezone.now():
-        raise ValidationError({"reported_at": _("The date cannot be in the future.")})
     report.reported_at = reported_at
+    check_past_facts(reported_at=reported_at)
+    if reported_at is not None:
+        _after_survivor_report(case, reported_at)
     report.reported_by = actor if reported_at else None
     report.police_reference = (police_reference or "").strip()[:100]
     report.not_reported_reason = _text(not_reported_reason, "not_reported_reason")
@@ -437,6 +441,24 @@ def record_police_report(
     return report
 
 
+def _after_survivor_report(case, reported_at):
+    """The police can only be told of what the service was told: a report to the police
+    before the survivor's report reached the service is a typing slip. Compared by the
+    minute, since that is all the form takes."""
+    received = survivor_reported_at(case)
+    if reported_at < received.replace(second=0, microsecond=0):
+        shown = formats.date_format(timezone.localtime(received), "DATETIME_FORMAT")
+        raise ValidationError(
+            {
+                "reported_at": _(
+                    "The report to the police cannot be before the survivor's report "
+                    "reached the service (%(received)s)."
+                )
+                % {"received": shown}
+            }
+        )
+
+
 # --- Public-employee sanction track ------------------------------------------------------
 
 SANCTION_FIELDS = {
@@ -451,11 +473,7 @@ SANCTION_FIELDS = {
 
 
 def _validate_sanction(track):
-    today = timezone.localdate()
-    for name in ("notified_on", "decided_on"):
-        day = getattr(track, name)
-        if day and day > today:
-            raise ValidationError({name: _("The date cannot be in the future.")})
+    check_past_facts(notified_on=track.notified_on, decided_on=track.decided_on)
     track.notes = _text(track.notes, "notes")
 
 

@@ -15,12 +15,11 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
-from lindungi.cases.actions import client_phone
+from lindungi.cases.actions import REPORTED_ON_REQUIRED, client_phone
 from lindungi.cases.classification import GBV_QUESTIONS, gbv_type
 from lindungi.cases.models import (
     Client,
@@ -32,12 +31,13 @@ from lindungi.cases.models import (
 )
 from lindungi.cases.vocabulary import WG_DOMAINS, Accommodation, TpksForm, ViolenceType
 from lindungi.core.blind_index import normalise_nik
+from lindungi.core.dates import past_date
+from lindungi.core.widgets import HtmlInputsForm
 from lindungi.places.models import Region, RegionLevel
 
 STARTED_SALT = "lindungi.cases.forms.started"
 ADDRESS_MAX = 500
 DESCRIPTION_MAX = 10_000
-EARLIEST = date(1900, 1, 1)
 YES, NO = "yes", "no"
 RELOAD = _("The form is incomplete or out of date. Reload the page and enter your changes again.")
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
@@ -53,23 +53,6 @@ def radios(model, name, **overrides):
     # A radio group needs no "---------" option: leaving all unticked says "not known".
     field.choices = [(value, label) for value, label in field.choices if value != ""]
     return field
-
-
-def past_date(label, **kwargs):
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[not_in_future],
-        **kwargs,
-    )
-
-
-def not_in_future(day):
-    if day > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."), code="future")
-    if day < EARLIEST:
-        raise ValidationError(_("Enter a date after 1900."), code="too_early")
 
 
 def kelurahan_field(province_code, current=None):
@@ -126,7 +109,7 @@ def display(field, raw):
     return ", ".join(labels.get(item, item) for item in raw)
 
 
-class CaseForm(forms.Form):
+class CaseForm(HtmlInputsForm):
     """A form for one case record; ``record`` given means editing it (versioned)."""
 
     # (legend, field names); a legend of None puts the fields outside any fieldset.
@@ -137,6 +120,7 @@ class CaseForm(forms.Form):
         self.conflicts = None
         super().__init__(data, **kwargs)
         self.add_fields()
+        self.fit_fields()
         self.order_fields([n for _legend, names in self.sections for n in names])
         if record is None:
             # A new record: a token makes a repeated submission recognisable.
@@ -536,6 +520,13 @@ class IncidentForm(CaseForm):
         )
         self.fields["survivor"].queryset = Client.objects.filter(case=self.case)
         self.fields["survivor"].label_from_instance = lambda c: c.name or str(c)
+        if self.record is not None:
+            # A saved report date is shown in the field: emptying it is a mistake to point
+            # out, never a reason to put in another date.
+            reported = self.fields["reported_on"]
+            reported.required = True
+            reported.help_text = ""
+            reported.error_messages["required"] = REPORTED_ON_REQUIRED
 
     def initial_from(self, record):
         initial = {
@@ -563,8 +554,6 @@ class IncidentForm(CaseForm):
         changes["gbv_answers"] = gbv_answers(self.cleaned_data)
         changes["violence_types"] = sorted(changes["violence_types"])
         changes["tpks_forms"] = sorted(changes["tpks_forms"])
-        if changes["reported_on"] is None:
-            changes["reported_on"] = timezone.localdate(self.case.opened_at)
         return changes
 
     def gbv_fields(self):

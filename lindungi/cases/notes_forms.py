@@ -6,24 +6,24 @@ Like ``cases.forms``, they only check and translate what the browser sends; the 
 """
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import User
 from lindungi.cases.access import CASE_ROLES
 from lindungi.cases.casework import CaseNote, SanctionTrack
 from lindungi.cases.forms import RELOAD, CaseForm, model_field, past_date, radios
+from lindungi.core.dates import validate_past_fact, validate_plan
+from lindungi.core.widgets import DATETIME_LOCAL_FORMAT, DateTimeLocalInput, HtmlInputsForm
 
 NOTE_MAX = 20_000
-LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
 
-def local_datetime(label, **kwargs):
+def local_datetime(label, *, up_to_today=False, **kwargs):
     """A date and time typed in the deployment's zone, with the browser's own picker."""
     return forms.DateTimeField(
         label=label,
-        input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=DateTimeLocalInput(up_to_today=up_to_today),
         **kwargs,
     )
 
@@ -61,7 +61,9 @@ class TaskForm(CaseForm):
         max_length=300,
         help_text=_("What is to be done. Stored encrypted."),
     )
-    due_at = local_datetime(_("Due"), help_text=_("Date and time, Jakarta time."))
+    due_at = local_datetime(
+        _("Due"), help_text=_("Date and time, Jakarta time."), validators=[validate_plan]
+    )
     sections = ((None, ["title", "assignee", "due_at"]),)
 
     def __init__(self, data=None, *, case, **kwargs):
@@ -91,11 +93,13 @@ class TaskDoneForm(forms.Form):
     )
 
 
-class PoliceReportForm(forms.Form):
+class PoliceReportForm(HtmlInputsForm):
     reported_at = local_datetime(
         _("Reported to the police on"),
+        up_to_today=True,
         required=False,
         help_text=_("Date and time, Jakarta time."),
+        validators=[validate_past_fact],
     )
     police_reference = forms.CharField(
         label=_("Police reference"),
@@ -110,12 +114,6 @@ class PoliceReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only when it was not reported. Stored encrypted."),
     )
-
-    def clean_reported_at(self):
-        value = self.cleaned_data["reported_at"]
-        if value and value > timezone.now():
-            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
-        return value
 
     def clean(self):
         data = super().clean()

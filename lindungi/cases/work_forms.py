@@ -22,6 +22,8 @@ from lindungi.cases.casework import (
 )
 from lindungi.cases.forms import YES, YES_NO, CaseForm, model_field, past_date, radios
 from lindungi.cases.models import Priority
+from lindungi.core.dates import validate_plan
+from lindungi.core.widgets import DateInput
 
 TEXT_MAX = 20_000
 
@@ -141,7 +143,7 @@ class ServiceForm(CaseForm):
         label=_("Provider: another agency"),
         help_text=_("Only when the provider is not in the directory: the agency's name."),
     )
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due"), widget=DateInput, validators=[validate_plan])
     status = radios(PlannedService, "status")
     outcome = text_area(_("Outcome"), rows=3, help_text=_("Stored encrypted."))
     done_on = past_date(_("Date given"))

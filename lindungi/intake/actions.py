@@ -22,6 +22,7 @@ from lindungi.cases.actions import StaleVersion
 from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS, SafeChannel, clean_windows
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import WG_DOMAINS
+from lindungi.core.dates import check_past_facts
 from lindungi.intake import carry, risk
 from lindungi.intake.models import Report, ReportPerson, ReportStatus
 from lindungi.intake.references import new_reference
@@ -62,9 +63,7 @@ def _check_fields(data, allowed):
 
 
 def _validate(report):
-    today = timezone.localdate()
-    if report.occurred_on and report.occurred_on > today:
-        raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
+    check_past_facts(occurred_on=report.occurred_on)
     if not isinstance(report.safe_channels, list) or not set(report.safe_channels) <= set(
         SafeChannel.values
     ):

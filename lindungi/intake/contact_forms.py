@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.safe_contact import EVERY_DAY, TIME_FORMAT, SafeChannel, Weekday
 from lindungi.core.blind_index import normalise_phone
-
-TIME_WIDGET = forms.TimeInput(format=TIME_FORMAT, attrs={"type": "time"})
+from lindungi.core.widgets import HtmlInputsForm, TimeInput
 
 
 def checked_phone(value):
@@ -33,15 +32,15 @@ def _window_fields(prefix):
             widget=forms.CheckboxSelectMultiple,
         ),
         f"{prefix}_start": forms.TimeField(
-            label=_("From"), required=False, widget=TIME_WIDGET, input_formats=[TIME_FORMAT]
+            label=_("From"), required=False, widget=TimeInput(), input_formats=[TIME_FORMAT]
         ),
         f"{prefix}_end": forms.TimeField(
-            label=_("Until"), required=False, widget=TIME_WIDGET, input_formats=[TIME_FORMAT]
+            label=_("Until"), required=False, widget=TimeInput(), input_formats=[TIME_FORMAT]
         ),
     }
 
 
-class SafeContactFields(forms.Form):
+class SafeContactFields(HtmlInputsForm):
     """Mixed into a report form: the safe person, and ``contact_windows`` built in clean.
 
     ``WINDOWS`` maps a form prefix to the channels its one window applies to (None: the

@@ -8,12 +8,12 @@ The public form has its own forms (``public_forms.py``): it asks less.
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.roles import UnitType
 from lindungi.cases.safe_contact import SafeChannel
 from lindungi.cases.vocabulary import WG_DOMAINS, Accommodation, Difficulty, Sex
+from lindungi.core.dates import past_date
 from lindungi.intake.contact_forms import SafeContactFields, checked_phone
 from lindungi.intake.models import Channel, ReporterType
 from lindungi.intake.risk import SCREENING, Risk
@@ -196,11 +196,7 @@ class StaffReportForm(StaffContactFields):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    occurred_on = forms.DateField(
-        label=_("Date it happened"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    occurred_on = past_date(_("Date it happened"))
     occurred_estimate = forms.CharField(
         label=_("Or, roughly when"),
         help_text=_("For example: last week, since March, every night."),
@@ -236,12 +232,6 @@ class StaffReportForm(StaffContactFields):
         if not code or not isinstance(code, str):
             return None
         return Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
-
-    def clean_occurred_on(self):
-        day = self.cleaned_data.get("occurred_on")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
-        return day
 
     def screening_fields(self):
         """In the order a call-taker asks them (the issue's order), not the rule table's."""

@@ -12,11 +12,11 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.safe_contact import SafeChannel
 from lindungi.core.blind_index import normalise_phone
+from lindungi.core.dates import past_date
 from lindungi.intake.contact_forms import SafeContactFields
 from lindungi.intake.models import ReporterType
 from lindungi.intake.references import normalise_reference
@@ -112,12 +112,7 @@ class PublicReportForm(SafeContactFields):
         max_length=MAX_STORY,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    occurred_on = forms.DateField(
-        label=_("When did it happen? (date, if you know it)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-    )
+    occurred_on = past_date(_("When did it happen? (date, if you know it)"))
     occurred_estimate = forms.CharField(
         label=_("Or roughly when"),
         help_text=_("For example: last week, for months, since 2023."),
@@ -214,12 +209,6 @@ class PublicReportForm(SafeContactFields):
     def clean_kelurahan(self):
         code = self.cleaned_data["kelurahan"]
         return Region.objects.get(code=code) if code else None
-
-    def clean_occurred_on(self):
-        day = self.cleaned_data.get("occurred_on")
-        if day and day > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."), code="future")
-        return day
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].strip()

@@ -3,12 +3,22 @@
 Playwright's own browser downloads are never used. Where Chromium is missing the browser
 tests skip on a developer's machine but fail in CI (CI=true), so CI cannot pass without
 them.
+
+The browser speaks Bahasa Indonesia (locale id-ID) and the server's default language is
+Indonesian, as deployed: a test that needs English asks for it with
+``@pytest.mark.parametrize("browser_language", ["en"], indirect=True)``. Tests name what a
+person sees by its source string, translated into the page's language with ``shown()``.
 """
 
 import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from tests.login import log_in
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -48,6 +58,26 @@ def chromium():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# The browser's locale and Accept-Language for each language of the app.
+LOCALES = {"id": ("id-ID", "id-ID,id;q=0.9"), "en": ("en-US", "en-US,en;q=0.9")}
+
+
+@pytest.fixture(autouse=True)
+def browser_language(request, settings):
+    """Bahasa Indonesia unless the test asks for English: the server's default language
+    (the browser sends no language cookie) and the language ``open_page`` gives the
+    browser."""
+    language = getattr(request, "param", "id")
+    settings.LANGUAGE_CODE = language
+    return language
+
+
+def shown(message):
+    """``message`` as the page shows it, in the language of the browser tests."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(message)
+
+
 @pytest.fixture
 def fast_form(settings):
     """The public form's minimum time to fill, shortened: a robot fills it faster than a
@@ -61,7 +91,12 @@ NEUTRAL_PAGE = "<!doctype html><title>Cuaca</title><h1>Cuaca Jakarta</h1>"
 def open_page(browser, *, javascript=True):
     """A fresh browser context (no history, no cookies) whose quick-exit target is served
     locally: tests reach nothing outside this machine."""
-    context = browser.new_context(java_script_enabled=javascript, locale="id-ID")
+    locale, accept = LOCALES[settings.LANGUAGE_CODE]
+    context = browser.new_context(
+        java_script_enabled=javascript,
+        locale=locale,
+        extra_http_headers={"Accept-Language": accept},
+    )
     context.referers_sent_out = []
 
     def neutral(route):
@@ -70,3 +105,19 @@ def open_page(browser, *, javascript=True):
 
     context.route("https://www.google.com/**", neutral)
     return context, context.new_page()
+
+
+def log_in_browser(context, live_server, user):
+    """Give the browser the session of ``user`` logged in with a verified second factor
+    (the login pages themselves are tested in tests/accounts)."""
+    client = Client()
+    log_in(client, user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # Secure, as the server sets it: Chromium keeps secure cookies for http://localhost.
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": session,
+        "domain": "localhost",
+        "path": "/",
+    }
+    context.add_cookies([{**cookie, "secure": settings.SESSION_COOKIE_SECURE}])

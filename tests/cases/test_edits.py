@@ -5,7 +5,6 @@ Forms are filled the way a browser does: read from the page, changed, posted bac
 
 import uuid
 from datetime import date, timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -17,65 +16,14 @@ from lindungi.cases import actions
 from lindungi.cases.models import Case, Client, Incident, Perpetrator
 from lindungi.notifications.models import Notification
 from tests.cases.factories import make_case
+from tests.html_forms import read_forms
 from tests.login import log_in
-
-
-class FormReader(HTMLParser):
-    """What a browser would submit for each form of a page (name -> list of values)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = []
-        self._form = self._select = self._textarea = None
-        self._first_option = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = {}
-            self.forms.append(self._form)
-        elif self._form is None:
-            return
-        elif tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
-            if a.get("type") in ("checkbox", "radio"):
-                if "checked" in a:
-                    self._form.setdefault(a["name"], []).append(a.get("value", "on"))
-            else:
-                self._form.setdefault(a["name"], []).append(a.get("value", ""))
-        elif tag == "select":
-            self._select, self._first_option = a["name"], None
-            self._form.setdefault(a["name"], [])
-        elif tag == "option" and self._select:
-            if self._first_option is None:
-                self._first_option = a.get("value", "")
-            if "selected" in a:
-                self._form[self._select].append(a.get("value", ""))
-        elif tag == "textarea":
-            self._textarea = a["name"]
-            self._form[a["name"]] = [""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._form[self._textarea][-1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select" and self._select:
-            if not self._form[self._select]:
-                self._form[self._select] = [self._first_option or ""]
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            value = self._form[self._textarea][-1]
-            self._form[self._textarea][-1] = value[1:] if value.startswith("\n") else value
-            self._textarea = None
 
 
 def form_on(response, containing):
     """The values of the page's form that has a field named ``containing``."""
-    reader = FormReader()
-    reader.feed(response.content.decode())
-    form = next(f for f in reader.forms if containing in f)
+    forms = [form.data(submit=False) for form in read_forms(response.content.decode())]
+    form = next(f for f in forms if containing in f)
     return {name: values if len(values) != 1 else values[0] for name, values in form.items()}
 
 

@@ -104,7 +104,8 @@ def case_with_every_event(personas):
     work.add_note(worker, case, "Called her back at the agreed time.")
     task = work.add_task(worker, case, worker, "Ring the shelter", timezone.now())
     work.complete_task(worker, task, task.version)
-    work.record_police_report(worker, case, reported_at=timezone.now() - timedelta(hours=1))
+    # Reported to the police since the case opened: never before the survivor's report.
+    work.record_police_report(worker, case, reported_at=timezone.now())
     upload_attachment(worker, case, SimpleUploadedFile("a.txt", b"Statement\n", "text/plain"))
     wrong = upload_attachment(
         worker, case, SimpleUploadedFile("b.txt", b"Another case's letter\n", "text/plain")
