@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := LINDUNGI_DEBUG=1
 
-.PHONY: run test install lint migrate messages clean browser-deps
+.PHONY: run test install lint migrate messages clean browser-deps fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ browser-deps:
 test: lint browser-deps
 	$(DEV_ENV) $(BIN)/lindungi makemigrations --check --dry-run
 	$(BIN)/pytest -q
+
+# The API fuzzed longer than CI does (about 14,000 requests a database, SQLite and
+# PostgreSQL at 127.0.0.1:5432); the figures go to bench/RESULTS.md.
+fuzz: install
+	$(BIN)/python bench/fuzz_api.py --examples 75 --write
 
 # Regenerate the message catalogues after adding or changing user-facing strings.
 messages: install

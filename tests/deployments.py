@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -93,11 +94,21 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def _said(process):
+    """What a process wrote to its error stream (a pipe, or a file for a server)."""
+    stream = process.stderr
+    if stream is None:
+        return ""
+    if hasattr(stream, "seek") and stream.seekable():
+        stream.seek(0)
+    return stream.read()
+
+
 def wait_for(url, process, seconds=60):
     """The status of the first answer at ``url`` while ``process`` runs."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read()
+        assert process.poll() is None, _said(process)
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - localhost
                 return response.status
@@ -106,8 +117,9 @@ def wait_for(url, process, seconds=60):
     raise AssertionError(f"nothing answered at {url}")
 
 
-def serve(env, port):
-    """`lindungi serve` with one worker; the caller stops it."""
+def serve(env, port, workers=1):
+    """`lindungi serve`; the caller stops it. Its log goes to a file, not a pipe: a server
+    answering thousands of requests would fill a pipe nobody reads, and stop."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -117,12 +129,12 @@ def serve(env, port):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
         ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=tempfile.TemporaryFile(mode="w+"),
         text=True,
         start_new_session=True,
     )
