@@ -39,7 +39,7 @@ from lindungi.cases.casework import (
 )
 from lindungi.cases.contact_actions import save_contact
 from lindungi.cases.first_account import CaseContact
-from lindungi.cases.models import Attachment, Case, CaseEvent, Incident, Perpetrator
+from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from lindungi.intake import actions as intake
 from lindungi.intake.models import Report
@@ -101,8 +101,9 @@ MAY_BE_EMPTY = {
     # Still open: closed_at is set by the closure.
     Case: {"closed_at"},
 }
-# Stored rows compared before and after; the timeline says what was done, not what is.
-NOT_COMPARED_MODELS = {CaseEvent}
+# Every stored row is compared before and after, the timeline's included: a form saved
+# unchanged did nothing, so nothing may say it did.
+NOT_COMPARED_MODELS = set()
 BOOKKEEPING_FIELDS = {"updated_at"}
 WG = ["wg_seeing", "wg_hearing", "wg_walking", "wg_remembering", "wg_self_care"]
 

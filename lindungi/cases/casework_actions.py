@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases.actions import (
+    _apply,
     _event,
     _filled,
     _log,
@@ -421,13 +422,22 @@ def record_police_report(
         raise ValidationError(
             _("Give the date of the report to the police, or why it was not made.")
         )
-    report.reported_at = reported_at
     check_past_facts(reported_at=reported_at)
     if reported_at is not None:
         _after_survivor_report(case, reported_at)
-    report.reported_by = actor if reported_at else None
-    report.police_reference = (police_reference or "").strip()[:100]
-    report.not_reported_reason = _text(not_reported_reason, "not_reported_reason")
+    changed = _apply(
+        report,
+        {
+            "reported_at": reported_at,
+            "police_reference": (police_reference or "").strip()[:100],
+            "not_reported_reason": _text(not_reported_reason, "not_reported_reason"),
+        },
+    )
+    # The form saved again unchanged is no new report to the police (nothing to tell).
+    if not changed:
+        return report
+    if "reported_at" in changed:
+        report.reported_by = actor if reported_at else None
     report.save()
     _log(
         request,
@@ -436,7 +446,7 @@ def record_police_report(
         report,
         case,
         EventKind.POLICE_REPORT_RECORDED,
-        ["reported_at"],
+        changed,
     )
     return report
 
