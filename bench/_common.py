@@ -95,3 +95,11 @@ def write_section(heading, section):
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def publish(heading, description, rows):
+    """Write a section of RESULTS.md: the heading, what was measured, where, and the table;
+    print it too."""
+    section = "\n".join([heading, "", description, f"Measured {machine()}.", "", *rows, ""])
+    write_section(heading, section)
+    print(section)

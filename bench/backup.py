@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, describe, machine, postgres, run_child, write_section
+from _common import ROOT, describe, postgres, publish, run_child
 
 HEADING = "## Backup and restore (bench/backup.py)"
 WRITERS = 2
@@ -141,22 +141,16 @@ def write_results(results, cases):
             f"| {r['loaded']['slowest'] * 1000:.0f} ms | {r['loaded']['size'] / 1e6:.0f} MB "
             f"| {r['restore_seconds']:.1f} s |"
         )
-    section = "\n".join(
-        [
-            HEADING,
-            "",
+    publish(
+        HEADING,
+        (
             f"{cases:,} synthetic cases and one attachment; {WRITERS} threads writing audited "
             "reports through the backup. SQLite: `VACUUM INTO` (one read transaction; writers "
             "go on in WAL mode); PostgreSQL: `pg_dump -Fc`. Restore: `lindungi restore` into "
-            "an empty database, checksums first and `audit-verify` after, in its own process.",
-            f"Measured {machine()}.",
-            "",
-            *rows,
-            "",
-        ]
+            "an empty database, checksums first and `audit-verify` after, in its own process."
+        ),
+        rows,
     )
-    write_section(HEADING, section)
-    print(section)
 
 
 def main():

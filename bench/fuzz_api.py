@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, machine, postgres, write_section
+from _common import ROOT, postgres, publish
 
 HEADING = "## API fuzzing (bench/fuzz_api.py)"
 SEED = 20261202
@@ -178,23 +178,17 @@ def write_results(results, examples):
     rows = ["| database | requests | outcome | time |", "|---|---:|---|---:|"]
     for name, r in results.items():
         rows.append(f"| {name} | {r['generated']:,} | {r['outcome']} | {r['seconds']:.0f} s |")
-    section = "\n".join(
-        [
-            HEADING,
-            "",
+    publish(
+        HEADING,
+        (
             f"schemathesis over every operation of `/api/v1/` against `lindungi serve`, "
             f"{examples} examples an operation and phase, seed {SEED}, checks: no 5xx, "
             "documented statuses, content types and response bodies. Requests go to real "
             "records (a case of unit A and one record of every kind), as its case worker; "
-            "the intake API with an integration's key.",
-            f"Measured {machine()}.",
-            "",
-            *rows,
-            "",
-        ]
+            "the intake API with an integration's key."
+        ),
+        rows,
     )
-    write_section(HEADING, section)
-    print(section)
 
 
 def main():
