@@ -161,15 +161,16 @@ LANGUAGE_COOKIE_NAME = "lindungi_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 USE_I18N = True
-# Stored in UTC, shown in the deployment's zone (DESIGN.md rule 7).
+# Stored in UTC, shown in the deployment's zone (docs/architecture.md, rule 7).
 USE_TZ = True
 TIME_ZONE = config.raw("LINDUNGI_TIME_ZONE") or "Asia/Jakarta"
 # Proxies in front of the app: the client's address is that many entries from the end of
 # X-Forwarded-For (lindungi.core.client_ip).
 PROXY_HOPS = config.integer("LINDUNGI_PROXY_HOPS", 0 if DEBUG else 1, 0, 5)
 
-# Local SOP choices (DOMAIN.md): minutes to answer a report by risk, hours to follow up a
-# case by priority (a level left out has no deadline), seconds the public form must take.
+# Local SOP choices (docs/glossary.md, risk level and priority): minutes to answer a report
+# by risk, hours to follow up a case by priority (a level left out has no deadline), seconds
+# the public form must take.
 LINDUNGI_RESPONSE_MINUTES = config.levels(
     "LINDUNGI_RESPONSE_MINUTES", {"high": 0, "medium": 6 * 60, "low": 24 * 60}
 )

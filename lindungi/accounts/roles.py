@@ -1,4 +1,4 @@
-"""Roles and unit types: the vocabulary of the access model (DESIGN.md)."""
+"""Roles and unit types: the vocabulary of the access model (docs/architecture.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -161,7 +161,8 @@ def _service_changes(payload):
 
 
 def _local(moment):
-    """A time sent without an offset means the deployment's local time (DESIGN.md rule 7)."""
+    """A time sent without an offset means the deployment's local time (rule 7 of
+    docs/architecture.md)."""
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

@@ -4,7 +4,7 @@
 
 ``error`` is for programs, ``detail`` and ``errors`` for people. Nothing a client sent is
 ever echoed back: the messages are ours, chosen by the kind of error, never pydantic's or
-Django's text with the submitted value in it (DESIGN.md rules 3 and 8).
+Django's text with the submitted value in it (docs/architecture.md, rules 3 and 8).
 """
 
 import logging
@@ -56,7 +56,7 @@ def install(api):
     @handle(Http404)
     @handle(PermissionDenied)
     def not_found(api, request, exc):
-        # Out of scope and missing look the same (DESIGN.md access model).
+        # Out of scope and missing look the same (docs/architecture.md, access model).
         return error_response(api, request, 404, "not_found", _("Not found."))
 
     def in_scope(request):

@@ -1,4 +1,4 @@
-"""The one choke point for reading case-bound data (DESIGN.md rule 2 and access model).
+"""The one choke point for reading case-bound data (docs/architecture.md, rule 2 and access model).
 
 Every view, API route and command that reads a case, or anything that belongs to one,
 comes through ``visible_to`` / ``get_case_for`` / ``get_case_part_for``. A case outside the
@@ -84,7 +84,7 @@ def may_remove_attachments(user, case):
 
 
 def may_see_identity(user, case):
-    """Names, contact details and narratives: for the people helping (DESIGN.md rule 3);
+    """Names, contact details and narratives: for the people helping (docs/architecture.md, rule 3);
     a break-glass reader sees the case without them."""
     return (
         may_edit(user, case)

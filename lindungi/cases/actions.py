@@ -1,4 +1,4 @@
-"""Every write to a case goes through these actions (DESIGN.md rule 1).
+"""Every write to a case goes through these actions (docs/architecture.md, rule 1).
 
 Each action checks the actor's right, validates, writes, appends the audit row, adds to the
 case timeline and queues alerts, in one transaction: either all of it happens or none.

@@ -1,4 +1,4 @@
-"""Actions of case work (DESIGN.md rule 1): assessments, plan, services, notes, tasks,
+"""Actions of case work (docs/architecture.md, rule 1): assessments, plan, services, notes, tasks,
 approvals, the police report, the sanction track, closure and reopening.
 
 Same contract as ``cases.actions``: check, validate, write, audit, timeline, alerts, in one

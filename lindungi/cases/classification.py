@@ -1,4 +1,5 @@
-"""Classification rules of DOMAIN.md, as pure functions: computed, never typed.
+"""Classification rules (GBVIMS, SIMFONI-PPA, UU TPKS; see docs/glossary.md), as pure
+functions: computed, never typed.
 
 Keeping them free of the database makes the rules easy to read against the standard and to
 test with a table of cases.
@@ -104,7 +105,7 @@ def has_disability(wg_answers):
 
 
 def vulnerable_groups(sex, age, wg_answers):
-    """The four groups of DOMAIN.md; one person may be in several."""
+    """The four vulnerable groups (docs/glossary.md); one person may be in several."""
     groups = set()
     if age is not None and age < CHILD_UNDER:
         groups.add(VulnerableGroup.CHILD)

@@ -254,7 +254,7 @@ class ListedSurvivor:
 
 
 # What a row shows of its survivors (never the names: the list shows the survivor code,
-# DESIGN.md rule 3) and of its workers, read with the row (json_rows); the first fields
+# docs/architecture.md, rule 3) and of its workers, read with the row (json_rows); the first fields
 # put them in the order they were added.
 SURVIVOR_ROW_FIELDS = ["created_at", "sex", "birth_date", "age_estimate", "kelurahan", *WG_FIELDS]
 

@@ -1,10 +1,11 @@
 """Synthetic cases for load tests and benchmarks (``lindungi seed --cases N``).
 
-The mix follows DOMAIN.md's sizes for DKI Jakarta in 2024: survivors by kota (Timur 536,
-Barat 462, Selatan 440, Utara 362, Pusat 228, Kepulauan Seribu 13), 892 women, 797 girls and
-352 boys, sexual violence the most common type. Names, addresses and phone numbers come from
-Faker's ``id_ID`` locale; NIKs are built the way real ones are (region, date of birth with
-40 added to a woman's day, serial), so they look and index like real ones.
+The mix follows the published figures for DKI Jakarta's service centre in 2024: survivors
+by kota (Timur 536, Barat 462, Selatan 440, Utara 362, Pusat 228, Kepulauan Seribu 13),
+892 women, 797 girls and 352 boys, sexual violence the most common type. Names, addresses
+and phone numbers come from Faker's ``id_ID`` locale; NIKs are built the way real ones are
+(region, date of birth with 40 added to a woman's day, serial), so they look and index like
+real ones.
 
 Rows are written with ``bulk_create`` in batches, not through the per-row actions (a
 hundred times slower), but they are the rows the actions would write: encryption and blind
@@ -66,10 +67,10 @@ from lindungi.places.loader import load_province
 from lindungi.places.models import Region, RegionLevel
 
 BATCH_SIZE = 2000
-YEARS = 10  # DOMAIN.md: plan for 10+ years of retention
+YEARS = 10  # a deployment keeps cases for ten years and more
 GROWTH = 1.11  # a year on year: 1,179 cases in 2019, 2,041 in 2024
 
-# --- The mix (DOMAIN.md "Sizes"), as weights ---------------------------------------------
+# --- The mix (the 2024 figures), as weights -----------------------------------------------
 
 KOTA_2024 = {"31.75": 536, "31.73": 462, "31.74": 440, "31.72": 362, "31.71": 228, "31.01": 13}
 SURVIVORS_2024 = {"woman": 892, "girl": 797, "boy": 352}
@@ -136,7 +137,7 @@ MARITAL_MIX = {MaritalStatus.MARRIED: 55, MaritalStatus.SINGLE: 25, MaritalStatu
                MaritalStatus.WIDOWED: 5}  # fmt: skip
 PERPETRATOR_AGES = {"18-25": 15, "26-40": 45, "41-60": 35, "61+": 5}
 YOUNG_PERPETRATOR_AGES = {"12-17": 45, "18-25": 45, "26-40": 10}  # a child's boyfriend or friend
-# About 1 in 100 perpetrators is public staff: the case is restricted at once (DESIGN.md).
+# About 1 in 100 perpetrators is public staff: the case is restricted at once.
 EMPLOYER_MIX = {PublicEmployer.CIVIL_SERVANT: 40, PublicEmployer.PPSU: 30,
                 PublicEmployer.CITY_STAFF: 20, PublicEmployer.CONTRACT: 10}  # fmt: skip
 AGENCIES = ["Kantor Kelurahan", "Kantor Kecamatan", "Suku Dinas Sosial", "Suku Dinas Pendidikan"]

@@ -1,4 +1,4 @@
-"""The classifications a case is coded in (DOMAIN.md): GBVIMS, SIMFONI-PPA and UU TPKS.
+"""The classifications a case is coded in (docs/glossary.md): GBVIMS, SIMFONI-PPA, UU TPKS.
 
 Values are stable codes for storage and exchange; labels are translatable.
 """

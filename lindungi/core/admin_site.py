@@ -3,7 +3,7 @@
 Django's admin normally asks for per-model permissions; Lindungi's model is roles in
 units, so the site and every model page check for an administrator membership instead.
 No case-bound model is ever registered here: administrators configure, they never read
-case content (DESIGN.md, access model).
+case content (docs/architecture.md, access model).
 """
 
 from django.contrib import admin

@@ -1,4 +1,4 @@
-"""Search encrypted personal data through keyed blind indexes (DESIGN.md rule 3).
+"""Search encrypted personal data through keyed blind indexes (docs/architecture.md, rule 3).
 
 A model declares which encrypted fields are searchable and how, and inherits
 ``Searchable``::
@@ -95,8 +95,8 @@ def stored_digests(field, value):
     """The digests a row keeps for ``field`` holding ``value``.
 
     A phone or NIK that cannot be normalised gets none: it stays stored (nothing that was
-    acknowledged is lost, DESIGN.md rule 8) but cannot be found by an exact search. Forms
-    reject such values through the field's validators first.
+    acknowledged is lost: rule 8 of docs/architecture.md) but cannot be found by an exact
+    search. Forms reject such values through the field's validators first.
     """
     if value is None or value == "":
         return set()

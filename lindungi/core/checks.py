@@ -1,4 +1,4 @@
-"""Start-up checks for encrypted personal data (DESIGN.md rule 3)."""
+"""Start-up checks for encrypted personal data (docs/architecture.md, rule 3)."""
 
 from django.apps import apps
 from django.core import checks

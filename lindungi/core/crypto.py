@@ -1,4 +1,5 @@
-"""Authenticated encryption of personal data, and the keys it runs on (DESIGN.md rule 3).
+"""Authenticated encryption of personal data, and the keys it runs on (rule 3 of
+docs/architecture.md).
 
 A stored value looks like ``v1.<key id>.<base64url(nonce | ciphertext | tag)>``:
 

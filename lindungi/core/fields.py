@@ -1,4 +1,4 @@
-"""Model fields that keep personal data encrypted at rest (DESIGN.md rule 3).
+"""Model fields that keep personal data encrypted at rest (docs/architecture.md, rule 3).
 
 Code reads and writes plaintext; the database sees only ``crypto.encrypt`` output, in a
 ``text`` column whatever the plaintext's maximum length (the ciphertext is longer, and

@@ -1,4 +1,4 @@
-"""Structured logs that never carry personal data (DESIGN.md, rule 4).
+"""Structured logs that never carry personal data (docs/architecture.md, rule 4).
 
 - ``RequestLogMiddleware`` writes one line per request: request id, user id (a UUID, never an
   email), unit, role, route name (never the path, which may hold ids, and never the query

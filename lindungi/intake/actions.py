@@ -1,4 +1,5 @@
-"""Every write to a report (DESIGN.md rule 1): drafts, submission from every channel, triage.
+"""Every write to a report (rule 1 of docs/architecture.md): drafts, submission from every
+channel, triage.
 
 A draft is never refused for being partial: what the officer typed so far is kept. Triage
 actions carry the report's version, so two officers acting on one report at once cannot

@@ -1,4 +1,4 @@
-"""Triage by risk: the documented rule table of the local SOP (DOMAIN.md, "Response by risk").
+"""Triage by risk: the documented rule table of the local SOP (docs/glossary.md, risk level).
 
 | screening answer (yes)                      | at least |
 |---------------------------------------------|----------|

@@ -85,7 +85,8 @@ class ServicePoint(BaseModel):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_points"
     )
-    # Encrypted: a safe house's address is what a perpetrator looks for (DESIGN.md rule 3).
+    # Encrypted: a safe house's address is what a perpetrator looks for (rule 3 of
+    # docs/architecture.md).
     address = EncryptedTextField(_("address"), blank=True)
     address_confidential = models.BooleanField(
         _("address is confidential"),

@@ -39,7 +39,7 @@ def embedded(request, target):
 
 def may_read_content(user, case):
     """Narratives (note bodies, task titles) are for those helping on the case: not for a
-    supervisor reading by break-glass (DESIGN.md rule 3), as on the case page."""
+    supervisor reading by break-glass (docs/architecture.md, rule 3), as on the case page."""
     return may_edit(user, case) or NamedAccess.objects.filter(case=case, user=user).exists()
 
 

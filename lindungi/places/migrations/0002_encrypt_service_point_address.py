@@ -1,4 +1,4 @@
-# Encrypt service point addresses (DESIGN.md rule 3): existing rows first, then the field.
+# Encrypt service point addresses (docs/architecture.md, rule 3): existing rows first, then the field.
 
 import lindungi.core.fields
 from django.db import migrations
