@@ -15,10 +15,29 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.utils import translation
 
 from tests.login import log_in
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database lives in memory, and Django hands the live server's threads
+    that one connection: two requests at once (a case page loads its sections together)
+    would run their transactions interleaved on it and fail. A deployment on SQLite writes
+    one transaction at a time anyway. Without threads the server closes each connection
+    after its answer, so a browser's idle connection never holds up the next request.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
