@@ -1,9 +1,10 @@
 """What every route answers, written into the OpenAPI document in one place.
 
 Some answers do not come from a route's own code but from the API around it: the database
-out of reach (503, from any route), a body that is not JSON or too large (400, 413, on any
-route that takes one), a query parameter out of range (422), and the If-Match header that
-every update needs (``versions.required_version``). django-ninja documents only what a
+out of reach (503, from any route), an address too long for the server (414, from
+gunicorn), a body that is not JSON or too large (400, 413, on any route that takes one), a
+query parameter out of range (422), and the If-Match header that every update needs
+(``versions.required_version``). django-ninja documents only what a
 route declares, so these are added to each operation here, from the same facts the
 handlers in ``errors`` act on.
 """
@@ -25,6 +26,14 @@ UPDATES = {"patch", "put"}
 WITH_BODY = {"post", "patch", "put"}
 
 
+# gunicorn answers this one itself, before the app, as a page: a request line over its
+# limit (4,094 bytes) never reaches Django. No real request comes near it.
+TOO_LONG = {
+    "description": "The address is longer than the server reads (answered by gunicorn).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
 def _add(responses, status, description):
     responses.setdefault(str(status), {"description": description, **ERROR})
 
@@ -37,6 +46,7 @@ class DocumentedAPI(NinjaAPI):
                 responses = operation["responses"]
                 parameters = operation.setdefault("parameters", [])
                 _add(responses, 503, "The database cannot be reached; nothing was saved.")
+                responses.setdefault("414", TOO_LONG)
                 if method in WITH_BODY:
                     _add(responses, 400, "The body is not JSON in UTF-8 (malformed_body).")
                     _add(responses, 413, "The body is too large (too_large).")

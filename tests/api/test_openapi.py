@@ -38,8 +38,10 @@ def test_every_operation_documents_its_answers_and_errors_with_schemas(schema):
             assert "401" in answers, where
             if "{" in path:
                 assert "404" in answers, where
-            for answer in answers.values():
-                assert "schema" in answer["content"]["application/json"], where
+            for status, answer in answers.items():
+                # 414 is gunicorn's own page, before the app: the one answer not in JSON.
+                kind = "text/html" if status == "414" else "application/json"
+                assert "schema" in answer["content"][kind], where
             if method == "patch":
                 assert {"412", "422", "428"} <= set(answers), where
             if method in {"post", "patch"}:
