@@ -37,10 +37,10 @@ test: lint browser-deps
 	$(DEV_ENV) $(BIN)/lindungi makemigrations --check --dry-run
 	$(BIN)/pytest -q
 
-# The API fuzzed longer than CI does (about 14,000 requests a database, SQLite and
+# The API fuzzed longer than CI does (over 10,000 requests a database, SQLite and
 # PostgreSQL at 127.0.0.1:5432); the figures go to bench/RESULTS.md.
 fuzz: install
-	$(BIN)/python bench/fuzz_api.py --examples 75 --write
+	$(BIN)/python bench/fuzz_api.py --examples 250 --write
 
 # Regenerate the message catalogues after adding or changing user-facing strings.
 messages: install
