@@ -19,6 +19,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from lindungi.cases.access import Via
 from lindungi.cases.models import (
     ClientRole,
     Education,
@@ -112,7 +113,17 @@ class CaseSummary(Schema):
 
 
 class CaseOut(CaseSummary):
-    may_edit: bool = Field(description="Whether you may change this case and see identities.")
+    may_edit: bool = Field(description="Whether you may change this case.")
+    may_read_content: bool = Field(
+        description="Whether you see names, contact details, narratives, notes and task "
+        "titles (not when you read the case by break-glass)."
+    )
+    access_via: list[Via] = Field(
+        description="Why you reach this case: assignment, supervision, named access, break-glass."
+    )
+    break_glass_until: datetime | None = Field(
+        description="When your break-glass access ends, if you read the case by it."
+    )
 
 
 class CasePage(Schema):
@@ -222,7 +233,7 @@ class IncidentOut(Schema):
     reported_on: date
     place_type: PlaceType
     kelurahan: str | None
-    description: str
+    description: str | None = Field(description="Only for those who may read the content.")
     gbv_answers: dict[GbvType, bool]
     gbv_type: GbvType | Literal[""] = Field(description="Derived from gbv_answers.")
     violence_types: list[ViolenceType]

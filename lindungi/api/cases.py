@@ -34,7 +34,7 @@ from lindungi.api.errors import ErrorOut
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record, record_read
 from lindungi.cases import actions
-from lindungi.cases.access import Need, get_case_for, get_case_part_for, may_edit
+from lindungi.cases.access import Need, get_case_for, get_case_part_for
 from lindungi.cases.models import Case, Client, Incident, Perpetrator, Priority, Status
 from lindungi.cases.queries import merged_rows, own_parts
 from lindungi.places.models import Region, RegionLevel
@@ -68,15 +68,23 @@ def _summary(case):
     }
 
 
-def _case(case, editor):
-    return {**_summary(case), "may_edit": editor}
+def _case(access):
+    return {
+        **_summary(access.case),
+        "may_edit": access.may_edit,
+        "may_read_content": access.may_read_content,
+        "access_via": sorted(access.via),
+        "break_glass_until": access.break_glass_until,
+    }
 
 
-def _identity(obj, editor, *names):
-    return {name: getattr(obj, name) if editor else None for name in names}
+def _content(obj, access, *names):
+    """Names, contact details and narratives: null for a reader the access module does not
+    let read them (break-glass), exactly as the pages leave them out."""
+    return {name: getattr(obj, name) if access.may_read_content else None for name in names}
 
 
-def _client(client, editor):
+def _client(client, access):
     data = {
         name: getattr(client, name)
         for name in (
@@ -86,25 +94,26 @@ def _client(client, editor):
         ).split()
     }
     data.update(guardian_of=client.guardian_of_id, kelurahan=client.kelurahan_id)
-    data.update(_identity(client, editor, "name", "nik", "phone", "address_detail"))
+    data.update(_content(client, access, "name", "nik", "phone", "address_detail"))
     data["vulnerable_groups"] = sorted(client.groups_at_incident())
     return data
 
 
-def _incident(incident):
+def _incident(incident, access):
     data = {
         name: getattr(incident, name)
         for name in (
             "id case_id occurred_on date_is_estimate time_of_day reported_on place_type "
-            "description gbv_answers gbv_type violence_types tpks_forms goods_exchanged abducted "
+            "gbv_answers gbv_type violence_types tpks_forms goods_exchanged abducted "
             "harmful_practice context_flags reporting_delay reported_elsewhere version"
         ).split()
     }
     data.update(survivor=incident.survivor_id, kelurahan=incident.kelurahan_id)
+    data.update(_content(incident, access, "description"))
     return data
 
 
-def _perpetrator(perpetrator, editor):
+def _perpetrator(perpetrator, access):
     data = {
         name: getattr(perpetrator, name)
         for name in (
@@ -112,7 +121,7 @@ def _perpetrator(perpetrator, editor):
             "public_employment employing_agency version"
         ).split()
     }
-    data.update(_identity(perpetrator, editor, "name"))
+    data.update(_content(perpetrator, access, "name"))
     return data
 
 
@@ -177,7 +186,7 @@ def list_cases(
     priority: Priority | None = None,
 ):
     """The cases you may see, newest first, by survivor code (never by name)."""
-    cases = Case.objects.visible_to(request.auth).select_related("unit")
+    cases = Case.objects.restrict(request.auth).select_related("unit")
     filters = {key: value for key, value in (("status", status), ("priority", priority)) if value}
     # A case worker's list (and its count) goes through their own cases, as the caseload
     # does: counting every case of the unit to find theirs took 0.3 s at 100,000 cases.
@@ -198,20 +207,22 @@ def list_cases(
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **READ}, url_name="case")
 def read_case(request, case_id: RecordId, response: HttpResponse):
-    case = get_case_for(request.auth, case_id, request=request)
-    record_read(request, case)
-    return _tagged(response, case, _case(case, may_edit(request.auth, case)))
+    access = get_case_for(request.auth, case_id, request=request)
+    record_read(request, access.case)
+    return _tagged(response, access.case, _case(access))
 
 
 @router.patch("/cases/{case_id}", response={200: CaseOut, **WRITE}, url_name="case")
 def update_case(request, case_id: RecordId, payload: CasePatch, response: HttpResponse):
     """Change status or priority. Send the case's ETag in If-Match."""
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     version = required_version(request)
     changes = _changes(payload, case)
     case = actions.update_case(request.auth, case, version, changes, request=request)
-    case.refresh_from_db()  # closed_at is set beside the row the action locked
-    return _tagged(response, case, _case(case, True))
+    # closed_at is set beside the row the action locked
+    access = get_case_for(request.auth, case.pk, request=request)
+    return _tagged(response, access.case, _case(access))
 
 
 # --- Clients -----------------------------------------------------------------------------
@@ -221,35 +232,36 @@ def update_case(request, case_id: RecordId, payload: CasePatch, response: HttpRe
     "/cases/{case_id}/clients", response={200: list[ClientOut], **READ}, url_name="case_clients"
 )
 def list_clients(request, case_id: RecordId, response: HttpResponse):
-    case = get_case_for(request.auth, case_id, request=request)
-    editor = may_edit(request.auth, case)
-    rows = list(case.clients.all())
-    return _read_all(request, response, rows, lambda client: _client(client, editor))
+    access = get_case_for(request.auth, case_id, request=request)
+    rows = list(access.case.clients.all())
+    return _read_all(request, response, rows, lambda client: _client(client, access))
 
 
 @router.post(
     "/cases/{case_id}/clients", response={201: ClientOut, **CREATE}, url_name="case_clients"
 )
 def add_client(request, case_id: RecordId, payload: ClientIn, response: HttpResponse):
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     client = actions.add_client(request.auth, case, _changes(payload, case), request=request)
-    return _created(response, client, "client", _client(client, True))
+    return _created(response, client, "client", _client(client, access))
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **READ}, url_name="client")
 def read_client(request, client_id: RecordId, response: HttpResponse):
-    case, client = get_case_part_for(request.auth, Client, client_id, request=request)
+    access, client = get_case_part_for(request.auth, Client, client_id, request=request)
     record_read(request, client)
-    return _tagged(response, client, _client(client, may_edit(request.auth, case)))
+    return _tagged(response, client, _client(client, access))
 
 
 @router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE}, url_name="client")
 def update_client(request, client_id: RecordId, payload: ClientPatch, response: HttpResponse):
-    case, client = get_case_part_for(request.auth, Client, client_id, Need.EDIT, request=request)
+    access, client = get_case_part_for(request.auth, Client, client_id, Need.EDIT, request=request)
+    case = access.case
     version = required_version(request)
     changes = _changes(payload, case)
     client = actions.update_client(request.auth, client, version, changes, request=request)
-    return _tagged(response, client, _client(client, True))
+    return _tagged(response, client, _client(client, access))
 
 
 # --- Incidents ---------------------------------------------------------------------------
@@ -261,35 +273,38 @@ def update_client(request, client_id: RecordId, payload: ClientPatch, response: 
     url_name="case_incidents",
 )
 def list_incidents(request, case_id: RecordId, response: HttpResponse):
-    case = get_case_for(request.auth, case_id, request=request)
-    return _read_all(request, response, list(case.incidents.all()), _incident)
+    access = get_case_for(request.auth, case_id, request=request)
+    rows = list(access.case.incidents.all())
+    return _read_all(request, response, rows, lambda row: _incident(row, access))
 
 
 @router.post(
     "/cases/{case_id}/incidents", response={201: IncidentOut, **CREATE}, url_name="case_incidents"
 )
 def add_incident(request, case_id: RecordId, payload: IncidentIn, response: HttpResponse):
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     incident = actions.add_incident(request.auth, case, _changes(payload, case), request=request)
-    return _created(response, incident, "incident", _incident(incident))
+    return _created(response, incident, "incident", _incident(incident, access))
 
 
 @router.get("/incidents/{incident_id}", response={200: IncidentOut, **READ}, url_name="incident")
 def read_incident(request, incident_id: RecordId, response: HttpResponse):
-    _owner, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
+    access, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
     record_read(request, incident)
-    return _tagged(response, incident, _incident(incident))
+    return _tagged(response, incident, _incident(incident, access))
 
 
 @router.patch("/incidents/{incident_id}", response={200: IncidentOut, **WRITE}, url_name="incident")
 def update_incident(request, incident_id: RecordId, payload: IncidentPatch, response: HttpResponse):
-    case, incident = get_case_part_for(
+    access, incident = get_case_part_for(
         request.auth, Incident, incident_id, Need.EDIT, request=request
     )
+    case = access.case
     version = required_version(request)
     changes = _changes(payload, case)
     incident = actions.update_incident(request.auth, incident, version, changes, request=request)
-    return _tagged(response, incident, _incident(incident))
+    return _tagged(response, incident, _incident(incident, access))
 
 
 # --- Perpetrators ------------------------------------------------------------------------
@@ -301,10 +316,9 @@ def update_incident(request, incident_id: RecordId, payload: IncidentPatch, resp
     url_name="incident_perpetrators",
 )
 def list_perpetrators(request, incident_id: RecordId, response: HttpResponse):
-    case, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
-    editor = may_edit(request.auth, case)
+    access, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
     rows = list(incident.perpetrators.all())
-    return _read_all(request, response, rows, lambda row: _perpetrator(row, editor))
+    return _read_all(request, response, rows, lambda row: _perpetrator(row, access))
 
 
 @router.post(
@@ -313,24 +327,25 @@ def list_perpetrators(request, incident_id: RecordId, response: HttpResponse):
     url_name="incident_perpetrators",
 )
 def add_perpetrator(request, incident_id: RecordId, payload: PerpetratorIn, response: HttpResponse):
-    case, incident = get_case_part_for(
+    access, incident = get_case_part_for(
         request.auth, Incident, incident_id, Need.EDIT, request=request
     )
+    case = access.case
     perpetrator = actions.add_perpetrator(
         request.auth, incident, _changes(payload, case), request=request
     )
-    return _created(response, perpetrator, "perpetrator", _perpetrator(perpetrator, True))
+    return _created(response, perpetrator, "perpetrator", _perpetrator(perpetrator, access))
 
 
 @router.get(
     "/perpetrators/{perpetrator_id}", response={200: PerpetratorOut, **READ}, url_name="perpetrator"
 )
 def read_perpetrator(request, perpetrator_id: RecordId, response: HttpResponse):
-    case, perpetrator = get_case_part_for(
+    access, perpetrator = get_case_part_for(
         request.auth, Perpetrator, perpetrator_id, request=request
     )
     record_read(request, perpetrator)
-    return _tagged(response, perpetrator, _perpetrator(perpetrator, may_edit(request.auth, case)))
+    return _tagged(response, perpetrator, _perpetrator(perpetrator, access))
 
 
 @router.patch(
@@ -341,11 +356,12 @@ def read_perpetrator(request, perpetrator_id: RecordId, response: HttpResponse):
 def update_perpetrator(
     request, perpetrator_id: RecordId, payload: PerpetratorPatch, response: HttpResponse
 ):
-    case, perpetrator = get_case_part_for(
+    access, perpetrator = get_case_part_for(
         request.auth, Perpetrator, perpetrator_id, Need.EDIT, request=request
     )
+    case = access.case
     version = required_version(request)
     perpetrator = actions.update_perpetrator(
         request.auth, perpetrator, version, _changes(payload, case), request=request
     )
-    return _tagged(response, perpetrator, _perpetrator(perpetrator, True))
+    return _tagged(response, perpetrator, _perpetrator(perpetrator, access))

@@ -20,7 +20,7 @@ from ninja.responses import Status as Reply
 
 from lindungi.accounts.models import Unit, User
 from lindungi.api.case_schemas import RecordId
-from lindungi.api.cases import CREATE, READ, WRITE, _plain
+from lindungi.api.cases import CREATE, READ, WRITE, _content, _plain
 from lindungi.api.casework_schemas import (
     ApprovalOut,
     ApprovalRequestIn,
@@ -60,48 +60,52 @@ _Row = namedtuple("_Row", "pk version")
 # --- Shapes ------------------------------------------------------------------------------
 
 
-def _assessment(row):
+# The words people wrote (summaries, goals, outcomes, comments) are case content: null for
+# a reader by break-glass, as the pages leave them out (``_content``).
+
+
+def _assessment(row, access):
     data = {
         name: getattr(row, name)
         for name in (
-            "id case_id kind number answers level override_level override_reason "
-            "effective_level summary created_at"
+            "id case_id kind number answers level override_level effective_level created_at"
         ).split()
     }
     data.update(author=row.author_id, author_name=str(row.author))
+    data.update(_content(row, access, "override_reason", "summary"))
     return data
 
 
-def _plan(plan):
+def _plan(plan, access):
     return {
         "case_id": plan.case_id,
-        "goals": plan.goals,
         "status": plan.status,
         "version": plan.version,
+        **_content(plan, access, "goals"),
     }
 
 
-def _approval(row):
+def _approval(row, access):
     data = {
         name: getattr(row, name)
-        for name in (
-            "id case_id subject request_comment created_at decision decided_at decision_comment"
-        ).split()
+        for name in "id case_id subject created_at decision decided_at".split()
     }
     data.update(requested_by=row.requested_by_id, decided_by=row.decided_by_id)
+    data.update(_content(row, access, "request_comment", "decision_comment"))
     return data
 
 
-def _service(row):
+def _service(row, access):
     data = {
         name: getattr(row, name)
-        for name in "id case_id type provider_name due_on status outcome done_on version".split()
+        for name in "id case_id type provider_name due_on status done_on version".split()
     }
     data["provider_unit"] = row.provider_unit_id
+    data.update(_content(row, access, "outcome"))
     return data
 
 
-def _note(row):
+def _note(row, _access):
     data = {name: getattr(row, name) for name in "id case_id body created_at".split()}
     data.update(
         author=row.author_id,
@@ -112,7 +116,7 @@ def _note(row):
     return data
 
 
-def _task(row):
+def _task(row, _access):
     data = {name: getattr(row, name) for name in "id case_id title due_at done_at version".split()}
     data.update(
         assignee=row.assignee_id, assignee_name=str(row.assignee), created_by=row.created_by_id
@@ -127,17 +131,17 @@ def _version(row):
     return getattr(row, "version", FINAL)
 
 
-def _read_one(request, response, row, shape):
+def _read_one(request, response, access, row, shape):
     record_read(request, row)
     response["ETag"] = etag(_version(row))
-    return shape(row)
+    return shape(row, access)
 
 
-def _read_all(request, response, rows, shape):
+def _read_all(request, response, access, rows, shape):
     for row in rows:
         record_read(request, row)
     response["ETag"] = list_etag([_Row(row.pk, _version(row)) for row in rows])
-    return [shape(row) for row in rows]
+    return [shape(row, access) for row in rows]
 
 
 def _created(response, row, url_name, body, *args):
@@ -176,9 +180,10 @@ def _local(moment):
 )
 def list_assessments(request, case_id: RecordId, response: HttpResponse):
     """Every assessment of the case, by kind, newest first; none is ever replaced."""
-    case = get_case_for(request.auth, case_id, request=request)
+    access = get_case_for(request.auth, case_id, request=request)
+    case = access.case
     rows = list(case.assessments.select_related("author"))
-    return _read_all(request, response, rows, _assessment)
+    return _read_all(request, response, access, rows, _assessment)
 
 
 @router.post(
@@ -189,7 +194,8 @@ def list_assessments(request, case_id: RecordId, response: HttpResponse):
 def add_assessment(request, case_id: RecordId, payload: AssessmentIn, response: HttpResponse):
     """A new assessment with the next number. A risk assessment sets the case priority
     (its level, or ``override_level`` with a reason)."""
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     assessment = work.record_assessment(
         request.auth,
         case,
@@ -200,15 +206,15 @@ def add_assessment(request, case_id: RecordId, payload: AssessmentIn, response: 
         override_reason=payload.override_reason,
         request=request,
     )
-    return _created(response, assessment, "assessment", _assessment(assessment))
+    return _created(response, assessment, "assessment", _assessment(assessment, access))
 
 
 @router.get(
     "/assessments/{assessment_id}", response={200: AssessmentOut, **READ}, url_name="assessment"
 )
 def read_assessment(request, assessment_id: RecordId, response: HttpResponse):
-    _case, assessment = get_case_part_for(request.auth, Assessment, assessment_id, request=request)
-    return _read_one(request, response, assessment, _assessment)
+    access, assessment = get_case_part_for(request.auth, Assessment, assessment_id, request=request)
+    return _read_one(request, response, access, assessment, _assessment)
 
 
 # --- Plan --------------------------------------------------------------------------------
@@ -217,11 +223,12 @@ def read_assessment(request, assessment_id: RecordId, response: HttpResponse):
 @router.get("/cases/{case_id}/plan", response={200: PlanOut | None, **READ}, url_name="case_plan")
 def read_plan(request, case_id: RecordId, response: HttpResponse):
     """The service plan, or ``null`` (and no ETag) while the case has none."""
-    case = get_case_for(request.auth, case_id, request=request)
+    access = get_case_for(request.auth, case_id, request=request)
+    case = access.case
     plan = ServicePlan.objects.filter(case=case).first()
     if plan is None:
         return None
-    return _read_one(request, response, plan, _plan)
+    return _read_one(request, response, access, plan, _plan)
 
 
 @router.put(
@@ -233,7 +240,8 @@ def save_plan(request, case_id: RecordId, payload: PlanIn, response: HttpRespons
     """Write the survivor's goals. The first PUT creates the plan (201) and needs no
     If-Match; every later one needs the plan's ETag. Changing a plan that was sent for
     approval, or approved, returns it to draft."""
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     exists = ServicePlan.objects.filter(case=case).exists()
     # Creating sends no version: if someone else created the plan meanwhile, the action
     # finds a plan whose version is not None and answers 412 rather than overwrite it.
@@ -241,8 +249,8 @@ def save_plan(request, case_id: RecordId, payload: PlanIn, response: HttpRespons
     plan = work.save_plan(request.auth, case, version, payload.goals, request=request)
     if exists:
         response["ETag"] = etag(plan.version)
-        return _plan(plan)
-    return _created(response, plan, "case_plan", _plan(plan), case.pk)
+        return _plan(plan, access)
+    return _created(response, plan, "case_plan", _plan(plan, access), case.pk)
 
 
 @router.post(
@@ -255,11 +263,12 @@ def request_plan_approval(
 ):
     """Send the plan to the unit's supervisors. It needs goals and at least one service;
     only one request may wait at a time. Supervisors decide on the case page."""
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     approval = work.request_approval(
         request.auth, case, Approval.Subject.PLAN, payload.comment, request=request
     )
-    return Reply(201, _approval(approval))
+    return Reply(201, _approval(approval, access))
 
 
 # --- Services ----------------------------------------------------------------------------
@@ -269,8 +278,9 @@ def request_plan_approval(
     "/cases/{case_id}/services", response={200: list[ServiceOut], **READ}, url_name="case_services"
 )
 def list_services(request, case_id: RecordId, response: HttpResponse):
-    case = get_case_for(request.auth, case_id, request=request)
-    return _read_all(request, response, list(case.services.all()), _service)
+    access = get_case_for(request.auth, case_id, request=request)
+    case = access.case
+    return _read_all(request, response, access, list(case.services.all()), _service)
 
 
 @router.post(
@@ -278,17 +288,18 @@ def list_services(request, case_id: RecordId, response: HttpResponse):
 )
 def add_service(request, case_id: RecordId, payload: ServiceIn, response: HttpResponse):
     """A planned service, from a unit (``provider_unit``) or a partner agency by name."""
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     service = work.add_service(request.auth, case, _service_changes(payload), request=request)
-    return _created(response, service, "service", _service(service))
+    return _created(response, service, "service", _service(service, access))
 
 
 @router.get("/services/{plannedservice_id}", response={200: ServiceOut, **READ}, url_name="service")
 def read_service(request, plannedservice_id: RecordId, response: HttpResponse):
-    _case, service = get_case_part_for(
+    access, service = get_case_part_for(
         request.auth, PlannedService, plannedservice_id, request=request
     )
-    return _read_one(request, response, service, _service)
+    return _read_one(request, response, access, service, _service)
 
 
 @router.patch(
@@ -298,7 +309,7 @@ def update_service(
     request, plannedservice_id: RecordId, payload: ServicePatch, response: HttpResponse
 ):
     """Change status, outcome, dates or provider. Send the service's ETag in If-Match."""
-    _case, service = get_case_part_for(
+    access, service = get_case_part_for(
         request.auth, PlannedService, plannedservice_id, Need.EDIT, request=request
     )
     version = required_version(request)
@@ -306,7 +317,7 @@ def update_service(
         request.auth, service, version, _service_changes(payload), request=request
     )
     response["ETag"] = etag(service.version)
-    return _service(service)
+    return _service(service, access)
 
 
 # --- Notes -------------------------------------------------------------------------------
@@ -314,31 +325,36 @@ def update_service(
 
 @router.get("/cases/{case_id}/notes", response={200: list[NoteOut], **READ}, url_name="case_notes")
 def list_notes(request, case_id: RecordId, response: HttpResponse):
-    """The case notes, newest first. Notes are never edited: each lists its corrections."""
-    case = get_case_for(request.auth, case_id, request=request)
+    """The case notes, newest first. Notes are never edited: each lists its corrections.
+    Note bodies are for those helping on the case: a reader by break-glass gets 404."""
+    access = get_case_for(request.auth, case_id, Need.CONTENT, request=request)
+    case = access.case
     rows = list(case.notes.select_related("author").prefetch_related("corrections"))
-    return _read_all(request, response, rows, _note)
+    return _read_all(request, response, access, rows, _note)
 
 
 @router.post("/cases/{case_id}/notes", response={201: NoteOut, **CREATE}, url_name="case_notes")
 def add_note(request, case_id: RecordId, payload: NoteIn, response: HttpResponse):
     """A new note. To correct a note, write a new one with ``corrects`` set to its id:
     a note cannot be changed or deleted (PATCH, PUT and DELETE answer 405)."""
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     corrects = None
     if payload.corrects is not None:
         corrects = case.notes.filter(pk=payload.corrects).first()
         if corrects is None:
             raise ValidationError({"corrects": _("Choose a note of this case.")})
     note = work.add_note(request.auth, case, payload.body, corrects=corrects, request=request)
-    return _created(response, note, "note", _note(note))
+    return _created(response, note, "note", _note(note, access))
 
 
 @router.get("/notes/{casenote_id}", response={200: NoteOut, **READ}, url_name="note")
 def read_note(request, casenote_id: RecordId, response: HttpResponse):
     """One note. It is final: there is no PATCH, PUT or DELETE (405)."""
-    _case, note = get_case_part_for(request.auth, CaseNote, casenote_id, request=request)
-    return _read_one(request, response, note, _note)
+    access, note = get_case_part_for(
+        request.auth, CaseNote, casenote_id, Need.CONTENT, request=request
+    )
+    return _read_one(request, response, access, note, _note)
 
 
 # --- Tasks -------------------------------------------------------------------------------
@@ -346,36 +362,39 @@ def read_note(request, casenote_id: RecordId, response: HttpResponse):
 
 @router.get("/cases/{case_id}/tasks", response={200: list[TaskOut], **READ}, url_name="case_tasks")
 def list_tasks(request, case_id: RecordId, response: HttpResponse):
-    """The case's tasks, soonest due first, done ones included."""
-    case = get_case_for(request.auth, case_id, request=request)
+    """The case's tasks, soonest due first, done ones included. Task titles are for those
+    helping on the case: a reader by break-glass gets 404."""
+    access = get_case_for(request.auth, case_id, Need.CONTENT, request=request)
+    case = access.case
     rows = list(case.tasks.select_related("assignee"))
-    return _read_all(request, response, rows, _task)
+    return _read_all(request, response, access, rows, _task)
 
 
 @router.post("/cases/{case_id}/tasks", response={201: TaskOut, **CREATE}, url_name="case_tasks")
 def add_task(request, case_id: RecordId, payload: TaskIn, response: HttpResponse):
     """A task for a case worker or supervisor of the case's unit, who is alerted."""
-    case = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
+    case = access.case
     assignee = User.objects.filter(pk=payload.assignee, is_active=True).first()
     if assignee is None:
         raise ValidationError({"assignee": _("Choose someone of the case's unit.")})
     task = work.add_task(
         request.auth, case, assignee, payload.title, _local(payload.due_at), request=request
     )
-    return _created(response, task, "task", _task(task))
+    return _created(response, task, "task", _task(task, access))
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **READ}, url_name="task")
 def read_task(request, task_id: RecordId, response: HttpResponse):
-    _case, task = get_case_part_for(request.auth, Task, task_id, request=request)
-    return _read_one(request, response, task, _task)
+    access, task = get_case_part_for(request.auth, Task, task_id, Need.CONTENT, request=request)
+    return _read_one(request, response, access, task, _task)
 
 
 @router.patch("/tasks/{task_id}", response={200: TaskOut, **WRITE}, url_name="task")
 def update_task(request, task_id: RecordId, payload: TaskPatch, response: HttpResponse):
     """Mark the task done (now) with ``{"done": true}``. Send the task's ETag in If-Match."""
-    _case, task = get_case_part_for(request.auth, Task, task_id, Need.EDIT, request=request)
+    access, task = get_case_part_for(request.auth, Task, task_id, Need.EDIT, request=request)
     version = required_version(request)
     task = work.complete_task(request.auth, task, version, request=request)
     response["ETag"] = etag(task.version)
-    return _task(task)
+    return _task(task, access)

@@ -28,6 +28,13 @@ from lindungi.cases.casework import (
 from lindungi.cases.models import Priority
 
 TEXT = 20000
+
+
+# Words people wrote: null for a reader by break-glass (the pages leave them out too).
+def content():
+    return Field(description="Null when you read the case by break-glass.")
+
+
 Level = Priority | Literal[""]
 
 # --- Assessments -------------------------------------------------------------------------
@@ -61,9 +68,9 @@ class AssessmentOut(Schema):
     answers: dict[str, NeedLevel | bool]
     level: Level = Field(description="Risk only: computed from the checklist.")
     override_level: Level
-    override_reason: str
+    override_reason: str | None = content()
     effective_level: Level = Field(description="The level that set the case priority.")
-    summary: str
+    summary: str | None = content()
     created_at: datetime
 
 
@@ -83,7 +90,7 @@ PlanStatus = Enum(
 
 class PlanOut(Schema):
     case_id: UUID
-    goals: str
+    goals: str | None = content()
     status: PlanStatus = Field(
         description="Changing the goals of a plan sent for approval returns it to draft."
     )
@@ -99,12 +106,12 @@ class ApprovalOut(Schema):
     case_id: UUID
     subject: Literal["plan", "closure"]
     requested_by: UUID
-    request_comment: str
+    request_comment: str | None = content()
     created_at: datetime
     decision: Literal["", "approved", "rejected"]
     decided_by: UUID | None
     decided_at: datetime | None
-    decision_comment: str
+    decision_comment: str | None = content()
 
 
 class ServiceIn(Input):
@@ -130,7 +137,7 @@ class ServiceOut(Schema):
     provider_name: str
     due_on: date
     status: ServiceStatus
-    outcome: str
+    outcome: str | None = content()
     done_on: date | None
     version: int
 

@@ -1,17 +1,44 @@
-"""The one choke point for reading case-bound data (docs/architecture.md, rule 2 and access model).
+"""The one access decision for case-bound data (docs/architecture.md, rule 2 and access model).
 
-Every view, API route and command that reads a case, or anything that belongs to one,
-comes through ``visible_to`` / ``get_case_for`` / ``get_case_part_for``. A case outside the
-user's scope answers 404, exactly like a case that does not exist, so ids reveal nothing.
+Everything that reads a case, or anything that belongs to one, asks here, in one of two ways:
+
+- ``get_case_for(user, id, need)`` (and ``get_case_part_for``) answers one record with a
+  ``CaseAccess``: the case and what this user may do with it, and why. A case out of reach
+  answers 404, exactly like an id that does not exist, and the attempt is audited.
+- ``restrict(queryset, user, need)`` (``Model.objects.restrict(user, need)`` on every
+  case-bound model) narrows a queryset in SQL, for lists and counts.
+
+Both are built from the same conditions (``_Scopes``), so a list, a count and a page can
+never disagree about who sees what. The rule, written once:
+
+- VIEW (the case exists for you: codes, status, classification, dates): supervisors see
+  every unrestricted case of their unit; case workers the unrestricted cases of their unit
+  they are assigned to; a restricted case only its named users; a break-glass grant one
+  case until it expires.
+- CONTENT (names, contact details, narratives, note bodies, task titles): the people
+  helping on the case, that is VIEW without break-glass. A supervisor reading by
+  break-glass sees the case without them.
+- EDIT: supervisors of the owning unit and its assigned case workers; on a restricted case
+  only its named users who work in the owning unit. Break-glass never edits.
+- SUPERVISE (decide approvals, remove attachments): a supervisor of the owning unit who may
+  edit the case.
+- COUNT (numbers that name nobody): a case worker or supervisor counts every case of their
+  unit, restricted ones included, so that the unit's real load is seen ("2 more tasks on
+  cases you cannot open").
+- REVIEW (break-glass uses only): the uses by members of a unit its supervisors review.
 """
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from lindungi.accounts.models import Membership
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases.models import Assignment, BreakGlass, Case, NamedAccess
@@ -24,72 +51,161 @@ CASE_ROLES = {Role.CASE_WORKER, Role.SUPERVISOR}
 
 class Need(StrEnum):
     VIEW = "view"
+    CONTENT = "content"
     EDIT = "edit"
+    SUPERVISE = "supervise"
+    COUNT = "count"
+    REVIEW = "review"
 
 
-def _units(user, role):
-    return [m.unit_id for m in user.memberships.all() if m.role == role]
+class Via(StrEnum):
+    """Why a user reaches a case."""
+
+    ASSIGNMENT = "assignment"
+    SUPERVISION = "supervision"
+    NAMED = "named"
+    BREAK_GLASS = "break_glass"
 
 
-def visible_cases(queryset, user):
-    """The cases ``user`` may see.
-
-    - supervisors: every unrestricted case of their unit;
-    - case workers: the unrestricted cases of their unit they are assigned to;
-    - restricted cases: only their named users;
-    - break-glass: the one case, until the grant expires.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    # EXISTS rather than ``pk IN (...)``: with every branch of the OR an indexed IN, SQLite
-    # answers a page by collecting each branch's rows (all of a unit's cases for a
-    # supervisor: 100,000) and sorting them; with EXISTS it walks the opening-time index
-    # and stops at the page's last row. PostgreSQL plans both alike.
-    scope = Exists(_NAMED.filter(user=user))
-    supervised = _units(user, Role.SUPERVISOR)
-    if supervised:
-        scope |= Q(restricted=False, unit_id__in=supervised)
-    worked = _units(user, Role.CASE_WORKER)
-    if worked:
-        scope |= Q(restricted=False, unit_id__in=worked) & Exists(_ASSIGNED.filter(user=user))
-    scope |= Exists(_GLASS.filter(user=user, expires_at__gt=timezone.now()))
-    return queryset.filter(scope)
-
-
-# The per-case halves of visible_cases' tests, built once: each request adds only its user.
+# The per-case halves of the conditions, built once: each request adds only its user.
 _NAMED = NamedAccess.objects.filter(case=OuterRef("pk"))
 _ASSIGNED = Assignment.objects.filter(case=OuterRef("pk"))
 _GLASS = BreakGlass.objects.filter(case=OuterRef("pk"))
+_NEVER = Q(pk__in=[])
 
 
-def may_edit(user, case):
-    """Edit rights on a case the user can already see. Break-glass reads, it never edits."""
-    units = {m.unit_id for m in user.memberships.all() if m.role in CASE_ROLES}
-    if case.unit_id not in units:
-        return False
-    if case.restricted:
-        return NamedAccess.objects.filter(case=case, user=user).exists()
-    if Role.SUPERVISOR in {m.role for m in user.memberships.all() if m.unit_id == case.unit_id}:
-        return True
-    return Assignment.objects.filter(case=case, user=user).exists()
+def _units(user, roles):
+    return sorted({m.unit_id for m in user.memberships.all() if m.role in roles}, key=str)
 
 
-def may_remove_attachments(user, case):
-    """Removing a file destroys it for good: only a supervisor of the owning unit who may
-    edit the case (named on it, when it is restricted). Break-glass never removes."""
-    supervises = any(
-        m.role == Role.SUPERVISOR and m.unit_id == case.unit_id for m in user.memberships.all()
+class _Scopes:
+    """The conditions on a case row for one user, each a SQL expression."""
+
+    def __init__(self, user):
+        self.active = bool(user.is_authenticated and user.is_active)
+        now = timezone.now()
+        self.named = Exists(_NAMED.filter(user=user)) if self.active else _NEVER
+        self.glass = _GLASS.filter(user=user, expires_at__gt=now) if self.active else _GLASS.none()
+        supervised = _units(user, {Role.SUPERVISOR}) if self.active else []
+        worked = _units(user, {Role.CASE_WORKER}) if self.active else []
+        members = _units(user, CASE_ROLES) if self.active else []
+        self.supervised = supervised
+        self.members = members
+        self.supervision = Q(restricted=False, unit_id__in=supervised) if supervised else _NEVER
+        self.assignment = (
+            Q(restricted=False, unit_id__in=worked) & Exists(_ASSIGNED.filter(user=user))
+            if worked
+            else _NEVER
+        )
+        self.member_named = Q(unit_id__in=members) & self.named if members else _NEVER
+
+    def of(self, need):
+        if not self.active:
+            return _NEVER
+        helping = self.named | self.supervision | self.assignment
+        if need == Need.VIEW:
+            # EXISTS rather than ``pk IN (...)``: with every branch of the OR an indexed IN,
+            # SQLite answers a page by collecting each branch's rows (all of a unit's cases
+            # for a supervisor: 100,000) and sorting them; with EXISTS it walks the
+            # opening-time index and stops at the page's last row.
+            return helping | Exists(self.glass)
+        if need == Need.CONTENT:
+            return helping
+        if need == Need.EDIT:
+            return self.member_named | self.supervision | self.assignment
+        if need == Need.SUPERVISE:
+            if not self.supervised:
+                return _NEVER
+            return Q(unit_id__in=self.supervised) & (Q(restricted=False) | self.named)
+        if need == Need.COUNT:
+            return Q(unit_id__in=self.members) if self.members else _NEVER
+        raise ValueError(f"no case scope for {need}")
+
+
+def restrict(queryset, user, need=Need.VIEW):
+    """``queryset`` (of cases, or of a model that belongs to a case) narrowed in SQL to
+    what ``user`` may ``need``. The only way a list or a count of case-bound data is made."""
+    model = queryset.model
+    if model is BreakGlass and need == Need.REVIEW:
+        return queryset.filter(unit_id__in=_units(user, {Role.SUPERVISOR}))
+    if model is Case:
+        return queryset.filter(_Scopes(user).of(need))
+    if model is Report:
+        # A report read as part of its case (after it was opened or linked); intake's own
+        # rules for reports before that live in lindungi.intake.
+        return queryset.filter(case__in=restrict(Case.objects.all(), user, need).values("pk"))
+    path = getattr(model, "CASE_PATH", None)
+    if path is None:
+        raise TypeError(f"{model._meta.label} does not belong to a case")
+    return queryset.filter(**{f"{path}__in": restrict(Case.objects.all(), user, need).values("pk")})
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """A case and what this user may do with it, and why. Pages, API routes, templates and
+    actions decide from it; nothing re-derives a right."""
+
+    case: Case
+    via: frozenset
+    break_glass_until: datetime | None
+    may_edit: bool
+    may_read_content: bool
+    may_supervise: bool
+
+    def allows(self, need):
+        return {
+            Need.VIEW: True,
+            Need.CONTENT: self.may_read_content,
+            Need.EDIT: self.may_edit,
+            Need.SUPERVISE: self.may_supervise,
+        }.get(need, False)
+
+    def row(self):
+        """The case's own row as a queryset: what a creation locks so that a resubmitted
+        form cannot create twice."""
+        return Case.objects.filter(pk=self.case.pk)
+
+    @property
+    def may_remove_attachments(self):
+        """Removing a file destroys it for good: a supervisor of the owning unit who may
+        edit the case. Break-glass never removes."""
+        return self.may_supervise
+
+
+def _flag(condition):
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _with_reasons(queryset, user):
+    """The case rows with every right and reason of ``user`` as columns, in the one query."""
+    scopes = _Scopes(user)
+    if not scopes.active:
+        return queryset.none()
+    return queryset.filter(scopes.of(Need.VIEW)).annotate(
+        access_edit=_flag(scopes.of(Need.EDIT)),
+        access_content=_flag(scopes.of(Need.CONTENT)),
+        access_supervise=_flag(scopes.of(Need.SUPERVISE)),
+        access_assigned=_flag(scopes.assignment),
+        access_supervision=_flag(scopes.supervision),
+        access_named=_flag(scopes.named),
+        access_glass_until=Subquery(scopes.glass.order_by("-expires_at").values("expires_at")[:1]),
     )
-    return supervises and may_edit(user, case)
 
 
-def may_see_identity(user, case):
-    """Names, contact details and narratives: for the people helping (docs/architecture.md, rule 3);
-    a break-glass reader sees the case without them."""
-    return (
-        may_edit(user, case)
-        or Assignment.objects.filter(case=case, user=user).exists()
-        or NamedAccess.objects.filter(case=case, user=user).exists()
+def _access(case):
+    via = {
+        Via.ASSIGNMENT: case.access_assigned,
+        Via.SUPERVISION: case.access_supervision,
+        Via.NAMED: case.access_named,
+        Via.BREAK_GLASS: case.access_glass_until is not None,
+    }
+    return CaseAccess(
+        case=case,
+        via=frozenset(reason for reason, holds in via.items() if holds),
+        break_glass_until=case.access_glass_until,
+        may_edit=bool(case.access_edit),
+        may_read_content=bool(case.access_content),
+        may_supervise=bool(case.access_supervise),
     )
 
 
@@ -100,32 +216,50 @@ def _parse(case_id):
         return None
 
 
+def access_to(user, case):
+    """What ``user`` may do with ``case`` (a case already in hand), or None if they may not
+    see it. For actions, which check the actor themselves whoever calls them."""
+    found = list(_with_reasons(Case.objects.filter(pk=case.pk).order_by(), user)[:1])
+    return _access(found[0]) if found else None
+
+
+def check(user, case, need):
+    """Raise PermissionDenied unless ``user`` may ``need`` ``case``: the actions' own check,
+    so an action called from a command is as safe as from a page."""
+    access = access_to(user, case)
+    if access is None or not access.allows(need):
+        raise PermissionDenied
+    return access
+
+
 def get_case_for(user, case_id, need=Need.VIEW, *, request=None, queryset=None):
-    """The case, if ``user`` may ``need`` it; otherwise 404, and the attempt is audited.
+    """The ``CaseAccess`` to a case, if ``user`` may ``need`` it; otherwise 404, and the
+    attempt is audited.
 
     ``queryset`` (of cases) loads more in the same query (joins, annotations); it is
-    narrowed by ``visible_to`` like the default, so it can never widen what is seen.
+    narrowed like the default, so it can never widen what is seen.
     """
     pk = _parse(case_id)
     cases = Case.objects.all() if queryset is None else queryset
     # At most one row: no ORDER BY (``first()`` would add one, which Django compiles
     # column by column).
-    found = list(cases.visible_to(user).filter(pk=pk).order_by()[:1]) if pk else []
-    case = found[0] if found else None
-    if case is not None and (need == Need.VIEW or may_edit(user, case)):
-        return case
+    found = list(_with_reasons(cases.filter(pk=pk), user).order_by()[:1]) if pk else []
+    access = _access(found[0]) if found else None
+    if access is not None and access.allows(need):
+        return access
     _deny(user, request, "cases.case", pk, need)
 
 
 def get_case_part_for(user, model, part_id, need=Need.VIEW, *, request=None):
-    """A client, incident, perpetrator or attachment, through the case it belongs to."""
+    """A client, note, attachment or other part of a case, with the ``CaseAccess`` to its
+    case. One query decides whether the part exists for this user, so a part out of reach
+    and an id that never existed take the same path (and the same time) to their 404."""
     pk = _parse(part_id)
-    rows = model.objects.filter(pk=pk).values_list(f"{model.CASE_PATH}_id", flat=True)
-    case_id = rows.first() if pk else None
-    if case_id is None:
+    parts = restrict(model.objects.filter(pk=pk), user, need)
+    found = list(parts.annotate(case_ref=F(f"{model.CASE_PATH}_id")).order_by()[:1]) if pk else []
+    if not found:
         _deny(user, request, model._meta.label_lower, pk, need)
-    case = get_case_for(user, case_id, need, request=request)
-    return case, model.objects.get(pk=pk)
+    return get_case_for(user, found[0].case_ref, need, request=request), found[0]
 
 
 def get_case_report_for(user, report_id, *, request=None):
@@ -134,11 +268,60 @@ def get_case_report_for(user, report_id, *, request=None):
     intake views apply first). A report without a case, or of a case out of scope,
     answers 404 and the attempt is audited."""
     pk = _parse(report_id)
-    case_id = Report.objects.filter(pk=pk).values_list("case_id", flat=True).first() if pk else None
-    if case_id is None:
+    found = (
+        list(restrict(Report.objects.filter(pk=pk), user).select_related("case")[:1]) if pk else []
+    )
+    if not found:
         _deny(user, request, "intake.report", pk, Need.VIEW)
-    get_case_for(user, case_id, request=request)
-    return Report.objects.select_related("case").get(pk=pk)
+    return get_case_for(user, found[0].case_id, request=request), found[0]
+
+
+def reach_without_assignment(user):
+    """Ids of the cases ``user`` sees without being assigned to them: named on a restricted
+    case, or an unexpired break-glass grant. For a case worker, almost always none."""
+    scopes = _Scopes(user)
+    unassigned = ~Exists(_ASSIGNED.filter(user=user))
+    reached = restrict(Case.objects.all(), user).filter(unassigned)
+    return list(
+        reached.filter(scopes.named | Exists(scopes.glass)).order_by().values_list("pk", flat=True)
+    )
+
+
+def supervisors_of(cases):
+    """Case id -> ids of the active users who may SUPERVISE it (the supervisors of its unit;
+    of a restricted case, only those named on it): whom a deadline alert goes to."""
+    units = {case.unit_id for case in cases}
+    by_unit = {}
+    for unit_id, user_id in (
+        Membership.objects.filter(unit_id__in=units, role=Role.SUPERVISOR, user__is_active=True)
+        .order_by()
+        .values_list("unit_id", "user_id")
+    ):
+        by_unit.setdefault(unit_id, set()).add(user_id)
+    restricted = [case.pk for case in cases if case.restricted]
+    named = {}
+    for case_id, user_id in NamedAccess.objects.filter(case_id__in=restricted).values_list(
+        "case_id", "user_id"
+    ):
+        named.setdefault(case_id, set()).add(user_id)
+    return {
+        case.pk: by_unit.get(case.unit_id, set()) & named.get(case.pk, set())
+        if case.restricted
+        else by_unit.get(case.unit_id, set())
+        for case in cases
+    }
+
+
+def break_glass_target(user, case_id):
+    """(already reachable, the case) for a supervisor breaking the glass. Break-glass is the
+    one way to a case outside the user's scope, so the case is looked up here directly, and
+    the caller asks only after the reason and a fresh code were given."""
+    pk = _parse(case_id)
+    if pk is None:
+        return False, None
+    if restrict(Case.objects.filter(pk=pk), user).exists():
+        return True, None
+    return False, Case.objects.filter(pk=pk).first()
 
 
 def _deny(user, request, object_type, pk, need):

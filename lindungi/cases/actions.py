@@ -18,7 +18,7 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases import classification, tracks
-from lindungi.cases.access import may_edit
+from lindungi.cases.access import Need, check
 from lindungi.cases.models import (
     Assignment,
     BreakGlass,
@@ -54,8 +54,8 @@ def _roles_in(user, unit_id):
 
 
 def _require_edit(actor, case):
-    if not may_edit(actor, case):
-        raise PermissionDenied
+    """Every action checks its actor itself, whoever calls it (a page, the API, a command)."""
+    return check(actor, case, Need.EDIT)
 
 
 def _log(request, actor, action, obj, case, kind, fields=(), **detail):

@@ -34,7 +34,7 @@ from urllib.parse import quote
 import filetype
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from lindungi.audit.events import record
-from lindungi.cases.access import may_edit, may_remove_attachments
+from lindungi.cases.access import Need, check
 from lindungi.cases.actions import _event, _log
 from lindungi.cases.models import Attachment
 from lindungi.cases.timeline import EventKind
@@ -288,8 +288,7 @@ def upload_attachment(actor, case, uploaded_file, description="", *, sanction=No
     PermissionDenied without edit rights on the case; ValidationError (translated) for a
     file too large or of a kind not allowed.
     """
-    if not may_edit(actor, case):
-        raise PermissionDenied
+    check(actor, case, Need.EDIT)
     if sanction is not None and sanction.case_id != case.pk:
         raise ValidationError(_("Choose a sanction track of this case."))
     limit = max_upload_bytes()
@@ -353,8 +352,7 @@ def remove_attachment(actor, attachment, reason, *, request=None):
             Attachment.objects.select_for_update().select_related("case").get(pk=attachment.pk)
         )
         case = current.case
-        if not may_remove_attachments(actor, case):
-            raise PermissionDenied
+        check(actor, case, Need.SUPERVISE)
         if current.removed_at is not None:
             raise ValidationError(_("This file was already removed."), code="removed")
         current.removed_at = timezone.now()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.cases.models import CaseBoundQuerySet
 from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
 
@@ -73,6 +74,8 @@ class Assessment(BaseModel):
     summary = EncryptedTextField(_("summary"), blank=True)
 
     CASE_PATH = "case"
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -138,6 +141,8 @@ class ServicePlan(BaseModel):
 
     CASE_PATH = "case"
 
+    objects = CaseBoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("service plan")
         verbose_name_plural = _("service plans")
@@ -167,6 +172,8 @@ class PlannedService(BaseModel):
     version = models.PositiveIntegerField(default=1)
 
     CASE_PATH = "case"
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service")
@@ -202,6 +209,8 @@ class CaseNote(BaseModel):
     )
 
     CASE_PATH = "case"
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case note")
@@ -242,6 +251,8 @@ class Task(BaseModel):
     version = models.PositiveIntegerField(default=1)
 
     CASE_PATH = "case"
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")
@@ -295,6 +306,8 @@ class Approval(BaseModel):
 
     CASE_PATH = "case"
 
+    objects = CaseBoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
@@ -338,6 +351,8 @@ class PoliceReport(BaseModel):
 
     CASE_PATH = "case"
 
+    objects = CaseBoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("police report")
         verbose_name_plural = _("police reports")
@@ -380,6 +395,8 @@ class SanctionTrack(BaseModel):
     version = models.PositiveIntegerField(default=1)
 
     CASE_PATH = "case"
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sanction track")
@@ -429,6 +446,8 @@ class Closure(BaseModel):
     )
 
     CASE_PATH = "case"
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("closure")

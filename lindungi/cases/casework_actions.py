@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
+from lindungi.cases.access import Need, check
 from lindungi.cases.actions import (
     _apply,
     _event,
@@ -325,9 +326,7 @@ def decide_approval(actor, approval, decision, comment="", *, request=None):
     case = approval.case
     if approval.requested_by_id == actor.pk:
         raise PermissionDenied(_("You cannot approve your own request."))
-    if Role.SUPERVISOR not in _roles_in(actor, case.unit_id):
-        raise PermissionDenied
-    _require_edit(actor, case)
+    check(actor, case, Need.SUPERVISE)
     if approval.decided_at is not None:
         raise ValidationError(_("This request was already decided."))
     if (approval.subject, decision) not in DECIDED:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.cases.models import CaseBoundQuerySet
 from lindungi.cases.safe_contact import SafeContact
 from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
@@ -88,6 +89,8 @@ class FirstAccount(BaseModel):
     due_at = models.DateTimeField(_("respond by"), null=True)
     urgent = models.BooleanField(_("rapid response requested"), default=False)
 
+    objects = CaseBoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("first account")
         verbose_name_plural = _("first accounts")
@@ -106,6 +109,8 @@ class CaseContact(SafeContact, BaseModel):
     contact_phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
     contact_email = EncryptedCharField(_("email"), max_length=254, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("safe contact")
@@ -148,6 +153,8 @@ class Consent(BaseModel):
     report = models.ForeignKey(
         "intake.Report", null=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

@@ -20,7 +20,7 @@ from lindungi.cases.vocabulary import (
     Relationship,
     Sex,
 )
-from lindungi.core.blind_index import Searchable
+from lindungi.core.blind_index import Searchable, SearchableQuerySet
 from lindungi.core.codes import readable_code
 from lindungi.core.fields import NAME, NIK, PHONE, EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
@@ -52,11 +52,19 @@ def new_survivor_code():
     return "S-" + readable_code(8)
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from lindungi.cases.access import visible_cases
+class CaseBoundQuerySet(models.QuerySet):
+    """The queryset of cases and of every model that belongs to one."""
 
-        return visible_cases(self, user)
+    def restrict(self, user, need="view"):
+        """Narrowed to what ``user`` may ``need`` (``lindungi.cases.access.Need``): the one
+        way a list or count of case-bound data is made outside the access module."""
+        from lindungi.cases.access import restrict
+
+        return restrict(self, user, need)
+
+
+class ClientQuerySet(CaseBoundQuerySet, SearchableQuerySet):
+    pass
 
 
 class Case(BaseModel):
@@ -97,7 +105,7 @@ class Case(BaseModel):
     # Optimistic locking: every edit carries the version it started from (no silent overwrite).
     version = models.PositiveIntegerField(default=1)
 
-    objects = CaseQuerySet.as_manager()
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case")
@@ -173,6 +181,8 @@ class BreakGlass(BaseModel):
     Every use waits in a review queue until another supervisor closes it.
     """
 
+    CASE_PATH = "case"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -195,6 +205,8 @@ class BreakGlass(BaseModel):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     review_note = models.TextField(_("review note"), blank=True)
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -294,6 +306,8 @@ class Client(Searchable, WashingtonGroup, BaseModel):
     )
     version = models.PositiveIntegerField(default=1)
 
+    objects = ClientQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
@@ -373,6 +387,8 @@ class Incident(BaseModel):
     )
     version = models.PositiveIntegerField(default=1)
 
+    objects = CaseBoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
@@ -409,6 +425,8 @@ class Perpetrator(BaseModel):
     employing_agency = models.CharField(_("employing agency"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = CaseBoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("perpetrator")
         verbose_name_plural = _("perpetrators")
@@ -420,7 +438,7 @@ class Perpetrator(BaseModel):
         return classification.is_intimate_partner(self.relationship)
 
 
-class CaseEventManager(models.Manager):
+class CaseEventManager(models.Manager.from_queryset(CaseBoundQuerySet)):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for event in objs:
@@ -434,6 +452,8 @@ class CaseEvent(models.Model):
     Written by the actions beside the audit row; holds a kind and ids, never content. The
     kind is one of ``EventKind``, checked on every write, so no entry lacks its words.
     """
+
+    CASE_PATH = "case"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -499,6 +519,8 @@ class Attachment(BaseModel):
         related_name="+",
     )
     removal_reason = EncryptedTextField(_("reason for removal"), blank=True)
+
+    objects = CaseBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

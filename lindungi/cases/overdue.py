@@ -20,8 +20,7 @@ from django.db.models import DateTimeField, Exists, F, Max, OuterRef, Prefetch, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lindungi.accounts.models import User
-from lindungi.accounts.roles import Role
+from lindungi.cases.access import supervisors_of
 from lindungi.cases.casework import (
     OPEN_SERVICE_STATUSES,
     CaseNote,
@@ -29,7 +28,7 @@ from lindungi.cases.casework import (
     PoliceReport,
 )
 from lindungi.cases.deadlines import case_deadlines, follow_up_hours
-from lindungi.cases.models import Case, NamedAccess, Priority, Status
+from lindungi.cases.models import Case, Priority, Status
 from lindungi.core.compiled import compiled
 from lindungi.core.json_rows import json_rows
 from lindungi.notifications.models import Kind, Notification, OverdueAlert
@@ -171,7 +170,7 @@ DEADLINE_FACTS = compiled(
 def overdue_cases(queryset, now=None):
     """The open cases of ``queryset`` that have (or may have) an overdue deadline, with
     ``last_note_at`` annotated and their police report joined. Narrow ``queryset`` (a unit,
-    ``visible_to``) before calling."""
+    ``restrict``) before calling."""
     now = now or timezone.now()
     late = Exists(
         PoliceReport.objects.filter(case=OuterRef("pk"), reported_at__isnull=True, due_at__lt=now)
@@ -235,35 +234,10 @@ def overdue_items(queryset, now=None, limit=None):
 def unit_overdue(user, unit, now=None, limit=OVERDUE_SHOWN):
     """The overdue deadlines of ``unit``'s open cases that ``user`` may see: restricted cases
     only for their named users, like every list."""
-    return overdue_items(Case.objects.visible_to(user).filter(unit=unit), now, limit)
+    return overdue_items(Case.objects.restrict(user).filter(unit=unit), now, limit)
 
 
 # --- The alert job -----------------------------------------------------------------------
-
-
-def _supervisors_by_unit(unit_ids):
-    rows = User.objects.filter(
-        memberships__unit_id__in=unit_ids, memberships__role=Role.SUPERVISOR, is_active=True
-    ).values_list("memberships__unit_id", "pk")
-    found = {}
-    for unit_id, user_id in rows:
-        found.setdefault(unit_id, set()).add(user_id)
-    return found
-
-
-def _named(case_ids):
-    found = {}
-    for case_id, user_id in NamedAccess.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "user_id"
-    ):
-        found.setdefault(case_id, set()).add(user_id)
-    return found
-
-
-def _recipients(case, supervisors, named):
-    """The supervisors of the case's unit; of a restricted case, only those named on it."""
-    users = supervisors.get(case.unit_id, set())
-    return users & named.get(case.pk, set()) if case.restricted else users
 
 
 @transaction.atomic
@@ -286,13 +260,12 @@ def _alert_batch(items):
     claimed = [by_key[key] for key in won if key in by_key]
     if not claimed:
         return 0
-    cases = {item.case.pk: item.case for item in claimed}
-    supervisors = _supervisors_by_unit({case.unit_id for case in cases.values()})
-    named = _named([pk for pk, case in cases.items() if case.restricted])
+    # The supervisors of the case's unit; of a restricted case, only those named on it.
+    supervisors = supervisors_of([item.case for item in claimed])
     alerts = [
         Notification(user_id=user_id, kind=Kind.DEADLINE_OVERDUE, case=item.case)
         for item in claimed
-        for user_id in _recipients(item.case, supervisors, named)
+        for user_id in supervisors[item.case.pk]
     ]
     Notification.objects.bulk_create(alerts)
     return len(claimed)

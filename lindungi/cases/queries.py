@@ -1,6 +1,6 @@
 """Finding cases for lists: filters, search and pages that stay fast at 100,000 cases.
 
-The caller passes a queryset that is already ``Case.objects.visible_to(user)``: nothing
+The caller passes a queryset that is already ``Case.objects.restrict(user)``: nothing
 here widens what a user may see. Pages go by keyset (the last row's sort key), not by
 offset, so the hundredth page costs what the first does. There is no total: counting the
 visible cases means reading all of them (a supervisor of a large unit sees tens of
@@ -27,16 +27,15 @@ from django.utils.translation import ngettext
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases import classification
+from lindungi.cases.access import reach_without_assignment
 from lindungi.cases.intake_facts import load_intake_facts, step_labels
 from lindungi.cases.models import (
     Assignment,
-    BreakGlass,
     Case,
     CaseEvent,
     Client,
     ClientRole,
     Incident,
-    NamedAccess,
     Perpetrator,
     Priority,
     Status,
@@ -461,22 +460,19 @@ def own_parts(queryset, user):
 
 
 # How long the ids of a case worker's cases outside their assignments are kept (seconds).
-# They only add rows that ``visible_to`` still filters: a stale list can show a new such
+# They only add rows that ``restrict`` still filters: a stale list can show a new such
 # case up to this much later on the list (never one the user may not see), and spares a
 # query on every page of a worker paging and filtering through their list.
 UNASSIGNED_REACH_SECONDS = 60
 
 
 def _unassigned_reach(user):
-    """Cases ``user`` is named on or broke the glass for without being assigned to them: for
-    a case worker, almost always none (restricting a case names its assigned workers)."""
+    """Cases ``user`` is named on or broke the glass for without being assigned to them
+    (asked of the access module): for a case worker, almost always none."""
     key = f"cases.unassigned_reach.{user.pk}"
     ids = cache.get(key)
     if ids is None:
-        unassigned = ~Exists(Assignment.objects.filter(user=user, case=OuterRef("case")))
-        named = NamedAccess.objects.filter(unassigned, user=user).values_list("case_id", flat=True)
-        glass = BreakGlass.objects.filter(unassigned, user=user).values_list("case_id", flat=True)
-        ids = list(named.union(glass))
+        ids = reach_without_assignment(user)
         cache.set(key, ids, UNASSIGNED_REACH_SECONDS)
     return ids
 

@@ -67,7 +67,7 @@ def find_candidates(user, *, phone="", nik="", name="", age=None, kelurahan=None
             "name",
         )
     visible = set(
-        Case.objects.visible_to(user)
+        Case.objects.restrict(user)
         .filter(pk__in={c.case_id for c in matches})
         .values_list("pk", flat=True)
     )

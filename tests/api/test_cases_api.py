@@ -230,7 +230,7 @@ def test_a_case_workers_list_counts_and_orders_every_case_they_see(
     monkeypatch.setattr("lindungi.api.cases.PAGE_SIZE", 2)
     client = api_client(worker)
     pages = [client.get(f"/api/v1/cases?page={n}").json() for n in (1, 2, 3, 4)]
-    visible = Case.objects.visible_to(worker).order_by("-opened_at", "pk")
+    visible = Case.objects.restrict(worker).order_by("-opened_at", "pk")
     assert {page["count"] for page in pages} == {visible.count()} == {6}
     listed = [item["id"] for page in pages for item in page["items"]]
     assert listed == [str(pk) for pk in visible.values_list("pk", flat=True)]

@@ -393,13 +393,29 @@ def test_an_outsiders_bad_input_gets_404_not_a_validation_error(personas, api_cl
     assert AuditEvent.objects.filter(action="case.denied").count() == before + 3
 
 
-def test_a_break_glass_reader_reads_but_cannot_write(personas, api_client, cases):
+def test_a_break_glass_reader_reads_the_record_but_not_its_words_and_cannot_write(
+    personas, api_client, cases
+):
+    # The pages never showed a break-glass reader note bodies or task titles; the API gave
+    # both (issue 11). Now the content routes answer 404, and the others leave out what
+    # people wrote.
     case = cases["a"]
     parts = _parts(case)
+    worker = case.workers.first()
+    work.save_plan(worker, case, None, SECRET)
+    work.record_assessment(worker, case, "needs", {"health": "some"}, summary=SECRET)
     actions.break_glass(personas.supervisor_b, case, "Survivor at the hospital tonight")
     reader = api_client(personas.supervisor_b)
+    words = {"notes", "tasks"}
     for url in _urls(case, parts):
-        assert reader.get(url).status_code == 200, url
+        answer = reader.get(url)
+        if set(url.split("/")) & words:
+            assert answer.status_code == 404, url
+        else:
+            assert answer.status_code == 200, url
+            assert SECRET.encode() not in answer.content, url
+    own = api_client(worker)
+    assert SECRET.encode() in own.get(f"/api/v1/cases/{case.pk}/plan").content
     note = reader.post(f"/api/v1/cases/{case.pk}/notes", {"body": "x"}, content_type=JSON)
     done = reader.patch(
         f"/api/v1/tasks/{parts['task'].pk}", {"done": True}, content_type=JSON, headers=_match(1)

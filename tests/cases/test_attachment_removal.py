@@ -98,8 +98,9 @@ def test_the_download_of_a_removed_file_answers_removed(personas, attachment):
 
 
 def test_a_case_worker_of_the_case_may_not_remove_a_file(personas, attachment):
+    # The same answer as for a file that does not exist (the route needs SUPERVISE).
     response = logged_in(personas.case_worker_a).post(remove_url(attachment), {"reason": REASON})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert blob(attachment).exists()
     assert Attachment.objects.get(pk=attachment.pk).removed_at is None
     with pytest.raises(PermissionDenied):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
+from lindungi.cases.access import Via
 from tests.cases.factories import make_case
 from tests.login import log_in
 
@@ -105,7 +106,9 @@ def test_a_break_glass_reader_sees_the_case_without_names_or_narrative(client, p
     page = response.content.decode()
     assert cases["a"].survivor_code in page
     assert "Siti" not in page and "Canary narrative" not in page and "0812" not in page
-    assert not response.context["may_edit"]
+    access = response.context["access"]
+    assert not access.may_edit and not access.may_read_content
+    assert access.via == {Via.BREAK_GLASS} and access.break_glass_until is not None
 
 
 def test_edit_links_show_only_to_those_who_may_edit(client, personas, cases):

@@ -95,7 +95,7 @@ def test_own_parts_hold_exactly_the_visible_cases_of_every_persona(personas, cas
     actions.break_glass(personas.supervisor_b, cases["a"], "Survivor at the ER, unit A closed")
     _named_without_assignment(personas, personas.case_worker_a)
     for name, user in personas.everyone():
-        visible = Case.objects.visible_to(user)
+        visible = Case.objects.restrict(user)
         parts = [
             set(part.values_list("pk", flat=True)) for part, _o in queries.own_parts(visible, user)
         ]
@@ -290,7 +290,7 @@ def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort
         Case.objects.filter(pk=case.pk).update(priority=priority, opened_at=opened)
         Assignment.objects.filter(case=case).update(case_opened_at=opened)
     user = getattr(personas, reader)
-    everything = Case.objects.visible_to(user)
+    everything = Case.objects.restrict(user)
     seen, pages, cursor = [], [], None
     while True:
         page = queries.page_of(everything, sort, after=cursor, size=3, owner=user)

@@ -99,7 +99,7 @@ def test_in_development_the_demo_centre_has_synthetic_cases_its_worker_sees(db, 
     centre = Unit.objects.get(name="UPTD PPA DKI Jakarta")
     assert Case.objects.filter(unit=centre).count() == DEMO_CASES
     worker = User.objects.get(email="case.worker@demo.lindungi.id")
-    assert Case.objects.visible_to(worker).exists()
+    assert Case.objects.restrict(worker).exists()
     assert Case.objects.exclude(unit=centre).count() == 0
 
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET
 
 from lindungi.audit.events import record_read
 from lindungi.cases import casework_actions as work
-from lindungi.cases.access import Need, get_case_for, get_case_part_for, may_edit
+from lindungi.cases.access import Need, get_case_for, get_case_part_for
 from lindungi.cases.casework import NEED_DOMAINS, RISK_FACTORS, Assessment, NeedLevel
-from lindungi.cases.models import Case, Priority
+from lindungi.cases.models import Priority
 from lindungi.cases.views.edits import _add, _posted
 from lindungi.cases.work_forms import NeedsAssessmentForm, RiskAssessmentForm
 from lindungi.core.htmx import render_page
@@ -57,21 +57,22 @@ def by_kind(case):
 @login_required
 @require_GET
 def assessment_list(request, case_id):
-    case = get_case_for(request.user, case_id, Need.VIEW, request=request)
-    record_read(request, case)
+    access = get_case_for(request.user, case_id, Need.VIEW, request=request)
+    record_read(request, access.case)
     return render_page(
         request,
         "cases/assessments.html",
-        {"case": case, "kinds": by_kind(case), "may_edit": may_edit(request.user, case)},
+        {"case": access.case, "access": access, "kinds": by_kind(access.case)},
     )
 
 
 @login_required
 @require_GET
 def assessment_detail(request, assessment_id):
-    case, assessment = get_case_part_for(
+    access, assessment = get_case_part_for(
         request.user, Assessment, assessment_id, Need.VIEW, request=request
     )
+    case = access.case
     record_read(request, assessment)
     assessment.level_display = level_label(assessment.effective_level)
     return render_page(
@@ -79,6 +80,7 @@ def assessment_detail(request, assessment_id):
         "cases/assessment_detail.html",
         {
             "case": case,
+            "access": access,
             "assessment": assessment,
             "rows": answer_rows(assessment),
             "computed": level_label(assessment.level),
@@ -104,7 +106,8 @@ def _saved_message(request, assessment):
 
 
 def _add_assessment(request, case_id, kind):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     form = FORMS[kind](_posted(request))
 
     def create():
@@ -123,7 +126,7 @@ def _add_assessment(request, case_id, kind):
 
     latest = case.assessments.filter(kind=kind).order_by("-number").first()
     context = {"case": case, "kind": Assessment.Kind(kind), "latest": latest}
-    lock = Case.objects.filter(pk=case.pk)
+    lock = access.row()
     return _add(request, form, lock, create, "cases/assessment_form.html", context)
 
 

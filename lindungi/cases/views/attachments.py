@@ -6,7 +6,7 @@ the server (README, "Attachments").
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -22,8 +22,6 @@ from lindungi.cases.access import (
     Need,
     get_case_for,
     get_case_part_for,
-    may_edit,
-    may_remove_attachments,
 )
 from lindungi.cases.models import Attachment
 from lindungi.core.htmx import render_page
@@ -90,13 +88,13 @@ def removal_form(attachment, data=None):
     return RemoveAttachmentForm(data, auto_id=f"remove-{attachment.pk}-%s")
 
 
-def section_context(user, case, form=None, removal=None):
+def section_context(access, form=None, removal=None):
     """What ``cases/attachment_section.html`` needs, for any page that includes it.
 
     ``removal``: a removal form that came back with errors, shown on its row.
     """
-    editable = may_edit(user, case)
-    removable = may_remove_attachments(user, case)
+    case = access.case
+    removable = access.may_remove_attachments
     rows = list(case.attachments.select_related("uploaded_by", "sanction", "removed_by"))
     for attachment in rows:
         attachment.type_label = store.type_label(attachment.content_type)
@@ -105,12 +103,11 @@ def section_context(user, case, form=None, removal=None):
             attachment.removal_form = removal if mine else removal_form(attachment)
     return {
         "case": case,
+        "access": access,
         "attachments": rows,
-        "may_upload": editable,
-        "may_remove": removable,
         "attachment_form": form
         if form is not None
-        else (AttachmentForm(case=case) if editable else None),
+        else (AttachmentForm(case=case) if access.may_edit else None),
     }
 
 
@@ -118,19 +115,20 @@ def section_context(user, case, form=None, removal=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def attachments(request, case_id):
     if request.method == "POST":
-        case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+        access = get_case_for(request.user, case_id, Need.EDIT, request=request)
         # Before anything reads the body: keep the file in memory (never a plaintext
         # temporary file) and drop it chunk by chunk once it passes the limit.
         limiter = store.UploadLimitHandler(request)
         request.upload_handlers = [limiter]
-        return _upload(request, case, limiter)
-    case = get_case_for(request.user, case_id, request=request)
-    record("attachment.list", request=request, obj=case)
-    return render_page(request, "cases/attachments.html", section_context(request.user, case))
+        return _upload(request, access, limiter)
+    access = get_case_for(request.user, case_id, request=request)
+    record("attachment.list", request=request, obj=access.case)
+    return render_page(request, "cases/attachments.html", section_context(access))
 
 
 @csrf_protect
-def _upload(request, case, limiter):
+def _upload(request, access, limiter):
+    case = access.case
     form = AttachmentForm(request.POST, request.FILES, too_large=limiter.too_large, case=case)
     if form.is_valid():
         try:
@@ -148,17 +146,16 @@ def _upload(request, case, limiter):
             messages.success(request, _("The file was attached."))
             return redirect(reverse("cases:attachments", args=[case.pk]), permanent=False)
     status = 413 if limiter.too_large else 400
-    context = section_context(request.user, case, form)
+    context = section_context(access, form)
     return render_page(request, "cases/attachments.html", context, status=status)
 
 
 @require_POST
 def remove(request, attachment_id):
-    case, attachment = get_case_part_for(
-        request.user, Attachment, attachment_id, Need.EDIT, request=request
+    access, attachment = get_case_part_for(
+        request.user, Attachment, attachment_id, Need.SUPERVISE, request=request
     )
-    if not may_remove_attachments(request.user, case):
-        raise PermissionDenied
+    case = access.case
     form = removal_form(attachment, request.POST)
     if form.is_valid():
         try:
@@ -173,13 +170,18 @@ def remove(request, attachment_id):
         else:
             messages.success(request, _("The file was removed and destroyed."))
             return redirect(reverse("cases:attachments", args=[case.pk]), permanent=False)
-    context = section_context(request.user, case, removal=form)
+    context = section_context(access, removal=form)
     return render_page(request, "cases/attachments.html", context, status=400)
 
 
 @require_GET
 def download(request, attachment_id):
-    case, attachment = get_case_part_for(request.user, Attachment, attachment_id, request=request)
+    # A document is case content: a supervisor reading by break-glass sees that it
+    # exists, not what it holds.
+    access, attachment = get_case_part_for(
+        request.user, Attachment, attachment_id, Need.CONTENT, request=request
+    )
+    case = access.case
     if attachment.removed_at is not None:
         context = {"case": case, "attachment": attachment}
         return render_page(request, "cases/attachment_removed.html", context, status=404)

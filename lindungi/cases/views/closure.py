@@ -14,7 +14,7 @@ from lindungi.audit.events import record_read
 from lindungi.cases import casework_actions as work
 from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.casework import OPEN_SERVICE_STATUSES, Closure
-from lindungi.cases.models import Case, Status
+from lindungi.cases.models import Status
 from lindungi.cases.views.edits import _add, _posted
 from lindungi.cases.work_forms import ClosureForm, ReopenForm
 
@@ -23,14 +23,11 @@ def _detail(case):
     return reverse("cases:detail", args=[case.pk])
 
 
-def _lock(case):
-    return Case.objects.filter(pk=case.pk)
-
-
 @login_required
 def close_case(request, case_id):
     """The closure request form, or where the case stands: waiting for approval, closed."""
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     if request.method != "POST":
         record_read(request, case)  # the page shows the closing summaries
     open_services = list(
@@ -52,9 +49,7 @@ def close_case(request, case_id):
         return _detail(case)
 
     pending = (
-        Closure.objects.filter(
-            case=case, kind=Closure.Kind.CLOSE, approval__decided_at__isnull=True
-        )
+        case.closures.filter(kind=Closure.Kind.CLOSE, approval__decided_at__isnull=True)
         .select_related("approval", "by")
         .first()
     )
@@ -64,14 +59,15 @@ def close_case(request, case_id):
         "pending": pending,
         "open_services": open_services,
         "history": case.closures.select_related("approval", "by"),
-        "may_edit": True,  # this page needs edit rights
+        "access": access,
     }
-    return _add(request, form, _lock(case), create, "cases/closure.html", context)
+    return _add(request, form, access.row(), create, "cases/closure.html", context)
 
 
 @login_required
 def reopen_case(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     form = ReopenForm(_posted(request))
 
     def create():
@@ -79,8 +75,8 @@ def reopen_case(request, case_id):
         messages.success(request, _("The case was reopened."))
         return _detail(case)
 
-    context = {"case": case, "closed": case.status == Status.CLOSED}
-    return _add(request, form, _lock(case), create, "cases/reopen.html", context)
+    context = {"case": case, "access": access, "closed": case.status == Status.CLOSED}
+    return _add(request, form, access.row(), create, "cases/reopen.html", context)
 
 
 urlpatterns = [

@@ -18,7 +18,7 @@ from lindungi.core.htmx import render_page
 
 @login_required
 def edit_contact(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = get_case_for(request.user, case_id, Need.EDIT, request=request).case
     record = CaseContact.objects.filter(case=case).first() or CaseContact(case=case)
     form = CaseContactForm(request.POST if request.method == "POST" else None, record=record)
     status = None

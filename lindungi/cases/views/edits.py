@@ -24,7 +24,13 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases import actions
-from lindungi.cases.access import CASE_ROLES, Need, get_case_for, get_case_part_for
+from lindungi.cases.access import (
+    CASE_ROLES,
+    Need,
+    break_glass_target,
+    get_case_for,
+    get_case_part_for,
+)
 from lindungi.cases.forms import (
     AssignWorkerForm,
     BreakGlassForm,
@@ -153,13 +159,11 @@ def open_case(request):
 
 @login_required
 def edit_case(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
-    supervises = Role.SUPERVISOR in {
-        m.role for m in request.user.memberships.all() if m.unit_id == case.unit_id
-    }
-    assign_form = AssignWorkerForm(case=case) if supervises else None
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
+    assign_form = AssignWorkerForm(case=case) if access.may_supervise else None
     if request.method == "POST" and "worker" in request.POST:
-        if not supervises:
+        if not access.may_supervise:
             raise PermissionDenied
         assign_form = AssignWorkerForm(request.POST, case=case)
         if assign_form.is_valid():
@@ -207,7 +211,8 @@ def _saved_message(request, client):
 
 @login_required
 def add_client(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     form = ClientForm(_posted(request), case=case, province_code=_province(case.unit))
 
     def create():
@@ -215,13 +220,14 @@ def add_client(request, case_id):
         _saved_message(request, client)
         return _detail(case)
 
-    lock = Case.objects.filter(pk=case.pk)
+    lock = access.row()
     return _add(request, form, lock, create, "cases/edit_client.html", {"case": case})
 
 
 @login_required
 def edit_client(request, client_id):
-    case, client = get_case_part_for(request.user, Client, client_id, Need.EDIT, request=request)
+    access, client = get_case_part_for(request.user, Client, client_id, Need.EDIT, request=request)
+    case = access.case
     form = ClientForm(
         _posted(request), case=case, province_code=_province(case.unit), record=client
     )
@@ -269,7 +275,8 @@ def _incident_message(request, incident):
 
 @login_required
 def add_incident(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     form = IncidentForm(_posted(request), case=case, province_code=_province(case.unit))
 
     def create():
@@ -277,15 +284,16 @@ def add_incident(request, case_id):
         _incident_message(request, incident)
         return _detail(case)
 
-    lock = Case.objects.filter(pk=case.pk)
+    lock = access.row()
     return _add(request, form, lock, create, "cases/edit_incident.html", {"case": case})
 
 
 @login_required
 def edit_incident(request, incident_id):
-    case, incident = get_case_part_for(
+    access, incident = get_case_part_for(
         request.user, Incident, incident_id, Need.EDIT, request=request
     )
+    case = access.case
     form = IncidentForm(
         _posted(request), case=case, province_code=_province(case.unit), record=incident
     )
@@ -342,9 +350,10 @@ def _perpetrator_saved(request, case, was_restricted):
 
 @login_required
 def add_perpetrator(request, incident_id):
-    case, incident = get_case_part_for(
+    access, incident = get_case_part_for(
         request.user, Incident, incident_id, Need.EDIT, request=request
     )
+    case = access.case
     form = PerpetratorForm(_posted(request))
 
     def create():
@@ -352,16 +361,17 @@ def add_perpetrator(request, incident_id):
         actions.add_perpetrator(request.user, incident, form.changes(), request=request)
         return _perpetrator_saved(request, case, was_restricted)
 
-    lock = Case.objects.filter(pk=case.pk)
+    lock = access.row()
     context = {"case": case, "incident": incident}
     return _add(request, form, lock, create, "cases/edit_perpetrator.html", context)
 
 
 @login_required
 def edit_perpetrator(request, perpetrator_id):
-    case, perpetrator = get_case_part_for(
+    access, perpetrator = get_case_part_for(
         request.user, Perpetrator, perpetrator_id, Need.EDIT, request=request
     )
+    case = access.case
     form = PerpetratorForm(_posted(request), record=perpetrator)
     was_restricted = case.restricted
     saved = _edit(
@@ -413,12 +423,10 @@ def break_glass(request, case_id):
 
 
 def _open_by_break_glass(request, case_id, form):
-    if Case.objects.visible_to(request.user).filter(pk=case_id).exists():
+    reachable, case = break_glass_target(request.user, case_id)
+    if reachable:
         messages.info(request, _("You can already see this case."))
         return redirect(reverse("cases:detail", args=[case_id]))
-    # Break-glass is the one way to a case outside the user's scope, so it looks the case
-    # up directly, and only after the reason and the code were given.
-    case = Case.objects.filter(pk=case_id).first()
     if case is None:
         record(
             "case.denied",
@@ -450,7 +458,9 @@ def break_glass_reviews(request):
     units = _supervised_units(request.user)
     if not units:
         raise PermissionDenied
-    pending = BreakGlass.objects.filter(unit_id__in=units, reviewed_at__isnull=True)
+    pending = BreakGlass.objects.restrict(request.user, Need.REVIEW).filter(
+        reviewed_at__isnull=True
+    )
     errors = {}
     if request.method == "POST":
         form = BreakGlassReviewForm(request.POST)

@@ -27,11 +27,11 @@ from django.views.decorators.http import require_http_methods
 
 from lindungi.audit.events import record, record_read
 from lindungi.cases import casework_actions as work
-from lindungi.cases.access import Need, get_case_for, may_edit
+from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.casework import PoliceReport, SanctionTrack
 from lindungi.cases.notes_forms import PoliceReportForm, SanctionForm
 from lindungi.cases.views.edits import _edit as save_version
-from lindungi.cases.views.notes import embedded, may_read_content, need_for, posted
+from lindungi.cases.views.notes import embedded, need_for, posted
 from lindungi.core.htmx import render_page
 
 TRACK_PARAMETER = "jalur"
@@ -43,13 +43,17 @@ TRACK_PARAMETER = "jalur"
 @login_required
 @require_http_methods(["GET", "POST"])
 def police_report(request, case_id):
-    case = get_case_for(request.user, case_id, need_for(request), request=request)
-    report = PoliceReport.objects.filter(case=case).select_related("reported_by").first()
-    editable = may_edit(request.user, case)
-    readable = may_read_content(request.user, case)
+    access = get_case_for(request.user, case_id, need_for(request), request=request)
+    case = access.case
+    report = (
+        PoliceReport.objects.restrict(request.user)
+        .filter(case=case)
+        .select_related("reported_by")
+        .first()
+    )
     form = None
     status = None
-    if report is not None and editable:
+    if report is not None and access.may_edit:
         form = PoliceReportForm(posted(request), initial=_initial(report))
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -61,13 +65,13 @@ def police_report(request, case_id):
             return redirect(reverse("cases:police_report", args=[case.pk]))
     if request.method == "POST" and form is not None and form.errors:
         status = 400
-    if report is not None and readable:
+    if report is not None and access.may_read_content:
         record_read(request, report)
     context = {
         "case": case,
+        "access": access,
         "report": report,
         "form": form,
-        "readable": readable,
         "overdue": report is not None and _overdue(report),
         "embedded": embedded(request, "case-police"),
     }
@@ -102,20 +106,18 @@ def _tracks(case):
 @login_required
 @require_http_methods(["GET"])
 def sanctions(request, case_id):
-    case = get_case_for(request.user, case_id, request=request)
-    return _sanctions_page(request, case)
+    return _sanctions_page(request, get_case_for(request.user, case_id, request=request))
 
 
-def _sanctions_page(request, case, status=None):
-    readable = may_read_content(request.user, case)
+def _sanctions_page(request, access, status=None):
+    case = access.case
     tracks = list(_tracks(case))
-    if tracks and readable:
+    if tracks and access.may_read_content:
         record("sanction.list", request=request, obj=case)
     context = {
         "case": case,
+        "access": access,
         "tracks": tracks,
-        "readable": readable,
-        "may_edit": may_edit(request.user, case),
         "embedded": embedded(request, "case-sanctions"),
     }
     return render_page(request, "cases/sanctions.html", context, status=status)
@@ -139,11 +141,12 @@ def _chosen_track(case, request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_sanction(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     track = _chosen_track(case, request)
     if track is None:
         # No track yet, or several to choose from: the list of the case's tracks says which.
-        return _sanctions_page(request, case, status=400 if request.method == "POST" else None)
+        return _sanctions_page(request, access, status=400 if request.method == "POST" else None)
     record_read(request, track)
     form = SanctionForm(posted(request), record=track)
     saved = save_version(

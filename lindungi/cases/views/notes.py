@@ -20,9 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from lindungi.audit.events import record
 from lindungi.cases import casework_actions as work
-from lindungi.cases.access import Need, get_case_for, may_edit
+from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.casework import CaseNote
-from lindungi.cases.models import Case, NamedAccess
 from lindungi.cases.notes_forms import NoteForm
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.core.htmx import render_page
@@ -35,12 +34,6 @@ def embedded(request, target):
     """True when the case page asks for the section ``target`` through htmx."""
     htmx = getattr(request, "htmx", False)
     return bool(htmx) and htmx.target == target
-
-
-def may_read_content(user, case):
-    """Narratives (note bodies, task titles) are for those helping on the case: not for a
-    supervisor reading by break-glass (docs/architecture.md, rule 3), as on the case page."""
-    return may_edit(user, case) or NamedAccess.objects.filter(case=case, user=user).exists()
 
 
 def posted(request):
@@ -70,21 +63,23 @@ def _correcting(case, request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notes(request, case_id):
-    case = get_case_for(request.user, case_id, need_for(request), request=request)
-    readable = may_read_content(request.user, case)
-    editable = may_edit(request.user, case)
-    context = {"case": case, "readable": readable, "may_edit": editable, "form": None}
-    if editable:
+    access = get_case_for(request.user, case_id, need_for(request), request=request)
+    case = access.case
+    # Note bodies are for those helping on the case: a supervisor reading by break-glass
+    # sees that notes exist, not what they say (docs/architecture.md, rule 3).
+    readable = access.may_read_content
+    context = {"case": case, "access": access, "form": None}
+    if access.may_edit:
         old = _correcting(case, request)
         context["correcting"] = old
         context["form"] = NoteForm(
             posted(request), case=case, initial={"corrects": old.pk} if old else None
         )
     short = embedded(request, "case-notes")
-    rows = _notes(case) if readable else CaseNote.objects.none()
+    rows = _notes(case) if readable else []
     context.update(notes=rows[:EMBEDDED_NOTES] if short else rows, embedded=short)
     if request.method == "POST":
-        response = _add_note(request, case, context)
+        response = _add_note(request, access, context)
     else:
         response = render_page(request, "cases/notes.html", context)
     if readable and response.status_code != 302:
@@ -92,7 +87,8 @@ def notes(request, case_id):
     return response
 
 
-def _add_note(request, case, context):
+def _add_note(request, access, context):
+    case = access.case
     form = context["form"]
 
     def create():
@@ -109,7 +105,7 @@ def _add_note(request, case, context):
             messages.success(request, _("The note was added."))
         return reverse("cases:notes", args=[case.pk])
 
-    lock = Case.objects.filter(pk=case.pk)
+    lock = access.row()
     return add_once(request, form, lock, create, "cases/notes.html", context)
 
 

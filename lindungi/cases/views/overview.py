@@ -1,10 +1,11 @@
 """The supervisor's overview of the active unit, in a fixed number of queries.
 
-Numbers and lists follow one rule: a number (cases by status and priority, caseload per
-worker, sanction tracks open) counts every case of the unit, restricted ones included —
-a count names nobody and a supervisor must see the unit's real load. A list shows a case
-(its survivor code, a link) only to those who may see it: restricted cases only to their
-named users, through ``Case.objects.visible_to``.
+Numbers and lists follow the access module: a number (cases by status and priority,
+caseload per worker, sanction tracks open, break-glass uses to review) is narrowed with
+``Need.COUNT`` and counts every case of the unit, restricted ones included — a count names
+nobody and a supervisor must see the unit's real load. A list shows a case (its survivor
+code, a link) only to those who may see it (``Need.VIEW``): restricted cases only to their
+named users.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
+from lindungi.cases.access import Need
 from lindungi.cases.casework import Approval, SanctionTrack
 from lindungi.cases.models import BreakGlass, Case, Priority, Status
 from lindungi.cases.overdue import OVERDUE_SHOWN, unit_overdue
@@ -30,10 +32,11 @@ def supervised_unit(request):
     return membership.unit
 
 
-def _open_counts(unit):
+def _open_counts(user, unit):
     """Open cases by status and by priority, from one grouped query."""
     rows = (
-        Case.objects.filter(unit=unit)
+        Case.objects.restrict(user, Need.COUNT)
+        .filter(unit=unit)
         .exclude(status=Status.CLOSED)
         .order_by()
         .values_list("status", "priority")
@@ -73,18 +76,19 @@ def _caseload_per_worker(unit):
 def overview(request):
     unit = supervised_unit(request)
     user = request.user
-    visible = Case.objects.visible_to(user).filter(unit=unit)
-    by_status, by_priority, open_total = _open_counts(unit)
+    by_status, by_priority, open_total = _open_counts(user, unit)
     overdue, more_overdue = unit_overdue(user, unit, timezone.now())
     approvals = list(
-        Approval.objects.filter(decided_at__isnull=True, case__in=visible)
+        Approval.objects.restrict(user)
+        .filter(decided_at__isnull=True, case__unit=unit)
         .select_related("case", "requested_by")
         .only("id", "subject", "created_at", "case__survivor_code", "requested_by__display_name")
         .order_by("created_at")
     )
-    tracks = SanctionTrack.objects.filter(case__unit=unit, concluded=False)
+    tracks = Q(case__unit=unit, concluded=False)
     open_tracks = list(
-        tracks.filter(case__in=visible)
+        SanctionTrack.objects.restrict(user)
+        .filter(tracks)
         .select_related("case")
         .only("id", "agency", "decision", "notified_on", "case__survivor_code")
         .order_by("created_at")
@@ -101,11 +105,12 @@ def overview(request):
             "more_overdue": more_overdue,
             "overdue_shown": OVERDUE_SHOWN,
             "approvals": approvals,
-            "break_glass_pending": BreakGlass.objects.filter(
-                unit=unit, reviewed_at__isnull=True
-            ).count(),
+            "break_glass_pending": BreakGlass.objects.restrict(user, Need.REVIEW)
+            .filter(unit=unit, reviewed_at__isnull=True)
+            .count(),
             "open_tracks": open_tracks,
-            "hidden_tracks": tracks.count() - len(open_tracks),
+            "hidden_tracks": SanctionTrack.objects.restrict(user, Need.COUNT).filter(tracks).count()
+            - len(open_tracks),
             "workers": _caseload_per_worker(unit),
         },
     )

@@ -1,6 +1,6 @@
 """Reading cases: my caseload, the case page and its printable summary.
 
-Every case comes through the choke point (``visible_to`` / ``get_case_for``), and every
+Every case comes through the access module (``restrict`` / ``get_case_for``), and every
 view of a case is audited. Search terms never travel in a URL (they may be a name, a phone
 number or a NIK): the search form posts, and the active search waits in the session,
 encrypted like the fields it looks for.
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lindungi.audit.events import record_export, record_read, record_search
 from lindungi.cases import queries
-from lindungi.cases.access import CASE_ROLES, get_case_for, may_edit, may_see_identity
+from lindungi.cases.access import CASE_ROLES, get_case_for
 from lindungi.cases.models import Case, Priority, Status
 from lindungi.cases.overdue import with_deadline_facts
 from lindungi.cases.queries import ACTIVE, ALL, PERSONAL, SORTS, SearchBy
@@ -281,7 +281,7 @@ def caseload(request):
         search_form = CaseSearch(initial={"by": active[0], "q": active[1]}, people=people)
     chosen = filters.values()
     cases = queries.filter_cases(
-        Case.objects.visible_to(request.user),
+        Case.objects.restrict(request.user),
         status=chosen["status"],
         priority=chosen["priority"],
         group=chosen["group"],
@@ -319,12 +319,8 @@ def caseload(request):
     )
 
 
-def _case_context(request, case):
-    details = queries.load_case_page(case)
-    user = request.user
-    editable = may_edit(user, case)
-    show_identity = may_see_identity(user, case)
-    return {"case": case, "may_edit": editable, "show_identity": show_identity, **details}
+def _case_context(access):
+    return {"case": access.case, "access": access, **queries.load_case_page(access.case)}
 
 
 # The case page's case, with what its summary and deadlines read (the unit's name, the last
@@ -335,19 +331,19 @@ CASE_PAGE_CASES = with_deadline_facts(Case.objects.select_related("unit"))
 @login_required
 @require_GET
 def case_detail(request, case_id):
-    case = get_case_for(request.user, case_id, request=request, queryset=CASE_PAGE_CASES)
-    record_read(request, case)
-    return render_page(request, "cases/case_detail.html", _case_context(request, case))
+    access = get_case_for(request.user, case_id, request=request, queryset=CASE_PAGE_CASES)
+    record_read(request, access.case)
+    return render_page(request, "cases/case_detail.html", _case_context(access))
 
 
 @login_required
 @require_GET
 def case_print(request, case_id):
     """A summary to print: the same access as the case page, audited as data leaving."""
-    case = get_case_for(request.user, case_id, request=request)
-    record_export(request, "cases.case", obj=case)
+    access = get_case_for(request.user, case_id, request=request)
+    record_export(request, "cases.case", obj=access.case)
     # A page of its own (no navigation, no htmx): it is meant for paper.
-    return render(request, "cases/case_print.html", _case_context(request, case))
+    return render(request, "cases/case_print.html", _case_context(access))
 
 
 urlpatterns = [

@@ -14,19 +14,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lindungi.accounts.roles import Role
 from lindungi.audit.events import record_read
 from lindungi.cases import casework_actions as work
-from lindungi.cases.access import Need, get_case_for, get_case_part_for, may_edit
+from lindungi.cases.access import Need, get_case_for, get_case_part_for
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.casework import (
     OPEN_SERVICE_STATUSES,
     Approval,
-    Closure,
     PlannedService,
     ServicePlan,
 )
-from lindungi.cases.models import Case
 from lindungi.cases.views.edits import _add, _edit, _posted
 from lindungi.cases.work_forms import (
     ApprovalRequestForm,
@@ -50,12 +47,21 @@ def _services(case):
     return list(case.services.select_related("provider_unit"))
 
 
+def _plan_of(case):
+    try:
+        return case.plan
+    except ServicePlan.DoesNotExist:
+        return None
+
+
 # --- The plan ----------------------------------------------------------------------------
 
 
-def _plan_context(request, case, plan, form, request_form=None):
+def _plan_context(request, access, plan, form, request_form=None):
+    case = access.case
     return {
         "case": case,
+        "access": access,
         "plan": plan,
         "form": form,
         "status_note": plan_status_note(plan),
@@ -64,7 +70,6 @@ def _plan_context(request, case, plan, form, request_form=None):
         "decided": case.approvals.filter(
             subject=Approval.Subject.PLAN, decided_at__isnull=False
         ).select_related("requested_by", "decided_by"),
-        "may_edit": may_edit(request.user, case),
         "request_form": request_form or ApprovalRequestForm(),
     }
 
@@ -73,20 +78,19 @@ def _plan_context(request, case, plan, form, request_form=None):
 def plan_page(request, case_id):
     """The plan: the survivor's goals (editable), its services and its approval."""
     need = Need.EDIT if request.method == "POST" else Need.VIEW
-    case = get_case_for(request.user, case_id, need, request=request)
-    plan = ServicePlan.objects.filter(case=case).first()
+    access = get_case_for(request.user, case_id, need, request=request)
+    case = access.case
+    plan = _plan_of(case)
     if request.method != "POST":
         record_read(request, case)
-    form = PlanForm(_posted(request), record=plan)
-    if not may_edit(request.user, case):
-        form = None
-    context = _plan_context(request, case, plan, form)
+    form = PlanForm(_posted(request), record=plan) if access.may_edit else None
+    context = _plan_context(request, access, plan, form)
     template = "cases/plan.html"
     if plan is None:
         return _add(
             request,
             form,
-            Case.objects.filter(pk=case.pk),
+            access.row(),
             _create_plan(request, case, form),
             template,
             context,
@@ -123,7 +127,8 @@ def _create_plan(request, case, form):
 @login_required
 @require_POST
 def request_plan_approval(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     form = ApprovalRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -139,8 +144,8 @@ def request_plan_approval(request, case_id):
         else:
             messages.success(request, _("The plan is waiting for a supervisor's approval."))
             return redirect(plan_url(case))
-    plan = ServicePlan.objects.filter(case=case).first()
-    context = _plan_context(request, case, plan, PlanForm(record=plan), request_form=form)
+    plan = _plan_of(case)
+    context = _plan_context(request, access, plan, PlanForm(record=plan), request_form=form)
     return render_page(request, "cases/plan.html", context)
 
 
@@ -149,7 +154,8 @@ def request_plan_approval(request, case_id):
 
 @login_required
 def add_service(request, case_id):
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     form = ServiceForm(_posted(request))
 
     def create():
@@ -157,15 +163,16 @@ def add_service(request, case_id):
         messages.success(request, _("The service was added to the plan."))
         return plan_url(case)
 
-    lock = Case.objects.filter(pk=case.pk)
+    lock = access.row()
     return _add(request, form, lock, create, "cases/service_form.html", {"case": case})
 
 
 @login_required
 def edit_service(request, plannedservice_id):
-    case, service = get_case_part_for(
+    access, service = get_case_part_for(
         request.user, PlannedService, plannedservice_id, Need.EDIT, request=request
     )
+    case = access.case
     if request.method != "POST":
         record_read(request, service)  # the form shows the outcome
     form = ServiceForm(_posted(request), record=service)
@@ -187,18 +194,13 @@ def edit_service(request, plannedservice_id):
 # --- Approvals ---------------------------------------------------------------------------
 
 
-def _supervises(user, case):
-    return any(
-        m.role == Role.SUPERVISOR and m.unit_id == case.unit_id for m in user.memberships.all()
-    )
-
-
 @login_required
 def approval_page(request, approval_id):
     """A request with what it asks for; a supervisor of the unit (not the requester)
     approves or rejects it, with a comment (required to reject)."""
     need = Need.EDIT if request.method == "POST" else Need.VIEW
-    case, approval = get_case_part_for(request.user, Approval, approval_id, need, request=request)
+    access, approval = get_case_part_for(request.user, Approval, approval_id, need, request=request)
+    case = access.case
     if request.method != "POST":
         record_read(request, approval)
     form = DecisionForm(_posted(request))
@@ -226,9 +228,9 @@ def approval_page(request, approval_id):
         "approval": approval,
         "form": form,
         "own_request": approval.requested_by_id == request.user.pk,
-        "may_decide": _supervises(request.user, case) and may_edit(request.user, case),
-        "closure": Closure.objects.filter(approval=approval).first(),
-        "plan": ServicePlan.objects.filter(case=case).first(),
+        "access": access,
+        "closure": case.closures.filter(approval=approval).first(),
+        "plan": _plan_of(case),
         "services": _services(case),
     }
     return render_page(request, "cases/approval.html", context, status=status)
@@ -246,7 +248,8 @@ def _refused():
 def case_work_section(request, case_id):
     """Assessments, plan and services, pending approvals and closure state, for the case
     page (loaded by htmx; without JavaScript the case page links to the full pages)."""
-    case = get_case_for(request.user, case_id, Need.VIEW, request=request)
+    access = get_case_for(request.user, case_id, Need.VIEW, request=request)
+    case = access.case
     record_read(request, case)
     latest = {}
     for assessment in case.assessments.order_by("kind", "-number"):
@@ -260,12 +263,12 @@ def case_work_section(request, case_id):
             "case": case,
             "needs": latest.get("needs"),
             "risk": latest.get("risk"),
-            "plan": ServicePlan.objects.filter(case=case).first(),
+            "access": access,
+            "plan": _plan_of(case),
             "services": services,
             "open_services": [s for s in services if s.status in OPEN_SERVICE_STATUSES],
             "pending": pending_approvals(case),
             "closure": closure,
-            "may_edit": may_edit(request.user, case),
         },
     )
 

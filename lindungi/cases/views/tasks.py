@@ -2,7 +2,7 @@
 today" and, for supervisors, "my unit's overdue tasks".
 
 A task's title may name people, so it is encrypted and shown only to those who can see
-its case: the lists across cases keep to ``Case.objects.visible_to`` and say only how
+its case: the lists across cases are narrowed by the access module and say only how
 many tasks they leave out. Times are shown in the deployment's zone (Asia/Jakarta); "today"
 ends at midnight there.
 """
@@ -10,7 +10,7 @@ ends at midnight there.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,14 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases import casework_actions as work
-from lindungi.cases.access import CASE_ROLES, Need, get_case_for, may_edit
+from lindungi.cases.access import CASE_ROLES, Need, get_case_for
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.casework import Task
 from lindungi.cases.deadlines import end_of_day
-from lindungi.cases.models import Case
 from lindungi.cases.notes_forms import TaskDoneForm, TaskForm
 from lindungi.cases.views.edits import _add as add_once
-from lindungi.cases.views.notes import embedded, may_read_content, need_for
+from lindungi.cases.views.notes import embedded, need_for
 from lindungi.core.htmx import render_page
 
 
@@ -35,16 +34,15 @@ def _tasks_url(case):
     return reverse("cases:tasks", args=[case.pk])
 
 
-def _case_context(request, case, **extra):
-    """The tasks of one case: open ones by due time, then the done ones."""
-    readable = may_read_content(request.user, case)
-    editable = may_edit(request.user, case)
-    tasks = list(case.tasks.select_related("assignee")) if readable else []
+def _case_context(request, access, **extra):
+    """The tasks of one case: open ones by due time, then the done ones. Their titles are
+    for those helping on the case, not for a supervisor reading by break-glass."""
+    case = access.case
+    tasks = list(case.tasks.select_related("assignee")) if access.may_read_content else []
     return {
         "case": case,
-        "readable": readable,
-        "may_edit": editable,
-        "form": TaskForm(case=case) if editable else None,
+        "access": access,
+        "form": TaskForm(case=case) if access.may_edit else None,
         "open_tasks": [t for t in tasks if t.done_at is None],
         "done_tasks": [t for t in tasks if t.done_at is not None],
         "now": timezone.now(),
@@ -53,24 +51,25 @@ def _case_context(request, case, **extra):
     }
 
 
-def _shown(request, case, response):
+def _shown(request, access, response):
     """Audit a page that showed the case's task titles (a redirect showed nothing)."""
-    if response.status_code != 302 and may_read_content(request.user, case):
-        record("task.list", request=request, obj=case)
+    if response.status_code != 302 and access.may_read_content:
+        record("task.list", request=request, obj=access.case)
     return response
 
 
-def _case_page(request, case, status=None):
-    context = _case_context(request, case)
-    return _shown(request, case, render_page(request, "cases/tasks.html", context, status=status))
+def _case_page(request, access, status=None):
+    context = _case_context(request, access)
+    return _shown(request, access, render_page(request, "cases/tasks.html", context, status=status))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def tasks(request, case_id):
-    case = get_case_for(request.user, case_id, need_for(request), request=request)
+    access = get_case_for(request.user, case_id, need_for(request), request=request)
+    case = access.case
     if request.method != "POST":
-        return _case_page(request, case)
+        return _case_page(request, access)
     form = TaskForm(request.POST, case=case)
 
     def create():
@@ -85,21 +84,24 @@ def tasks(request, case_id):
         messages.success(request, _("The task was added."))
         return _tasks_url(case)
 
-    lock = Case.objects.filter(pk=case.pk)
-    context = _case_context(request, case, form=form)
-    return _shown(request, case, add_once(request, form, lock, create, "cases/tasks.html", context))
+    lock = access.row()
+    context = _case_context(request, access, form=form)
+    return _shown(
+        request, access, add_once(request, form, lock, create, "cases/tasks.html", context)
+    )
 
 
 @login_required
 @require_POST
 def task_done(request, case_id):
     """Mark a task of the case done. The task travels in the form, found within the case."""
-    case = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    access = get_case_for(request.user, case_id, Need.EDIT, request=request)
+    case = access.case
     form = TaskDoneForm(request.POST)
     task = case.tasks.filter(pk=form.cleaned_data["task"]).first() if form.is_valid() else None
     if task is None:
         messages.error(request, _("That task was not found on this case. Reload the page."))
-        return _case_page(request, case, status=400)
+        return _case_page(request, access, status=400)
     try:
         work.complete_task(request.user, task, form.cleaned_data["version"], request=request)
     except StaleVersion:
@@ -107,20 +109,14 @@ def task_done(request, case_id):
             request,
             _("Someone else changed this task meanwhile. Check it below, then mark it again."),
         )
-        return _case_page(request, case, status=409)
+        return _case_page(request, access, status=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _case_page(request, case, status=400)
+        return _case_page(request, access, status=400)
     messages.success(request, _("The task is done."))
     if request.POST.get("back") == "mine":
         return redirect("cases:my_tasks")
     return redirect(_tasks_url(case))
-
-
-def _with_visibility(tasks, user):
-    return tasks.annotate(
-        visible=Exists(Case.objects.visible_to(user).filter(pk=OuterRef("case_id")))
-    ).select_related("case", "assignee")
 
 
 @login_required
@@ -131,11 +127,9 @@ def my_tasks(request):
     if membership is None or membership.role not in CASE_ROLES:
         raise PermissionDenied
     today_ends = end_of_day(timezone.localdate())
-    due = Task.objects.filter(assignee=request.user, done_at=None, due_at__lt=today_ends)
+    due = Q(assignee=request.user, done_at=None, due_at__lt=today_ends)
     context = {"supervises": membership.role == Role.SUPERVISOR}
-    return _task_list(
-        request, _with_visibility(due, request.user), "cases/tasks_mine.html", context
-    )
+    return _task_list(request, due, "cases/tasks_mine.html", context)
 
 
 @login_required
@@ -145,18 +139,27 @@ def unit_overdue(request):
     membership = request.membership
     if membership is None or membership.role != Role.SUPERVISOR:
         raise PermissionDenied
-    overdue = Task.objects.filter(
-        case__unit_id=membership.unit_id, done_at=None, due_at__lt=timezone.now()
-    )
+    overdue = Q(case__unit_id=membership.unit_id, done_at=None, due_at__lt=timezone.now())
     context = {"unit": membership.unit}
-    return _task_list(
-        request, _with_visibility(overdue, request.user), "cases/tasks_overdue.html", context
+    return _task_list(request, overdue, "cases/tasks_overdue.html", context)
+
+
+def _task_list(request, wanted, template, context=None):
+    """The tasks matching ``wanted`` whose titles the user may read, and how many others
+    there are (a number names nobody): both narrowed by the access module, in SQL."""
+    user = request.user
+    shown = list(
+        Task.objects.restrict(user, Need.CONTENT)
+        .filter(wanted)
+        .select_related("case", "assignee")
+        .order_by("due_at")
     )
-
-
-def _task_list(request, tasks, template, context=None):
-    rows = list(tasks.order_by("due_at"))
-    shown = [t for t in rows if t.visible]
+    hidden = (
+        Task.objects.restrict(user, Need.COUNT)
+        .filter(wanted)
+        .exclude(pk__in=[task.pk for task in shown])
+        .count()
+    )
     if shown:
         record("task.list", request=request, object_type="cases.task")
     return render_page(
@@ -164,7 +167,7 @@ def _task_list(request, tasks, template, context=None):
         template,
         {
             "tasks": shown,
-            "hidden": len(rows) - len(shown),
+            "hidden": hidden,
             "now": timezone.now(),
             **(context or {}),
         },

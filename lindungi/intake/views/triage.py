@@ -18,9 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from lindungi.accounts.models import Unit
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record_read, record_search
-from lindungi.cases.access import get_case_for, get_case_report_for, may_see_identity
+from lindungi.cases.access import access_to, get_case_for, get_case_report_for
 from lindungi.cases.actions import StaleVersion
-from lindungi.cases.models import Case
 from lindungi.cases.vocabulary import WG_DOMAINS
 from lindungi.core.htmx import render_page
 from lindungi.intake import actions
@@ -123,17 +122,16 @@ def _page(request, report, status=None, notice=None, **forms):
     actionable = (
         unit is not None and report.status == ReportStatus.RECEIVED and acts_on(unit, report)
     )
-    case = report.case
     # Read through its case, the page shows identities only to those the case page does.
-    identity = unit is not None or (case is not None and may_see_identity(request.user, case))
+    access = access_to(request.user, report.case) if report.case_id else None
+    identity = unit is not None or (access is not None and access.may_read_content)
     context = {
         "show_identity": identity,
         "report": report,
         "people": [(p, _wg_answers(p)) for p in report.people.all()],
         "screening": screening_answers(report),
         "actionable": actionable,
-        "case_link": case is not None
-        and Case.objects.visible_to(request.user).filter(pk=case.pk).exists(),
+        "case_link": access is not None,
         "notice": notice,
         "candidates": None,
         **(_blank_forms(request, report) if unit is not None else {}),
@@ -154,7 +152,8 @@ def report_page(request, report_id):
         if report is not None:
             request.unit = membership.unit
             return _page(request, report)
-    return _page(request, get_case_report_for(request.user, report_id, request=request))
+    _access, report = get_case_report_for(request.user, report_id, request=request)
+    return _page(request, report)
 
 
 def _stale(request, current):
@@ -298,7 +297,7 @@ def search_cases(request, report_id):
 def link_case(request, report_id):
     def run(form, report, version):
         # Through the choke point: a case the officer may not see answers 404.
-        case = get_case_for(request.user, form.cleaned_data["case"], request=request)
+        case = get_case_for(request.user, form.cleaned_data["case"], request=request).case
         return actions.link_to_case(request.user, report, version, case, request=request)
 
     def done(report):
