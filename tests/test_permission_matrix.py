@@ -3,10 +3,17 @@
 The routes are found by walking Django's URL resolver, the API's included, so a page or
 an API route added later joins the matrix without anyone remembering to add it. A route
 parameter is case-bound when it is ``case_id`` or ``<model>_id`` for a model that belongs
-to a case (it carries ``CASE_PATH``). Each such route is requested, with every method it
-serves, for a case of unit A, a case of unit B and a restricted case (and their parts):
-only those the access model allows get anything but 404, and every refusal is audited.
+to a case (it carries ``CASE_PATH``). Each such route is classified in ``ROUTE_NEEDS`` (what
+each method needs, and the status it answers) and requested, with every method it serves,
+by every persona, for a case of unit A, a case of unit B and a restricted case (and their
+parts), reached by assignment, supervision, named access and break-glass: those who hold the
+need get exactly the documented status, everyone else the same 404 (same body) as an id that
+never existed, and every refusal is audited. A second test reads every page and API answer
+for the words only those helping on a case may read.
 """
+
+import re
+import uuid
 
 import pytest
 from django.apps import apps
@@ -19,6 +26,7 @@ from django.utils import timezone
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
 from lindungi.cases import casework_actions as work
+from lindungi.cases.access import Need
 from lindungi.cases.attachments import upload_attachment
 from lindungi.cases.casework import Approval, Assessment, CaseNote, PlannedService, Task
 from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
@@ -26,20 +34,25 @@ from lindungi.cases.models import Client as CaseClient
 from tests.cases.factories import make_case
 from tests.login import log_in
 
-# The access model, written out: who may see (and edit) which of the three cases. The
-# case workers are assigned to their unit's cases; the restricted case names unit A's.
-ALLOWED = {
-    "case_worker_a": {"a", "restricted"},
-    "case_worker_b": {"b"},
-    "supervisor_a": {"a", "restricted"},
-    "supervisor_b": {"b"},
-    "intake_officer": set(),
-    "responder": set(),
-    "shelter_officer": set(),
-    "partner_officer": set(),
-    "analyst": set(),
-    "administrator": set(),
-    "outsider": set(),
+# The access model, written out (docs/architecture.md): what each persona may do with each of
+# the three cases, and by what right. The case workers are assigned to their unit's cases;
+# the restricted case names unit A's case worker and supervisor; supervisor B holds a
+# break-glass grant on case A.
+ASSIGNED = {Need.VIEW, Need.CONTENT, Need.EDIT}
+SUPERVISING = {Need.VIEW, Need.CONTENT, Need.EDIT, Need.SUPERVISE}
+BREAK_GLASS = {Need.VIEW}
+ACCESS = {
+    "case_worker_a": {"a": ASSIGNED, "restricted": ASSIGNED},  # named, of the owning unit
+    "case_worker_b": {"b": ASSIGNED},
+    "supervisor_a": {"a": SUPERVISING, "restricted": SUPERVISING},  # named on it
+    "supervisor_b": {"b": SUPERVISING, "a": BREAK_GLASS},
+    "intake_officer": {},
+    "responder": {},
+    "shelter_officer": {},
+    "partner_officer": {},
+    "analyst": {},
+    "administrator": {},
+    "outsider": {},
 }
 SCENARIOS = ("a", "b", "restricted")
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -49,8 +62,70 @@ EXEMPT = {
     # a reason and a fresh code are given (tests/cases, break-glass).
     "cases:break_glass",
 }
-# The API (8 paths) and the case pages under /kasus/ (10 when this was written).
-MINIMUM_ROUTES = 16
+
+# Every case-bound route, each method it serves: what it needs, and the status those who
+# hold that need get for the request this test sends (a GET, or a write with an empty body:
+# a form sent back with its errors, 422 for an API body, 428 for a change without If-Match).
+# A route not listed here, or listed but gone, fails the test: nothing joins unclassified.
+VIEW_PAGE = {"get": (Need.VIEW, 200)}
+EDIT_FORM = {"get": (Need.EDIT, 200), "post": (Need.EDIT, 200)}
+VIEW_AND_ADD = {"get": (Need.VIEW, 200), "post": (Need.EDIT, 200)}
+API_RECORD = {"get": (Need.VIEW, 200), "patch": (Need.EDIT, 428)}
+API_LIST = {"get": (Need.VIEW, 200), "post": (Need.EDIT, 422)}
+ROUTE_NEEDS = {
+    "cases:detail": VIEW_PAGE,
+    "cases:print": VIEW_PAGE,
+    "cases:edit_case": EDIT_FORM,
+    "cases:add_client": EDIT_FORM,
+    "cases:edit_client": EDIT_FORM,
+    "cases:add_incident": EDIT_FORM,
+    "cases:edit_incident": EDIT_FORM,
+    "cases:add_perpetrator": EDIT_FORM,
+    "cases:edit_perpetrator": EDIT_FORM,
+    "cases:edit_contact": {"get": (Need.EDIT, 200), "post": (Need.EDIT, 400)},
+    "cases:attachments": {"get": (Need.VIEW, 200), "post": (Need.EDIT, 400)},
+    "cases:attachment_download": {"get": (Need.CONTENT, 200)},
+    "cases:attachment_remove": {"post": (Need.SUPERVISE, 400)},
+    "cases:assessments": VIEW_PAGE,
+    "cases:add_needs_assessment": EDIT_FORM,
+    "cases:add_risk_assessment": EDIT_FORM,
+    "cases:assessment": VIEW_PAGE,
+    "cases:work_section": VIEW_PAGE,
+    "cases:plan": VIEW_AND_ADD,
+    "cases:request_plan_approval": {"post": (Need.EDIT, 200)},
+    "cases:add_service": EDIT_FORM,
+    "cases:edit_service": EDIT_FORM,
+    "cases:approval": VIEW_AND_ADD,
+    "cases:close_case": EDIT_FORM,
+    "cases:reopen_case": EDIT_FORM,
+    "cases:notes": VIEW_AND_ADD,
+    "cases:tasks": VIEW_AND_ADD,
+    "cases:task_done": {"post": (Need.EDIT, 400)},
+    "cases:police_report": VIEW_AND_ADD,
+    "cases:sanctions": VIEW_PAGE,
+    # Only the restricted case has a sanction track (its perpetrator is a public employee):
+    # without one, the form has nothing to save.
+    "cases:edit_sanction": {"get": (Need.EDIT, 200), "post": (Need.EDIT, {"restricted": 200})},
+    "api:case": API_RECORD,
+    "api:case_clients": API_LIST,
+    "api:client": API_RECORD,
+    "api:case_incidents": API_LIST,
+    "api:incident": API_RECORD,
+    "api:incident_perpetrators": API_LIST,
+    "api:perpetrator": API_RECORD,
+    "api:case_assessments": API_LIST,
+    "api:assessment": {"get": (Need.VIEW, 200)},
+    "api:case_plan": {"get": (Need.VIEW, 200), "put": (Need.EDIT, 422)},
+    "api:case_plan_approval": {"post": (Need.EDIT, 422)},
+    "api:case_services": API_LIST,
+    "api:service": API_RECORD,
+    # Note bodies and task titles are content: not for a reader by break-glass.
+    "api:case_notes": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
+    "api:note": {"get": (Need.CONTENT, 200)},
+    "api:case_tasks": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
+    "api:task": {"get": (Need.CONTENT, 200), "patch": (Need.EDIT, 422)},
+}
+DEFAULT_STATUS = 400  # of a route whose status depends on the scenario, elsewhere
 
 
 def case_bound_models():
@@ -111,9 +186,9 @@ ROUTES, PROBLEMS = discover()
 
 def test_the_matrix_finds_the_case_routes_and_nothing_hides_from_it():
     assert not PROBLEMS
-    assert len(ROUTES) >= MINIMUM_ROUTES, ROUTES
     names = {name for name, _params in ROUTES}
-    assert {"api:case", "api:client", "api:incident", "api:perpetrator"} <= names
+    # Every case-bound route is classified, and nothing classified is gone: no fixed minimum.
+    assert names == set(ROUTE_NEEDS), names ^ set(ROUTE_NEEDS)
 
 
 def test_the_admin_serves_no_case_bound_model():
@@ -126,24 +201,26 @@ def test_the_admin_serves_no_case_bound_model():
 
 
 def _plan_approval(worker, case):
-    work.save_plan(worker, case, None, "To be safe at home.")
+    work.save_plan(worker, case, None, "Canary plan goals")
     return work.request_approval(worker, case, "plan")
 
 
-def _records(case):
+def _records(case, key):
     worker = case.workers.first()
     incident = case.incidents.first()
-    perpetrator = incident.perpetrators.first() or actions.add_perpetrator(
-        worker, incident, {"relationship": "lainnya"}
+    perpetrator = actions.add_perpetrator(
+        worker, incident, {"relationship": "lainnya", "name": "Canary Perpetrator"}
     )
-    note = SimpleUploadedFile("note.txt", b"A plain text note.", content_type="text/plain")
+    note = SimpleUploadedFile("canary-file.txt", b"A plain text note.", content_type="text/plain")
     return {
         Case: case,
         CaseClient: case.clients.first(),
         Incident: incident,
         Perpetrator: perpetrator,
         Attachment: upload_attachment(worker, case, note),
-        Assessment: work.record_assessment(worker, case, "needs", {"health": "some"}),
+        Assessment: work.record_assessment(
+            worker, case, "needs", {"health": "some"}, summary="Canary assessment summary"
+        ),
         PlannedService: work.add_service(
             worker,
             case,
@@ -151,18 +228,20 @@ def _records(case):
         ),
         # The plan with the service above, waiting for approval.
         Approval: _plan_approval(worker, case),
-        CaseNote: work.add_note(worker, case, "A plain note."),
-        Task: work.add_task(worker, case, worker, "Call back", timezone.now()),
+        CaseNote: work.add_note(worker, case, "Canary note body"),
+        Task: work.add_task(worker, case, worker, "Canary task title", timezone.now()),
     }
 
 
 @pytest.fixture
 def records(personas):
-    return {
-        "a": _records(make_case(personas, "a")),
-        "b": _records(make_case(personas, "b")),
-        "restricted": _records(make_case(personas, "a", restricted=True)),
+    made = {
+        "a": _records(make_case(personas, "a"), "a"),
+        "b": _records(make_case(personas, "b"), "b"),
+        "restricted": _records(make_case(personas, "a", restricted=True), "restricted"),
     }
+    actions.break_glass(personas.supervisor_b, made["a"][Case], "Survivor at the hospital now")
+    return made
 
 
 @pytest.fixture
@@ -182,6 +261,10 @@ def _url(name, params, records):
     return reverse(name, kwargs={p: str(records[bound[p]].pk) for p in params})
 
 
+def _nowhere(name, params):
+    return reverse(name, kwargs={p: str(uuid.uuid4()) for p in params})
+
+
 def _send(client, method, url):
     if method == "get":
         return client.get(url)
@@ -195,23 +278,82 @@ def _denials():
     return AuditEvent.objects.filter(action="case.denied").count()
 
 
+def _body(response):
+    """The answer's body without what changes on every request (the CSRF token)."""
+    return re.sub(rb'value="[^"]{32,}"', b"", response.content)
+
+
+def _expected(route, method, persona, key):
+    need, status = ROUTE_NEEDS[route][method]
+    if need not in ACCESS[persona].get(key, set()):
+        return 404
+    return status.get(key, DEFAULT_STATUS) if isinstance(status, dict) else status
+
+
 @pytest.mark.parametrize(("name", "params"), ROUTES, ids=[name for name, _p in ROUTES])
-def test_only_those_the_access_model_allows_reach_a_case_bound_route(
-    name, params, records, clients
-):
+def test_each_route_answers_exactly_what_the_access_model_allows(name, params, records, clients):
     urls = {key: _url(name, params, records[key]) for key in SCENARIOS}
-    served = [m for m in METHODS if _send(clients["outsider"], m, urls["a"]).status_code != 405]
-    assert served, f"{name} serves no method"
-    for method in served:
+    served = {m for m in METHODS if _send(clients["outsider"], m, urls["a"]).status_code != 405}
+    assert served == set(ROUTE_NEEDS[name]), f"{name} serves {sorted(served)}"
+    for method in sorted(served):
         # Those refused first: an allowed write must not change what the others see.
-        order = sorted(ALLOWED, key=lambda persona: bool(ALLOWED[persona]))
+        order = sorted(ACCESS, key=lambda persona: bool(ACCESS[persona]))
         for persona in order:
+            client = clients[persona]
             for key in SCENARIOS:
                 before = _denials()
-                status = _send(clients[persona], method, urls[key]).status_code
-                where = f"{method.upper()} {name} [{key}] as {persona}: {status}"
-                if key in ALLOWED[persona]:
-                    assert status not in {404, 405}, where
-                else:
-                    assert status == 404, where
+                response = _send(client, method, urls[key])
+                expected = _expected(name, method, persona, key)
+                where = f"{method.upper()} {name} [{key}] as {persona}: {response.status_code}"
+                assert response.status_code == expected, where
+                if expected == 404:
                     assert _denials() > before, f"{where} left no case.denied row"
+                    # The same answer as for an id that never existed.
+                    nowhere = _send(client, method, _nowhere(name, params))
+                    assert nowhere.status_code == 404, where
+                    assert _body(response) == _body(nowhere), where
+
+
+# --- What each reader sees -------------------------------------------------------------
+
+# Words only those helping on a case may read (CONTENT), and the routes that must show them
+# to those who may: names, narratives, note bodies, task titles, what people wrote.
+CONTENT_WORDS = {
+    "Siti Aminah": ("cases:detail", "api:case_clients", "api:client"),
+    "Canary narrative text": ("cases:detail", "api:case_incidents", "api:incident"),
+    "Canary Perpetrator": ("cases:detail", "api:incident_perpetrators"),
+    "Canary note body": ("cases:notes", "api:case_notes", "api:note"),
+    "Canary task title": ("cases:tasks", "api:case_tasks", "api:task"),
+    "Canary plan goals": ("cases:plan", "api:case_plan"),
+    "Canary assessment summary": ("cases:assessment", "api:case_assessments", "api:assessment"),
+    "canary-file": ("cases:attachments",),
+    "Survivor at the hospital now": ("cases:detail",),  # the break-glass reason, in the timeline
+}
+# Words written on one case only.
+ONLY_ON = {"Survivor at the hospital now": "a"}
+READERS = [
+    (persona, key)
+    for persona, cases in ACCESS.items()
+    for key, needs in cases.items()
+    if Need.VIEW in needs
+]
+
+
+@pytest.mark.parametrize(("persona", "key"), READERS, ids=[f"{p}-{k}" for p, k in READERS])
+def test_content_appears_exactly_where_the_access_model_allows(persona, key, records, clients):
+    """Every page and API answer a reader may GET on a case, read for the words of
+    CONTENT_WORDS: all there for those helping on the case (assigned, supervising, named),
+    none for a reader by break-glass, whatever the route."""
+    reads = {}
+    for name, params in ROUTES:
+        if ROUTE_NEEDS[name].get("get", (None,))[0] in ACCESS[persona][key]:
+            response = clients[persona].get(_url(name, params, records[key]))
+            assert response.status_code == 200, (name, persona, key)
+            reads[name] = response.content.decode()
+    helping = Need.CONTENT in ACCESS[persona][key]
+    for word, routes in CONTENT_WORDS.items():
+        showing = {name for name, body in reads.items() if word in body}
+        if helping and ONLY_ON.get(word, key) == key:
+            assert set(routes) <= showing, (word, persona, key, set(routes) - showing)
+        else:
+            assert not showing, (word, persona, key, showing)

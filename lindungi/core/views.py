@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lindungi.core.htmx import render_page
 from lindungi.places.models import ServicePoint
@@ -22,6 +22,7 @@ def healthz(request):
 
 
 @login_required
+@require_http_methods(["GET"])
 def home(request):
     """The landing page of the role the user is acting in."""
     membership = request.membership

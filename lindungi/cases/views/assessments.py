@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lindungi.audit.events import record_read
 from lindungi.cases import casework_actions as work
@@ -131,11 +131,13 @@ def _add_assessment(request, case_id, kind):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def add_needs_assessment(request, case_id):
     return _add_assessment(request, case_id, Assessment.Kind.NEEDS)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def add_risk_assessment(request, case_id):
     return _add_assessment(request, case_id, Assessment.Kind.RISK)
 

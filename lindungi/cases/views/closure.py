@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from lindungi.audit.events import record_read
 from lindungi.cases import casework_actions as work
@@ -24,6 +25,7 @@ def _detail(case):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def close_case(request, case_id):
     """The closure request form, or where the case stands: waiting for approval, closed."""
     access = get_case_for(request.user, case_id, Need.EDIT, request=request)
@@ -65,6 +67,7 @@ def close_case(request, case_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def reopen_case(request, case_id):
     access = get_case_for(request.user, case_id, Need.EDIT, request=request)
     case = access.case

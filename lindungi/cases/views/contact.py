@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.actions import StaleVersion
@@ -17,6 +18,7 @@ from lindungi.core.htmx import render_page
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_contact(request, case_id):
     case = get_case_for(request.user, case_id, Need.EDIT, request=request).case
     record = CaseContact.objects.filter(case=case).first() or CaseContact(case=case)

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lindungi.accounts.mfa.devices import check_totp
 from lindungi.accounts.models import User
@@ -137,6 +137,7 @@ def _labels(choices, values):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def open_case(request):
     """A case worker or supervisor opens a case in their active unit, with its survivor."""
     membership = request.membership
@@ -158,6 +159,7 @@ def open_case(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_case(request, case_id):
     access = get_case_for(request.user, case_id, Need.EDIT, request=request)
     case = access.case
@@ -210,6 +212,7 @@ def _saved_message(request, client):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def add_client(request, case_id):
     access = get_case_for(request.user, case_id, Need.EDIT, request=request)
     case = access.case
@@ -225,6 +228,7 @@ def add_client(request, case_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_client(request, client_id):
     access, client = get_case_part_for(request.user, Client, client_id, Need.EDIT, request=request)
     case = access.case
@@ -274,6 +278,7 @@ def _incident_message(request, incident):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def add_incident(request, case_id):
     access = get_case_for(request.user, case_id, Need.EDIT, request=request)
     case = access.case
@@ -289,6 +294,7 @@ def add_incident(request, case_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_incident(request, incident_id):
     access, incident = get_case_part_for(
         request.user, Incident, incident_id, Need.EDIT, request=request
@@ -349,6 +355,7 @@ def _perpetrator_saved(request, case, was_restricted):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def add_perpetrator(request, incident_id):
     access, incident = get_case_part_for(
         request.user, Incident, incident_id, Need.EDIT, request=request
@@ -367,6 +374,7 @@ def add_perpetrator(request, incident_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_perpetrator(request, perpetrator_id):
     access, perpetrator = get_case_part_for(
         request.user, Perpetrator, perpetrator_id, Need.EDIT, request=request
@@ -396,6 +404,7 @@ def _supervised_units(user):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def break_glass(request, case_id):
     """A supervisor's emergency access to a case outside their scope.
 
@@ -453,6 +462,7 @@ def _open_by_break_glass(request, case_id, form):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def break_glass_reviews(request):
     """Pending break-glass uses of the supervisor's units; another supervisor closes each."""
     units = _supervised_units(request.user)

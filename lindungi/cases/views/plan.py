@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lindungi.audit.events import record_read
 from lindungi.cases import casework_actions as work
@@ -75,6 +75,7 @@ def _plan_context(request, access, plan, form, request_form=None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_page(request, case_id):
     """The plan: the survivor's goals (editable), its services and its approval."""
     need = Need.EDIT if request.method == "POST" else Need.VIEW
@@ -153,6 +154,7 @@ def request_plan_approval(request, case_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def add_service(request, case_id):
     access = get_case_for(request.user, case_id, Need.EDIT, request=request)
     case = access.case
@@ -168,6 +170,7 @@ def add_service(request, case_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_service(request, plannedservice_id):
     access, service = get_case_part_for(
         request.user, PlannedService, plannedservice_id, Need.EDIT, request=request
@@ -195,6 +198,7 @@ def edit_service(request, plannedservice_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def approval_page(request, approval_id):
     """A request with what it asks for; a supervisor of the unit (not the requester)
     approves or rejects it, with a comment (required to reject)."""
