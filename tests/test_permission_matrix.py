@@ -357,3 +357,36 @@ def test_content_appears_exactly_where_the_access_model_allows(persona, key, rec
             assert set(routes) <= showing, (word, persona, key, set(routes) - showing)
         else:
             assert not showing, (word, persona, key, showing)
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+VIEWING = {
+    persona: {key for key, needs in cases.items() if Need.VIEW in needs}
+    for persona, cases in ACCESS.items()
+}
+UNIT_CASES = {"supervisor_a": {"a", "restricted"}, "supervisor_b": {"b"}}
+# The routes that list case-bound data without an id, and whose cases each persona finds in
+# them (by survivor code); a persona not named finds none. The tasks of the records are
+# their case worker's own, due now (so overdue by the time they are listed).
+LIST_ROUTES = {
+    "cases:caseload": VIEWING,
+    "api:cases": VIEWING,
+    "cases:my_tasks": {"case_worker_a": {"a", "restricted"}, "case_worker_b": {"b"}},
+    # A supervisor's lists of their unit: supervisor B's break-glass case is another unit's.
+    "cases:unit_overdue_tasks": UNIT_CASES,
+    "cases:overview": UNIT_CASES,
+}
+
+
+@pytest.mark.parametrize("route", sorted(LIST_ROUTES))
+def test_each_list_shows_exactly_the_cases_the_access_model_allows(route, records, clients):
+    codes = {key: records[key][Case].survivor_code for key in SCENARIOS}
+    for persona in ACCESS:
+        response = clients[persona].get(reverse(route))
+        body = response.content.decode()
+        found = {key for key, code in codes.items() if code in body}
+        expected = LIST_ROUTES[route].get(persona, set())
+        assert found == expected, (route, persona, response.status_code)
+        if expected:
+            assert response.status_code == 200, (route, persona)

@@ -46,8 +46,8 @@ from lindungi.cases.casework import (
     Assessment,
     CaseNote,
     PlannedService,
-    ServicePlan,
     Task,
+    plan_of,
 )
 
 router = Router(tags=["case work"])
@@ -224,8 +224,7 @@ def read_assessment(request, assessment_id: RecordId, response: HttpResponse):
 def read_plan(request, case_id: RecordId, response: HttpResponse):
     """The service plan, or ``null`` (and no ETag) while the case has none."""
     access = get_case_for(request.auth, case_id, request=request)
-    case = access.case
-    plan = ServicePlan.objects.filter(case=case).first()
+    plan = plan_of(access.case)
     if plan is None:
         return None
     return _read_one(request, response, access, plan, _plan)
@@ -242,7 +241,7 @@ def save_plan(request, case_id: RecordId, payload: PlanIn, response: HttpRespons
     approval, or approved, returns it to draft."""
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
     case = access.case
-    exists = ServicePlan.objects.filter(case=case).exists()
+    exists = plan_of(case) is not None
     # Creating sends no version: if someone else created the plan meanwhile, the action
     # finds a plan whose version is not None and answers 412 rather than overwrite it.
     version = required_version(request) if exists else None

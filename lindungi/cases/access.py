@@ -232,15 +232,16 @@ def check(user, case, need):
     return access
 
 
-def get_case_for(user, case_id, need=Need.VIEW, *, request=None, queryset=None):
+def get_case_for(user, case_id, need=Need.VIEW, *, request=None, load=None):
     """The ``CaseAccess`` to a case, if ``user`` may ``need`` it; otherwise 404, and the
     attempt is audited.
 
-    ``queryset`` (of cases) loads more in the same query (joins, annotations); it is
-    narrowed like the default, so it can never widen what is seen.
+    ``load`` (a function of a queryset of cases) loads more in the same query (joins,
+    annotations); the access module narrows what it returns, so it can never widen what is
+    seen.
     """
     pk = _parse(case_id)
-    cases = Case.objects.all() if queryset is None else queryset
+    cases = Case.objects.all() if load is None else load(Case.objects.all())
     # At most one row: no ORDER BY (``first()`` would add one, which Django compiles
     # column by column).
     found = list(_with_reasons(cases.filter(pk=pk), user).order_by()[:1]) if pk else []

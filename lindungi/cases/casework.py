@@ -151,6 +151,14 @@ class ServicePlan(BaseModel):
         return str(self.case_id)
 
 
+def plan_of(case):
+    """The case's service plan, or None while it has none."""
+    try:
+        return case.plan
+    except ServicePlan.DoesNotExist:
+        return None
+
+
 class PlannedService(BaseModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="services")
     type = models.CharField(_("service"), max_length=24, choices=ServiceType.choices)

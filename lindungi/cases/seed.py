@@ -168,6 +168,11 @@ def _between(rng, bounds):
     return rng.randint(low, high)
 
 
+def has_cases(unit):
+    """Whether ``unit`` has any case yet (the demo seeds an empty unit only, once)."""
+    return Case.objects.filter(unit=unit).exists()
+
+
 def target_unit(name=None):
     """The unit to seed: the one named, or the first service centre (demo data if none)."""
     if name:

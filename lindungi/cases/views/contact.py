@@ -21,7 +21,7 @@ from lindungi.core.htmx import render_page
 @require_http_methods(["GET", "POST"])
 def edit_contact(request, case_id):
     case = get_case_for(request.user, case_id, Need.EDIT, request=request).case
-    record = CaseContact.objects.filter(case=case).first() or CaseContact(case=case)
+    record = getattr(case, "contact", None) or CaseContact(case=case)
     form = CaseContactForm(request.POST if request.method == "POST" else None, record=record)
     status = None
     if request.method == "POST":

@@ -323,15 +323,16 @@ def _case_context(access):
     return {"case": access.case, "access": access, **queries.load_case_page(access.case)}
 
 
-# The case page's case, with what its summary and deadlines read (the unit's name, the last
-# note, the police report) in the same query rather than three more.
-CASE_PAGE_CASES = with_deadline_facts(Case.objects.select_related("unit"))
+def _case_page_row(cases):
+    """The case page's case, with what its summary and deadlines read (the unit's name, the
+    last note, the police report) in the same query rather than three more."""
+    return with_deadline_facts(cases.select_related("unit"))
 
 
 @login_required
 @require_GET
 def case_detail(request, case_id):
-    access = get_case_for(request.user, case_id, request=request, queryset=CASE_PAGE_CASES)
+    access = get_case_for(request.user, case_id, request=request, load=_case_page_row)
     record_read(request, access.case)
     return render_page(request, "cases/case_detail.html", _case_context(access))
 

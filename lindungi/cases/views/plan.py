@@ -23,6 +23,7 @@ from lindungi.cases.casework import (
     Approval,
     PlannedService,
     ServicePlan,
+    plan_of,
 )
 from lindungi.cases.views.edits import _add, _edit, _posted
 from lindungi.cases.work_forms import (
@@ -45,13 +46,6 @@ def pending_approvals(case):
 
 def _services(case):
     return list(case.services.select_related("provider_unit"))
-
-
-def _plan_of(case):
-    try:
-        return case.plan
-    except ServicePlan.DoesNotExist:
-        return None
 
 
 # --- The plan ----------------------------------------------------------------------------
@@ -81,7 +75,7 @@ def plan_page(request, case_id):
     need = Need.EDIT if request.method == "POST" else Need.VIEW
     access = get_case_for(request.user, case_id, need, request=request)
     case = access.case
-    plan = _plan_of(case)
+    plan = plan_of(case)
     if request.method != "POST":
         record_read(request, case)
     form = PlanForm(_posted(request), record=plan) if access.may_edit else None
@@ -145,7 +139,7 @@ def request_plan_approval(request, case_id):
         else:
             messages.success(request, _("The plan is waiting for a supervisor's approval."))
             return redirect(plan_url(case))
-    plan = _plan_of(case)
+    plan = plan_of(case)
     context = _plan_context(request, access, plan, PlanForm(record=plan), request_form=form)
     return render_page(request, "cases/plan.html", context)
 
@@ -234,7 +228,7 @@ def approval_page(request, approval_id):
         "own_request": approval.requested_by_id == request.user.pk,
         "access": access,
         "closure": case.closures.filter(approval=approval).first(),
-        "plan": _plan_of(case),
+        "plan": plan_of(case),
         "services": _services(case),
     }
     return render_page(request, "cases/approval.html", context, status=status)
@@ -268,7 +262,7 @@ def case_work_section(request, case_id):
             "needs": latest.get("needs"),
             "risk": latest.get("risk"),
             "access": access,
-            "plan": _plan_of(case),
+            "plan": plan_of(case),
             "services": services,
             "open_services": [s for s in services if s.status in OPEN_SERVICE_STATUSES],
             "pending": pending_approvals(case),

@@ -3,8 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Role
-from lindungi.cases.models import Case
-from lindungi.cases.seed import seed_cases, target_unit
+from lindungi.cases.seed import has_cases, seed_cases, target_unit
 from lindungi.core.demo import DEMO_PASSWORD, load_demo
 
 # Enough for the caseload to page and its filters to find something.
@@ -45,7 +44,7 @@ class Command(BaseCommand):
         """Synthetic cases for the demo service centre, so that the caseload and the case
         pages have something to show: once (a second run adds none), never a real person."""
         unit = target_unit()
-        if Case.objects.filter(unit=unit).exists():
+        if has_cases(unit):
             return
         made = seed_cases(DEMO_CASES, unit=unit, seed=DEMO_CASES).cases
         self.stdout.write("")

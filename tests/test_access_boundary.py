@@ -1,0 +1,105 @@
+"""No case-bound queryset is built outside the access module (issue 11).
+
+The code is read, not run: every ``Model.objects.<method>`` on a model that belongs to a case
+is found in the source. In the reading layers (views, API routers, template tags,
+management commands) the only method allowed is ``restrict`` — the access module's
+narrowing — or a queryset handed to ``Prefetch``, which loads the parts of rows already
+narrowed. Elsewhere the modules that may build such querysets are listed below, each with
+the reason; a new module that does so fails until someone decides it belongs here.
+"""
+
+import ast
+from pathlib import Path
+
+from django.apps import apps
+
+import lindungi
+
+ROOT = Path(lindungi.__file__).parent
+READING_LAYERS = ("views", "api", "templatetags", "commands")
+# Modules outside the reading layers that build case-bound querysets, and why they may.
+ALLOWED = {
+    "cases/access.py": "the access module itself",
+    "cases/models.py": "the models",
+    "cases/casework.py": "the models",
+    "cases/first_account.py": "the models",
+    "cases/actions.py": "actions: they write, after checking the actor with access.check",
+    "cases/casework_actions.py": "actions, as above",
+    "cases/contact_actions.py": "actions, as above",
+    "cases/attachments.py": "actions, as above",
+    "cases/tracks.py": "opens the legal tracks inside the actions that cause them",
+    "intake/carry.py": "inside intake's open-case action: the new case's first parts",
+    "cases/seed.py": "makes synthetic cases for the demo and the benchmarks",
+    "cases/overdue.py": "the deadline alert job over every case (its recipients from "
+    "access.supervisors_of); pages pass it a queryset the access module narrowed",
+    "cases/queries.py": "the caseload's and case page's loaders: they receive querysets "
+    "narrowed by restrict, or the case of a CaseAccess, and load its parts",
+    "cases/intake_facts.py": "loads the first account of the case of a CaseAccess",
+    "cases/forms.py": "form choices among the parts of the case of a CaseAccess",
+    "cases/notes_forms.py": "form choices among the notes of the case of a CaseAccess",
+}
+
+
+def _case_bound_names():
+    bound = {model.__name__ for model in apps.get_models() if hasattr(model, "CASE_PATH")}
+    return bound | {"Case", "Assignment", "NamedAccess"}
+
+
+def _uses(tree, bound):
+    """(line, "Model.objects.method") outside Prefetch(...) arguments."""
+    inside_prefetch = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Prefetch":
+            inside_prefetch.update(id(inner) for inner in ast.walk(node))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "objects"
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id in bound
+            and id(node) not in inside_prefetch
+        ):
+            yield node.lineno, f"{node.value.value.id}.objects.{node.attr}"
+
+
+def _scan():
+    bound = _case_bound_names()
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if "migrations" in path.parts:
+            continue
+        for line, use in _uses(ast.parse(path.read_text()), bound):
+            yield relative, line, use
+
+
+def _reading_layer(relative):
+    return any(part in READING_LAYERS for part in relative.removesuffix(".py").split("/"))
+
+
+def test_the_reading_layers_build_case_bound_querysets_only_through_restrict():
+    found = [
+        f"{relative}:{line}: {use}"
+        for relative, line, use in _scan()
+        if _reading_layer(relative) and not use.endswith(".restrict")
+    ]
+    assert not found, "ask lindungi.cases.access (restrict, get_case_for):\n" + "\n".join(found)
+
+
+def test_every_other_module_that_builds_them_is_listed_with_its_reason():
+    found = {relative for relative, _line, use in _scan() if not use.endswith(".restrict")}
+    others = {relative for relative in found if not _reading_layer(relative)}
+    assert others <= set(ALLOWED), sorted(others - set(ALLOWED))
+    # A module that no longer builds them leaves the list.
+    assert set(ALLOWED) <= found, sorted(set(ALLOWED) - found)
+
+
+def test_the_scan_sees_what_it_looks_for():
+    # The scanner itself: a raw read is found, restrict and Prefetch are not.
+    source = (
+        "CaseNote.objects.filter(case=case)\n"
+        "Task.objects.restrict(user).filter(done_at=None)\n"
+        "Prefetch('notes', queryset=CaseNote.objects.order_by())\n"
+    )
+    uses = [use for _line, use in _uses(ast.parse(source), _case_bound_names())]
+    assert uses == ["CaseNote.objects.filter", "Task.objects.restrict"]
