@@ -120,6 +120,9 @@ class RecoveryCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["device", "selector"], name="recovery_code_lookup")]
 
+    def __str__(self):
+        return "recovery code"  # never the code or its hash
+
     @classmethod
     def for_code(cls, device, code):
         return cls(device=device, selector=code[:SELECTOR_LENGTH], hash=make_password(code))
@@ -148,6 +151,9 @@ class EnrolmentCode(BaseModel):
     class Meta:
         verbose_name = _("enrolment code")
         verbose_name_plural = _("enrolment codes")
+
+    def __str__(self):
+        return "enrolment code"  # never the code or its hash
 
     def matches(self, code):
         return check_password(code, self.hash)
