@@ -19,6 +19,7 @@ from lindungi.accounts.mfa import enrolment
 from lindungi.accounts.mfa.models import Authenticator, EnrolmentCode
 from lindungi.audit.models import AuditEvent
 from tests.accounts.test_mfa import ENROL, QR, password_step, pending_secret
+from tests.core.test_headers import inline_code
 from tests.login import authenticator_for, code_for_secret, log_in
 
 ADMIN_CHANGE = "/admin/accounts/user/{}/change/"
@@ -205,3 +206,18 @@ def test_the_enrolment_code_page_speaks_indonesian(personas, indonesian):
 def _english_admin(settings):
     """Admin pages in English, so that the assertions above read their words."""
     settings.LANGUAGE_CODE = "en"
+
+
+def test_the_enrolment_code_pages_have_no_inline_code_the_csp_would_block(personas):
+    user = personas.case_worker_b
+    admin = Client()
+    log_in(admin, personas.administrator)
+    client, _ = password_step(user)
+    for response in (
+        admin.get(ADMIN_CHANGE.format(user.pk)),
+        admin.get(ISSUE.format(user.pk)),
+        issue_as(admin, user),
+        client.get(ENROL),
+    ):
+        assert response.status_code == 200
+        assert inline_code(response) == []

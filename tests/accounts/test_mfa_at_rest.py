@@ -29,7 +29,7 @@ legacy = import_module("lindungi.accounts.migrations.0005_second_factor_move_leg
 def raw(sql, *params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description else None
 
 
 def db_id(pk):
@@ -150,8 +150,8 @@ def test_the_migration_moves_legacy_plain_devices_and_leaves_nothing_readable(pe
     legacy_codes = ["abcd2345", "efgh6723"]
     create_legacy_tables()
     raw(
-        f"INSERT INTO {legacy.TOTP_TABLE} (user_id, name, confirmed, key, drift, last_t) "  # noqa: S608
-        "VALUES (%s, 'authenticator', %s, %s, 0, -1)",
+        f"INSERT INTO {legacy.TOTP_TABLE} (id, user_id, name, confirmed, key, drift, last_t) "  # noqa: S608
+        "VALUES (1, %s, 'authenticator', %s, %s, 0, -1)",
         db_id(user.pk),
         True,
         secret,
@@ -162,9 +162,10 @@ def test_the_migration_moves_legacy_plain_devices_and_leaves_nothing_readable(pe
         db_id(user.pk),
         True,
     )
-    for code in legacy_codes:
+    for token_id, code in enumerate(legacy_codes, start=1):
         raw(
-            f"INSERT INTO {legacy.STATIC_TOKEN_TABLE} (device_id, token) VALUES (7, %s)",  # noqa: S608
+            f"INSERT INTO {legacy.STATIC_TOKEN_TABLE} (id, device_id, token) VALUES (%s, 7, %s)",  # noqa: S608
+            token_id,
             code,
         )
 
