@@ -55,9 +55,9 @@ INSTALLED_APPS = [
     "django_htmx",
     # Serves the API docs' Swagger UI from our own static files (the CSP allows no CDN).
     "ninja",
+    # django-otp's framework only: the devices are lindungi.accounts.mfa.models (the secret
+    # encrypted, recovery codes hashed), not its plugins, which keep both in clear.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
 ]
 
@@ -134,9 +134,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Second factor (django-otp) and login throttling (django-axes): README, "Second factor and
-# throttling". Every staff account needs a TOTP device; recovery codes are static tokens.
+# throttling". Every staff account needs an authenticator app; recovery codes for a lost phone.
 OTP_TOTP_ISSUER = "Lindungi"
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# An enrolment code, handed over by an administrator, is valid this long and once.
+ENROLMENT_CODE_LIFETIME = timedelta(hours=24)
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # Failures count per account and per address separately: either reaching the limit locks.

@@ -9,13 +9,17 @@ import time
 
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lindungi.accounts.mfa.devices import new_secret
+from lindungi.accounts.mfa.models import Authenticator
 
 
 def authenticator_for(user):
     """The user's confirmed TOTP device, created on first use."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
+    return device or Authenticator.objects.create(
+        user=user, name="test", confirmed=True, key=new_secret()
+    )
 
 
 def log_in(client, user):
@@ -30,6 +34,11 @@ def log_in(client, user):
 
 def totp_code(device, at=None):
     """The code ``device``'s app shows at ``at`` (a Unix time; default: now)."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return code_for_secret(device.key, drift=device.drift, at=at)
+
+
+def code_for_secret(secret, drift=0, at=None):
+    """The code an app set up with ``secret`` (hex) shows at ``at`` (default: now)."""
+    totp = TOTP(bytes.fromhex(secret), drift=drift)
     totp.time = time.time() if at is None else at
-    return f"{totp.token():0{device.digits}d}"
+    return f"{totp.token():06d}"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lindungi.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
-from lindungi.accounts.mfa.admin import reset_second_factor
+from lindungi.accounts.mfa.admin import SecondFactorAdmin, reset_second_factor
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.sessions import end_sessions
 from lindungi.core.admin_site import AdministratorPermissions
@@ -18,7 +18,7 @@ class MembershipInline(AdministratorPermissions, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(AdministratorPermissions, DjangoUserAdmin):
+class UserAdmin(SecondFactorAdmin, AdministratorPermissions, DjangoUserAdmin):
     # Users are deactivated, never deleted: the audit trail refers to them.
     ordering = ["display_name"]
     list_display = ["display_name", "email", "is_active", "is_staff"]
@@ -29,13 +29,13 @@ class UserAdmin(AdministratorPermissions, DjangoUserAdmin):
     add_form = AdminUserCreationForm
     fieldsets = [
         (None, {"fields": ["email", "display_name", "password"]}),
-        (_("Access"), {"fields": ["is_active", "is_staff"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "second_factor"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["email", "display_name", "password1", "password2"]}),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "second_factor"]
     actions = ["end_all_sessions", reset_second_factor]
 
     @admin.action(description=_("End all sessions of the selected users"))

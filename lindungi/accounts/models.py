@@ -134,3 +134,24 @@ class Session(AbstractBaseSession):
         from lindungi.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+# The second factor's models live beside its code; Django finds them through this import.
+from lindungi.accounts.mfa.models import (  # noqa: E402
+    Authenticator,
+    EnrolmentCode,
+    RecoveryCode,
+    RecoveryCodes,
+)
+
+__all__ = [
+    "Authenticator",
+    "EnrolmentCode",
+    "Membership",
+    "RecoveryCode",
+    "RecoveryCodes",
+    "Session",
+    "Unit",
+    "User",
+    "UserManager",
+]

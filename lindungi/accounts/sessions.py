@@ -7,6 +7,11 @@ records the user of each session) and holds the middleware that enforces the tim
 - Idle limit (``SESSION_IDLE_TIMEOUT``, 15 minutes) and absolute limit
   (``SESSION_ABSOLUTE_TIMEOUT``, 12 hours) are enforced here on the server from timestamps
   in the session, not left to the browser's cookie lifetime.
+- Only a person's actions count as activity. A request a page's script makes on its own
+  (the intake form's autosave every 20 seconds) says so with ``BACKGROUND_HEADER``: it is
+  served while the session lasts, but does not keep the session alive. When the session
+  has ended, such a request gets a message for the page, not the login page, so the page
+  (and what was typed in it) stays in front of the person.
 - A user who is deactivated loses every session at their next request; ``end_sessions(user)``
   ends them all at once.
 """
@@ -22,6 +27,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -32,6 +38,10 @@ LAST_SEEN = "lindungi_session_seen"
 # Recording activity costs a session write; once a minute is precise enough for a 15-minute
 # idle limit and spares a write on every page.
 ACTIVITY_RESOLUTION = 60
+# Sent by a page's script on requests no person asked for (static/js/intake.js).
+BACKGROUND_HEADER = "X-Lindungi-Background"
+# htmx stops polling an element on this status, and still shows the answer.
+HTMX_STOP_POLLING = 286
 
 
 class SessionStore(DatabaseSessionStore):
@@ -82,7 +92,18 @@ def _has_ended(request, now):
     )
 
 
+def _is_background(request):
+    return request.headers.get(BACKGROUND_HEADER) == "true"
+
+
+def _session_ended_notice(request):
+    """For a background request: the page keeps what it shows and tells the person why."""
+    return render(request, "accounts/session_ended_notice.html", status=HTMX_STOP_POLLING)
+
+
 def _send_to_login(request):
+    if _is_background(request):
+        return _session_ended_notice(request)
     if request.path_info.startswith("/api/"):
         # API clients read JSON; a redirect to an HTML login page means nothing to them.
         return JsonResponse(
@@ -124,6 +145,11 @@ class SessionTimeoutMiddleware:
                 )
                 request.user = AnonymousUser()
                 return _send_to_login(request)
-            if now - request.session[LAST_SEEN] >= ACTIVITY_RESOLUTION:
+            if now - request.session[LAST_SEEN] >= ACTIVITY_RESOLUTION and not _is_background(
+                request
+            ):
                 request.session[LAST_SEEN] = now
+        elif _is_background(request):
+            # Ended earlier (the notice was given): still never the login page in a fragment.
+            return _session_ended_notice(request)
         return self.get_response(request)

@@ -7,9 +7,9 @@ invented; organisation names are the real public bodies a Jakarta deployment wor
 from dataclasses import dataclass
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lindungi.accounts.mfa.devices import base32_secret, otpauth_uri
+from lindungi.accounts.mfa.devices import base32_secret, new_secret, otpauth_uri
+from lindungi.accounts.mfa.models import Authenticator
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.places.loader import load_province
@@ -166,9 +166,12 @@ def load_demo(create_users=True):
             Membership.objects.get_or_create(user=user, unit=units[unit_name], role=role)
             # Every account needs a second factor, demo ones too. A random secret per
             # database, kept on later runs so that an app set up once keeps working.
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            # (Made directly, as a development shortcut past the enrolment code.)
+            device = Authenticator.objects.filter(user=user, confirmed=True).first()
             if device is None:
-                device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+                device = Authenticator.objects.create(
+                    user=user, name="demo", confirmed=True, key=new_secret()
+                )
             logins.append(
                 DemoLogin(
                     email=email,

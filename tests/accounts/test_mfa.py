@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lindungi.accounts.mfa import devices
+from lindungi.accounts.mfa import devices, enrolment
+from lindungi.accounts.mfa.models import Authenticator, RecoveryCode
 from lindungi.audit.models import AuditEvent
-from tests.login import authenticator_for, log_in, totp_code
+from lindungi.core import crypto
+from tests.login import authenticator_for, code_for_secret, log_in, totp_code
 from tests.personas import PASSWORD
 
 LOGIN = reverse("accounts:login")
@@ -161,13 +161,25 @@ def test_the_next_step_s_code_works_after_one_was_used(personas):
         assert other.post(VERIFY, {"code": totp_code(device)}).status_code == 302
 
 
-def enrol(client):
-    """Walk the enrolment: the page, the QR code, a code from the new app; returns codes."""
+def pending_secret(client):
+    """The secret of the client's enrolment in progress (kept encrypted in the session)."""
+    return crypto.decrypt(client.session["lindungi_mfa_pending_secret"])
+
+
+def give_enrolment_code(client, user):
+    """What the user does with the code an administrator issued them."""
+    response = client.post(ENROL, {"code": enrolment.issue(user)})
+    assert response.status_code == 302 and response.url == ENROL
+    return response
+
+
+def enrol(client, user):
+    """Walk the enrolment: the code, the page, a code from the new app; returns the secret."""
+    give_enrolment_code(client, user)
     page = client.get(ENROL)
     assert page.status_code == 200
-    secret = client.session["lindungi_mfa_pending_secret"]
-    pending = TOTPDevice(key=secret)
-    return page, client.post(ENROL, {"code": totp_code(pending)}), pending
+    secret = pending_secret(client)
+    return page, client.post(ENROL, {"code": code_for_secret(secret)}), secret
 
 
 def test_enrolment_shows_a_qr_code_and_the_key_then_ten_recovery_codes(personas):
@@ -175,27 +187,28 @@ def test_enrolment_shows_a_qr_code_and_the_key_then_ten_recovery_codes(personas)
     client = Client()
     client.force_login(user)
     with time_machine.travel(NOON, tick=False):
-        page, response, pending = enrol(client)
+        page, response, secret = enrol(client, user)
         assert client.get("/").status_code == 200
     body = page.content.decode()
     assert f'<img src="{QR}"' in body
-    assert devices.manual_entry_key(pending.key) in body
+    assert devices.manual_entry_key(secret) in body
     assert "style=" not in body and "<script>" not in body
     assert response.status_code == 200
     codes = response.context["codes"]
     assert len(codes) == len(set(codes)) == 10
     for code in codes:
         assert code in response.content.decode()
-    device = TOTPDevice.objects.get(user=user)
-    assert device.confirmed and device.key == pending.key
+    device = Authenticator.objects.get(user=user)
+    assert device.confirmed and device.key == secret
     assert "mfa.enrolled" in actions_of(user)
 
 
 def test_the_qr_code_is_an_svg_of_the_pending_secret_and_never_in_a_url(personas):
     client = Client()
     client.force_login(personas.responder)
+    give_enrolment_code(client, personas.responder)
     page = client.get(ENROL).content.decode()
-    secret = client.session["lindungi_mfa_pending_secret"]
+    secret = pending_secret(client)
     response = client.get(QR)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
@@ -216,20 +229,21 @@ def test_the_qr_code_needs_an_enrolment_in_progress(personas):
 def test_a_wrong_code_does_not_confirm_enrolment(personas):
     client = Client()
     client.force_login(personas.responder)
+    give_enrolment_code(client, personas.responder)
     client.get(ENROL)
     response = client.post(ENROL, {"code": "123456"})
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
-    assert not TOTPDevice.objects.filter(user=personas.responder).exists()
+    assert not Authenticator.objects.filter(user=personas.responder).exists()
 
 
 def test_the_code_that_confirmed_enrolment_cannot_log_in(personas):
     client = Client()
     client.force_login(personas.responder)
     with time_machine.travel(NOON, tick=False):
-        _, _, pending = enrol(client)
+        _, _, secret = enrol(client, personas.responder)
         other, _ = password_step(personas.responder)
-        response = other.post(VERIFY, {"code": totp_code(pending)})
+        response = other.post(VERIFY, {"code": code_for_secret(secret)})
     assert response.status_code == 200
 
 
@@ -253,7 +267,7 @@ def test_a_recovery_code_logs_in_once(personas):
     response = client.post(RECOVER, {"code": code.upper()[:4] + "-" + code[4:]})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    assert StaticToken.objects.filter(device__user=user).count() == 9
+    assert RecoveryCode.objects.filter(device__user=user).count() == 9
     assert "mfa.recovery_used" in actions_of(user)
     other, _ = password_step(user)
     response = other.post(RECOVER, {"code": code})
@@ -281,13 +295,14 @@ def test_new_recovery_codes_need_re_authentication(personas):
     response = client.post(REGENERATE)
     assert response.status_code == 302
     assert response.url == MANAGE
-    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(old)
+    assert devices.recovery_codes_left(user) == 10
     with time_machine.travel(NOON, tick=False):
         assert reauthenticate(client, user, totp_code(device)).status_code == 302
         response = client.post(REGENERATE)
     new = response.context["codes"]
     assert len(new) == 10 and not set(new) & set(old)
-    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(new)
+    assert devices.recovery_codes_left(user) == 10
+    assert all(devices.check_recovery_code(user, code) is None for code in old)
     assert "mfa.recovery_regenerated" in actions_of(user)
     # Each change needs its own re-authentication.
     assert client.post(REGENERATE).status_code == 302
@@ -338,13 +353,13 @@ def test_replacing_the_authenticator_needs_re_authentication_and_keeps_the_old_u
         reauthenticate(client, user, totp_code(old))
         page = client.get(ENROL)
         assert page.status_code == 200 and page.context["replacing"]
-        assert TOTPDevice.objects.get(user=user).pk == old.pk
+        assert Authenticator.objects.get(user=user).pk == old.pk
     with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
-        new_secret = client.session["lindungi_mfa_pending_secret"]
-        response = client.post(ENROL, {"code": totp_code(TOTPDevice(key=new_secret))})
+        new_secret = pending_secret(client)
+        response = client.post(ENROL, {"code": code_for_secret(new_secret)})
         assert client.get("/").status_code == 200
     assert response.status_code == 200
-    assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [new_secret]
+    assert [device.key for device in Authenticator.objects.filter(user=user)] == [new_secret]
     assert {"mfa.reset", "mfa.enrolled"} <= set(actions_of(user))
 
 
@@ -360,8 +375,8 @@ def test_an_administrator_resets_someone_elses_second_factor(personas):
         {"action": "reset_second_factor", "_selected_action": [str(user.pk)]},
     )
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=user).exists()
-    assert not StaticToken.objects.filter(device__user=user).exists()
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert not RecoveryCode.objects.filter(device__user=user).exists()
     assert victim.get("/").url.startswith(ENROL)
     event = AuditEvent.objects.get(action="mfa.reset")
     assert event.actor == personas.administrator
@@ -377,5 +392,5 @@ def test_other_roles_cannot_reset_a_second_factor(personas):
         {"action": "reset_second_factor", "_selected_action": [str(personas.case_worker_a.pk)]},
     )
     assert response.status_code == 302
-    assert TOTPDevice.objects.filter(user=personas.case_worker_a).exists()
+    assert Authenticator.objects.filter(user=personas.case_worker_a).exists()
     assert not AuditEvent.objects.filter(action="mfa.reset").exists()

@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lindungi.accounts.mfa.devices import base32_secret
+from lindungi.accounts.mfa.models import Authenticator
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.cases.models import Case
@@ -66,7 +66,7 @@ def test_every_demo_user_can_log_in_in_development_with_the_printed_secret(db, s
         response = client.post("/akun/masuk/", {"username": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, role
         assert response.url == "/akun/masuk/kode/"
-        device = TOTPDevice.objects.get(user__email=email)
+        device = Authenticator.objects.get(user__email=email)
         assert base32_secret(device.key) in output
         response = client.post(response.url, {"code": totp_code(device)})
         assert response.status_code == 302, role
@@ -76,11 +76,11 @@ def test_every_demo_user_can_log_in_in_development_with_the_printed_secret(db, s
 def test_demo_keeps_each_users_authenticator_when_run_again(db, settings, capsys):
     settings.DEBUG = True
     call_command("demo")
-    keys = dict(TOTPDevice.objects.values_list("user__email", "key"))
+    keys = dict(Authenticator.objects.values_list("user__email", "key"))
     assert len(keys) == len(Role)
     capsys.readouterr()
     call_command("demo")
-    assert dict(TOTPDevice.objects.values_list("user__email", "key")) == keys
+    assert dict(Authenticator.objects.values_list("user__email", "key")) == keys
     second_run = capsys.readouterr().out
     # Printed again, beside the login and in its otpauth:// URI.
     assert all(second_run.count(base32_secret(key)) == 2 for key in keys.values())

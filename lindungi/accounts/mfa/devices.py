@@ -1,35 +1,47 @@
 """Authenticator (TOTP) devices and recovery codes: enrol, verify, replace, reset.
 
-django-otp keeps the devices. A TOTP device refuses a code of a time step it has already
-accepted (its ``last_t``), so a code seen over someone's shoulder cannot be replayed; a
-recovery code is deleted when it is used.
+The devices are django-otp devices of our own (``mfa/models.py``): the TOTP secret is
+encrypted at rest and recovery codes are kept only as hashes. An authenticator refuses a
+code of a time step it has already accepted (its ``last_t``), so a code seen over
+someone's shoulder cannot be replayed; a recovery code is deleted when it is used.
 """
 
 import io
 from base64 import b32encode
+from urllib.parse import quote, urlencode
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django_otp import verify_token
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp.util import random_hex
+
+from lindungi.accounts.mfa.models import (
+    RECOVERY_CODE_LENGTH,
+    Authenticator,
+    EnrolmentCode,
+    RecoveryCode,
+    RecoveryCodes,
+    random_code,
+)
 
 RECOVERY_CODE_COUNT = 10
+SECRET_BYTES = 20  # 160 bits, as RFC 4226 recommends for HMAC-SHA1
 
 
 def new_secret():
-    """A fresh TOTP secret (hex, as django-otp stores it) for an enrolment in progress."""
-    return default_key()
+    """A fresh TOTP secret (hex) for an enrolment in progress."""
+    return random_hex(SECRET_BYTES)
 
 
 def authenticator(user):
     """The user's confirmed TOTP device, or None before enrolment."""
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    return Authenticator.objects.devices_for_user(user, confirmed=True).first()
 
 
 def recovery_device(user):
-    return StaticDevice.objects.devices_for_user(user, confirmed=True).first()
+    return RecoveryCodes.objects.devices_for_user(user, confirmed=True).first()
 
 
 def has_second_factor(user):
@@ -37,7 +49,7 @@ def has_second_factor(user):
 
 
 def base32_secret(secret):
-    """The secret as authenticator apps take it (django-otp stores it as hex)."""
+    """The secret as authenticator apps take it (it is kept as hex)."""
     return b32encode(bytes.fromhex(secret)).decode()
 
 
@@ -48,8 +60,11 @@ def manual_entry_key(secret):
 
 
 def otpauth_uri(user, secret):
-    """The otpauth:// URI an authenticator app reads from the QR code."""
-    return TOTPDevice(user=user, key=secret).config_url
+    """The otpauth:// URI an authenticator app reads from the QR code (Key Uri Format)."""
+    issuer = settings.OTP_TOTP_ISSUER
+    label = quote(f"{issuer}:{user.get_username()}")
+    params = {"secret": base32_secret(secret), "algorithm": "SHA1", "digits": 6, "period": 30}
+    return f"otpauth://totp/{label}?{urlencode(params)}&issuer={quote(issuer)}"
 
 
 def qr_svg(user, secret):
@@ -69,10 +84,10 @@ def enrol(user, secret, code):
     of the confirming code is recorded as used, so the same code cannot then log in.
     """
     totp = TOTP(bytes.fromhex(secret))
-    if not (code.isdigit() and totp.verify(int(code), tolerance=1)):
+    if not (code.isdigit() and totp.verify(int(code), tolerance=Authenticator.TOLERANCE)):
         return None
-    TOTPDevice.objects.filter(user=user).delete()
-    return TOTPDevice.objects.create(
+    Authenticator.objects.filter(user=user).delete()
+    return Authenticator.objects.create(
         user=user,
         name="authenticator",
         key=secret,
@@ -85,15 +100,15 @@ def enrol(user, secret, code):
 @transaction.atomic
 def issue_recovery_codes(user):
     """Ten new single-use recovery codes; earlier ones stop working. Shown once, never again."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    RecoveryCodes.objects.filter(user=user).delete()
+    device = RecoveryCodes.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [random_code(RECOVERY_CODE_LENGTH) for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(RecoveryCode.for_code(device, code) for code in codes)
     return codes
 
 
 def recovery_codes_left(user):
-    return StaticToken.objects.filter(device__user=user).count()
+    return RecoveryCode.objects.filter(device__user=user).count()
 
 
 def check_totp(user, code):
@@ -119,6 +134,11 @@ def check_any(user, code):
 
 @transaction.atomic
 def remove_second_factor(user):
-    """An administrator's reset: the user must enrol again at the next login."""
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    """An administrator's reset: the user needs a new enrolment code to set up another.
+
+    An enrolment code issued before the reset goes too: whoever may have seen it must not
+    be able to use it on the emptied account.
+    """
+    Authenticator.objects.filter(user=user).delete()
+    RecoveryCodes.objects.filter(user=user).delete()
+    EnrolmentCode.objects.filter(user=user).delete()

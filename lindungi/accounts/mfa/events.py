@@ -4,6 +4,7 @@ from lindungi.audit.events import record
 
 
 def record_mfa(action, request, *, actor=None, subject=None):
-    """``mfa.<action>`` by ``actor`` (default: the request's user) about ``subject``'s account."""
-    subject = subject or actor or request.user
-    record(f"mfa.{action}", request=request, actor=actor or request.user, obj=subject)
+    """``mfa.<action>`` by ``actor`` (default: the request's user; none
+    from the command line) about ``subject``'s account."""
+    actor = actor or getattr(request, "user", None)
+    record(f"mfa.{action}", request=request, actor=actor, obj=subject or actor)

@@ -65,3 +65,14 @@ class ReauthenticationForm(forms.Form):
 
     def clean_code(self):
         return _compact(self.cleaned_data["code"])
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=24,
+        widget=forms.TextInput(attrs=_RECOVERY_ATTRS),
+    )
+
+    def clean_code(self):
+        return _compact(self.cleaned_data["code"])

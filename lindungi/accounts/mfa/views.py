@@ -12,17 +12,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
-from django_otp.plugins.otp_static.models import StaticDevice
 
-from lindungi.accounts.mfa import devices, reauth, throttling
+from lindungi.accounts.mfa import devices, enrolment, reauth, throttling
 from lindungi.accounts.mfa.events import record_mfa
 from lindungi.accounts.mfa.flow import after_login_url, safe_next, second_factor_url
-from lindungi.accounts.mfa.forms import ReauthenticationForm, RecoveryCodeForm, TotpCodeForm
+from lindungi.accounts.mfa.forms import (
+    EnrolmentCodeForm,
+    ReauthenticationForm,
+    RecoveryCodeForm,
+    TotpCodeForm,
+)
+from lindungi.accounts.mfa.models import RecoveryCodes
+from lindungi.core import crypto
 from lindungi.core.htmx import render_page
 
 # The secret of an enrolment in progress lives only in the (server-side) session until
-# it is confirmed: never in a URL, never in the page's address bar or history.
+# it is confirmed, encrypted with the field keys: never in a URL, never in the page's
+# address bar or history, never readable from the session table.
 _PENDING_SECRET = "lindungi_mfa_pending_secret"  # noqa: S105 - a session key
+# Set once this session's user gave a valid enrolment code (which is then used up).
+_ENROLMENT_ALLOWED = "lindungi_mfa_enrolment_allowed"
 
 
 def _lock_out(request):
@@ -103,14 +112,68 @@ def _recovery_codes_page(request, codes, next_url):
     )
 
 
+def _pending_secret(request):
+    """The secret of this session's enrolment in progress (hex), or None."""
+    sealed = request.session.get(_PENDING_SECRET)
+    if not sealed:
+        return None
+    try:
+        return crypto.decrypt(sealed, "session.mfa_pending_secret")
+    except crypto.DecryptionError:
+        # Sealed under a key since removed: the person simply gets a new secret to scan.
+        return None
+
+
+def _start_enrolment(request):
+    secret = devices.new_secret()
+    request.session[_PENDING_SECRET] = crypto.encrypt(secret)
+    return secret
+
+
+def _may_enrol(request):
+    return request.session.get(_ENROLMENT_ALLOWED) == str(request.user.pk)
+
+
+def _enrolment_code_step(request):
+    """Before any secret is shown: the one-time code an administrator issued to this user.
+
+    Wrong codes count towards the account's lock like wrong passwords, so the code cannot
+    be guessed; a right one is used up at once.
+    """
+    user = request.user
+    if throttling.is_locked_out(request, user):
+        return _lock_out(request)
+    form = EnrolmentCodeForm(request.POST if _is_post(request) else None)
+    if _is_post(request) and form.is_valid():
+        if enrolment.redeem(user, form.cleaned_data["code"]):
+            request.session[_ENROLMENT_ALLOWED] = str(user.pk)
+            record_mfa("enrolment_code_used", request)
+            return redirect(second_factor_url(user, safe_next(request)))
+        record_mfa("enrolment_code_failed", request)
+        if throttling.count_failure(request, user):
+            return _lock_out(request)
+        form.add_error(
+            "code",
+            _(
+                "That enrolment code is not right, has expired or has been used already. "
+                "Ask your administrator for a new one."
+            ),
+        )
+    context = {"form": form, "next": safe_next(request)}
+    return render_page(request, "accounts/mfa_enrolment_code.html", context)
+
+
 @sensitive_post_parameters()
 @never_cache
 @login_required
 def enrol(request):
     """Set up an authenticator app: scan (or type) the secret, confirm with a code.
 
-    Replacing an existing one needs a recent re-authentication; the old device keeps
-    working until the new one is confirmed.
+    A first enrolment (new account, or after an administrator's reset) needs the enrolment
+    code an administrator issued, before the secret is shown: the password alone must
+    never be enough to put someone's phone on an account. Replacing an existing app needs
+    a recent re-authentication instead; the old device keeps working until the new one is
+    confirmed.
     """
     user = request.user
     replacing = devices.has_second_factor(user)
@@ -118,15 +181,16 @@ def enrol(request):
         if user.is_verified():
             return redirect("accounts:mfa_manage")
         return redirect(second_factor_url(user, safe_next(request)))
-    secret = request.session.get(_PENDING_SECRET)
-    if not secret:
-        secret = request.session[_PENDING_SECRET] = devices.new_secret()
+    if not replacing and not _may_enrol(request):
+        return _enrolment_code_step(request)
+    secret = _pending_secret(request) or _start_enrolment(request)
     form = TotpCodeForm(request.POST if _is_post(request) else None)
     if _is_post(request) and form.is_valid():
         device = devices.enrol(user, secret, form.cleaned_data["code"])
         if device is not None:
             codes = devices.issue_recovery_codes(user)
-            del request.session[_PENDING_SECRET]
+            for key in (_PENDING_SECRET, _ENROLMENT_ALLOWED):
+                request.session.pop(key, None)
             reauth.end_reauthentication(request)
             django_otp.login(request, device)
             request.session.cycle_key()
@@ -152,7 +216,7 @@ def enrol(request):
 @login_required
 def qr_code(request):
     """The QR code of the enrolment in progress, read from the session (not the URL)."""
-    secret = request.session.get(_PENDING_SECRET)
+    secret = _pending_secret(request)
     if not secret:
         raise Http404
     return HttpResponse(devices.qr_svg(request.user, secret), content_type="image/svg+xml")
@@ -175,7 +239,7 @@ def manage(request):
         )
         if device:
             reauth.mark_reauthenticated(request)
-            if isinstance(device, StaticDevice):
+            if isinstance(device, RecoveryCodes):
                 record_mfa("recovery_used", request)
             return redirect("accounts:mfa_manage")
         record_mfa("failed", request)
