@@ -3,15 +3,27 @@ canary written into each free-text column is nowhere in its row as the database 
 and the migration that encrypted the columns that used to be plain converts what was
 stored, both ways."""
 
+from io import StringIO
+
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection, models
 from django.db.migrations.executor import MigrationExecutor
+from django.test import override_settings
 
+from lindungi.cases import actions
+from lindungi.cases import casework_actions as work
+from lindungi.cases.notes_forms import SanctionForm
 from lindungi.cases.survivor_data import case_bound_models, free_text_columns
+from lindungi.core import column_encryption, crypto
+from lindungi.core.rotation import raw_column
 from lindungi.intake.models import PublicSubmission, Report, ReportPerson
 from tests.browser.marks import commits
+from tests.cases.factories import make_case
 from tests.cases.timeline_fixtures import case_with_every_event
+from tests.core.encryption_app.support import NEW_KEY
 
 # The columns that were plain before issue 11, and the migrations that encrypted them.
 CONVERTED = {
@@ -152,8 +164,6 @@ def test_the_migration_encrypts_what_was_stored_plain_and_decrypts_it_when_rever
 
 @pytest.mark.parametrize("kind", ["legacy", "ciphertext"])
 def test_converting_twice_changes_nothing(kind):
-    from lindungi.core import column_encryption, crypto
-
     text = "Kakak ipar" if kind == "legacy" else crypto.encrypt("Kakak ipar")
     once = column_encryption._encrypted(text, None) or text
     assert column_encryption._encrypted(once, None) is None
@@ -163,13 +173,6 @@ def test_converting_twice_changes_nothing(kind):
 def test_the_length_limits_still_hold_on_the_encrypted_columns(personas):
     """The columns are ``text`` now (ciphertext is longer): the limits are the model's and
     the forms', on the plain value, and an action refuses an over-long one."""
-    from django.core.exceptions import ValidationError
-
-    from lindungi.cases import actions
-    from lindungi.cases import casework_actions as work
-    from lindungi.cases.notes_forms import SanctionForm
-    from tests.cases.factories import make_case
-
     case = make_case(personas, restricted=True)
     worker = personas.case_worker_a
     track = case.sanctions.get()
@@ -181,3 +184,17 @@ def test_the_length_limits_still_hold_on_the_encrypted_columns(personas):
     with pytest.raises(ValidationError) as refused:
         actions.update_client(worker, client, client.version, {"occupation": "x" * 101})
     assert "occupation" in refused.value.message_dict
+
+
+def test_rotate_keys_reencrypts_every_free_text_column(personas, settings):
+    one_row_of_every_record(personas)
+    written = write_canaries(every_free_text_column())
+    with override_settings(FIELD_KEYS=[NEW_KEY, settings.FIELD_KEYS[0]]):
+        call_command("rotate-keys", stdout=StringIO())
+    with override_settings(FIELD_KEYS=[NEW_KEY]):
+        for model, (pk, values) in written.items():
+            rows = models.QuerySet(model).filter(pk=pk)
+            for name in values:
+                raw = rows.annotate(raw=raw_column(model._meta.get_field(name)))
+                assert crypto.is_current(raw.values_list("raw", flat=True).get())
+            assert rows.values(*values).get() == values
