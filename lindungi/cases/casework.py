@@ -170,7 +170,7 @@ class PlannedService(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    provider_name = models.CharField(_("provider (other agency)"), max_length=200, blank=True)
+    provider_name = EncryptedCharField(_("provider (other agency)"), max_length=200, blank=True)
     due_on = models.DateField(_("due"))
     status = models.CharField(
         _("status"), max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED
@@ -388,9 +388,9 @@ class SanctionTrack(BaseModel):
         related_name="sanction",
         verbose_name=_("perpetrator"),
     )
-    agency = models.CharField(_("employing agency"), max_length=200)
+    agency = EncryptedCharField(_("employing agency"), max_length=200)
     notified_on = models.DateField(_("agency notified on"), null=True, blank=True)
-    notified_how = models.CharField(_("how it was notified"), max_length=200, blank=True)
+    notified_how = EncryptedCharField(_("how it was notified"), max_length=200, blank=True)
     decision = models.CharField(
         _("agency's decision"),
         max_length=12,
@@ -411,7 +411,9 @@ class SanctionTrack(BaseModel):
         verbose_name_plural = _("sanction tracks")
 
     def __str__(self):
-        return self.agency
+        # Not the agency: with the perpetrator's occupation it can name him, and a str()
+        # ends up in logs and error pages.
+        return str(self.pk)
 
 
 # --- Closure -----------------------------------------------------------------------------

@@ -59,12 +59,14 @@ class FirstAccount(BaseModel):
     )
 
     reporter_type = models.CharField(_("who reports"), max_length=12, blank=True)
-    reporter_relation = models.CharField(_("relation to the survivor"), max_length=100, blank=True)
+    reporter_relation = EncryptedCharField(
+        _("relation to the survivor"), max_length=100, blank=True
+    )
     reporter_name = EncryptedCharField(_("reporter's name"), max_length=200, blank=True)
 
     what_happened = EncryptedTextField(_("what happened"), blank=True)
     occurred_on = models.DateField(_("date"), null=True)
-    occurred_estimate = models.CharField(_("when, roughly"), max_length=100, blank=True)
+    occurred_estimate = EncryptedCharField(_("when, roughly"), max_length=100, blank=True)
     kelurahan = models.ForeignKey(
         "places.Region",
         verbose_name=_("kelurahan"),
@@ -85,7 +87,7 @@ class FirstAccount(BaseModel):
 
     risk = models.CharField(_("risk"), max_length=8, blank=True)
     risk_computed = models.CharField(_("risk as computed"), max_length=8, blank=True)
-    risk_override_reason = models.TextField(_("reason for changing the risk"), blank=True)
+    risk_override_reason = EncryptedTextField(_("reason for changing the risk"), blank=True)
     due_at = models.DateTimeField(_("respond by"), null=True)
     urgent = models.BooleanField(_("rapid response requested"), default=False)
 

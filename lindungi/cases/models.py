@@ -193,7 +193,7 @@ class BreakGlass(BaseModel):
     unit = models.ForeignKey(
         "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
-    reason = models.TextField(_("reason"))
+    reason = EncryptedTextField(_("reason"))
     expires_at = models.DateTimeField(_("expires"))
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,7 +204,7 @@ class BreakGlass(BaseModel):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
-    review_note = models.TextField(_("review note"), blank=True)
+    review_note = EncryptedTextField(_("review note"), blank=True)
 
     objects = CaseBoundQuerySet.as_manager()
 
@@ -294,7 +294,7 @@ class Client(Searchable, WashingtonGroup, BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    occupation = EncryptedCharField(_("occupation"), max_length=100, blank=True)
     education = models.CharField(
         _("education"), max_length=8, choices=Education.choices, default=Education.UNKNOWN
     )
@@ -417,12 +417,12 @@ class Perpetrator(BaseModel):
     relationship = models.CharField(
         _("relationship to the survivor"), max_length=16, choices=Relationship.choices
     )
-    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    occupation = EncryptedCharField(_("occupation"), max_length=100, blank=True)
     name = EncryptedCharField(_("name"), max_length=200, blank=True)
     public_employment = models.CharField(
         _("public employment"), max_length=16, choices=PublicEmployer.choices, blank=True
     )
-    employing_agency = models.CharField(_("employing agency"), max_length=200, blank=True)
+    employing_agency = EncryptedCharField(_("employing agency"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = CaseBoundQuerySet.as_manager()

@@ -43,8 +43,8 @@ def encrypted_models():
     return found
 
 
-def _raw(field):
-    # The column as stored: a plain TextField output has no converter, so no decryption.
+def raw_column(field):
+    """The column as stored: a plain TextField output has no converter, so no decryption."""
     return ExpressionWrapper(F(field.name), output_field=models.TextField())
 
 
@@ -59,7 +59,7 @@ def rotate_model(model, fields, batch_size=500, max_batches=None, report=None):
     # A plain QuerySet: the model's own may refuse update() on searchable fields, which
     # rotation does not change.
     rows = models.QuerySet(model).annotate(
-        **{n: _raw(f) for n, f in zip(raw_names, fields, strict=True)}
+        **{n: raw_column(f) for n, f in zip(raw_names, fields, strict=True)}
     )
     stale = Q()
     for name in raw_names:

@@ -82,7 +82,9 @@ class Report(Searchable, SafeContact, BaseModel):
     reporter_type = models.CharField(
         _("who reports"), max_length=12, choices=ReporterType.choices, blank=True
     )
-    reporter_relation = models.CharField(_("relation to the survivor"), max_length=100, blank=True)
+    reporter_relation = EncryptedCharField(
+        _("relation to the survivor"), max_length=100, blank=True
+    )
     reporter_name = EncryptedCharField(
         _("reporter's name"), max_length=200, blank=True, search=NAME
     )
@@ -91,7 +93,7 @@ class Report(Searchable, SafeContact, BaseModel):
 
     what_happened = EncryptedTextField(_("what happened"), blank=True)
     occurred_on = models.DateField(_("date"), null=True, blank=True)
-    occurred_estimate = models.CharField(_("when, roughly"), max_length=100, blank=True)
+    occurred_estimate = EncryptedCharField(_("when, roughly"), max_length=100, blank=True)
     kelurahan = models.ForeignKey(
         "places.Region",
         verbose_name=_("kelurahan"),
@@ -121,7 +123,7 @@ class Report(Searchable, SafeContact, BaseModel):
 
     risk = models.CharField(_("risk"), max_length=8, choices=Risk.choices, blank=True)
     risk_computed = models.CharField(max_length=8, choices=Risk.choices, blank=True)
-    risk_override_reason = models.TextField(_("reason for changing the risk"), blank=True)
+    risk_override_reason = EncryptedTextField(_("reason for changing the risk"), blank=True)
     due_at = models.DateTimeField(_("respond by"), null=True, blank=True)
     urgent = models.BooleanField(_("rapid response requested"), default=False)
     case = models.ForeignKey(
@@ -141,8 +143,8 @@ class Report(Searchable, SafeContact, BaseModel):
     handed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
-    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    referred_to = EncryptedCharField(_("referred to"), max_length=200, blank=True)
+    closed_reason = EncryptedTextField(_("reason for closing"), blank=True)
     triaged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
