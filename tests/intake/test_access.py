@@ -131,9 +131,7 @@ def test_another_units_draft_can_be_neither_written_nor_sent(personas):
             personas.supervisor_b,
             draft,
         )
-    _refused(
-        lambda who, r: actions.submit_report(who, r, r.version), personas.supervisor_b, draft
-    )
+    _refused(lambda who, r: actions.submit_report(who, r, r.version), personas.supervisor_b, draft)
     with pytest.raises(PermissionDenied):
         actions.save_draft(personas.supervisor_b, personas.call_centre, {"channel": "phone"})
 
@@ -151,7 +149,9 @@ def test_the_rules_as_querysets(personas, rapid_supervisor):
     names = {at_112.pk: "112", handed.pk: "handed", online.pk: "online", draft_a.pk: "draft"}
 
     def seen(user, need):
-        return {names[pk] for pk in Report.objects.restrict(user, need).values_list("pk", flat=True)}
+        return {
+            names[pk] for pk in Report.objects.restrict(user, need).values_list("pk", flat=True)
+        }
 
     assert seen(personas.intake_officer, Need.TRIAGE) == {"112", "online"}
     assert seen(personas.intake_officer, Need.VIEW) == {"112", "handed", "online"}
