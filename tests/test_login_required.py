@@ -116,4 +116,4 @@ def test_the_public_pages_stay_open(db, url):
 
 def test_the_admins_login_address_leads_to_ours(db):
     response = Client().get("/admin/login/?next=/admin/")
-    assert response.status_code == 302 and response.url.startswith("/akun/masuk/?next=")
+    assert response.status_code == 302 and response.url == "/akun/masuk/?next=/admin/"

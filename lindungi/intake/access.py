@@ -113,6 +113,7 @@ def restrict(queryset, user, need=Need.VIEW, membership=None):
 
 
 def may(user, report, need, membership=None):
+    """Whether ``user`` may ``need`` ``report``: the same rule, asked of one row."""
     return Report.objects.restrict(user, need, membership).filter(pk=report.pk).exists()
 
 
@@ -148,17 +149,15 @@ def _parse(report_id):
         return None
 
 
-def get_report_for(user, report_id, need=Need.VIEW, *, request=None, queryset=None):
+def get_report_for(user, report_id, need=Need.VIEW, *, request=None):
     """The report, if ``user`` may ``need`` it; otherwise 404, and the attempt is audited.
 
-    With a request, the intake rules follow the membership it acts in. ``queryset`` (of
-    reports) loads more in the same query; it is narrowed like the default, never widened.
+    With a request, the intake rules follow the membership it acts in.
     """
     pk = _parse(report_id)
-    membership = getattr(request, "membership", None)
-    reports = Report.objects.all() if queryset is None else queryset
-    found = list(reports.restrict(user, need, membership).filter(pk=pk).order_by()[:1])
-    if pk and found:
+    reports = Report.objects.restrict(user, need, getattr(request, "membership", None))
+    found = list(reports.filter(pk=pk).order_by()[:1]) if pk else []
+    if found:
         return found[0]
     record(
         "case.denied",  # the one code for refused access to case-bound data
