@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "lindungi.accounts.sessions.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lindungi.accounts.mfa.middleware.SecondFactorMiddleware",
+    # Every page needs a login unless its view says otherwise (@login_not_required).
+    "lindungi.accounts.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.accounts.middleware.ActiveMembershipMiddleware",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -7,7 +8,7 @@ from lindungi.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("bahasa/", set_language, name="set_language"),
+    path("bahasa/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("akun/", include("lindungi.accounts.urls")),
     path("tempat/", include("lindungi.places.urls")),

@@ -88,7 +88,6 @@ MAY_BE_EMPTY = {
         "due_at",
         "triaged_at",
         "triaged_by",
-        "status_locked_until",
         "pin_hash",
         "case",
         "referred_to",

@@ -1,8 +1,9 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -15,6 +16,7 @@ from lindungi.accounts.middleware import SESSION_KEY
 from lindungi.core.htmx import render_page
 
 
+@login_not_required
 @sensitive_post_parameters()
 @csrf_protect
 @never_cache
@@ -36,8 +38,10 @@ def log_in(request):
     return render_page(request, "accounts/login.html", {"form": form, "next": safe_next(request)})
 
 
+@method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django's default): a link or an image cannot log someone out."""
+    """POST only (Django's default): a link or an image cannot log someone out. Open to
+    anyone: logging out after the session has already ended lands on the login page."""
 
 
 @login_required

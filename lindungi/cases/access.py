@@ -26,6 +26,10 @@ never disagree about who sees what. The rule, written once:
   unit, restricted ones included, so that the unit's real load is seen ("2 more tasks on
   cases you cannot open").
 - REVIEW (break-glass uses only): the uses by members of a unit its supervisors review.
+- MATCH (the duplicate check at intake): those who take reports or work cases may learn
+  that an unrestricted case of any unit exists (its survivor code, unit and status, found
+  through the blind indexes, never by decrypting), so a survivor is not given two cases;
+  a restricted case only if they may see it.
 """
 
 import uuid
@@ -42,11 +46,12 @@ from lindungi.accounts.models import Membership
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases.models import Assignment, BreakGlass, Case, NamedAccess
-from lindungi.intake.models import Report
 
 # Roles that work on cases themselves; the others (responder, partner, shelter officer)
 # see limited views through their own capabilities, analysts and administrators never.
 CASE_ROLES = {Role.CASE_WORKER, Role.SUPERVISOR}
+# Roles that take reports or work cases, and so check a new report against existing cases.
+MATCH_ROLES = CASE_ROLES | {Role.INTAKE_OFFICER}
 
 
 class Need(StrEnum):
@@ -56,6 +61,7 @@ class Need(StrEnum):
     SUPERVISE = "supervise"
     COUNT = "count"
     REVIEW = "review"
+    MATCH = "match"
 
 
 class Via(StrEnum):
@@ -91,6 +97,7 @@ class _Scopes:
         members = _units(user, CASE_ROLES) if self.active else []
         self.supervised = supervised
         self.members = members
+        self.matching = bool(_units(user, MATCH_ROLES)) if self.active else False
         self.supervision = Q(restricted=False, unit_id__in=supervised) if supervised else _NEVER
         self.assignment = (
             Q(restricted=False, unit_id__in=worked) & Exists(_ASSIGNED.filter(user=user))
@@ -117,6 +124,8 @@ class _Scopes:
             if not self.supervised:
                 return _NEVER
             return Q(unit_id__in=self.supervised) & (Q(restricted=False) | self.named)
+        if need == Need.MATCH:
+            return Q(restricted=False) | helping if self.matching else helping
         if need == Need.COUNT:
             return Q(unit_id__in=self.members) if self.members else _NEVER
         raise ValueError(f"no case scope for {need}")
@@ -130,10 +139,6 @@ def restrict(queryset, user, need=Need.VIEW):
         return queryset.filter(unit_id__in=_units(user, {Role.SUPERVISOR}))
     if model is Case:
         return queryset.filter(_Scopes(user).of(need))
-    if model is Report:
-        # A report read as part of its case (after it was opened or linked); intake's own
-        # rules for reports before that live in lindungi.intake.
-        return queryset.filter(case__in=restrict(Case.objects.all(), user, need).values("pk"))
     path = getattr(model, "CASE_PATH", None)
     if path is None:
         raise TypeError(f"{model._meta.label} does not belong to a case")
@@ -261,20 +266,6 @@ def get_case_part_for(user, model, part_id, need=Need.VIEW, *, request=None):
     if not found:
         _deny(user, request, model._meta.label_lower, pk, need)
     return get_case_for(user, found[0].case_ref, need, request=request), found[0]
-
-
-def get_case_report_for(user, report_id, *, request=None):
-    """An intake report read through its case: whoever may see the case may read the
-    reports it was opened from or linked to, in addition to intake's own rules (which the
-    intake views apply first). A report without a case, or of a case out of scope,
-    answers 404 and the attempt is audited."""
-    pk = _parse(report_id)
-    found = (
-        list(restrict(Report.objects.filter(pk=pk), user).select_related("case")[:1]) if pk else []
-    )
-    if not found:
-        _deny(user, request, "intake.report", pk, Need.VIEW)
-    return get_case_for(user, found[0].case_id, request=request), found[0]
 
 
 def reach_without_assignment(user):

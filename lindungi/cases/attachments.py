@@ -4,9 +4,9 @@
   browser sent: PDF, JPEG, PNG, WebP, and UTF-8 plain text (WhatsApp and SMS exports are
   text). Anything else, a renamed ``.exe`` or an Office document included, is refused:
   survivors' evidence arrives as photos, scans and PDFs, and Office files carry macros,
-  external links and author metadata we would have to clean. A PDF that visibly carries
-  JavaScript, a launch action or embedded files is refused too (best effort: names hidden in
-  compressed object streams are not seen).
+  external links and author metadata we would have to clean. A PDF with active content
+  (scripts, actions, links out, forms, embedded files), or that cannot be parsed or is
+  encrypted, is refused too: ``pdf_check`` parses it and looks at every object.
 - **Images are re-encoded** from their pixels after applying the EXIF orientation, so
   EXIF (GPS, camera, time), XMP, ICC profiles and comments are all left behind.
 - **Encrypted at rest** with the field keys of ``lindungi.core.crypto``: a blob is
@@ -46,6 +46,7 @@ from lindungi.audit.events import record
 from lindungi.cases.access import Need, check
 from lindungi.cases.actions import _event, _log
 from lindungi.cases.models import Attachment
+from lindungi.cases.pdf_check import check_pdf
 from lindungi.cases.timeline import EventKind
 from lindungi.core import crypto
 
@@ -64,8 +65,6 @@ SAVE_OPTIONS = {"JPEG": {"quality": 90}, "PNG": {}, "WEBP": {"quality": 90}}
 # A phone photo is 12–50 megapixels. Cleaning holds about three copies of the pixels
 # (3 bytes each), so this also bounds the memory one upload takes (~450 MB at the limit).
 MAX_PIXELS = 50_000_000
-# Visible active content in a PDF: a name followed by a PDF delimiter or white space.
-PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?)(?=[\s/<>\[\]()%{}]|$)")
 # Text may hold tabs, line and page breaks; other control characters mean binary data.
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BLOB_HEADER_LENGTH = crypto.HEADER_LENGTH
@@ -140,14 +139,7 @@ def inspect(data):
     if kind.mime in IMAGE_FORMATS:
         return kind.mime, _clean_image(data, IMAGE_FORMATS[kind.mime])
     if kind.mime == "application/pdf":
-        if PDF_ACTIVE.search(data):
-            raise ValidationError(
-                _(
-                    "This PDF contains scripts, actions or embedded files. Print it to a new "
-                    "PDF (or scan it) and attach that."
-                ),
-                code="pdf_active",
-            )
+        check_pdf(data)
         return kind.mime, data
     raise _not_allowed()
 

@@ -8,6 +8,7 @@ case content (docs/architecture.md, access model).
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -34,6 +35,7 @@ class AdminSite(admin.AdminSite):
         # because this site is the one place that changes who may see what.
         return request.user.is_verified() and is_administrator(request.user)
 
+    @login_not_required  # as Django's own: the login page itself is open
     def login(self, request, extra_context=None):
         """The admin has no login of its own: Lindungi's, with its code step and throttling."""
         if request.user.is_authenticated and request.user.is_verified():

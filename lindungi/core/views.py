@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -8,6 +8,7 @@ from lindungi.core.htmx import render_page
 from lindungi.places.models import ServicePoint
 
 
+@login_not_required
 @require_GET
 @never_cache
 def healthz(request):

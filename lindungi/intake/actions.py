@@ -11,8 +11,9 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import User
@@ -20,16 +21,18 @@ from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
 from lindungi.cases import actions as case_actions
 from lindungi.cases.actions import StaleVersion
+from lindungi.cases.models import Case
 from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS, SafeChannel, clean_windows
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import WG_DOMAINS
+from lindungi.core.client_ip import client_ip
 from lindungi.core.dates import check_past_facts
-from lindungi.intake import carry, risk
-from lindungi.intake.models import Report, ReportPerson, ReportStatus
+from lindungi.intake import access, carry, risk
+from lindungi.intake.access import INTAKE_ROLES, Need
+from lindungi.intake.models import Report, ReportPerson, ReportStatus, StatusAttempt
 from lindungi.intake.references import new_reference
 from lindungi.notifications.models import Kind, notify
 
-INTAKE_ROLES = {Role.INTAKE_OFFICER, Role.SUPERVISOR}
 REPORT_FIELDS = {
     "channel",
     "service_point",
@@ -52,7 +55,10 @@ PERSON_FIELDS = {
 # Public-form PINs: six digits, shown once, stored hashed like a password.
 PIN_DIGITS = 6
 STATUS_LOCK_AFTER = 5
+STATUS_ADDRESS_LOCK_AFTER = 20
 STATUS_LOCK_MINUTES = 30
+STATUS_WINDOW = timedelta(minutes=STATUS_LOCK_MINUTES)
+STATUS_LOCK_CLASS = 0x1D51  # the advisory locks' first key: the status page's own space
 
 
 def _check_fields(data, allowed):
@@ -122,12 +128,16 @@ def _create(report):
     raise IntegrityError("could not draw a unique reference")
 
 
-def _officer_unit(actor, unit):
-    if unit is None or not {m.role for m in actor.memberships.all() if m.unit_id == unit.pk} & (
-        INTAKE_ROLES
-    ):
-        raise PermissionDenied
-    return unit
+def _locked(actor, report, need, status, version=None):
+    """Lock the report and check, in this order: that the actor may see it at all
+    (PermissionDenied: a stale answer would show it), that it is still as the actor saw it
+    (StaleVersion), and that the actor may ``need`` it (``intake/access.py``)."""
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    access.check(actor, current, Need.VIEW)
+    if current.status != status or (version is not None and current.version != version):
+        raise StaleVersion(current)
+    access.check(actor, current, need)
+    return current
 
 
 @transaction.atomic
@@ -139,9 +149,10 @@ def save_draft(
     ``token`` (a UUID drawn when the form was shown) is kept on a new draft, so the view
     can find it again when the same form is posted twice.
     """
-    _officer_unit(actor, unit)
     _check_fields(data, REPORT_FIELDS)
     if report is None:
+        if not access.may_take_reports(actor, unit):
+            raise PermissionDenied
         report = Report(
             unit=unit, received_by=actor, status=ReportStatus.DRAFT, draft_token=token, **data
         )
@@ -149,11 +160,9 @@ def save_draft(
         _create(report)
         action = "report.draft_create"
     else:
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status != ReportStatus.DRAFT or report.unit_id != unit.pk:
+        report = _locked(actor, report, Need.DRAFT, ReportStatus.DRAFT, version)
+        if unit is None or report.unit_id != unit.pk:
             raise PermissionDenied
-        if version is not None and report.version != version:
-            raise StaleVersion(report)
         for name, value in data.items():
             setattr(report, name, value)
         _validate(report)
@@ -168,10 +177,7 @@ def save_draft(
 @transaction.atomic
 def submit_report(actor, report, version, *, request=None):
     """The officer sends the draft: it joins the triage queue with its risk and due time."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    _officer_unit(actor, report.unit)
-    if report.version != version or report.status != ReportStatus.DRAFT:
-        raise StaleVersion(report)
+    report = _locked(actor, report, Need.DRAFT, ReportStatus.DRAFT, version)
     _received(report, timezone.now())
     report.version += 1
     report.save()
@@ -211,32 +217,57 @@ def receive_api_report(api_key, data, people=None, *, request=None):
     return report
 
 
-@transaction.atomic
-def check_status_pin(reference, pin):
-    """The public status page: the report if the PIN is right, else None.
+def _status_key(kind, value):
+    # Keyed hashes: the table holds neither the references tried nor the addresses.
+    return salted_hmac(f"lindungi.intake.status.{kind}", value, algorithm="sha256").hexdigest()
 
-    Repeated wrong PINs lock that reference's status page for a while, so a six-digit PIN
-    cannot be guessed by trying. A reference that does not exist answers like a wrong PIN.
+
+def _serialise(*keys):
+    """PostgreSQL: take each key's transaction lock, so parallel tries count one by one
+    (SQLite's write transactions already run one at a time)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in keys:  # always in this order: two tries never wait on each other crosswise
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [STATUS_LOCK_CLASS, int(key[:7], 16)]
+            )
+
+
+@transaction.atomic
+def check_status_pin(reference, pin, *, request=None):
+    """The public status page: (the report if the PIN is right, whether the page is locked).
+
+    A six-digit PIN cannot be guessed by trying: after ``STATUS_LOCK_AFTER`` wrong tries at
+    a reference, or ``STATUS_ADDRESS_LOCK_AFTER`` from one address, within
+    ``STATUS_LOCK_MINUTES``, further tries are refused until the oldest ages out. A
+    reference that does not exist, or has no PIN, is counted, locked and checked (against a
+    hash of the PIN just typed: the same work) exactly like a real one with a wrong PIN, so
+    neither the answer nor its time tells whether a report exists.
     """
-    report = Report.objects.select_for_update().filter(reference=reference).first()
+    address = _status_key("address", client_ip(request) or "")
+    key = _status_key("reference", reference)
+    _serialise(address, key)
     now = timezone.now()
-    if report is None or not report.pin_hash:
-        make_password(pin)  # the same work as a real check, so timing says nothing
-        return None, False
-    if report.status_locked_until and report.status_locked_until > now:
+    tries = StatusAttempt.objects.filter(created_at__gt=now - STATUS_WINDOW)
+    StatusAttempt.objects.filter(created_at__lte=now - STATUS_WINDOW).delete()
+
+    def locked():
+        return (
+            tries.filter(reference=key).count() >= STATUS_LOCK_AFTER
+            or tries.filter(address=address).count() >= STATUS_ADDRESS_LOCK_AFTER
+        )
+
+    if locked():
         return None, True
-    if check_password(pin, report.pin_hash):
-        Report.objects.filter(pk=report.pk).update(status_failures=0, status_locked_until=None)
+    report = Report.objects.filter(reference=reference).exclude(pin_hash="").first()
+    if report is None:
+        make_password(pin)  # one hash, as a real check costs
+    elif check_password(pin, report.pin_hash):
+        tries.filter(reference=key).delete()
         return report, False
-    failures = report.status_failures + 1
-    locked_until = None
-    if failures >= STATUS_LOCK_AFTER:
-        locked_until = now + timedelta(minutes=STATUS_LOCK_MINUTES)
-        failures = 0
-    Report.objects.filter(pk=report.pk).update(
-        status_failures=failures, status_locked_until=locked_until
-    )
-    return None, locked_until is not None
+    StatusAttempt.objects.create(reference=key, address=address, created_at=now)
+    return None, locked()
 
 
 def public_status(report):
@@ -253,15 +284,7 @@ def public_status(report):
 
 def _triage(actor, report, version):
     """Lock the report and check it can still be triaged by this officer at this version."""
-    current = Report.objects.select_for_update().get(pk=report.pk)
-    if current.version != version:
-        raise StaleVersion(current)
-    if current.status != ReportStatus.RECEIVED:
-        raise StaleVersion(current)
-    roles = {m.role for m in actor.memberships.all()}
-    if not roles & INTAKE_ROLES:
-        raise PermissionDenied
-    return current
+    return _locked(actor, report, Need.TRIAGE, ReportStatus.RECEIVED, version)
 
 
 def _finish(actor, report, status, action, request, fields):
@@ -276,11 +299,7 @@ def _finish(actor, report, status, action, request, fields):
 
 @transaction.atomic
 def override_risk(actor, report, version, level, reason, *, request=None):
-    current = Report.objects.select_for_update().get(pk=report.pk)
-    if current.version != version:
-        raise StaleVersion(current)
-    if not {m.role for m in actor.memberships.all()} & INTAKE_ROLES:
-        raise PermissionDenied
+    current = _triage(actor, report, version)
     if level not in risk.Risk.values:
         raise ValidationError({"risk": _("Choose a risk level.")})
     reason = (reason or "").strip()
@@ -340,9 +359,10 @@ def _priority(level):
 
 @transaction.atomic
 def link_to_case(actor, report, version, case, *, request=None):
-    """Link the report to a case the officer found (the caller fetched it through the
-    choke point, so the officer may see it)."""
+    """Link the report to a case the officer found and may see."""
     current = _triage(actor, report, version)
+    if not Case.objects.restrict(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied
     current.case = case
     return _finish(actor, current, ReportStatus.LINKED, "report.link_case", request, ["case"])
 
@@ -350,11 +370,7 @@ def link_to_case(actor, report, version, case, *, request=None):
 @transaction.atomic
 def request_rapid_response(actor, report, version, *, request=None):
     """Mark the report urgent and alert the rapid response team's supervisors."""
-    current = Report.objects.select_for_update().get(pk=report.pk)
-    if current.version != version:
-        raise StaleVersion(current)
-    if not {m.role for m in actor.memberships.all()} & INTAKE_ROLES:
-        raise PermissionDenied
+    current = _triage(actor, report, version)
     current.urgent = True
     current.version += 1
     current.save()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.cases.models import WashingtonGroup
 from lindungi.cases.safe_contact import SafeContact
 from lindungi.cases.vocabulary import Sex
-from lindungi.core.blind_index import Searchable
+from lindungi.core.blind_index import Searchable, SearchableQuerySet
 from lindungi.core.fields import NAME, PHONE, EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
 from lindungi.intake.references import new_reference
@@ -44,6 +44,14 @@ class ReportStatus(models.TextChoices):
     LINKED = "linked", _("Linked to a case")
     REFERRED = "referred", _("Referred out")
     CLOSED = "closed", _("Closed: not a protection matter")
+
+
+class ReportQuerySet(SearchableQuerySet):
+    def restrict(self, user, need="view", membership=None):
+        """The reports ``user`` may ``need`` (``lindungi.intake.access`` decides)."""
+        from lindungi.intake.access import restrict
+
+        return restrict(self, user, need, membership)
 
 
 class Report(Searchable, SafeContact, BaseModel):
@@ -152,14 +160,14 @@ class Report(Searchable, SafeContact, BaseModel):
 
     # Public reports: the status page opens with reference + PIN (hashed like a password).
     pin_hash = models.CharField(max_length=128, blank=True)
-    status_failures = models.PositiveSmallIntegerField(default=0)
-    status_locked_until = models.DateTimeField(null=True, blank=True)
 
     # Drawn when the staff form is first shown: a form posted twice (double click, a retry
     # after a dropped connection, an autosave racing "Save") still makes one report.
     draft_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     version = models.PositiveIntegerField(default=1)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")
@@ -254,6 +262,27 @@ class PublicSubmission(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["address", "created_at"], name="public_submit_rate")]
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class StatusAttempt(models.Model):
+    """A wrong try at the public status page (/lapor/status/), kept while it counts.
+
+    Counted per reference tried, whether a report has it or not, and per address: a lock
+    then says nothing about whether a report exists. Both are keyed hashes.
+    """
+
+    reference = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["reference", "created_at"], name="status_try_reference"),
+            models.Index(fields=["address", "created_at"], name="status_try_address"),
+        ]
 
     def __str__(self):
         return str(self.pk)

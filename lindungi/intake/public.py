@@ -8,13 +8,16 @@ Abuse protection, all in our own database so that it holds across server process
 - at most ``RATE_LIMIT`` reports per address per hour (rows of PublicSubmission, which
   keep only a keyed hash of the address, for a day);
 - a honeypot field, and a minimum time between opening and sending the form;
-- a double submit (a double click, a re-sent page) answers with the first report.
+- a double submit (a double click, a re-sent page) answers with the first report;
+- the status page counts wrong tries per reference and per address, existing or not
+  (``actions.check_status_pin``).
 """
 
 import hashlib
 import time
 from datetime import timedelta
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import render
@@ -45,9 +48,10 @@ KEEP_SUBMISSIONS = timedelta(days=1)
 
 
 def public_page(view):
-    """No copy kept anywhere: the browser's cache must not hold a report (no_store). The
-    site-wide Referrer-Policy (same-origin) already keeps the Referer from other sites."""
-    return no_store(view)
+    """Open to anyone, and no copy kept anywhere: the browser's cache must not hold a
+    report (no_store). The site-wide Referrer-Policy (same-origin) already keeps the
+    Referer from other sites."""
+    return login_not_required(no_store(view))
 
 
 def _render(request, template, context, status=200):
@@ -198,12 +202,12 @@ def status(request):
     if not form.is_valid():
         return _render(request, "intake/public_status.html", {"form": form}, status=400)
     report, locked = actions.check_status_pin(
-        form.cleaned_data["reference"], form.cleaned_data["pin"]
+        form.cleaned_data["reference"], form.cleaned_data["pin"], request=request
     )
     if locked:
         notice = _(
-            "This report's status page is locked for %(minutes)s minutes after too many "
-            "wrong PINs. Please try again later."
+            "After too many wrong tries, the status page is locked for up to %(minutes)s "
+            "minutes for this reference or this connection. Please try again later."
         ) % {"minutes": actions.STATUS_LOCK_MINUTES}
         return _render(
             request, "intake/public_status.html", {"form": form, "notice": notice}, status=429

@@ -49,11 +49,31 @@ def upload(name, content, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def minimal_pdf(extra=b""):
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R " + extra + b">> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+def raw_pdf(*objects):
+    """A PDF written byte by byte: ``objects`` are the bodies of objects 1, 2, ..., the
+    first the catalog; the cross-reference table gives each its true offset."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
     )
+    return bytes(out)
+
+
+PDF_PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+PDF_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"
+
+
+def minimal_pdf(extra=b""):
+    """A one-page PDF; ``extra`` goes into its catalog."""
+    return raw_pdf(b"<< /Type /Catalog /Pages 2 0 R " + extra + b">>", PDF_PAGES, PDF_PAGE)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path
@@ -14,11 +15,13 @@ from tests.personas import PASSWORD
 LOGIN = "/akun/masuk/"
 
 
+@login_not_required
 @no_store
 def public_sensitive_form(request):
     return HttpResponse("form")
 
 
+@login_not_required
 def public_page(request):
     return HttpResponse("page")
 

@@ -139,7 +139,9 @@ def test_another_units_report_is_not_found(client, personas, at_112):
 def test_a_draft_is_not_in_triage(client, personas):
     draft = actions.save_draft(personas.intake_officer, personas.call_centre, {"channel": "phone"})
     log_in(client, personas.intake_officer)
-    assert client.get(url(draft)).status_code == 404
+    response = client.get(url(draft))
+    assert response.status_code == 302 and response.url == f"/laporan/draf/{draft.pk}/"
+    assert str(draft.pk) not in client.get(QUEUE).content.decode()
 
 
 # --- Actions ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from lindungi.audit.events import record_read
 from lindungi.cases.actions import StaleVersion
 from lindungi.core.htmx import render_page
 from lindungi.intake import actions
+from lindungi.intake.access import Need, get_report_for
 from lindungi.intake.actions import PERSON_FIELDS, REPORT_FIELDS
 from lindungi.intake.forms import (
     DEFAULT_CHANNEL,
@@ -31,7 +32,7 @@ from lindungi.intake.forms import (
     kelurahan_groups,
 )
 from lindungi.intake.models import Channel, Report, ReportStatus
-from lindungi.intake.views import drafts, get_or_404, intake_view, received_reports
+from lindungi.intake.views import intake_view
 
 PEOPLE_PREFIX = "people"
 # The autosave list of regions answers at most this many kelurahan.
@@ -109,15 +110,11 @@ def _unchanged(report, form, data, people):
 
 def _existing(request, report_id, token):
     """The draft this post is about: by its address, else by the form's token."""
-    unit = request.unit
-    if report_id is not None:
-        return get_or_404(Report.objects.filter(unit=unit), report_id)
-    if token is None:
+    if report_id is None and token is not None:
+        report_id = Report.objects.filter(draft_token=token).values_list("pk", flat=True).first()
+    if report_id is None:
         return None
-    report = Report.objects.filter(draft_token=token).first()
-    if report is not None and report.unit_id != unit.pk:
-        return get_or_404(Report.objects.none(), report.pk)
-    return report
+    return get_report_for(request.user, report_id, request=request)
 
 
 def _save(request, report, data, people, version, token):
@@ -206,7 +203,7 @@ def new_report(request):
 @intake_view
 @require_http_methods(["GET", "POST"])
 def edit_draft(request, report_id):
-    report = get_or_404(Report.objects.filter(unit=request.unit), report_id)
+    report = get_report_for(request.user, report_id, request=request)
     if report.status != ReportStatus.DRAFT:
         return _sent(request, report)
     if request.method == "GET":
@@ -308,14 +305,17 @@ def _token_int(value):
 @require_GET
 def sent(request, report_id):
     """After "Send": the reference, large enough to read over the phone, risk and due time."""
-    report = get_or_404(received_reports(request.unit), report_id)
+    report = get_report_for(request.user, report_id, request=request)
+    if report.status == ReportStatus.DRAFT:
+        return redirect("intake:draft", report_id=report.pk)
     return render_page(request, "intake/staff_sent.html", {"report": report})
 
 
 @intake_view
 @require_GET
 def my_drafts(request):
-    rows = drafts(request.unit).filter(received_by=request.user).order_by("-updated_at")
+    mine = Report.objects.restrict(request.user, Need.DRAFT, request.membership)
+    rows = mine.filter(received_by=request.user).order_by("-updated_at")
     return render_page(request, "intake/staff_drafts.html", {"drafts": rows[:100]})
 
 

@@ -8,7 +8,7 @@ by POST and are audited without their terms.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lindungi.accounts.models import Unit
-from lindungi.accounts.roles import Role, UnitType
+from lindungi.accounts.roles import UnitType
 from lindungi.audit.events import record_read, record_search
-from lindungi.cases.access import access_to, get_case_for, get_case_report_for
+from lindungi.cases.access import get_case_for
 from lindungi.cases.actions import StaleVersion
+from lindungi.cases.models import Case
 from lindungi.cases.vocabulary import WG_DOMAINS
 from lindungi.core.htmx import render_page
-from lindungi.intake import actions
+from lindungi.intake import access, actions
+from lindungi.intake.access import Need, get_report_for
 from lindungi.intake.candidates import find_candidates
 from lindungi.intake.forms import (
     CandidateSearchForm,
@@ -35,8 +37,8 @@ from lindungi.intake.forms import (
     VersionForm,
     screening_answers,
 )
-from lindungi.intake.models import ReportStatus
-from lindungi.intake.views import acts_on, get_or_404, intake_view, queue, received_reports
+from lindungi.intake.models import Report, ReportStatus
+from lindungi.intake.views import intake_view
 
 QUEUE_MAX = 500
 
@@ -46,20 +48,17 @@ QUEUE_MAX = 500
 def triage_queue(request):
     """Received reports waiting for the officer's unit, the most pressing first."""
     now = timezone.now()
-    rows = list(queue(request.unit).select_related("unit", "handed_to")[:QUEUE_MAX])
+    waiting = Report.objects.restrict(request.user, Need.TRIAGE, request.membership).filter(
+        status=ReportStatus.RECEIVED
+    )
+    rows = list(
+        waiting.select_related("unit", "handed_to").order_by("due_at", "received_at")[:QUEUE_MAX]
+    )
     return render_page(
         request,
         "intake/triage_queue.html",
         {"rows": [(r, r.due_at is not None and r.due_at < now) for r in rows], "now": now},
     )
-
-
-def _case_units(user):
-    """Service centres where the officer may open a case."""
-    units = [
-        m.unit_id for m in user.memberships.all() if m.role in (Role.CASE_WORKER, Role.SUPERVISOR)
-    ]
-    return Unit.objects.filter(pk__in=units, type=UnitType.UPTD_PPA, is_active=True)
 
 
 def _handover_units(request, report):
@@ -97,7 +96,7 @@ def _blank_forms(request, report):
     province = request.unit.region_id.split(".")[0]
     forms = {
         "risk_form": (OverrideRiskForm, {"initial": {**initial, "level": report.risk}}),
-        "case_form": (OpenCaseForm, {"initial": initial, "units": _case_units(request.user)}),
+        "case_form": (OpenCaseForm, {"initial": initial, "units": access.case_units(request.user)}),
         "handover_form": (
             HandOverForm,
             {"initial": initial, "units": _handover_units(request, report)},
@@ -114,27 +113,24 @@ def _blank_forms(request, report):
 
 
 def _page(request, report, status=None, notice=None, **forms):
-    """The report page, every action form in it (a failed one bound, with its errors).
-
-    Read through its case (``request.unit`` unset: not an intake officer of a unit that
-    may read it), the page has no action forms."""
-    unit = getattr(request, "unit", None)
-    actionable = (
-        unit is not None and report.status == ReportStatus.RECEIVED and acts_on(unit, report)
+    """The report page, every action form in it (a failed one bound, with its errors) when
+    the officer may triage the report (``intake/access.py`` decides, as it decides whether
+    names are shown)."""
+    user, membership = request.user, request.membership
+    actionable = report.status == ReportStatus.RECEIVED and access.may(
+        user, report, Need.TRIAGE, membership
     )
-    # Read through its case, the page shows identities only to those the case page does.
-    access = access_to(request.user, report.case) if report.case_id else None
-    identity = unit is not None or (access is not None and access.may_read_content)
     context = {
-        "show_identity": identity,
+        "show_identity": access.shows_identity(user, report, membership),
         "report": report,
         "people": [(p, _wg_answers(p)) for p in report.people.all()],
         "screening": screening_answers(report),
         "actionable": actionable,
-        "case_link": access is not None,
+        "case_link": report.case_id is not None
+        and Case.objects.restrict(user).filter(pk=report.case_id).exists(),
         "notice": notice,
         "candidates": None,
-        **(_blank_forms(request, report) if unit is not None else {}),
+        **(_blank_forms(request, report) if actionable else {}),
         **forms,
     }
     record_read(request, report)
@@ -144,19 +140,22 @@ def _page(request, report, status=None, notice=None, **forms):
 @login_required
 @require_GET
 def report_page(request, report_id):
-    """Intake's own rules first (the officers of the units that received or were handed
-    the report); then the report's case decides: whoever may see the case may read it."""
-    membership = getattr(request, "membership", None)
-    if membership is not None and membership.role in actions.INTAKE_ROLES:
-        report = received_reports(membership.unit).filter(pk=report_id).first()
-        if report is not None:
-            request.unit = membership.unit
-            return _page(request, report)
-    _access, report = get_case_report_for(request.user, report_id, request=request)
+    """For the intake officers the report is with, and for whoever may see its case."""
+    report = get_report_for(request.user, report_id, request=request)
+    if report.status == ReportStatus.DRAFT:
+        return redirect("intake:draft", report_id=report.pk)  # not sent: not in triage yet
+    request.unit = access.intake_unit(request.membership)
     return _page(request, report)
 
 
 def _stale(request, current):
+    if not access.may(request.user, current, Need.VIEW, request.membership):
+        # Handed over to a unit of which the officer is not: the report left their sight.
+        messages.info(
+            request,
+            _("Someone else acted on this report first; it is no longer with your unit."),
+        )
+        return redirect("intake:queue")
     notice = _(
         "Someone else acted on this report first: it is now “%(status)s”. Your action "
         "changed nothing; here is the report as it stands."
@@ -174,17 +173,18 @@ def _act(request, report_id, form_name, form_class, run, done, after=None, **for
     answers 409 with what happened; bad input answers 400 with the form and its errors,
     having changed nothing.
     """
-    report = get_or_404(received_reports(request.unit), report_id)
+    report = get_report_for(request.user, report_id, request=request)
     form = form_class(request.POST, auto_id=_ids(form_name), **form_kwargs)
     if not form.is_valid():
         return _page(request, report, status=400, **{form_name: form})
     version = form.cleaned_data["version"]
-    if version != report.version or not acts_on(request.unit, report):
-        return _stale(request, report)
     try:
         result = run(form, report, version)
     except StaleVersion as stale:
         return _stale(request, stale.current)
+    except PermissionDenied:
+        # Seen, but no longer (or never) the officer's to triage: handed over meanwhile.
+        return _stale(request, Report.objects.get(pk=report.pk))
     except ValidationError as error:
         for field, problems in error.message_dict.items():
             form.add_error(field if field in form.fields else None, problems)
@@ -192,7 +192,9 @@ def _act(request, report_id, form_name, form_class, run, done, after=None, **for
     messages.success(request, done(result))
     if after is not None:
         return after(result)
-    if result.status == ReportStatus.RECEIVED and acts_on(request.unit, result):
+    if result.status == ReportStatus.RECEIVED and access.may(
+        request.user, result, Need.TRIAGE, request.membership
+    ):
         return redirect("intake:report", report_id=result.pk)
     return redirect("intake:queue")
 
@@ -242,14 +244,14 @@ def open_case(request, report_id):
         done,
         # The one who opened the case goes on with it: they may see it (they could open it).
         after=lambda report: redirect("cases:detail", case_id=report.case_id),
-        units=_case_units(request.user),
+        units=access.case_units(request.user),
     )
 
 
 @intake_view
 @require_POST
 def hand_over(request, report_id):
-    report = get_or_404(received_reports(request.unit), report_id)
+    report = get_report_for(request.user, report_id, request=request)
 
     def run(form, report, version):
         unit = form.cleaned_data["unit"]
@@ -277,7 +279,7 @@ def hand_over(request, report_id):
 def search_cases(request, report_id):
     """Candidates for "link to an existing case". The terms come by POST and stay out of
     the audit row, which names only the criteria used."""
-    report = get_or_404(received_reports(request.unit), report_id)
+    report = get_report_for(request.user, report_id, Need.TRIAGE, request=request)
     province = request.unit.region_id.split(".")[0]
     form = CandidateSearchForm(request.POST, province_code=province, auto_id=_ids("search_form"))
     if not form.is_valid():
