@@ -4,7 +4,7 @@ decided or given) and of plans (when something is due).
 A past fact cannot be after today, today being the deployment's day (Asia/Jakarta): at
 00:30 WIB it is already the next day in Jakarta while UTC still shows the one before. A
 plan may lie ahead, but not beyond ``PLAN_YEARS``. Neither can be before 1900: such years
-are typing slips (year 1 for 2001, 9999 for a placeholder), never dates of a case, and
+are typing slips (year 1 for 2001, 9999 for "unknown"), never dates of a case, and
 the far ones break the deadline arithmetic that pages and alerts rely on.
 
 The actions call ``check_past_facts`` and ``check_plans`` so every way in (pages, API,
