@@ -82,7 +82,7 @@ def measure(cases, restore_url):
     from django.db import connection
 
     from lindungi.cases.attachments import upload_attachment
-    from lindungi.cases.seed import seed_cases
+    from lindungi.ops.seed import seed_cases
     from lindungi.places.loader import load_province
     from tests.cases.factories import make_case
     from tests.cases.test_attachments import minimal_pdf

@@ -117,7 +117,7 @@ def setup_centre():
     users: with debug off, as here, those cannot log in)."""
     from lindungi.accounts.models import Membership, Unit, User
     from lindungi.accounts.roles import Role
-    from lindungi.core.demo import load_demo
+    from lindungi.ops.demo import load_demo
 
     load_demo(create_users=False)
     unit = Unit.objects.get(name=CENTRE)
@@ -219,7 +219,7 @@ def child(step, argument):
         return {"database": describe(connection)}
     if step == "seed":
         from lindungi.accounts.models import Unit
-        from lindungi.cases.seed import seed_cases
+        from lindungi.ops.seed import seed_cases
 
         unit = Unit.objects.get(name=CENTRE)
         seconds = seed_cases(argument, unit=unit, seed=argument, progress=progress).seconds

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "lindungi.notifications",
     "lindungi.intake",
     "lindungi.ops",
-    "lindungi.core.apps.AdminConfig",
+    "lindungi.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -114,7 +114,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Axes first: it refuses a locked-out account or address before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -202,7 +202,7 @@ MAX_UPLOAD_MB = config.integer("LINDUNGI_MAX_UPLOAD_MB", 10, minimum=1, maximum=
 
 # Sessions: README, "Sessions, headers and logs". The limits are enforced on the server by
 # lindungi.accounts.sessions.SessionTimeoutMiddleware, whatever the browser does with cookies.
-SESSION_ENGINE = "lindungi.accounts.sessions"
+SESSION_ENGINE = "lindungi.accounts.session_store"
 SESSION_IDLE_TIMEOUT = 15 * 60
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT

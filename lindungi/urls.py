@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from lindungi.api.main import api
 from lindungi.core.views import healthz
+from lindungi.places.home import home
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,5 +18,5 @@ urlpatterns = [
     path("lapor/", include("lindungi.intake.public")),
     path("laporan/", include("lindungi.intake.urls")),
     path("api/v1/", api.urls),
-    path("", include("lindungi.core.urls")),
+    path("", home, name="home"),
 ]

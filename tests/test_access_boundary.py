@@ -26,12 +26,12 @@ ALLOWED = {
     "cases/attachments.py": "actions, as above",
     "cases/tracks.py": "opens the legal tracks inside the actions that cause them",
     "intake/carry.py": "inside intake's open-case action: the new case's first parts",
-    "cases/seed.py": "makes synthetic cases for the demo and the benchmarks",
+    "ops/seed.py": "makes synthetic cases for the demo and the benchmarks",
     "cases/overdue.py": "the deadline alert job over every case (its recipients from "
     "access.supervisors_of); pages pass it a queryset the access module narrowed",
     "cases/queries.py": "the caseload's and case page's loaders: they receive querysets "
     "narrowed by restrict, or the case of a CaseAccess, and load its parts",
-    "cases/intake_facts.py": "loads the first account of the case of a CaseAccess",
+    "intake/case_facts.py": "loads the first account of the case of a CaseAccess",
     "cases/forms.py": "form choices among the parts of the case of a CaseAccess",
     "cases/notes_forms.py": "form choices among the notes of the case of a CaseAccess",
 }

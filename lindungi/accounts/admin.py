@@ -3,11 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lindungi.accounts.admin_site import AdministratorPermissions
 from lindungi.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from lindungi.accounts.mfa.admin import SecondFactorAdmin, reset_second_factor
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.sessions import end_sessions
-from lindungi.core.admin_site import AdministratorPermissions
 
 
 class MembershipInline(AdministratorPermissions, admin.TabularInline):

@@ -1,6 +1,5 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,40 +108,15 @@ class Membership(BaseModel):
         return f"{self.unit} · {self.get_role_display()}"
 
 
-class Session(AbstractBaseSession):
-    """Django's database session with the user it belongs to (the SESSION_ENGINE's table).
-
-    The user column lets an administrator, or a deactivation, end every session of one
-    user with one DELETE (``lindungi.accounts.sessions.end_sessions``); Django's own
-    session table can only be searched by decoding every row.
-    """
-
-    user = models.ForeignKey(
-        User,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="sessions",
-    )
-
-    class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
-
-    @classmethod
-    def get_session_store_class(cls):
-        from lindungi.accounts.sessions import SessionStore
-
-        return SessionStore
-
-
-# The second factor's models live beside its code; Django finds them through this import.
+# The second factor's models live beside its code, the session's beside its engine; Django
+# finds them through these imports.
 from lindungi.accounts.mfa.models import (  # noqa: E402
     Authenticator,
     EnrolmentCode,
     RecoveryCode,
     RecoveryCodes,
 )
+from lindungi.accounts.session_store import Session  # noqa: E402
 
 __all__ = [
     "Authenticator",

@@ -7,7 +7,7 @@ from lindungi.accounts.roles import Role
 
 # (label, url name, roles that see it; None = every role)
 ENTRIES = [
-    (_("Home"), "core:home", None),
+    (_("Home"), "home", None),
     (_("Cases"), "cases:caseload", {Role.CASE_WORKER, Role.SUPERVISOR}),
     (_("My tasks"), "cases:my_tasks", {Role.CASE_WORKER, Role.SUPERVISOR}),
     (_("Overview"), "cases:overview", {Role.SUPERVISOR}),

@@ -1,7 +1,8 @@
 """Staff sessions: kept on the server, tied to their user, and ended on time.
 
-This module is the SESSION_ENGINE (Django's database engine over ``accounts.Session``, which
-records the user of each session) and holds the middleware that enforces the time limits.
+The SESSION_ENGINE is ``session_store.py`` (Django's database engine over ``accounts.Session``,
+which records the user of each session); this module holds the middleware that enforces the
+time limits.
 
 - Login gives a new session id (Django's ``login()`` cycles the key); logout deletes the row.
 - Idle limit (``SESSION_IDLE_TIMEOUT``, 15 minutes) and absolute limit
@@ -23,7 +24,6 @@ from django.contrib import auth, messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import JsonResponse
@@ -31,6 +31,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from lindungi.accounts.session_store import Session
 from lindungi.audit.events import record
 
 STARTED = "lindungi_session_started"
@@ -44,27 +45,12 @@ BACKGROUND_HEADER = "X-Lindungi-Background"
 HTMX_STOP_POLLING = 286
 
 
-class SessionStore(DatabaseSessionStore):
-    @classmethod
-    def get_model_class(cls):
-        from lindungi.accounts.models import Session
-
-        return Session
-
-    def create_model_instance(self, data):
-        session = super().create_model_instance(data)
-        session.user_id = data.get(auth.SESSION_KEY)
-        return session
-
-
 def end_sessions(user, *, request=None):
     """End every session of ``user`` on the server; returns how many were ended.
 
     The rows are deleted, so the cookies the user's browsers still hold open nothing.
     ``request`` is the administrator's, for the audit trail.
     """
-    from lindungi.accounts.models import Session
-
     with transaction.atomic():
         deleted, _by_model = Session.objects.filter(user=user).delete()
         record("auth.sessions_ended", request=request, obj=user)

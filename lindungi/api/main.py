@@ -4,10 +4,9 @@ Routers are added here. Each takes the API's default authentication (a staff ses
 a verified second factor) unless it names its own; see ``lindungi.api.auth``.
 """
 
-from lindungi.api import cases, casework, errors
+from lindungi.api import cases, casework, errors, intake
 from lindungi.api.auth import StaffSession
 from lindungi.api.document import DocumentedAPI
-from lindungi.intake.api import router as intake_router
 
 api = DocumentedAPI(
     title="Lindungi API",
@@ -25,4 +24,4 @@ errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", casework.router)
 # Integrations' API keys open this router only (its own auth); sessions do not.
-api.add_router("/reports", intake_router)
+api.add_router("/reports", intake.router)

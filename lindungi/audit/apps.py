@@ -6,6 +6,3 @@ class AuditConfig(AppConfig):
     name = "lindungi.audit"
     label = "audit"
     verbose_name = _("Audit trail")
-
-    def ready(self):
-        from lindungi.audit import receivers  # noqa: F401 - connects the signal receivers

@@ -46,6 +46,7 @@ from lindungi.accounts.models import Membership
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases.models import Assignment, BreakGlass, Case, NamedAccess
+from lindungi.cases.querysets import CaseBoundQuerySet
 
 # Roles that work on cases themselves; the others (responder, partner, shelter officer)
 # see limited views through their own capabilities, analysts and administrators never.
@@ -143,6 +144,11 @@ def restrict(queryset, user, need=Need.VIEW):
     if path is None:
         raise TypeError(f"{model._meta.label} does not belong to a case")
     return queryset.filter(**{f"{path}__in": restrict(Case.objects.all(), user, need).values("pk")})
+
+
+def attach():
+    """Make ``restrict`` the method of every case-bound queryset (``CasesConfig.ready``)."""
+    CaseBoundQuerySet.restrict = restrict
 
 
 @dataclass(frozen=True)

@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "lindungi.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from lindungi.cases import access
+
+        access.attach()

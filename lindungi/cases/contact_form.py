@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.intake.forms import StaffContactFields
+from lindungi.cases.contact_fields import StaffContactFields
 
 RELOAD = _("This form is out of date. Reload the page and try again.")
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.cases.models import CaseBoundQuerySet
+from lindungi.cases.querysets import CaseBoundQuerySet
 from lindungi.cases.safe_contact import SafeContact
 from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel

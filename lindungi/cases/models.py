@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases import classification
+from lindungi.cases.querysets import CaseBoundQuerySet
 from lindungi.cases.timeline import require_kind
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
@@ -50,17 +51,6 @@ class RestrictionReason(models.TextChoices):
 
 def new_survivor_code():
     return "S-" + readable_code(8)
-
-
-class CaseBoundQuerySet(models.QuerySet):
-    """The queryset of cases and of every model that belongs to one."""
-
-    def restrict(self, user, need="view"):
-        """Narrowed to what ``user`` may ``need`` (``lindungi.cases.access.Need``): the one
-        way a list or count of case-bound data is made outside the access module."""
-        from lindungi.cases.access import restrict
-
-        return restrict(self, user, need)
 
 
 class ClientQuerySet(CaseBoundQuerySet, SearchableQuerySet):

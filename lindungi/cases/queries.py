@@ -26,9 +26,8 @@ from django.utils.translation import ngettext
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
-from lindungi.cases import classification
+from lindungi.cases import case_page, classification
 from lindungi.cases.access import reach_without_assignment
-from lindungi.cases.intake_facts import load_intake_facts, step_labels
 from lindungi.cases.models import (
     Assignment,
     Case,
@@ -676,8 +675,11 @@ def load_case_page(case):
     if missing:
         people.update(User.objects.filter(pk__in=missing).in_bulk())
     describe(events, {str(pk): user for pk, user in people.items()})
-    step_labels(events)
-    return {"events": events, "workers": [a.user for a in assignments], **load_intake_facts(case)}
+    return {
+        "events": events,
+        "workers": [a.user for a in assignments],
+        **case_page.extra_context(case, events),
+    }
 
 
 def labels_of(choices, values):

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,8 +12,3 @@ class CoreConfig(AppConfig):
         from lindungi.core import checks
 
         checks.validate_keys()
-
-
-class AdminConfig(admin_apps.AdminConfig):
-    default = False
-    default_site = "lindungi.core.admin_site.AdminSite"

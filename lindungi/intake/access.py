@@ -36,7 +36,7 @@ from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
 from lindungi.cases.access import Need as CaseNeed
 from lindungi.cases.models import Case
-from lindungi.intake.models import Report, ReportStatus
+from lindungi.intake.models import Report, ReportQuerySet, ReportStatus
 
 INTAKE_ROLES = {Role.INTAKE_OFFICER, Role.SUPERVISOR}
 # The units that answer reports arriving without one (online form, integrations).
@@ -110,6 +110,11 @@ def restrict(queryset, user, need=Need.VIEW, membership=None):
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     return queryset.filter(scope(user, need, membership))
+
+
+def attach():
+    """Make ``restrict`` the method of the reports' queryset (``IntakeConfig.ready``)."""
+    ReportQuerySet.restrict = restrict
 
 
 def may(user, report, need, membership=None):

@@ -6,3 +6,10 @@ class IntakeConfig(AppConfig):
     name = "lindungi.intake"
     label = "intake"
     verbose_name = _("Intake")
+
+    def ready(self):
+        from lindungi.cases import case_page
+        from lindungi.intake import access, case_facts
+
+        access.attach()
+        case_page.add_part(case_facts.case_page_part)

@@ -11,17 +11,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.roles import UnitType
-from lindungi.cases.safe_contact import SafeChannel
+from lindungi.cases.contact_fields import SHORT_MAX, StaffContactFields, TristateField
 from lindungi.cases.vocabulary import WG_DOMAINS, Accommodation, Difficulty, Sex
 from lindungi.core.dates import past_date
-from lindungi.intake.contact_forms import SafeContactFields, checked_phone
 from lindungi.intake.models import Channel, ReporterType
 from lindungi.intake.risk import SCREENING, Risk
 from lindungi.places.models import Region, RegionLevel, ServicePoint
 
-# Caps: long enough for any real account, short enough that 1 MB of text is refused.
+# Caps: long enough for any real account, short enough that 1 MB of text is refused
+# (SHORT_MAX is the contact fields').
 NARRATIVE_MAX = 20_000
-SHORT_MAX = 200
 REASON_MAX = 2_000
 MAX_PEOPLE = 20
 MAX_AGE = 120
@@ -35,9 +34,6 @@ DEFAULT_CHANNEL = {
     UnitType.UPTD_PPA: Channel.WALK_IN,
     UnitType.RAPID_RESPONSE: Channel.OUTREACH,
 }
-
-YES, NO, NOT_ASKED = "yes", "no", ""
-TRISTATE = [(YES, _("Yes")), (NO, _("No")), (NOT_ASKED, _("Not asked / not known"))]
 
 SCREENING_QUESTIONS = {
     "in_danger_now": _("Is the person in danger now?"),
@@ -59,27 +55,6 @@ def screening_answers(record):
         (question, SCREENING_ANSWERS[getattr(record, name)])
         for name, question in SCREENING_QUESTIONS.items()
     ]
-
-
-class TristateField(forms.TypedChoiceField):
-    """Yes / no / not asked, stored as True / False / None."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            choices=TRISTATE,
-            coerce=lambda value: value == YES,
-            empty_value=None,
-            required=False,
-            widget=forms.RadioSelect,
-            **kwargs,
-        )
-
-    def prepare_value(self, value):
-        if value is True:
-            return YES
-        if value is False:
-            return NO
-        return value if value in (YES, NO) else NOT_ASKED
 
 
 class KelurahanField(forms.CharField):
@@ -139,33 +114,6 @@ def kelurahan_groups(province_code, query="", selected=None, limit=None):
 
 def kelurahan_choices(province_code, selected=None):
     return [("", _("— choose a kelurahan —")), *kelurahan_groups(province_code, selected=selected)]
-
-
-class StaffContactFields(SafeContactFields):
-    """Contact details and the safe-contact answers as staff record them, on the intake
-    form and on the case alike."""
-
-    contact_phone = forms.CharField(
-        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
-    )
-    contact_email = forms.EmailField(label=_("Email"), max_length=254, required=False)
-    safe_channels = forms.MultipleChoiceField(
-        label=_("Safe ways to contact"),
-        choices=SafeChannel.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    safe_times = forms.CharField(
-        label=_("Other notes on safe times"),
-        help_text=_("What the times above cannot say, e.g. when her husband is at work."),
-        max_length=SHORT_MAX,
-        required=False,
-    )
-    code_word = forms.CharField(label=_("Code word"), max_length=100, required=False)
-    voicemail_safe = TristateField(label=_("Is a voicemail safe?"))
-
-    def clean_contact_phone(self):
-        return checked_phone(self.cleaned_data.get("contact_phone", ""))
 
 
 class StaffReportForm(StaffContactFields):

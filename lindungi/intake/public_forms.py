@@ -14,10 +14,10 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.cases.contact_fields import SafeContactFields
 from lindungi.cases.safe_contact import SafeChannel
 from lindungi.core.blind_index import normalise_phone
 from lindungi.core.dates import past_date
-from lindungi.intake.contact_forms import SafeContactFields
 from lindungi.intake.models import ReporterType
 from lindungi.intake.references import normalise_reference
 from lindungi.places.models import Region, RegionLevel

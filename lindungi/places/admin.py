@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.core.admin_site import AdministratorPermissions
+from lindungi.accounts.admin_site import AdministratorPermissions
 from lindungi.places.models import Region, ServicePoint
 
 

@@ -25,7 +25,7 @@ def test_a_person_logs_in_with_email_in_any_case(personas):
     assert response.status_code == 302
     assert response.url == reverse("accounts:mfa_verify")
     response = client.post(response.url, {"code": totp_code(device)})
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home")
     home = client.get("/")
     assert home.status_code == 200
     assert "Unit A (UPTD PPA)" in home.content.decode()

@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from lindungi.accounts.mfa import devices, enrolment
 from lindungi.accounts.mfa.models import Authenticator
-from lindungi.accounts.sessions import SessionStore
+from lindungi.accounts.session_store import SessionStore
 from lindungi.core import crypto
 from tests.accounts.test_mfa import ENROL, NOON, RECOVER, VERIFY, password_step
 from tests.core.encryption_app.support import NEW_KEY

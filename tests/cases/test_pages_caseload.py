@@ -124,7 +124,7 @@ def test_an_analyst_gets_an_empty_list_and_no_cases_entry_in_the_navigation(
     response = client.get(URL)
     assert codes(response) == set()
     assert {i["name"] for i in response.context["navigation"]} == {
-        "core:home",
+        "home",
         "places:service_points",
     }
 

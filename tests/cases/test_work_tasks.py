@@ -158,7 +158,7 @@ def test_only_supervisors_have_the_units_overdue_list(client, personas):
 def test_my_tasks_is_in_the_navigation_of_case_workers_and_supervisors(client, personas):
     for user, shown in ((personas.case_worker_a, True), (personas.intake_officer, False)):
         log_in(client, user)
-        page = client.get(reverse("core:home")).content.decode()
+        page = client.get(reverse("home")).content.decode()
         assert (f'href="{reverse("cases:my_tasks")}"' in page) is shown
 
 

@@ -171,7 +171,7 @@ def test_each_request_gives_one_json_line_with_ids_not_names(personas, all_log_o
         "user_id": str(personas.case_worker_a.pk),
         "unit_id": str(personas.unit_a.pk),
         "role": "case_worker",
-        "route": "core:home",
+        "route": "home",
         "method": "GET",
         "status": 200,
         "duration_ms": entry["duration_ms"],

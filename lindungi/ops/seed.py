@@ -62,7 +62,7 @@ from lindungi.cases.vocabulary import (
     TpksForm,
     ViolenceType,
 )
-from lindungi.core.demo import load_demo
+from lindungi.ops.demo import load_demo
 from lindungi.places.loader import load_province
 from lindungi.places.models import Region, RegionLevel
 

@@ -1,6 +1,7 @@
 """What the case page shows of the intake reports a case came from: the first account,
 the safe-contact rules and contact details, the consents, and the report's steps on the
-timeline (received, handed over, case opened from it) in words.
+timeline (received, handed over, case opened from it) in words. A part of the case page
+(``lindungi.cases.case_page``), added when the intake app is ready.
 """
 
 import uuid
@@ -86,3 +87,9 @@ def _key(value):
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def case_page_part(case, events):
+    """The intake facts of ``case`` for its page, and its report steps in words."""
+    step_labels(events)
+    return load_intake_facts(case)

@@ -6,8 +6,8 @@ from lindungi.accounts.mfa.models import Authenticator
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.cases.models import Case
-from lindungi.core.demo import DEMO_PASSWORD
-from lindungi.core.management.commands.demo import DEMO_CASES
+from lindungi.ops.demo import DEMO_PASSWORD
+from lindungi.ops.management.commands.demo import DEMO_CASES
 from lindungi.places.models import ServicePoint, ServicePointKind
 from tests.login import totp_code
 

@@ -1,6 +1,7 @@
-"""The safe-contact questions of the intake forms: safe times as days and hours, and a safe
-person to contact instead. The staff form asks the times channel by channel; the public
-form asks one span for every safe channel (it asks less).
+"""The safe-contact questions, asked by the intake forms and on the case's contact page
+alike: safe times as days and hours, and a safe person to contact instead. The staff forms
+ask the times channel by channel; the public form asks one span for every safe channel (it
+asks less). Here, in cases, because the intake app sits above this one and uses them too.
 
 A form shows one window per channel; windows stored beyond it (an integration may send
 several) are kept as they are, so saving the form never drops one.
@@ -12,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.cases.safe_contact import EVERY_DAY, TIME_FORMAT, SafeChannel, Weekday
 from lindungi.core.blind_index import normalise_phone
 from lindungi.core.widgets import HtmlInputsForm, TimeInput
+
+SHORT_MAX = 200  # a name, an agency, a note on safe times: what a form caps short text at
+
+YES, NO, NOT_ASKED = "yes", "no", ""
+TRISTATE = [(YES, _("Yes")), (NO, _("No")), (NOT_ASKED, _("Not asked / not known"))]
 
 
 def checked_phone(value):
@@ -131,3 +137,51 @@ class SafeContactFields(HtmlInputsForm):
             "start": start.strftime(TIME_FORMAT),
             "end": end.strftime(TIME_FORMAT),
         }
+
+
+class TristateField(forms.TypedChoiceField):
+    """Yes / no / not asked, stored as True / False / None."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=TRISTATE,
+            coerce=lambda value: value == YES,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if value is True:
+            return YES
+        if value is False:
+            return NO
+        return value if value in (YES, NO) else NOT_ASKED
+
+
+class StaffContactFields(SafeContactFields):
+    """Contact details and the safe-contact answers as staff record them, on the intake
+    form and on the case alike."""
+
+    contact_phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
+    )
+    contact_email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    safe_channels = forms.MultipleChoiceField(
+        label=_("Safe ways to contact"),
+        choices=SafeChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    safe_times = forms.CharField(
+        label=_("Other notes on safe times"),
+        help_text=_("What the times above cannot say, e.g. when her husband is at work."),
+        max_length=SHORT_MAX,
+        required=False,
+    )
+    code_word = forms.CharField(label=_("Code word"), max_length=100, required=False)
+    voicemail_safe = TristateField(label=_("Is a voicemail safe?"))
+
+    def clean_contact_phone(self):
+        return checked_phone(self.cleaned_data.get("contact_phone", ""))

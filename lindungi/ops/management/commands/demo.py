@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Role
-from lindungi.cases.seed import has_cases, seed_cases, target_unit
-from lindungi.core.demo import DEMO_PASSWORD, load_demo
+from lindungi.ops.demo import DEMO_PASSWORD, load_demo
+from lindungi.ops.seed import has_cases, seed_cases, target_unit
 
 # Enough for the caseload to page and its filters to find something.
 DEMO_CASES = 120

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import Unit
-from lindungi.cases.seed import BATCH_SIZE, NoCaseWorkers, seed_cases, target_unit
+from lindungi.ops.seed import BATCH_SIZE, NoCaseWorkers, seed_cases, target_unit
 
 
 class Command(BaseCommand):
