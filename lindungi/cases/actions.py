@@ -8,7 +8,7 @@ Edits carry the version the user started from; a stale one raises ``StaleVersion
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -66,10 +66,16 @@ Data = Mapping[str, Any]
 HistoryStep = tuple[datetime, User | None, EventKind, dict[str, str]]
 
 
+class HasVersion(Protocol):
+    """A record whose edits carry the version they started from."""
+
+    version: int
+
+
 class StaleVersion(Exception):
     """Someone else saved the record after this edit began. ``current`` is the saved one."""
 
-    def __init__(self, current: Model) -> None:
+    def __init__(self, current: HasVersion) -> None:
         super().__init__("stale version")
         self.current = current
 
