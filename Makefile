@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := LINDUNGI_DEBUG=1
 
-.PHONY: run test install lint migrate messages clean browser-deps fuzz
+.PHONY: run test install lint typecheck migrate messages clean browser-deps fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The access modules, the actions and the API routes are typed: mypy with django-stubs
+# (files and settings in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
+
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser.
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: lint browser-deps
+test: lint typecheck browser-deps
 	$(DEV_ENV) $(BIN)/lindungi makemigrations --check --dry-run
 	$(BIN)/pytest -q
 

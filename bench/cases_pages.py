@@ -162,7 +162,7 @@ def time_pages(supervisor, worker, rounds, rng):
     log_in(browsers["searcher"], supervisor)  # its own session: the search stays in it
     caseload = reverse("cases:caseload")
     total = WARM_UP + rounds
-    visible = Case.objects.visible_to(supervisor)
+    visible = Case.objects.restrict(supervisor)
     case_ids = rng.sample(list(visible.values_list("pk", flat=True)), total)
     # People of active cases, who are on the caseload a search narrows.
     active = list(visible.exclude(status=Status.CLOSED).values_list("pk", flat=True))

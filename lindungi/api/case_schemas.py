@@ -12,11 +12,12 @@ recorded"). See README "API".
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from lindungi.cases.access import Via
@@ -57,7 +58,7 @@ WgAnswer = Difficulty | Literal[""]
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _holds_control_characters(value):
+def _holds_control_characters(value: object) -> bool:
     if isinstance(value, str):
         return CONTROL_CHARACTERS.search(value) is not None
     if isinstance(value, list | tuple):
@@ -74,23 +75,26 @@ class Input(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _refuse_control_characters(cls, value):
+    def _refuse_control_characters(cls, value: object) -> object:
         if _holds_control_characters(value):
             raise PydanticCustomError("control_characters", "control characters")
         return value
 
 
-def patch_schema(create, name):
+def patch_schema(create: type[Schema], name: str) -> Any:
     """``create`` with every field optional and no defaults filled in, and every limit of
-    ``create`` kept (its length and range constraints live in the field's metadata)."""
-    fields = {
+    ``create`` kept (its length and range constraints live in the field's metadata).
+
+    A class made at run time: to the type checker, which cannot know its fields, it is Any
+    (a ``type[Input]`` could not annotate the routes' payloads)."""
+    fields: dict[str, Any] = {
         key: (_constrained(field), Field(None, description=field.description))
         for key, field in create.model_fields.items()
     }
     return create_model(name, __base__=Input, **fields)
 
 
-def _constrained(field):
+def _constrained(field: FieldInfo) -> Any:
     if not field.metadata:
         return field.annotation
     return Annotated[(field.annotation, *field.metadata)]
@@ -134,8 +138,10 @@ class CasePage(Schema):
 
 
 class CasePatch(Input):
-    status: Status = None
-    priority: Priority = None
+    # Left out, a field is None and left alone; a null sent is refused (pydantic checks only
+    # what was sent), so the type says what a client may send.
+    status: Status = None  # type: ignore[assignment]
+    priority: Priority = None  # type: ignore[assignment]
 
 
 # --- Clients -----------------------------------------------------------------------------
@@ -205,7 +211,8 @@ class IncidentIn(Input):
     occurred_on: date | None = None
     date_is_estimate: bool = False
     time_of_day: TimeOfDay = TimeOfDay.UNKNOWN
-    reported_on: date = Field(None, description="Defaults to the day the case was opened.")
+    # As in CasePatch: left out it defaults; a null sent is refused.
+    reported_on: date = Field(None, description="Defaults to the day the case was opened.")  # type: ignore[assignment]
     place_type: PlaceType
     kelurahan: RegionCode | None = None
     description: str = Field("", max_length=20000)

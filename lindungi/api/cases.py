@@ -6,15 +6,19 @@ every read of case-bound data is audited, and every record travels with its vers
 an ETag (``lindungi.api.versions``).
 """
 
+from collections.abc import Callable, Sequence
 from enum import Enum
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.responses import Status as Reply
 
+from lindungi.api.auth import StaffRequest
 from lindungi.api.case_schemas import (
     CaseOut,
     CasePage,
@@ -34,7 +38,7 @@ from lindungi.api.errors import ErrorOut
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record, record_read
 from lindungi.cases import actions
-from lindungi.cases.access import Need, get_case_for, get_case_part_for
+from lindungi.cases.access import CaseAccess, Need, get_case_for, get_case_part_for
 from lindungi.cases.models import Case, Client, Incident, Perpetrator, Priority, Status
 from lindungi.cases.queries import merged_rows, own_parts
 from lindungi.places.models import Region, RegionLevel
@@ -48,12 +52,16 @@ MAX_PAGE = 1_000_000
 READ = {401: ErrorOut, 404: ErrorOut}
 WRITE = {**READ, 403: ErrorOut, 412: ErrorOut, 422: ErrorOut, 428: ErrorOut}
 CREATE = {**READ, 403: ErrorOut, 422: ErrorOut}
+# A record as it goes on the wire: field name -> value, checked by the route's schema.
+Body = dict[str, Any]
+# The records that travel with their version, each in its own list.
+Record = TypeVar("Record", Client, Incident, Perpetrator)
 
 
 # --- Shapes ------------------------------------------------------------------------------
 
 
-def _summary(case):
+def _summary(case: Case) -> Body:
     return {
         "id": case.pk,
         "survivor_code": case.survivor_code,
@@ -68,7 +76,7 @@ def _summary(case):
     }
 
 
-def _case(access):
+def _case(access: CaseAccess) -> Body:
     return {
         **_summary(access.case),
         "may_edit": access.may_edit,
@@ -78,13 +86,13 @@ def _case(access):
     }
 
 
-def _content(obj, access, *names):
+def _content(obj: Model, access: CaseAccess, *names: str) -> Body:
     """Names, contact details and narratives: null for a reader the access module does not
     let read them (break-glass), exactly as the pages leave them out."""
     return {name: getattr(obj, name) if access.may_read_content else None for name in names}
 
 
-def _client(client, access):
+def _client(client: Client, access: CaseAccess) -> Body:
     data = {
         name: getattr(client, name)
         for name in (
@@ -99,7 +107,7 @@ def _client(client, access):
     return data
 
 
-def _incident(incident, access):
+def _incident(incident: Incident, access: CaseAccess) -> Body:
     data = {
         name: getattr(incident, name)
         for name in (
@@ -113,7 +121,7 @@ def _incident(incident, access):
     return data
 
 
-def _perpetrator(perpetrator, access):
+def _perpetrator(perpetrator: Perpetrator, access: CaseAccess) -> Body:
     data = {
         name: getattr(perpetrator, name)
         for name in (
@@ -128,7 +136,7 @@ def _perpetrator(perpetrator, access):
 # --- Input -------------------------------------------------------------------------------
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Code-list members as their stored codes, inside lists and dict keys too."""
     if isinstance(value, Enum):
         return value.value
@@ -139,7 +147,7 @@ def _plain(value):
     return value
 
 
-def _changes(payload, case):
+def _changes(payload: Schema, case: Case) -> Body:
     """The fields the client sent, as the actions take them (records for references)."""
     data = {key: _plain(value) for key, value in payload.model_dump(exclude_unset=True).items()}
     if data.get("kelurahan") is not None:
@@ -156,18 +164,27 @@ def _changes(payload, case):
     return data
 
 
-def _tagged(response, obj, body):
+def _tagged(
+    response: HttpResponse, obj: Client | Incident | Perpetrator | Case, body: Body
+) -> Body:
     response["ETag"] = etag(obj.version)
     return body
 
 
-def _created(response, obj, url_name, body):
+def _created(
+    response: HttpResponse, obj: Client | Incident | Perpetrator, url_name: str, body: Body
+) -> Reply:
     response["ETag"] = etag(obj.version)
     response["Location"] = reverse(f"api:{url_name}", args=[obj.pk])
     return Reply(201, body)
 
 
-def _read_all(request, response, rows, shape):
+def _read_all(
+    request: StaffRequest,
+    response: HttpResponse,
+    rows: Sequence[Record],
+    shape: Callable[[Record], Body],
+) -> list[Body]:
     for row in rows:
         record_read(request, row)
     response["ETag"] = list_etag(rows)
@@ -179,12 +196,12 @@ def _read_all(request, response, rows, shape):
 
 @router.get("/cases", response={200: CasePage, **READ}, url_name="cases")
 def list_cases(
-    request,
+    request: StaffRequest,
     response: HttpResponse,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     status: Status | None = None,
     priority: Priority | None = None,
-):
+) -> Body:
     """The cases you may see, newest first, by survivor code (never by name)."""
     cases = Case.objects.restrict(request.auth).select_related("unit")
     filters = {key: value for key, value in (("status", status), ("priority", priority)) if value}
@@ -206,14 +223,16 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **READ}, url_name="case")
-def read_case(request, case_id: RecordId, response: HttpResponse):
+def read_case(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> Body:
     access = get_case_for(request.auth, case_id, request=request)
     record_read(request, access.case)
     return _tagged(response, access.case, _case(access))
 
 
 @router.patch("/cases/{case_id}", response={200: CaseOut, **WRITE}, url_name="case")
-def update_case(request, case_id: RecordId, payload: CasePatch, response: HttpResponse):
+def update_case(
+    request: StaffRequest, case_id: RecordId, payload: CasePatch, response: HttpResponse
+) -> Body:
     """Change status or priority. Send the case's ETag in If-Match."""
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
     case = access.case
@@ -231,7 +250,7 @@ def update_case(request, case_id: RecordId, payload: CasePatch, response: HttpRe
 @router.get(
     "/cases/{case_id}/clients", response={200: list[ClientOut], **READ}, url_name="case_clients"
 )
-def list_clients(request, case_id: RecordId, response: HttpResponse):
+def list_clients(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
     access = get_case_for(request.auth, case_id, request=request)
     rows = list(access.case.clients.all())
     return _read_all(request, response, rows, lambda client: _client(client, access))
@@ -240,7 +259,9 @@ def list_clients(request, case_id: RecordId, response: HttpResponse):
 @router.post(
     "/cases/{case_id}/clients", response={201: ClientOut, **CREATE}, url_name="case_clients"
 )
-def add_client(request, case_id: RecordId, payload: ClientIn, response: HttpResponse):
+def add_client(
+    request: StaffRequest, case_id: RecordId, payload: ClientIn, response: HttpResponse
+) -> Reply:
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
     case = access.case
     client = actions.add_client(request.auth, case, _changes(payload, case), request=request)
@@ -248,14 +269,16 @@ def add_client(request, case_id: RecordId, payload: ClientIn, response: HttpResp
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **READ}, url_name="client")
-def read_client(request, client_id: RecordId, response: HttpResponse):
+def read_client(request: StaffRequest, client_id: RecordId, response: HttpResponse) -> Body:
     access, client = get_case_part_for(request.auth, Client, client_id, request=request)
     record_read(request, client)
     return _tagged(response, client, _client(client, access))
 
 
 @router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE}, url_name="client")
-def update_client(request, client_id: RecordId, payload: ClientPatch, response: HttpResponse):
+def update_client(
+    request: StaffRequest, client_id: RecordId, payload: ClientPatch, response: HttpResponse
+) -> Body:
     access, client = get_case_part_for(request.auth, Client, client_id, Need.EDIT, request=request)
     case = access.case
     version = required_version(request)
@@ -272,7 +295,7 @@ def update_client(request, client_id: RecordId, payload: ClientPatch, response: 
     response={200: list[IncidentOut], **READ},
     url_name="case_incidents",
 )
-def list_incidents(request, case_id: RecordId, response: HttpResponse):
+def list_incidents(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
     access = get_case_for(request.auth, case_id, request=request)
     rows = list(access.case.incidents.all())
     return _read_all(request, response, rows, lambda row: _incident(row, access))
@@ -281,7 +304,9 @@ def list_incidents(request, case_id: RecordId, response: HttpResponse):
 @router.post(
     "/cases/{case_id}/incidents", response={201: IncidentOut, **CREATE}, url_name="case_incidents"
 )
-def add_incident(request, case_id: RecordId, payload: IncidentIn, response: HttpResponse):
+def add_incident(
+    request: StaffRequest, case_id: RecordId, payload: IncidentIn, response: HttpResponse
+) -> Reply:
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
     case = access.case
     incident = actions.add_incident(request.auth, case, _changes(payload, case), request=request)
@@ -289,14 +314,16 @@ def add_incident(request, case_id: RecordId, payload: IncidentIn, response: Http
 
 
 @router.get("/incidents/{incident_id}", response={200: IncidentOut, **READ}, url_name="incident")
-def read_incident(request, incident_id: RecordId, response: HttpResponse):
+def read_incident(request: StaffRequest, incident_id: RecordId, response: HttpResponse) -> Body:
     access, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
     record_read(request, incident)
     return _tagged(response, incident, _incident(incident, access))
 
 
 @router.patch("/incidents/{incident_id}", response={200: IncidentOut, **WRITE}, url_name="incident")
-def update_incident(request, incident_id: RecordId, payload: IncidentPatch, response: HttpResponse):
+def update_incident(
+    request: StaffRequest, incident_id: RecordId, payload: IncidentPatch, response: HttpResponse
+) -> Body:
     access, incident = get_case_part_for(
         request.auth, Incident, incident_id, Need.EDIT, request=request
     )
@@ -315,7 +342,9 @@ def update_incident(request, incident_id: RecordId, payload: IncidentPatch, resp
     response={200: list[PerpetratorOut], **READ},
     url_name="incident_perpetrators",
 )
-def list_perpetrators(request, incident_id: RecordId, response: HttpResponse):
+def list_perpetrators(
+    request: StaffRequest, incident_id: RecordId, response: HttpResponse
+) -> list[Body]:
     access, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
     rows = list(incident.perpetrators.all())
     return _read_all(request, response, rows, lambda row: _perpetrator(row, access))
@@ -326,7 +355,9 @@ def list_perpetrators(request, incident_id: RecordId, response: HttpResponse):
     response={201: PerpetratorOut, **CREATE},
     url_name="incident_perpetrators",
 )
-def add_perpetrator(request, incident_id: RecordId, payload: PerpetratorIn, response: HttpResponse):
+def add_perpetrator(
+    request: StaffRequest, incident_id: RecordId, payload: PerpetratorIn, response: HttpResponse
+) -> Reply:
     access, incident = get_case_part_for(
         request.auth, Incident, incident_id, Need.EDIT, request=request
     )
@@ -340,7 +371,9 @@ def add_perpetrator(request, incident_id: RecordId, payload: PerpetratorIn, resp
 @router.get(
     "/perpetrators/{perpetrator_id}", response={200: PerpetratorOut, **READ}, url_name="perpetrator"
 )
-def read_perpetrator(request, perpetrator_id: RecordId, response: HttpResponse):
+def read_perpetrator(
+    request: StaffRequest, perpetrator_id: RecordId, response: HttpResponse
+) -> Body:
     access, perpetrator = get_case_part_for(
         request.auth, Perpetrator, perpetrator_id, request=request
     )
@@ -354,8 +387,11 @@ def read_perpetrator(request, perpetrator_id: RecordId, response: HttpResponse):
     url_name="perpetrator",
 )
 def update_perpetrator(
-    request, perpetrator_id: RecordId, payload: PerpetratorPatch, response: HttpResponse
-):
+    request: StaffRequest,
+    perpetrator_id: RecordId,
+    payload: PerpetratorPatch,
+    response: HttpResponse,
+) -> Body:
     access, perpetrator = get_case_part_for(
         request.auth, Perpetrator, perpetrator_id, Need.EDIT, request=request
     )

@@ -9,8 +9,12 @@ is a new note, so they have no update route (a PATCH, PUT or DELETE answers 405)
 """
 
 from collections import namedtuple
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +23,9 @@ from ninja import Router
 from ninja.responses import Status as Reply
 
 from lindungi.accounts.models import Unit, User
+from lindungi.api.auth import StaffRequest
 from lindungi.api.case_schemas import RecordId
-from lindungi.api.cases import CREATE, READ, WRITE, _content, _plain
+from lindungi.api.cases import CREATE, READ, WRITE, Body, _content, _plain
 from lindungi.api.casework_schemas import (
     ApprovalOut,
     ApprovalRequestIn,
@@ -40,12 +45,13 @@ from lindungi.api.casework_schemas import (
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record_read
 from lindungi.cases import casework_actions as work
-from lindungi.cases.access import Need, get_case_for, get_case_part_for
+from lindungi.cases.access import CaseAccess, Need, get_case_for, get_case_part_for
 from lindungi.cases.casework import (
     Approval,
     Assessment,
     CaseNote,
     PlannedService,
+    ServicePlan,
     Task,
     plan_of,
 )
@@ -55,6 +61,7 @@ router = Router(tags=["case work"])
 # Assessments and notes are written once, so their version is 1 for good.
 FINAL = 1
 _Row = namedtuple("_Row", "pk version")
+Row = TypeVar("Row", bound=Model)
 
 
 # --- Shapes ------------------------------------------------------------------------------
@@ -64,7 +71,7 @@ _Row = namedtuple("_Row", "pk version")
 # a reader by break-glass, as the pages leave them out (``_content``).
 
 
-def _assessment(row, access):
+def _assessment(row: Assessment, access: CaseAccess) -> Body:
     data = {
         name: getattr(row, name)
         for name in (
@@ -76,7 +83,7 @@ def _assessment(row, access):
     return data
 
 
-def _plan(plan, access):
+def _plan(plan: ServicePlan, access: CaseAccess) -> Body:
     return {
         "case_id": plan.case_id,
         "status": plan.status,
@@ -85,7 +92,7 @@ def _plan(plan, access):
     }
 
 
-def _approval(row, access):
+def _approval(row: Approval, access: CaseAccess) -> Body:
     data = {
         name: getattr(row, name)
         for name in "id case_id subject created_at decision decided_at".split()
@@ -95,7 +102,7 @@ def _approval(row, access):
     return data
 
 
-def _service(row, access):
+def _service(row: PlannedService, access: CaseAccess) -> Body:
     data = {
         name: getattr(row, name)
         for name in "id case_id type provider_name due_on status done_on version".split()
@@ -105,7 +112,7 @@ def _service(row, access):
     return data
 
 
-def _note(row, _access):
+def _note(row: CaseNote, _access: CaseAccess) -> Body:
     data = {name: getattr(row, name) for name in "id case_id body created_at".split()}
     data.update(
         author=row.author_id,
@@ -116,7 +123,7 @@ def _note(row, _access):
     return data
 
 
-def _task(row, _access):
+def _task(row: Task, _access: CaseAccess) -> Body:
     data = {name: getattr(row, name) for name in "id case_id title due_at done_at version".split()}
     data.update(
         assignee=row.assignee_id, assignee_name=str(row.assignee), created_by=row.created_by_id
@@ -127,24 +134,36 @@ def _task(row, _access):
 # --- Answers -----------------------------------------------------------------------------
 
 
-def _version(row):
+def _version(row: Model) -> int:
     return getattr(row, "version", FINAL)
 
 
-def _read_one(request, response, access, row, shape):
+def _read_one(
+    request: StaffRequest,
+    response: HttpResponse,
+    access: CaseAccess,
+    row: Row,
+    shape: Callable[[Row, CaseAccess], Body],
+) -> Body:
     record_read(request, row)
     response["ETag"] = etag(_version(row))
     return shape(row, access)
 
 
-def _read_all(request, response, access, rows, shape):
+def _read_all(
+    request: StaffRequest,
+    response: HttpResponse,
+    access: CaseAccess,
+    rows: Sequence[Row],
+    shape: Callable[[Row, CaseAccess], Body],
+) -> list[Body]:
     for row in rows:
         record_read(request, row)
     response["ETag"] = list_etag([_Row(row.pk, _version(row)) for row in rows])
     return [shape(row, access) for row in rows]
 
 
-def _created(response, row, url_name, body, *args):
+def _created(response: HttpResponse, row: Model, url_name: str, body: Body, *args: object) -> Reply:
     response["ETag"] = etag(_version(row))
     response["Location"] = reverse(f"api:{url_name}", args=args or [row.pk])
     return Reply(201, body)
@@ -153,7 +172,7 @@ def _created(response, row, url_name, body, *args):
 # --- Input -------------------------------------------------------------------------------
 
 
-def _service_changes(payload):
+def _service_changes(payload: ServiceIn | ServicePatch) -> Body:
     data = {key: _plain(value) for key, value in payload.model_dump(exclude_unset=True).items()}
     if data.get("provider_unit") is not None:
         data["provider_unit"] = Unit.objects.filter(
@@ -164,7 +183,7 @@ def _service_changes(payload):
     return data
 
 
-def _local(moment):
+def _local(moment: datetime) -> datetime:
     """A time sent without an offset means the deployment's local time (rule 7 of
     docs/architecture.md)."""
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
@@ -178,7 +197,9 @@ def _local(moment):
     response={200: list[AssessmentOut], **READ},
     url_name="case_assessments",
 )
-def list_assessments(request, case_id: RecordId, response: HttpResponse):
+def list_assessments(
+    request: StaffRequest, case_id: RecordId, response: HttpResponse
+) -> list[Body]:
     """Every assessment of the case, by kind, newest first; none is ever replaced."""
     access = get_case_for(request.auth, case_id, request=request)
     case = access.case
@@ -191,7 +212,9 @@ def list_assessments(request, case_id: RecordId, response: HttpResponse):
     response={201: AssessmentOut, **CREATE},
     url_name="case_assessments",
 )
-def add_assessment(request, case_id: RecordId, payload: AssessmentIn, response: HttpResponse):
+def add_assessment(
+    request: StaffRequest, case_id: RecordId, payload: AssessmentIn, response: HttpResponse
+) -> Reply:
     """A new assessment with the next number. A risk assessment sets the case priority
     (its level, or ``override_level`` with a reason)."""
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
@@ -212,7 +235,7 @@ def add_assessment(request, case_id: RecordId, payload: AssessmentIn, response: 
 @router.get(
     "/assessments/{assessment_id}", response={200: AssessmentOut, **READ}, url_name="assessment"
 )
-def read_assessment(request, assessment_id: RecordId, response: HttpResponse):
+def read_assessment(request: StaffRequest, assessment_id: RecordId, response: HttpResponse) -> Body:
     access, assessment = get_case_part_for(request.auth, Assessment, assessment_id, request=request)
     return _read_one(request, response, access, assessment, _assessment)
 
@@ -221,7 +244,7 @@ def read_assessment(request, assessment_id: RecordId, response: HttpResponse):
 
 
 @router.get("/cases/{case_id}/plan", response={200: PlanOut | None, **READ}, url_name="case_plan")
-def read_plan(request, case_id: RecordId, response: HttpResponse):
+def read_plan(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> Body | None:
     """The service plan, or ``null`` (and no ETag) while the case has none."""
     access = get_case_for(request.auth, case_id, request=request)
     plan = plan_of(access.case)
@@ -235,7 +258,9 @@ def read_plan(request, case_id: RecordId, response: HttpResponse):
     response={200: PlanOut, 201: PlanOut, **WRITE},
     url_name="case_plan",
 )
-def save_plan(request, case_id: RecordId, payload: PlanIn, response: HttpResponse):
+def save_plan(
+    request: StaffRequest, case_id: RecordId, payload: PlanIn, response: HttpResponse
+) -> Body | Reply:
     """Write the survivor's goals. The first PUT creates the plan (201) and needs no
     If-Match; every later one needs the plan's ETag. Changing a plan that was sent for
     approval, or approved, returns it to draft."""
@@ -258,8 +283,8 @@ def save_plan(request, case_id: RecordId, payload: PlanIn, response: HttpRespons
     url_name="case_plan_approval",
 )
 def request_plan_approval(
-    request, case_id: RecordId, payload: ApprovalRequestIn, response: HttpResponse
-):
+    request: StaffRequest, case_id: RecordId, payload: ApprovalRequestIn, response: HttpResponse
+) -> Reply:
     """Send the plan to the unit's supervisors. It needs goals and at least one service;
     only one request may wait at a time. Supervisors decide on the case page."""
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
@@ -276,7 +301,7 @@ def request_plan_approval(
 @router.get(
     "/cases/{case_id}/services", response={200: list[ServiceOut], **READ}, url_name="case_services"
 )
-def list_services(request, case_id: RecordId, response: HttpResponse):
+def list_services(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
     access = get_case_for(request.auth, case_id, request=request)
     case = access.case
     return _read_all(request, response, access, list(case.services.all()), _service)
@@ -285,7 +310,9 @@ def list_services(request, case_id: RecordId, response: HttpResponse):
 @router.post(
     "/cases/{case_id}/services", response={201: ServiceOut, **CREATE}, url_name="case_services"
 )
-def add_service(request, case_id: RecordId, payload: ServiceIn, response: HttpResponse):
+def add_service(
+    request: StaffRequest, case_id: RecordId, payload: ServiceIn, response: HttpResponse
+) -> Reply:
     """A planned service, from a unit (``provider_unit``) or a partner agency by name."""
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
     case = access.case
@@ -294,7 +321,9 @@ def add_service(request, case_id: RecordId, payload: ServiceIn, response: HttpRe
 
 
 @router.get("/services/{plannedservice_id}", response={200: ServiceOut, **READ}, url_name="service")
-def read_service(request, plannedservice_id: RecordId, response: HttpResponse):
+def read_service(
+    request: StaffRequest, plannedservice_id: RecordId, response: HttpResponse
+) -> Body:
     access, service = get_case_part_for(
         request.auth, PlannedService, plannedservice_id, request=request
     )
@@ -305,8 +334,11 @@ def read_service(request, plannedservice_id: RecordId, response: HttpResponse):
     "/services/{plannedservice_id}", response={200: ServiceOut, **WRITE}, url_name="service"
 )
 def update_service(
-    request, plannedservice_id: RecordId, payload: ServicePatch, response: HttpResponse
-):
+    request: StaffRequest,
+    plannedservice_id: RecordId,
+    payload: ServicePatch,
+    response: HttpResponse,
+) -> Body:
     """Change status, outcome, dates or provider. Send the service's ETag in If-Match."""
     access, service = get_case_part_for(
         request.auth, PlannedService, plannedservice_id, Need.EDIT, request=request
@@ -323,7 +355,7 @@ def update_service(
 
 
 @router.get("/cases/{case_id}/notes", response={200: list[NoteOut], **READ}, url_name="case_notes")
-def list_notes(request, case_id: RecordId, response: HttpResponse):
+def list_notes(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
     """The case notes, newest first. Notes are never edited: each lists its corrections.
     Note bodies are for those helping on the case: a reader by break-glass gets 404."""
     access = get_case_for(request.auth, case_id, Need.CONTENT, request=request)
@@ -333,7 +365,9 @@ def list_notes(request, case_id: RecordId, response: HttpResponse):
 
 
 @router.post("/cases/{case_id}/notes", response={201: NoteOut, **CREATE}, url_name="case_notes")
-def add_note(request, case_id: RecordId, payload: NoteIn, response: HttpResponse):
+def add_note(
+    request: StaffRequest, case_id: RecordId, payload: NoteIn, response: HttpResponse
+) -> Reply:
     """A new note. To correct a note, write a new one with ``corrects`` set to its id:
     a note cannot be changed or deleted (PATCH, PUT and DELETE answer 405)."""
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
@@ -348,7 +382,7 @@ def add_note(request, case_id: RecordId, payload: NoteIn, response: HttpResponse
 
 
 @router.get("/notes/{casenote_id}", response={200: NoteOut, **READ}, url_name="note")
-def read_note(request, casenote_id: RecordId, response: HttpResponse):
+def read_note(request: StaffRequest, casenote_id: RecordId, response: HttpResponse) -> Body:
     """One note. It is final: there is no PATCH, PUT or DELETE (405)."""
     access, note = get_case_part_for(
         request.auth, CaseNote, casenote_id, Need.CONTENT, request=request
@@ -360,7 +394,7 @@ def read_note(request, casenote_id: RecordId, response: HttpResponse):
 
 
 @router.get("/cases/{case_id}/tasks", response={200: list[TaskOut], **READ}, url_name="case_tasks")
-def list_tasks(request, case_id: RecordId, response: HttpResponse):
+def list_tasks(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
     """The case's tasks, soonest due first, done ones included. Task titles are for those
     helping on the case: a reader by break-glass gets 404."""
     access = get_case_for(request.auth, case_id, Need.CONTENT, request=request)
@@ -370,7 +404,9 @@ def list_tasks(request, case_id: RecordId, response: HttpResponse):
 
 
 @router.post("/cases/{case_id}/tasks", response={201: TaskOut, **CREATE}, url_name="case_tasks")
-def add_task(request, case_id: RecordId, payload: TaskIn, response: HttpResponse):
+def add_task(
+    request: StaffRequest, case_id: RecordId, payload: TaskIn, response: HttpResponse
+) -> Reply:
     """A task for a case worker or supervisor of the case's unit, who is alerted."""
     access = get_case_for(request.auth, case_id, Need.EDIT, request=request)
     case = access.case
@@ -384,13 +420,15 @@ def add_task(request, case_id: RecordId, payload: TaskIn, response: HttpResponse
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **READ}, url_name="task")
-def read_task(request, task_id: RecordId, response: HttpResponse):
+def read_task(request: StaffRequest, task_id: RecordId, response: HttpResponse) -> Body:
     access, task = get_case_part_for(request.auth, Task, task_id, Need.CONTENT, request=request)
     return _read_one(request, response, access, task, _task)
 
 
 @router.patch("/tasks/{task_id}", response={200: TaskOut, **WRITE}, url_name="task")
-def update_task(request, task_id: RecordId, payload: TaskPatch, response: HttpResponse):
+def update_task(
+    request: StaffRequest, task_id: RecordId, payload: TaskPatch, response: HttpResponse
+) -> Body:
     """Mark the task done (now) with ``{"done": true}``. Send the task's ETag in If-Match."""
     access, task = get_case_part_for(request.auth, Task, task_id, Need.EDIT, request=request)
     version = required_version(request)

@@ -9,6 +9,8 @@ route declares, so these are added to each operation here, from the same facts t
 handlers in ``errors`` act on.
 """
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
@@ -34,12 +36,12 @@ TOO_LONG = {
 }
 
 
-def _add(responses, status, description):
+def _add(responses: dict[str, Any], status: int, description: str) -> None:
     responses.setdefault(str(status), {"description": description, **ERROR})
 
 
 class DocumentedAPI(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for method, operation in operations.items():

@@ -8,14 +8,17 @@ Django's text with the submitted value in it (docs/architecture.md, rules 3 and 
 """
 
 import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
-from django.http import Http404
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -38,140 +41,159 @@ class PreconditionRequired(Exception):
     """An update came without ``If-Match``: the API never overwrites blindly."""
 
 
-def error_response(api, request, status, code, detail, errors=None):
+def error_response(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    detail: str,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     body = {"error": code, "detail": str(detail), "errors": errors or {}}
     return api.create_response(request, body, status=status)
 
 
-def install(api):
+def install(api: NinjaAPI) -> None:
     """Register the handlers on ``api`` (replacing django-ninja's English defaults)."""
+    for exc_class, handler in HANDLERS:
+        api.add_exception_handler(exc_class, partial(handler, api))
 
-    def handle(exc_class):
-        def register(func):
-            api.add_exception_handler(exc_class, lambda request, exc: func(api, request, exc))
-            return func
 
-        return register
+def not_found(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Out of scope and missing look the same (docs/architecture.md, access model).
+    return error_response(api, request, 404, "not_found", _("Not found."))
 
-    @handle(Http404)
-    @handle(PermissionDenied)
-    def not_found(api, request, exc):
-        # Out of scope and missing look the same (docs/architecture.md, access model).
-        return error_response(api, request, 404, "not_found", _("Not found."))
 
-    def in_scope(request):
-        try:
-            scope.check_path(request)
-        except Http404:
-            return False
-        return True
+def _in_scope(request: HttpRequest) -> bool:
+    try:
+        scope.check_path(request)
+    except Http404:
+        return False
+    return True
 
-    @handle(AuthenticationError)
-    def not_authenticated(api, request, exc):
-        return error_response(
-            api,
-            request,
-            401,
-            "not_authenticated",
-            _("Log in and confirm your second factor to use the API."),
-        )
 
-    @handle(Throttled)
-    def throttled(api, request, exc):
-        return error_response(
-            api, request, 429, "throttled", _("Too many requests. Try again later.")
-        )
+def not_authenticated(
+    api: NinjaAPI, request: HttpRequest, exc: AuthenticationError
+) -> HttpResponse:
+    return error_response(
+        api,
+        request,
+        401,
+        "not_authenticated",
+        _("Log in and confirm your second factor to use the API."),
+    )
 
-    @handle(HttpError)
-    def http_error(api, request, exc):
-        # django-ninja raises these itself: 400 for a body it cannot parse, 403 for CSRF.
-        if exc.status_code == 400:
-            if not in_scope(request):
-                return not_found(api, request, exc)
-            return error_response(
-                api, request, 400, "malformed_body", _("The request body is not valid JSON.")
-            )
-        if exc.status_code == 403:
-            return error_response(
-                api,
-                request,
-                403,
-                "csrf_failed",
-                _("The CSRF check failed. Send the X-CSRFToken header with the CSRF cookie."),
-            )
-        return error_response(api, request, exc.status_code, "error", _("The request failed."))
 
-    @handle(NinjaValidationError)
-    def invalid_request(api, request, exc):
-        if not in_scope(request):
+def throttled(api: NinjaAPI, request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return error_response(api, request, 429, "throttled", _("Too many requests. Try again later."))
+
+
+def http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja raises these itself: 400 for a body it cannot parse, 403 for CSRF.
+    if exc.status_code == 400:
+        if not _in_scope(request):
             return not_found(api, request, exc)
-        return invalid(api, request, schema_errors(exc.errors))
-
-    @handle(DjangoValidationError)
-    def invalid_record(api, request, exc):
-        return invalid(api, request, django_errors(exc))
-
-    @handle(PreconditionRequired)
-    def precondition_required(api, request, exc):
+        return error_response(
+            api, request, 400, "malformed_body", _("The request body is not valid JSON.")
+        )
+    if exc.status_code == 403:
         return error_response(
             api,
             request,
-            428,
-            "precondition_required",
-            _("Send the record's ETag in an If-Match header: updates never overwrite blindly."),
+            403,
+            "csrf_failed",
+            _("The CSRF check failed. Send the X-CSRFToken header with the CSRF cookie."),
         )
-
-    @handle(StaleVersion)
-    def stale(api, request, exc):
-        response = error_response(
-            api,
-            request,
-            412,
-            "stale_version",
-            _("Someone else changed this record meanwhile. Fetch it again and redo the change."),
-        )
-        response["ETag"] = f'"{exc.current.version}"'
-        return response
-
-    @handle(RequestDataTooBig)
-    def too_large(api, request, exc):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
-        return error_response(
-            api,
-            request,
-            413,
-            "too_large",
-            _("The request body is larger than %(limit)s KB.") % {"limit": f"{limit:,}"},
-        )
-
-    @handle(OperationalError)
-    @handle(InterfaceError)
-    def unavailable(api, request, exc):
-        # The database is down, restarting, or ended this connection: nothing was kept,
-        # and the client should retry (with the same Idempotency-Key where it has one).
-        # The exception's text may quote the statement, so only its kind is logged.
-        log.error("database unavailable: %s", type(exc).__name__)
-        response = error_response(
-            api,
-            request,
-            503,
-            "unavailable",
-            _("The service cannot reach its database just now. Nothing was saved. Try again."),
-        )
-        response["Retry-After"] = str(RETRY_AFTER)
-        return response
+    return error_response(api, request, exc.status_code, "error", _("The request failed."))
 
 
-def invalid(api, request, errors):
+def invalid_request(api: NinjaAPI, request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    if not _in_scope(request):
+        return not_found(api, request, exc)
+    return invalid(api, request, schema_errors(exc.errors))
+
+
+def invalid_record(api: NinjaAPI, request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return invalid(api, request, django_errors(exc))
+
+
+def precondition_required(
+    api: NinjaAPI, request: HttpRequest, exc: PreconditionRequired
+) -> HttpResponse:
+    return error_response(
+        api,
+        request,
+        428,
+        "precondition_required",
+        _("Send the record's ETag in an If-Match header: updates never overwrite blindly."),
+    )
+
+
+def stale(api: NinjaAPI, request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+    response = error_response(
+        api,
+        request,
+        412,
+        "stale_version",
+        _("Someone else changed this record meanwhile. Fetch it again and redo the change."),
+    )
+    response["ETag"] = f'"{exc.current.version}"'
+    return response
+
+
+def too_large(api: NinjaAPI, request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return error_response(
+        api,
+        request,
+        413,
+        "too_large",
+        _("The request body is larger than %(limit)s KB.") % {"limit": f"{limit:,}"},
+    )
+
+
+def unavailable(api: NinjaAPI, request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    # The database is down, restarting, or ended this connection: nothing was kept,
+    # and the client should retry (with the same Idempotency-Key where it has one).
+    # The exception's text may quote the statement, so only its kind is logged.
+    log.error("database unavailable: %s", type(exc).__name__)
+    response = error_response(
+        api,
+        request,
+        503,
+        "unavailable",
+        _("The service cannot reach its database just now. Nothing was saved. Try again."),
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+# Which handler answers which exception (and its subclasses).
+HANDLERS: list[tuple[type[Exception], Callable[[NinjaAPI, HttpRequest, Any], HttpResponse]]] = [
+    (PermissionDenied, not_found),
+    (Http404, not_found),
+    (AuthenticationError, not_authenticated),
+    (Throttled, throttled),
+    (HttpError, http_error),
+    (NinjaValidationError, invalid_request),
+    (DjangoValidationError, invalid_record),
+    (PreconditionRequired, precondition_required),
+    (StaleVersion, stale),
+    (RequestDataTooBig, too_large),
+    (InterfaceError, unavailable),
+    (OperationalError, unavailable),
+]
+
+
+def invalid(api: NinjaAPI, request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:
     return error_response(
         api, request, 422, "invalid", _("Some details are not valid. See the errors."), errors
     )
 
 
-def _message(error):
+def _message(error: dict[str, Any]) -> str:
     """Our sentence for a pydantic error type; never pydantic's, which may quote the input."""
     kind = error["type"]
-    ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
     if kind == "extra_forbidden":
@@ -180,12 +202,22 @@ def _message(error):
         return _("Text cannot contain control characters such as NUL.")
     if kind in {"enum", "literal_error"}:
         return _("Choose from the list.")
+    return _limit_message(kind, error.get("ctx") or {}) or _kind_message(kind)
+
+
+def _limit_message(kind: str, ctx: dict[str, Any]) -> str | None:
+    """The sentence for a value past a schema's limit, naming the limit; None for others."""
     if kind == "string_too_long":
         return _("Keep this to at most %(limit)s characters.") % {"limit": ctx.get("max_length")}
     if kind in {"greater_than_equal", "greater_than"}:
         return _("Enter a number of at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
     if kind in {"less_than_equal", "less_than"}:
         return _("Enter a number of at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    return None
+
+
+def _kind_message(kind: str) -> str:
+    """The sentence for a value of the wrong kind (a number, a date, an object...)."""
     if kind.startswith("int_"):
         return _("Enter a whole number.")
     if kind.startswith("bool_"):
@@ -203,14 +235,14 @@ def _message(error):
     return _("Enter a valid value.")
 
 
-def schema_errors(errors):
+def schema_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     """django-ninja's error list -> {field: [messages]}.
 
     A location is (source, parameter, field, ...): a body sent as one schema is
     ("body", "payload", "sex"); the body itself missing or not an object is ("body",
     "payload"), reported as a non-field error.
     """
-    result = {}
+    result: dict[str, list[str]] = {}
     for error in errors:
         loc = [part for part in error["loc"] if isinstance(part, str)]
         field = loc[2] if loc[0] == "body" and len(loc) > 2 else NON_FIELD
@@ -223,14 +255,14 @@ def schema_errors(errors):
     return result
 
 
-def django_errors(exc):
+def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     """An action's ValidationError -> {field: [messages]}.
 
     The actions' own messages never carry values; Django's built-in ones may (an invalid
     choice quotes it), so any message with a ``value`` parameter is replaced.
     """
     source = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.error_list}
-    result = {}
+    result: dict[str, list[str]] = {}
     for field, error_list in source.items():
         messages = []
         for error in error_list:

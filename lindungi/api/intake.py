@@ -7,12 +7,12 @@ this router only, every use audited by the key's id. Retries are safe with an
 """
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
 from ninja.security import HttpBearer
@@ -25,7 +25,7 @@ from lindungi.cases.safe_contact import SafeChannel
 from lindungi.cases.vocabulary import Accommodation, Sex
 from lindungi.core.blind_index import normalise_phone
 from lindungi.intake import actions, apikeys, idempotency
-from lindungi.intake.models import Channel, ReporterType
+from lindungi.intake.models import ApiKey, Channel, ReporterType
 from lindungi.intake.public_forms import MAX_STORY
 from lindungi.intake.risk import Risk
 from lindungi.places.models import Region, RegionLevel
@@ -36,23 +36,33 @@ class IntegrationKey(HttpBearer):
 
     openapi_description = "An integration's API key (`lindungi apikey create NAME`)."
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         api_key = apikeys.verify_key(token)
         if api_key is not None:
             record("apikey.use", request=request, obj=api_key)
         return api_key
 
 
+class IntegrationRequest(HttpRequest):
+    """A request as a route behind ``IntegrationKey`` sees it: django-ninja puts the key that
+    ``authenticate`` returned on ``auth``. A type for the checker: no such class is made."""
+
+    auth: ApiKey
+
+
 router = Router(tags=["intake"], auth=IntegrationKey())
 
 
-def text(limit):
-    # Strict: a number or a list where text belongs is refused, not turned into text.
-    return Annotated[str, StringConstraints(strict=True, max_length=limit)]
+# Strict: a number or a list where text belongs is refused, not turned into text.
+Text32 = Annotated[str, StringConstraints(strict=True, max_length=32)]
+Text100 = Annotated[str, StringConstraints(strict=True, max_length=100)]
+Text200 = Annotated[str, StringConstraints(strict=True, max_length=200)]
+Text254 = Annotated[str, StringConstraints(strict=True, max_length=254)]
+Text500 = Annotated[str, StringConstraints(strict=True, max_length=500)]
 
 
 class PersonIn(Input):
-    name: text(200) = ""
+    name: Text200 = ""
     age: Annotated[StrictInt, Field(ge=0, le=120)] | None = None
     age_is_estimate: StrictBool = False
     sex: Sex = Sex.UNKNOWN
@@ -83,17 +93,17 @@ class ReportIn(Input):
         Channel.API, description="How the report reached the integration (112 call, ...)."
     )
     reporter_type: ReporterType | None = None
-    reporter_relation: text(100) = ""
-    reporter_name: text(200) = ""
-    contact_phone: text(32) = Field("", description="Indonesian numbers as typed: 0812...")
-    contact_email: text(254) = ""
+    reporter_relation: Text100 = ""
+    reporter_name: Text200 = ""
+    contact_phone: Text32 = Field("", description="Indonesian numbers as typed: 0812...")
+    contact_email: Text254 = ""
     what_happened: Annotated[
         str, StringConstraints(strict=True, min_length=1, max_length=MAX_STORY)
     ]
     occurred_on: date | None = Field(None, description="Not in the future.")
-    occurred_estimate: text(100) = ""
+    occurred_estimate: Text100 = ""
     kelurahan: RegionCode | None = Field(None, description="Kemendagri kelurahan/desa code.")
-    street_detail: text(500) = ""
+    street_detail: Text500 = ""
     people_affected: Annotated[StrictInt, Field(ge=0, le=1000)] | None = None
     in_danger_now: StrictBool | None = None
     perpetrator_nearby: StrictBool | None = None
@@ -112,12 +122,12 @@ class ReportIn(Input):
             "is safe at any time."
         ),
     )
-    safe_times: text(200) = Field("", description="What the windows cannot say, as said.")
-    code_word: text(100) = ""
+    safe_times: Text200 = Field("", description="What the windows cannot say, as said.")
+    code_word: Text100 = ""
     voicemail_safe: StrictBool | None = None
-    safe_person_name: text(200) = Field("", description="Someone safe to contact instead.")
-    safe_person_phone: text(32) = ""
-    safe_person_relation: text(100) = ""
+    safe_person_name: Text200 = Field("", description="Someone safe to contact instead.")
+    safe_person_phone: Text32 = ""
+    safe_person_relation: Text100 = ""
     consent_contact: StrictBool = False
     consent_services: StrictBool = False
     people: Annotated[list[PersonIn], Field(max_length=20)] = []
@@ -140,12 +150,12 @@ IDEMPOTENCY_HELP = (
 )
 
 
-def _report_data(payload):
+def _report_data(payload: ReportIn) -> dict[str, Any]:
     """The action's fields from the payload; the checks a schema cannot make, field by
     field, all at once."""
     data = payload.model_dump(exclude={"people"})
     data["contact_windows"] = payload.model_dump(mode="json")["contact_windows"]
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if data["kelurahan"]:
         region = Region.objects.filter(code=data["kelurahan"], level=RegionLevel.VILLAGE).first()
         if region is None:
@@ -171,7 +181,7 @@ def _report_data(payload):
     return data
 
 
-def _people(payload):
+def _people(payload: ReportIn) -> list[dict[str, Any]]:
     return [person.model_dump() for person in payload.people]
 
 
@@ -192,12 +202,12 @@ def _people(payload):
     ),
 )
 def create_report(
-    request,
+    request: IntegrationRequest,
     payload: ReportIn,
     idempotency_key: Annotated[
         str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_HELP)
     ] = None,
-):
+) -> JsonResponse:
     api_key = request.auth
     data = _report_data(payload)
     people = _people(payload)
@@ -230,13 +240,16 @@ def create_report(
     return response
 
 
-def _created(api_key, data, people, request):
+def _created(
+    api_key: ApiKey, data: dict[str, Any], people: list[dict[str, Any]], request: HttpRequest
+) -> dict[str, Any]:
     """Receive the report; its answer as stored for replays (JSON types only)."""
     report = actions.receive_api_report(api_key, data, people, request=request)
+    assert report.due_at is not None  # receiving a report sets its response deadline
     return ReportOut(
-        id=report.pk, reference=report.reference, risk=report.risk, due_at=report.due_at
+        id=report.pk, reference=report.reference, risk=Risk(report.risk), due_at=report.due_at
     ).model_dump(mode="json")
 
 
-def _refusal(status, code, detail):
+def _refusal(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"error": code, "detail": str(detail), "errors": {}}, status=status)

@@ -7,13 +7,15 @@ in its path go through the choke point first, exactly as the view would have sen
 """
 
 from django.apps import apps
+from django.db.models import Model
+from django.http import HttpRequest
 
 from lindungi.cases.access import Need, get_case_for, get_case_part_for
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def case_parts():
+def case_parts() -> dict[str, type[Model]]:
     """Path parameter name -> model, for every model that belongs to a case."""
     return {
         f"{model._meta.model_name}_id": model
@@ -22,7 +24,7 @@ def case_parts():
     }
 
 
-def check_path(request):
+def check_path(request: HttpRequest) -> None:
     """Raise Http404 (audited) if the user may not reach the records named in the path."""
     match = getattr(request, "resolver_match", None)
     if match is None:

@@ -8,6 +8,10 @@ action itself as ``StaleVersion`` so the check and the write are one step.
 
 import hashlib
 import re
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from django.http import HttpRequest
 
 from lindungi.api.errors import PreconditionRequired
 
@@ -16,11 +20,21 @@ _TAG = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
 UNREADABLE = -1
 
 
-def etag(version):
+class Tagged(Protocol):
+    """A row as a list's tag reads it: its id and version."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def list_etag(rows):
+def list_etag(rows: Iterable[Tagged]) -> str:
     """A weak tag for a list: changes whenever a row is added, removed or edited."""
     digest = hashlib.sha256()
     for row in rows:
@@ -28,7 +42,7 @@ def list_etag(rows):
     return f'W/"{digest.hexdigest()[:32]}"'
 
 
-def required_version(request):
+def required_version(request: HttpRequest) -> int:
     """The version the client started from. An unreadable tag matches no version."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":

@@ -43,13 +43,7 @@ def record(
     and request id come from the request. Call it inside the transaction of the write it
     describes: the row then commits or rolls back with that write.
     """
-    user = getattr(request, "user", None)
-    if actor is None and user is not None and user.is_authenticated:
-        actor = user
-    membership = getattr(request, "membership", None)
-    if membership is not None and actor is not None and membership.user_id == actor.pk:
-        unit = unit if unit is not None else membership.unit
-        role = role if role is not None else membership.role
+    actor, unit, role = _acting(request, actor, unit, role)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -74,6 +68,19 @@ def record(
         reason=reason,
     )
     return chain.append(event, using=using)
+
+
+def _acting(request, actor, unit, role):
+    """(actor, unit, role): those given, else the request's user and, when the actor is
+    that user, the unit and role of the membership the request acts in."""
+    user = getattr(request, "user", None)
+    if actor is None and user is not None and user.is_authenticated:
+        actor = user
+    membership = getattr(request, "membership", None)
+    if membership is not None and actor is not None and membership.user_id == actor.pk:
+        unit = unit if unit is not None else membership.unit
+        role = role if role is not None else membership.role
+    return actor, unit, role
 
 
 def record_read(request, obj, *, reason=""):

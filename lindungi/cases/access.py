@@ -32,17 +32,33 @@ never disagree about who sees what. The rule, written once:
   a restricted case only if they may see it.
 """
 
+from __future__ import annotations
+
 import uuid
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, NoReturn, TypedDict, TypeVar, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.http import Http404
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import Combinable
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from lindungi.accounts.models import Membership
+from lindungi.accounts.models import Membership, User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases.models import Assignment, BreakGlass, Case, NamedAccess
@@ -74,6 +90,12 @@ class Via(StrEnum):
     BREAK_GLASS = "break_glass"
 
 
+# Whoever asks: a request's user may be anonymous; actions and commands pass a User.
+AnyUser = User | AnonymousUser
+M = TypeVar("M", bound=Model)
+# A condition on case rows: a Q, or an expression such as EXISTS that SQL reads as one.
+Condition = Q | Combinable
+
 # The per-case halves of the conditions, built once: each request adds only its user.
 _NAMED = NamedAccess.objects.filter(case=OuterRef("pk"))
 _ASSIGNED = Assignment.objects.filter(case=OuterRef("pk"))
@@ -81,33 +103,38 @@ _GLASS = BreakGlass.objects.filter(case=OuterRef("pk"))
 _NEVER = Q(pk__in=[])
 
 
-def _units(user, roles):
+def _units(user: AnyUser, roles: Collection[Role]) -> list[uuid.UUID]:
+    if not user.is_authenticated:
+        return []
     return sorted({m.unit_id for m in user.memberships.all() if m.role in roles}, key=str)
 
 
 class _Scopes:
     """The conditions on a case row for one user, each a SQL expression."""
 
-    def __init__(self, user):
-        self.active = bool(user.is_authenticated and user.is_active)
+    def __init__(self, user: AnyUser) -> None:
+        member = user if user.is_authenticated and user.is_active else None
+        self.active = member is not None
         now = timezone.now()
-        self.named = Exists(_NAMED.filter(user=user)) if self.active else _NEVER
-        self.glass = _GLASS.filter(user=user, expires_at__gt=now) if self.active else _GLASS.none()
+        self.named: Condition = Exists(_NAMED.filter(user=member)) if member else _NEVER
+        self.glass = _GLASS.filter(user=member, expires_at__gt=now) if member else _GLASS.none()
         supervised = _units(user, {Role.SUPERVISOR}) if self.active else []
         worked = _units(user, {Role.CASE_WORKER}) if self.active else []
         members = _units(user, CASE_ROLES) if self.active else []
         self.supervised = supervised
         self.members = members
         self.matching = bool(_units(user, MATCH_ROLES)) if self.active else False
-        self.supervision = Q(restricted=False, unit_id__in=supervised) if supervised else _NEVER
-        self.assignment = (
-            Q(restricted=False, unit_id__in=worked) & Exists(_ASSIGNED.filter(user=user))
+        self.supervision: Condition = (
+            Q(restricted=False, unit_id__in=supervised) if supervised else _NEVER
+        )
+        self.assignment: Condition = (
+            Q(restricted=False, unit_id__in=worked) & Exists(_ASSIGNED.filter(user=member))
             if worked
             else _NEVER
         )
         self.member_named = Q(unit_id__in=members) & self.named if members else _NEVER
 
-    def of(self, need):
+    def of(self, need: Need) -> Condition:
         if not self.active:
             return _NEVER
         helping = self.named | self.supervision | self.assignment
@@ -132,7 +159,7 @@ class _Scopes:
         raise ValueError(f"no case scope for {need}")
 
 
-def restrict(queryset, user, need=Need.VIEW):
+def restrict(queryset: QuerySet[M], user: AnyUser, need: Need = Need.VIEW) -> QuerySet[M]:
     """``queryset`` (of cases, or of a model that belongs to a case) narrowed in SQL to
     what ``user`` may ``need``. The only way a list or a count of case-bound data is made."""
     model = queryset.model
@@ -140,15 +167,22 @@ def restrict(queryset, user, need=Need.VIEW):
         return queryset.filter(unit_id__in=_units(user, {Role.SUPERVISOR}))
     if model is Case:
         return queryset.filter(_Scopes(user).of(need))
-    path = getattr(model, "CASE_PATH", None)
-    if path is None:
-        raise TypeError(f"{model._meta.label} does not belong to a case")
+    path = _case_path(model)
     return queryset.filter(**{f"{path}__in": restrict(Case.objects.all(), user, need).values("pk")})
 
 
-def attach():
+def _case_path(model: type[Model]) -> str:
+    """The lookup from ``model`` to its case (its ``CASE_PATH``)."""
+    path: str | None = getattr(model, "CASE_PATH", None)
+    if path is None:
+        raise TypeError(f"{model._meta.label} does not belong to a case")
+    return path
+
+
+def attach() -> None:
     """Make ``restrict`` the method of every case-bound queryset (``CasesConfig.ready``)."""
-    CaseBoundQuerySet.restrict = restrict
+    # Attached at start-up so that the models need not import the access module.
+    CaseBoundQuerySet.restrict = restrict  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -157,13 +191,13 @@ class CaseAccess:
     actions decide from it; nothing re-derives a right."""
 
     case: Case
-    via: frozenset
+    via: frozenset[Via]
     break_glass_until: datetime | None
     may_edit: bool
     may_read_content: bool
     may_supervise: bool
 
-    def allows(self, need):
+    def allows(self, need: Need) -> bool:
         return {
             Need.VIEW: True,
             Need.CONTENT: self.may_read_content,
@@ -171,27 +205,46 @@ class CaseAccess:
             Need.SUPERVISE: self.may_supervise,
         }.get(need, False)
 
-    def row(self):
+    def row(self) -> QuerySet[Case]:
         """The case's own row as a queryset: what a creation locks so that a resubmitted
         form cannot create twice."""
         return Case.objects.filter(pk=self.case.pk)
 
     @property
-    def may_remove_attachments(self):
+    def may_remove_attachments(self) -> bool:
         """Removing a file destroys it for good: a supervisor of the owning unit who may
         edit the case. Break-glass never removes."""
         return self.may_supervise
 
 
-def _flag(condition):
+def _flag(condition: Condition) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def _with_reasons(queryset, user):
+class _Reasons(TypedDict):
+    """The columns ``_with_reasons`` adds to a case row."""
+
+    access_edit: bool
+    access_content: bool
+    access_supervise: bool
+    access_assigned: bool
+    access_supervision: bool
+    access_named: bool
+    access_glass_until: datetime | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    CaseWithReasons = WithAnnotations[Case, _Reasons]
+
+
+def _with_reasons(queryset: QuerySet[Case], user: AnyUser) -> QuerySet[CaseWithReasons]:
     """The case rows with every right and reason of ``user`` as columns, in the one query."""
     scopes = _Scopes(user)
     if not scopes.active:
-        return queryset.none()
+        # No rows, so none lacks the columns.
+        return cast("QuerySet[CaseWithReasons]", queryset.none())
     return queryset.filter(scopes.of(Need.VIEW)).annotate(
         access_edit=_flag(scopes.of(Need.EDIT)),
         access_content=_flag(scopes.of(Need.CONTENT)),
@@ -203,7 +256,7 @@ def _with_reasons(queryset, user):
     )
 
 
-def _access(case):
+def _access(case: CaseWithReasons) -> CaseAccess:
     via = {
         Via.ASSIGNMENT: case.access_assigned,
         Via.SUPERVISION: case.access_supervision,
@@ -220,21 +273,21 @@ def _access(case):
     )
 
 
-def _parse(case_id):
+def _parse(case_id: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(case_id))
     except ValueError:
         return None
 
 
-def access_to(user, case):
+def access_to(user: AnyUser, case: Case) -> CaseAccess | None:
     """What ``user`` may do with ``case`` (a case already in hand), or None if they may not
     see it. For actions, which check the actor themselves whoever calls them."""
     found = list(_with_reasons(Case.objects.filter(pk=case.pk).order_by(), user)[:1])
     return _access(found[0]) if found else None
 
 
-def check(user, case, need):
+def check(user: AnyUser, case: Case, need: Need) -> CaseAccess:
     """Raise PermissionDenied unless ``user`` may ``need`` ``case``: the actions' own check,
     so an action called from a command is as safe as from a page."""
     access = access_to(user, case)
@@ -243,7 +296,14 @@ def check(user, case, need):
     return access
 
 
-def get_case_for(user, case_id, need=Need.VIEW, *, request=None, load=None):
+def get_case_for(
+    user: AnyUser,
+    case_id: object,
+    need: Need = Need.VIEW,
+    *,
+    request: HttpRequest | None = None,
+    load: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None,
+) -> CaseAccess:
     """The ``CaseAccess`` to a case, if ``user`` may ``need`` it; otherwise 404, and the
     attempt is audited.
 
@@ -262,19 +322,26 @@ def get_case_for(user, case_id, need=Need.VIEW, *, request=None, load=None):
     _deny(user, request, "cases.case", pk, need)
 
 
-def get_case_part_for(user, model, part_id, need=Need.VIEW, *, request=None):
+def get_case_part_for(
+    user: AnyUser,
+    model: type[M],
+    part_id: object,
+    need: Need = Need.VIEW,
+    *,
+    request: HttpRequest | None = None,
+) -> tuple[CaseAccess, M]:
     """A client, note, attachment or other part of a case, with the ``CaseAccess`` to its
     case. One query decides whether the part exists for this user, so a part out of reach
     and an id that never existed take the same path (and the same time) to their 404."""
     pk = _parse(part_id)
-    parts = restrict(model.objects.filter(pk=pk), user, need)
-    found = list(parts.annotate(case_ref=F(f"{model.CASE_PATH}_id")).order_by()[:1]) if pk else []
+    parts = restrict(model._default_manager.filter(pk=pk), user, need)
+    found = list(parts.annotate(case_ref=F(f"{_case_path(model)}_id")).order_by()[:1]) if pk else []
     if not found:
         _deny(user, request, model._meta.label_lower, pk, need)
     return get_case_for(user, found[0].case_ref, need, request=request), found[0]
 
 
-def reach_without_assignment(user):
+def reach_without_assignment(user: User) -> list[uuid.UUID]:
     """Ids of the cases ``user`` sees without being assigned to them: named on a restricted
     case, or an unexpired break-glass grant. For a case worker, almost always none."""
     scopes = _Scopes(user)
@@ -285,11 +352,11 @@ def reach_without_assignment(user):
     )
 
 
-def supervisors_of(cases):
+def supervisors_of(cases: Iterable[Case]) -> dict[uuid.UUID, set[uuid.UUID]]:
     """Case id -> ids of the active users who may SUPERVISE it (the supervisors of its unit;
     of a restricted case, only those named on it): whom a deadline alert goes to."""
     units = {case.unit_id for case in cases}
-    by_unit = {}
+    by_unit: dict[uuid.UUID, set[uuid.UUID]] = {}
     for unit_id, user_id in (
         Membership.objects.filter(unit_id__in=units, role=Role.SUPERVISOR, user__is_active=True)
         .order_by()
@@ -297,7 +364,7 @@ def supervisors_of(cases):
     ):
         by_unit.setdefault(unit_id, set()).add(user_id)
     restricted = [case.pk for case in cases if case.restricted]
-    named = {}
+    named: dict[uuid.UUID, set[uuid.UUID]] = {}
     for case_id, user_id in NamedAccess.objects.filter(case_id__in=restricted).values_list(
         "case_id", "user_id"
     ):
@@ -310,7 +377,7 @@ def supervisors_of(cases):
     }
 
 
-def break_glass_target(user, case_id):
+def break_glass_target(user: User, case_id: object) -> tuple[bool, Case | None]:
     """(already reachable, the case) for a supervisor breaking the glass. Break-glass is the
     one way to a case outside the user's scope, so the case is looked up here directly, and
     the caller asks only after the reason and a fresh code were given."""
@@ -322,7 +389,13 @@ def break_glass_target(user, case_id):
     return False, Case.objects.filter(pk=pk).first()
 
 
-def _deny(user, request, object_type, pk, need):
+def _deny(
+    user: AnyUser,
+    request: HttpRequest | None,
+    object_type: str,
+    pk: uuid.UUID | None,
+    need: Need,
+) -> NoReturn:
     """Audit the refused attempt, then answer as if the record did not exist."""
     record(
         "case.denied",

@@ -5,20 +5,26 @@ case timeline and queues alerts, in one transaction: either all of it happens or
 Edits carry the version the user started from; a stale one raises ``StaleVersion``.
 """
 
-from datetime import timedelta
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Field, Model, Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindungi.accounts.models import User
+from lindungi.accounts.models import Unit, User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases import classification, tracks
-from lindungi.cases.access import Need, check
+from lindungi.cases.access import CaseAccess, Need, check
+from lindungi.cases.casework import PlannedService, SanctionTrack, ServicePlan, Task
+from lindungi.cases.first_account import CaseContact
 from lindungi.cases.models import (
     Assignment,
     BreakGlass,
@@ -40,41 +46,77 @@ from lindungi.notifications.models import Kind, notify
 
 BREAK_GLASS_HOURS = 4
 
+M = TypeVar("M", bound=Model)
+# The records an edit carries a version for (``_save_version``).
+Versioned = TypeVar(
+    "Versioned",
+    Case,
+    Client,
+    Incident,
+    Perpetrator,
+    ServicePlan,
+    PlannedService,
+    Task,
+    SanctionTrack,
+    CaseContact,
+)
+# Field name -> value, as a form or the API sends them to an action.
+Data = Mapping[str, Any]
+# One step of an intake report before its case: (at, actor, kind, detail).
+HistoryStep = tuple[datetime, User | None, EventKind, dict[str, str]]
+
+
+class HasVersion(Protocol):
+    """A record whose edits carry the version they started from."""
+
+    version: int
+
 
 class StaleVersion(Exception):
     """Someone else saved the record after this edit began. ``current`` is the saved one."""
 
-    def __init__(self, current):
+    def __init__(self, current: HasVersion) -> None:
         super().__init__("stale version")
         self.current = current
 
 
-def _roles_in(user, unit_id):
+def _roles_in(user: User, unit_id: uuid.UUID) -> set[str]:
     return {m.role for m in user.memberships.all() if m.unit_id == unit_id}
 
 
-def _require_edit(actor, case):
+def _require_edit(actor: User, case: Case) -> CaseAccess:
     """Every action checks its actor itself, whoever calls it (a page, the API, a command)."""
     return check(actor, case, Need.EDIT)
 
 
-def _log(request, actor, action, obj, case, kind, fields=(), **detail):
+def _log(
+    request: HttpRequest | None,
+    actor: User | None,
+    action: str,
+    obj: Model,
+    case: Case,
+    kind: EventKind,
+    fields: Iterable[str] = (),
+    **detail: str,
+) -> None:
     """The audit row and the timeline entry of one write. ``detail`` holds codes and ids
     only: what the entry is about (a service type, a reason code), never typed text."""
     record(action, request=request, actor=actor, obj=obj, fields=fields)
     _event(case, actor, kind, fields=list(fields), **detail)
 
 
-def _event(case, actor, kind, **detail):
+def _event(case: Case, actor: User | None, kind: EventKind, **detail: object) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case, at=timezone.now(), actor=actor, kind=kind, detail=detail
     )
 
 
-def _stored(instance, name):
+def _stored(instance: Model, name: str) -> object:
     """A field's value as it is compared for a change: a relation by its id, no value and
     an empty text alike, and a list of codes whatever its order."""
-    value = getattr(instance, instance._meta.get_field(name).attname)
+    # A name an action sets is a concrete field's (``_only`` refuses any other).
+    field = cast(Field, instance._meta.get_field(name))
+    value = getattr(instance, field.attname)
     if value is None or value == "":
         return None
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
@@ -82,7 +124,7 @@ def _stored(instance, name):
     return value
 
 
-def _apply(instance, changes, validate=None):
+def _apply(instance: M, changes: Data, validate: Callable[[M], None] | None = None) -> list[str]:
     """Set the attributes, validate (which may normalise them: strip text, derive a box
     from another answer), and return the names of those whose stored value changed.
 
@@ -98,7 +140,7 @@ def _apply(instance, changes, validate=None):
     return [name for name in changes if _stored(instance, name) != before[name]]
 
 
-def _filled(data):
+def _filled(data: Data) -> list[str]:
     """The names of what a new record was given: an empty text, an unticked box or an
     empty list was not filled in."""
     return sorted(
@@ -108,7 +150,13 @@ def _filled(data):
     )
 
 
-def _save_version(model, obj, version, changes, validate=None):
+def _save_version(
+    model: type[Versioned],
+    obj: Versioned,
+    version: int | None,
+    changes: Data,
+    validate: Callable[[Versioned], None] | None = None,
+) -> tuple[Versioned, list[str]]:
     """Lock the row, refuse a stale version, apply and bump the version.
 
     The row lock (PostgreSQL) or the IMMEDIATE write transaction (SQLite) makes the check
@@ -129,7 +177,15 @@ def _save_version(model, obj, version, changes, validate=None):
 
 
 @transaction.atomic
-def open_case(actor, unit, *, priority=None, history=(), request=None, **detail):
+def open_case(
+    actor: User,
+    unit: Unit,
+    *,
+    priority: str | None = None,
+    history: Iterable[HistoryStep] = (),
+    request: HttpRequest | None = None,
+    **detail: str,
+) -> Case:
     """Open a case owned by ``unit``. A case worker who opens it is assigned to it.
 
     ``history`` is what happened before the case (an intake report's receipt, its
@@ -163,7 +219,9 @@ def open_case(actor, unit, *, priority=None, history=(), request=None, **detail)
 
 
 @transaction.atomic
-def assign_worker(actor, case, worker, *, request=None):
+def assign_worker(
+    actor: User, case: Case, worker: User, *, request: HttpRequest | None = None
+) -> None:
     """A supervisor of the owning unit assigns a case worker of that unit."""
     if Role.SUPERVISOR not in _roles_in(actor, case.unit_id):
         raise PermissionDenied
@@ -186,7 +244,9 @@ def assign_worker(actor, case, worker, *, request=None):
 
 
 @transaction.atomic
-def update_case(actor, case, version, changes, *, request=None):
+def update_case(
+    actor: User, case: Case, version: int, changes: Data, *, request: HttpRequest | None = None
+) -> Case:
     """Change status or priority. Closing and reopening have their own actions: a closure
     needs a supervisor's approval (casework_actions.request_closure)."""
     _require_edit(actor, case)
@@ -206,7 +266,9 @@ def update_case(actor, case, version, changes, *, request=None):
 
 
 @transaction.atomic
-def restrict_case(actor, case, reason, *, request=None):
+def restrict_case(
+    actor: User, case: Case, reason: str, *, request: HttpRequest | None = None
+) -> Case:
     """Close a case to everyone but its named users: the actor, the assigned workers and
     the unit's supervisors, who are alerted."""
     if reason not in RestrictionReason.values:
@@ -267,15 +329,15 @@ CLIENT_FIELDS = {
 }
 
 
-def _validate_client(client):
+def _validate_client(client: Client) -> None:
     check_past_facts(birth_date=client.birth_date)
     if client.age_estimate is not None and client.age_estimate > 120:
         raise ValidationError({"age_estimate": _("Enter an age from 0 to 120.")})
-    if client.guardian_of_id and client.guardian_of.case_id != client.case_id:
+    if client.guardian_of is not None and client.guardian_of.case_id != client.case_id:
         raise ValidationError({"guardian_of": _("Choose a person of this case.")})
 
 
-def client_phone(value):
+def client_phone(value: str | None) -> str:
     """A phone number as stored (E.164), from Indonesia or abroad; "" for none.
 
     Indonesia is the region a number without a country code is read in, as at intake, so
@@ -297,7 +359,7 @@ def client_phone(value):
         ) from None
 
 
-def _client_data(data):
+def _client_data(data: Data) -> Data:
     """What was sent, with the phone number as stored (refused with a clear message)."""
     if data.get("phone"):
         try:
@@ -307,7 +369,7 @@ def _client_data(data):
     return data
 
 
-def _only(changes, allowed):
+def _only(changes: Data, allowed: set[str]) -> None:
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(
@@ -316,7 +378,9 @@ def _only(changes, allowed):
 
 
 @transaction.atomic
-def add_client(actor, case, data, *, request=None):
+def add_client(
+    actor: User, case: Case, data: Data, *, request: HttpRequest | None = None
+) -> Client:
     _require_edit(actor, case)
     _only(data, CLIENT_FIELDS)
     data = _client_data(data)
@@ -329,7 +393,14 @@ def add_client(actor, case, data, *, request=None):
 
 
 @transaction.atomic
-def update_client(actor, client, version, changes, *, request=None):
+def update_client(
+    actor: User,
+    client: Client,
+    version: int,
+    changes: Data,
+    *,
+    request: HttpRequest | None = None,
+) -> Client:
     _require_edit(actor, client.case)
     _only(changes, CLIENT_FIELDS)
     changes = _client_data(changes)
@@ -372,14 +443,31 @@ INCIDENT_FIELDS = {
 }
 
 
-def _codes(values, allowed, field):
+def _codes(values: object, allowed: Iterable[str], field: str) -> list[str]:
     if not isinstance(values, list) or not set(values) <= set(allowed):
         raise ValidationError({field: _("Choose from the list.")})
     return sorted(set(values))
 
 
-def classify(incident):
+def classify(incident: Incident) -> None:
     """Recompute what is derived, never typed: the core type, flags and delay band."""
+    answers = _gbv_answers(incident)
+    incident.violence_types = _codes(incident.violence_types, ViolenceType.values, "violence_types")
+    incident.tpks_forms = _codes(incident.tpks_forms, TpksForm.values, "tpks_forms")
+    gbv = classification.gbv_type(answers)
+    incident.gbv_type = gbv or ""
+    if incident.tpks_forms and not classification.is_sexual(gbv, incident.violence_types):
+        raise ValidationError({"tpks_forms": _("A UU TPKS form applies only to sexual violence.")})
+    reported_on = _check_incident_dates(incident)
+    if incident.survivor_id and incident.survivor.case_id != incident.case_id:
+        raise ValidationError({"survivor": _("Choose a person of this case.")})
+    incident.context_flags = _context_flags(incident, gbv, incident.occurred_on or reported_on)
+    delay = classification.reporting_delay(incident.occurred_on, reported_on)
+    incident.reporting_delay = delay or ""
+
+
+def _gbv_answers(incident: Incident) -> dict[str, bool]:
+    """The GBVIMS answers given so far, each a yes or a no to a known question."""
     answers = incident.gbv_answers or {}
     if (
         not isinstance(answers, dict)
@@ -387,29 +475,27 @@ def classify(incident):
         or not all(isinstance(v, bool) for v in answers.values())
     ):
         raise ValidationError({"gbv_answers": _("Answer each question with yes or no.")})
-    incident.violence_types = _codes(incident.violence_types, ViolenceType.values, "violence_types")
-    incident.tpks_forms = _codes(incident.tpks_forms, TpksForm.values, "tpks_forms")
-    gbv = classification.gbv_type(answers)
-    incident.gbv_type = gbv or ""
-    if incident.tpks_forms and not classification.is_sexual(gbv, incident.violence_types):
-        raise ValidationError({"tpks_forms": _("A UU TPKS form applies only to sexual violence.")})
+    return answers
+
+
+def _check_incident_dates(incident: Incident) -> date:
+    """The day the incident was reported (required), both days past, and in that order."""
     if incident.reported_on is None:
         raise ValidationError({"reported_on": REPORTED_ON_REQUIRED})
     check_past_facts(occurred_on=incident.occurred_on, reported_on=incident.reported_on)
-    if (
-        incident.occurred_on
-        and incident.reported_on
-        and incident.occurred_on > incident.reported_on
-    ):
+    if incident.occurred_on and incident.occurred_on > incident.reported_on:
         raise ValidationError({"occurred_on": _("The incident cannot be after the report.")})
-    if incident.survivor_id and incident.survivor.case_id != incident.case_id:
-        raise ValidationError({"survivor": _("Choose a person of this case.")})
-    age = incident.survivor.age_on(incident.occurred_on or incident.reported_on)
+    return incident.reported_on
+
+
+def _context_flags(incident: Incident, gbv: str | None, day: date) -> list[str]:
+    """The incident's context flags: by the survivor's age on ``day`` and what happened."""
+    age = incident.survivor.age_on(day)
     partner = (
         incident.pk is not None
         and incident.perpetrators.filter(relationship__in=INTIMATE_PARTNERS).exists()
     )
-    incident.context_flags = sorted(
+    return sorted(
         classification.context_flags(
             gbv,
             age,
@@ -419,12 +505,12 @@ def classify(incident):
             harmful_practice=incident.harmful_practice,
         )
     )
-    delay = classification.reporting_delay(incident.occurred_on, incident.reported_on)
-    incident.reporting_delay = delay or ""
 
 
 @transaction.atomic
-def add_incident(actor, case, data, *, request=None):
+def add_incident(
+    actor: User, case: Case, data: Data, *, request: HttpRequest | None = None
+) -> Incident:
     _require_edit(actor, case)
     _only(data, INCIDENT_FIELDS)
     incident = Incident(case=case, **data)
@@ -438,13 +524,20 @@ def add_incident(actor, case, data, *, request=None):
     return incident
 
 
-def _open_police_deadline(incident):
+def _open_police_deadline(incident: Incident) -> None:
     if tracks.needs_police_report(incident):
         tracks.ensure_police_report(incident.case, tracks.survivor_reported_at(incident.case))
 
 
 @transaction.atomic
-def update_incident(actor, incident, version, changes, *, request=None):
+def update_incident(
+    actor: User,
+    incident: Incident,
+    version: int,
+    changes: Data,
+    *,
+    request: HttpRequest | None = None,
+) -> Incident:
     _require_edit(actor, incident.case)
     _only(changes, INCIDENT_FIELDS)
     incident, changed = _save_version(Incident, incident, version, changes, classify)
@@ -481,7 +574,7 @@ PERPETRATOR_FIELDS = {
 }
 
 
-def _validate_perpetrator(perpetrator):
+def _validate_perpetrator(perpetrator: Perpetrator) -> None:
     if perpetrator.public_employment and not perpetrator.employing_agency.strip():
         raise ValidationError(
             {"employing_agency": _("Name the agency that employs this public employee.")}
@@ -490,7 +583,7 @@ def _validate_perpetrator(perpetrator):
         raise ValidationError({"count": _("Enter a number from 1 to 100.")})
 
 
-def _after_perpetrator(actor, perpetrator, request):
+def _after_perpetrator(actor: User, perpetrator: Perpetrator, request: HttpRequest | None) -> None:
     """Reclassify the incident (partner violence) and restrict the case when the
     perpetrator is a public employee: the sanction track starts from here."""
     incident = perpetrator.incident
@@ -502,7 +595,9 @@ def _after_perpetrator(actor, perpetrator, request):
 
 
 @transaction.atomic
-def add_perpetrator(actor, incident, data, *, request=None):
+def add_perpetrator(
+    actor: User, incident: Incident, data: Data, *, request: HttpRequest | None = None
+) -> Perpetrator:
     _require_edit(actor, incident.case)
     _only(data, PERPETRATOR_FIELDS)
     perpetrator = Perpetrator(incident=incident, **data)
@@ -523,7 +618,14 @@ def add_perpetrator(actor, incident, data, *, request=None):
 
 
 @transaction.atomic
-def update_perpetrator(actor, perpetrator, version, changes, *, request=None):
+def update_perpetrator(
+    actor: User,
+    perpetrator: Perpetrator,
+    version: int,
+    changes: Data,
+    *,
+    request: HttpRequest | None = None,
+) -> Perpetrator:
     case = perpetrator.incident.case
     _require_edit(actor, case)
     _only(changes, PERPETRATOR_FIELDS)
@@ -548,7 +650,9 @@ def update_perpetrator(actor, perpetrator, version, changes, *, request=None):
 
 
 @transaction.atomic
-def break_glass(actor, case, reason, *, request=None):
+def break_glass(
+    actor: User, case: Case, reason: str | None, *, request: HttpRequest | None = None
+) -> BreakGlass:
     """Open one case outside the supervisor's scope for a few hours, with a reason.
 
     The caller has re-checked the supervisor's second factor. The use is audited with its
@@ -595,7 +699,9 @@ def break_glass(actor, case, reason, *, request=None):
 
 
 @transaction.atomic
-def review_break_glass(actor, grant, note, *, request=None):
+def review_break_glass(
+    actor: User, grant: BreakGlass, note: str | None, *, request: HttpRequest | None = None
+) -> BreakGlass:
     """Another supervisor of the same unit closes the review."""
     if grant.user_id == actor.pk:
         raise PermissionDenied

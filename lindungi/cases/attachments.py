@@ -28,24 +28,29 @@ import re
 import secrets
 import unicodedata
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import filetype
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from lindungi.accounts.models import User
 from lindungi.audit.events import record
 from lindungi.cases.access import Need, check
 from lindungi.cases.actions import _event, _log
-from lindungi.cases.models import Attachment
+from lindungi.cases.casework import SanctionTrack
+from lindungi.cases.models import Attachment, Case
 from lindungi.cases.pdf_check import check_pdf
 from lindungi.cases.timeline import EventKind
 from lindungi.core import crypto
@@ -70,11 +75,11 @@ TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BLOB_HEADER_LENGTH = crypto.HEADER_LENGTH
 
 
-def max_upload_bytes():
+def max_upload_bytes() -> int:
     return settings.MAX_UPLOAD_MB * 1024 * 1024
 
 
-def too_large_error():
+def too_large_error() -> ValidationError:
     return ValidationError(
         _("The file is larger than %(limit)s MB, the most that can be attached.")
         % {"limit": settings.MAX_UPLOAD_MB},
@@ -82,7 +87,7 @@ def too_large_error():
     )
 
 
-def _not_allowed():
+def _not_allowed() -> ValidationError:
     return ValidationError(
         _(
             "This kind of file cannot be attached. Attach a PDF, a photo "
@@ -100,22 +105,22 @@ class UploadLimitHandler(FileUploadHandler):
     chunk instead of held. ``too_large`` tells the view why the file is missing.
     """
 
-    def __init__(self, request=None, limit=None):
+    def __init__(self, request: HttpRequest | None = None, limit: int | None = None) -> None:
         super().__init__(request)
         self.limit = max_upload_bytes() if limit is None else limit
         self.too_large = False
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         if start + len(raw_data) > self.limit:
             self.too_large = True
             raise SkipFile
         self.buffer.write(raw_data)
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
         self.buffer.seek(0)
         return InMemoryUploadedFile(
             self.buffer,
@@ -131,7 +136,7 @@ class UploadLimitHandler(FileUploadHandler):
 # --- Checks ------------------------------------------------------------------------------
 
 
-def inspect(data):
+def inspect(data: bytes) -> tuple[str, bytes]:
     """(content type, bytes to store) for an allowed file; ValidationError otherwise."""
     kind = filetype.guess(data)
     if kind is None:
@@ -144,7 +149,7 @@ def inspect(data):
     raise _not_allowed()
 
 
-def _checked_text(data):
+def _checked_text(data: bytes) -> bytes:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -154,7 +159,7 @@ def _checked_text(data):
     return data
 
 
-def _clean_image(data, image_format):
+def _clean_image(data: bytes, image_format: str) -> bytes:
     """The image re-encoded from its pixels alone, turned upright, without any metadata."""
     try:
         with warnings.catch_warnings():
@@ -187,20 +192,20 @@ def _clean_image(data, image_format):
     return out.getvalue()
 
 
-def clean_file_name(name):
+def clean_file_name(name: str | None) -> str:
     """The uploaded name without folders or control characters, at most 255 characters."""
     name = unicodedata.normalize("NFC", Path(name or "").name)
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
     return name[:255] or "file"
 
 
-def download_name(attachment):
+def download_name(attachment: Attachment) -> str:
     """The stored name's stem with the extension of what the file really is."""
     stem = Path(attachment.original_name).stem or "file"
     return f"{stem}.{EXTENSIONS[attachment.content_type]}"
 
 
-def content_disposition(name):
+def content_disposition(name: str) -> str:
     """``attachment`` with a plain ASCII fallback name and the real one (RFC 6266/5987)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name).strip("._") or "file"
@@ -210,13 +215,13 @@ def content_disposition(name):
 # --- Encrypted storage -------------------------------------------------------------------
 
 
-def storage_dir():
+def storage_dir() -> Path:
     path = Path(settings.DATA_DIR) / "files"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
-def seal(plaintext, storage_name):
+def seal(plaintext: bytes, storage_name: str) -> bytes:
     ring = crypto.keyring()
     header = ring.current_prefix.encode("ascii")
     nonce = os.urandom(crypto.NONCE_BYTES)
@@ -224,7 +229,7 @@ def seal(plaintext, storage_name):
     return header + nonce + sealed
 
 
-def unseal(blob, storage_name):
+def unseal(blob: bytes, storage_name: str) -> bytes:
     header = blob[:BLOB_HEADER_LENGTH]
     parts = header.decode("ascii", "replace").split(".")
     kid = parts[1] if len(parts) == 3 and parts[0] == crypto.VERSION else ""
@@ -246,7 +251,7 @@ def unseal(blob, storage_name):
         ) from None
 
 
-def _write(storage_name, blob):
+def _write(storage_name: str, blob: bytes) -> Path:
     """Write atomically (a temporary name, then rename), readable by this user only."""
     final = storage_dir() / storage_name
     partial = final.with_name(f".{storage_name}.partial")
@@ -259,7 +264,7 @@ def _write(storage_name, blob):
     return final
 
 
-def open_attachment(attachment):
+def open_attachment(attachment: Attachment) -> bytes:
     """The attachment's content, decrypted and checked against its recorded SHA-256."""
     plaintext = unseal(
         (storage_dir() / attachment.storage_name).read_bytes(), attachment.storage_name
@@ -274,7 +279,15 @@ def open_attachment(attachment):
 # --- Actions -----------------------------------------------------------------------------
 
 
-def upload_attachment(actor, case, uploaded_file, description="", *, sanction=None, request=None):
+def upload_attachment(
+    actor: User,
+    case: Case,
+    uploaded_file: UploadedFile,
+    description: str = "",
+    *,
+    sanction: SanctionTrack | None = None,
+    request: HttpRequest | None = None,
+) -> Attachment:
     """Check, clean, encrypt and store ``uploaded_file`` on ``case``; return the Attachment.
 
     PermissionDenied without edit rights on the case; ValidationError (translated) for a
@@ -325,7 +338,9 @@ def upload_attachment(actor, case, uploaded_file, description="", *, sanction=No
 REASON_MIN, REASON_MAX = 10, 2000
 
 
-def remove_attachment(actor, attachment, reason, *, request=None):
+def remove_attachment(
+    actor: User, attachment: Attachment, reason: str | None, *, request: HttpRequest | None = None
+) -> Attachment:
     """Destroy an attachment's file, keeping the fact: a supervisor's decision, with a reason.
 
     The encrypted file is deleted once the removal commits; its name and description go
@@ -378,12 +393,12 @@ def remove_attachment(actor, attachment, reason, *, request=None):
     return current
 
 
-def type_label(content_type):
+def type_label(content_type: str) -> str:
     """What a person calls the kind of file: PDF, JPG, PNG, WEBP, TXT."""
     return EXTENSIONS.get(content_type, content_type).upper()
 
 
-def rotate_attachment_blobs(report=None):
+def rotate_attachment_blobs(report: Callable[[int], object] | None = None) -> int:
     """Re-encrypt every attachment blob not under the current key; return how many.
 
     Reads only the 12-byte header of a blob already under the current key, so a second

@@ -5,9 +5,14 @@ Same contract as ``cases.actions``: check, validate, write, audit, timeline, ale
 transaction; edits carry versions.
 """
 
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +20,7 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases.access import Need, check
 from lindungi.cases.actions import (
+    Data,
     _apply,
     _event,
     _filled,
@@ -53,7 +59,7 @@ TEXT_LIMIT = 20000
 LETHAL_FACTORS = {"weapon", "threats_to_kill", "strangulation"}
 
 
-def _text(value, field, required=False):
+def _text(value: str | None, field: str, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: _("This field is required.")})
@@ -62,14 +68,14 @@ def _text(value, field, required=False):
     return value
 
 
-def _require_open(case):
+def _require_open(case: Case) -> None:
     """Work on a closed case waits for its reopening (with a reason); notes stay possible,
     since a contact after closure must still be written down."""
     if Case.objects.filter(pk=case.pk, status=Status.CLOSED).exists():
         raise ValidationError(_("The case is closed: reopen it first."))
 
 
-def _supervisors(unit_id, exclude=None):
+def _supervisors(unit_id: uuid.UUID, exclude: User | None = None) -> QuerySet[User]:
     users = User.objects.filter(
         memberships__unit_id=unit_id, memberships__role=Role.SUPERVISOR, is_active=True
     ).distinct()
@@ -79,7 +85,7 @@ def _supervisors(unit_id, exclude=None):
 # --- Assessments -------------------------------------------------------------------------
 
 
-def risk_level(answers):
+def risk_level(answers: Mapping[str, object]) -> str:
     """The checklist's level: any lethality indicator or three factors -> high; one or two
     -> medium; none -> low."""
     yes = {name for name, value in answers.items() if value}
@@ -90,24 +96,21 @@ def risk_level(answers):
 
 @transaction.atomic
 def record_assessment(
-    actor, case, kind, answers, *, summary="", override_level="", override_reason="", request=None
-):
+    actor: User,
+    case: Case,
+    kind: str,
+    answers: dict[str, str | bool],
+    *,
+    summary: str = "",
+    override_level: str = "",
+    override_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Assessment:
     """A new assessment with the next number; older ones stay as they were. A risk
     assessment sets the case priority, unless the worker overrides it with a reason."""
     _require_edit(actor, case)
     _require_open(case)
-    if kind == Assessment.Kind.NEEDS:
-        domains = {name for name, _label in NEED_DOMAINS}
-        if set(answers) - domains or not set(answers.values()) <= set(NeedLevel.values):
-            raise ValidationError({"answers": _("Choose a level for each area.")})
-        level = ""
-    elif kind == Assessment.Kind.RISK:
-        factors = {name for name, _label in RISK_FACTORS}
-        if set(answers) - factors or not all(isinstance(v, bool) for v in answers.values()):
-            raise ValidationError({"answers": _("Answer each question with yes or no.")})
-        level = risk_level(answers)
-    else:
-        raise ValidationError({"kind": _("Choose a kind of assessment.")})
+    level = _assessed_level(kind, answers)
     if override_level and (
         kind != Assessment.Kind.RISK or override_level not in ("high", "medium", "low")
     ):
@@ -143,11 +146,34 @@ def record_assessment(
     return assessment
 
 
+def _assessed_level(kind: str, answers: dict[str, str | bool]) -> str:
+    """The checklist's level of a risk assessment ("" for needs), once the answers fit the
+    kind: a level for each area of needs, a yes or no for each risk factor."""
+    if kind == Assessment.Kind.NEEDS:
+        domains = {name for name, _label in NEED_DOMAINS}
+        if set(answers) - domains or not set(answers.values()) <= set(NeedLevel.values):
+            raise ValidationError({"answers": _("Choose a level for each area.")})
+        return ""
+    if kind == Assessment.Kind.RISK:
+        factors = {name for name, _label in RISK_FACTORS}
+        if set(answers) - factors or not all(isinstance(v, bool) for v in answers.values()):
+            raise ValidationError({"answers": _("Answer each question with yes or no.")})
+        return risk_level(answers)
+    raise ValidationError({"kind": _("Choose a kind of assessment.")})
+
+
 # --- Plan and services -------------------------------------------------------------------
 
 
 @transaction.atomic
-def save_plan(actor, case, version, goals, *, request=None):
+def save_plan(
+    actor: User,
+    case: Case,
+    version: int | None,
+    goals: str | None,
+    *,
+    request: HttpRequest | None = None,
+) -> ServicePlan:
     """Create or change the plan's goals. A changed approved plan goes back to draft."""
     _require_edit(actor, case)
     goals = _text(goals, "goals")
@@ -181,7 +207,7 @@ SERVICE_FIELDS = {
 }
 
 
-def _validate_service(service):
+def _validate_service(service: PlannedService) -> None:
     if service.type not in ServiceType.values:
         raise ValidationError({"type": _("Choose a service.")})
     if not service.provider_unit_id and not (service.provider_name or "").strip():
@@ -192,7 +218,9 @@ def _validate_service(service):
 
 
 @transaction.atomic
-def add_service(actor, case, data, *, request=None):
+def add_service(
+    actor: User, case: Case, data: Data, *, request: HttpRequest | None = None
+) -> PlannedService:
     _require_edit(actor, case)
     _require_open(case)
     _only(data, SERVICE_FIELDS)
@@ -214,7 +242,14 @@ def add_service(actor, case, data, *, request=None):
 
 
 @transaction.atomic
-def update_service(actor, service, version, changes, *, request=None):
+def update_service(
+    actor: User,
+    service: PlannedService,
+    version: int,
+    changes: Data,
+    *,
+    request: HttpRequest | None = None,
+) -> PlannedService:
     _require_edit(actor, service.case)
     _require_open(service.case)
     _only(changes, SERVICE_FIELDS)
@@ -239,7 +274,14 @@ def update_service(actor, service, version, changes, *, request=None):
 
 
 @transaction.atomic
-def add_note(actor, case, body, *, corrects=None, request=None):
+def add_note(
+    actor: User,
+    case: Case,
+    body: str | None,
+    *,
+    corrects: CaseNote | None = None,
+    request: HttpRequest | None = None,
+) -> CaseNote:
     """Notes are never edited: a correction is a new note that points to the old one."""
     _require_edit(actor, case)
     if corrects is not None and corrects.case_id != case.pk:
@@ -252,7 +294,15 @@ def add_note(actor, case, body, *, corrects=None, request=None):
 
 
 @transaction.atomic
-def add_task(actor, case, assignee, title, due_at, *, request=None):
+def add_task(
+    actor: User,
+    case: Case,
+    assignee: User,
+    title: str | None,
+    due_at: datetime,
+    *,
+    request: HttpRequest | None = None,
+) -> Task:
     _require_edit(actor, case)
     _require_open(case)
     if not _roles_in(assignee, case.unit_id) & {Role.CASE_WORKER, Role.SUPERVISOR}:
@@ -269,7 +319,9 @@ def add_task(actor, case, assignee, title, due_at, *, request=None):
 
 
 @transaction.atomic
-def complete_task(actor, task, version, *, request=None):
+def complete_task(
+    actor: User, task: Task, version: int, *, request: HttpRequest | None = None
+) -> Task:
     _require_edit(actor, task.case)
     task, changed = _save_version(Task, task, version, {"done_at": task.done_at or timezone.now()})
     if changed:
@@ -280,11 +332,11 @@ def complete_task(actor, task, version, *, request=None):
 # --- Approvals ---------------------------------------------------------------------------
 
 # The timeline tells the plan's approval from the closure's.
-ASKED = {
+ASKED: dict[str, EventKind] = {
     Approval.Subject.PLAN: EventKind.PLAN_APPROVAL_REQUESTED,
     Approval.Subject.CLOSURE: EventKind.CLOSURE_REQUESTED,
 }
-DECIDED = {
+DECIDED: dict[tuple[str, str], EventKind] = {
     (Approval.Subject.PLAN, Approval.Decision.APPROVED): EventKind.PLAN_APPROVED,
     (Approval.Subject.PLAN, Approval.Decision.REJECTED): EventKind.PLAN_REJECTED,
     (Approval.Subject.CLOSURE, Approval.Decision.APPROVED): EventKind.CLOSURE_APPROVED,
@@ -293,7 +345,14 @@ DECIDED = {
 
 
 @transaction.atomic
-def request_approval(actor, case, subject, comment="", *, request=None):
+def request_approval(
+    actor: User,
+    case: Case,
+    subject: str,
+    comment: str | None = "",
+    *,
+    request: HttpRequest | None = None,
+) -> Approval:
     _require_edit(actor, case)
     if subject == Approval.Subject.PLAN:
         plan = ServicePlan.objects.select_for_update().filter(case=case).first()
@@ -320,7 +379,14 @@ def request_approval(actor, case, subject, comment="", *, request=None):
 
 
 @transaction.atomic
-def decide_approval(actor, approval, decision, comment="", *, request=None):
+def decide_approval(
+    actor: User,
+    approval: Approval,
+    decision: str,
+    comment: str | None = "",
+    *,
+    request: HttpRequest | None = None,
+) -> Approval:
     """A supervisor of the case's unit decides; never the person who asked."""
     approval = Approval.objects.select_for_update().get(pk=approval.pk)
     case = approval.case
@@ -360,7 +426,15 @@ def decide_approval(actor, approval, decision, comment="", *, request=None):
 
 
 @transaction.atomic
-def request_closure(actor, case, reason, summary, *, open_services_reason="", request=None):
+def request_closure(
+    actor: User,
+    case: Case,
+    reason: str,
+    summary: str | None,
+    *,
+    open_services_reason: str | None = "",
+    request: HttpRequest | None = None,
+) -> Closure:
     """Ask to close: a reason, a closing summary, and why any services are still open."""
     _require_edit(actor, case)
     if case.status == Status.CLOSED:
@@ -389,7 +463,9 @@ def request_closure(actor, case, reason, summary, *, open_services_reason="", re
 
 
 @transaction.atomic
-def reopen_case(actor, case, reason, *, request=None):
+def reopen_case(
+    actor: User, case: Case, reason: str | None, *, request: HttpRequest | None = None
+) -> Closure:
     _require_edit(actor, case)
     if case.status != Status.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."))
@@ -411,8 +487,14 @@ def reopen_case(actor, case, reason, *, request=None):
 
 @transaction.atomic
 def record_police_report(
-    actor, case, *, reported_at=None, police_reference="", not_reported_reason="", request=None
-):
+    actor: User,
+    case: Case,
+    *,
+    reported_at: datetime | None = None,
+    police_reference: str | None = "",
+    not_reported_reason: str | None = "",
+    request: HttpRequest | None = None,
+) -> PoliceReport:
     _require_edit(actor, case)
     report = PoliceReport.objects.select_for_update().filter(case=case).first()
     if report is None:
@@ -450,7 +532,7 @@ def record_police_report(
     return report
 
 
-def _after_survivor_report(case, reported_at):
+def _after_survivor_report(case: Case, reported_at: datetime) -> None:
     """The police can only be told of what the service was told: a report to the police
     before the survivor's report reached the service is a typing slip. Compared by the
     minute, since that is all the form takes."""
@@ -481,13 +563,20 @@ SANCTION_FIELDS = {
 }
 
 
-def _validate_sanction(track):
+def _validate_sanction(track: SanctionTrack) -> None:
     check_past_facts(notified_on=track.notified_on, decided_on=track.decided_on)
     track.notes = _text(track.notes, "notes")
 
 
 @transaction.atomic
-def update_sanction(actor, track, version, changes, *, request=None):
+def update_sanction(
+    actor: User,
+    track: SanctionTrack,
+    version: int,
+    changes: Data,
+    *,
+    request: HttpRequest | None = None,
+) -> SanctionTrack:
     _require_edit(actor, track.case)
     _only(changes, SANCTION_FIELDS)
     track, changed = _save_version(SanctionTrack, track, version, changes, _validate_sanction)

@@ -181,11 +181,7 @@ def page_of(
     queryset = queryset.annotate(**ROW_DETAILS)
     if sort.rank is not None:
         queryset = queryset.annotate(sort_rank=sort.rank)
-    backwards = False
-    cursor = decode_cursor(after, sort)
-    if cursor is None:
-        cursor = decode_cursor(before, sort)
-        backwards = cursor is not None
+    cursor, backwards = _cursor(after, before, sort)
     order = [(name, not descending) for name, descending in keys] if backwards else keys
     parts = [(queryset, "opened_at")]
     if owner is not None:
@@ -199,14 +195,32 @@ def page_of(
         rows.reverse()
     page = CasePage(rows=rows)
     if rows:
-        first = encode_cursor([getattr(rows[0], name) for name, _d in keys])
-        last = encode_cursor([getattr(rows[-1], name) for name, _d in keys])
-        # Going forwards there is a page behind us whenever we came from a cursor; going
-        # backwards there is one ahead. The other side is known from the extra row.
-        page.previous_cursor = first if (more if backwards else cursor is not None) else None
-        page.next_cursor = last if (cursor is not None if backwards else more) else None
+        _link_neighbours(
+            page, keys, came_from_cursor=cursor is not None, more=more, backwards=backwards
+        )
     _decorate(page, kota_names or {})
     return page
+
+
+def _cursor(after, before, sort):
+    """(the cursor a page starts from, whether it goes backwards from it): ``after`` first,
+    else ``before``, else none (the first page)."""
+    cursor = decode_cursor(after, sort)
+    if cursor is not None:
+        return cursor, False
+    cursor = decode_cursor(before, sort)
+    return cursor, cursor is not None
+
+
+def _link_neighbours(page, keys, *, came_from_cursor, more, backwards):
+    """The cursors to the pages before and after ``page`` (which has rows), where there are
+    such pages."""
+    first = encode_cursor([getattr(page.rows[0], name) for name, _d in keys])
+    last = encode_cursor([getattr(page.rows[-1], name) for name, _d in keys])
+    # Going forwards there is a page behind us whenever we came from a cursor; going
+    # backwards there is one ahead. The other side is known from the extra row.
+    page.previous_cursor = first if (more if backwards else came_from_cursor) else None
+    page.next_cursor = last if (came_from_cursor if backwards else more) else None
 
 
 def merged_rows(parts, order, limit, *, cursor=None, offset=0):
@@ -384,19 +398,32 @@ def _decorate(page, kota_names):
         case.opened_iso = opened.isoformat()
         case.opened_label = f"{opened.day} {months[opened.month]} {opened.year}"
         if case.next_deadline:
-            # ... and for "j M Y, H:i T" (T: the zone's abbreviation, e.g. WIB).
-            due = case.next_deadline.due_at.astimezone(zone)
-            case.deadline_iso = due.isoformat()
-            case.deadline_label = (
-                f"{due.day} {months[due.month]} {due.year}, {due:%H:%M} {due.tzname()}"
-            )
+            _label_deadline(case, months, zone)
         if case.overdue:
-            count = len(case.overdue)
-            if count not in overdue_labels:
-                overdue_labels[count] = ngettext(
-                    "%(counter)s overdue", "%(counter)s overdue", count
-                ) % {"counter": count}
-            case.overdue_label = overdue_labels[count]
+            case.overdue_label = _overdue_label(len(case.overdue), overdue_labels)
+    _name_kotas(page, kota_names)
+
+
+def _label_deadline(case, months, zone):
+    """What the date filter gives for "c" and "j M Y, H:i T" (T: the zone's abbreviation,
+    e.g. WIB) for the case's next deadline, without a translation per row."""
+    due = case.next_deadline.due_at.astimezone(zone)
+    case.deadline_iso = due.isoformat()
+    case.deadline_label = f"{due.day} {months[due.month]} {due.year}, {due:%H:%M} {due.tzname()}"
+
+
+def _overdue_label(count, known):
+    """ "3 overdue", translated once per number on a page (``known``: those done so far)."""
+    if count not in known:
+        known[count] = ngettext("%(counter)s overdue", "%(counter)s overdue", count) % {
+            "counter": count
+        }
+    return known[count]
+
+
+def _name_kotas(page, kota_names):
+    """Each row's kota by name: from ``kota_names`` when the caller had them, the others
+    looked up in one query."""
     page.kota_names = {
         code: kota_names[code] for case in page.rows if (code := case.kota) in kota_names
     }
@@ -591,6 +618,21 @@ def load_case_page(case):
     Clients are loaded whole (the page may show names to those allowed); incidents with
     their perpetrators; the timeline with the people who acted.
     """
+    _load_parts(case)
+    assignments = sorted(case.assignments.all(), key=attrgetter("assigned_at", "id"))
+    clients = _describe_clients(case)
+    _describe_incidents(case.incident_list, clients)
+    events = _timeline(case, assignments)
+    return {
+        "events": events,
+        "workers": [a.user for a in assignments],
+        **case_page.extra_context(case, events),
+    }
+
+
+def _load_parts(case):
+    """The case's clients, incidents with their perpetrators, timeline and assignments, in
+    their models' orders, and where people live and incidents happened, in words."""
     # Read without ORDER BY and put in order here: for a query with an ordering Django
     # compares every selected column (with these joins, about eighty) while compiling it,
     # which cost more than running the five queries; each holds a few rows.
@@ -626,7 +668,10 @@ def load_case_page(case):
     places = place_labels(p.kelurahan_id for p in [*case.client_list, *case.incident_list])
     for part in [*case.client_list, *case.incident_list]:
         part.place = places.get(part.kelurahan_id)
-    assignments = sorted(case.assignments.all(), key=attrgetter("assigned_at", "id"))
+
+
+def _describe_clients(case):
+    """What the page shows of each client (groups, age, label, needs); returns them by id."""
     today = timezone.localdate()
     opened_on = timezone.localdate(case.opened_at)
     incident_days = {}
@@ -651,9 +696,15 @@ def load_case_page(case):
             if getattr(client, f"wg_{domain}")
         ]
         labels[client.pk] = client
-    for incident in case.incident_list:
+    return labels
+
+
+def _describe_incidents(incidents, clients):
+    """What the page shows of each incident: its survivor (from ``clients``, by id) and its
+    classifications in words."""
+    for incident in incidents:
         # From the clients already loaded: no query, and no second decryption.
-        incident.survivor_client = labels.get(incident.survivor_id)
+        incident.survivor_client = clients.get(incident.survivor_id)
         incident.gbv_label = labels_of(GbvType, [incident.gbv_type])[0] if incident.gbv_type else ""
         incident.violence_labels = labels_of(ViolenceType, incident.violence_types)
         incident.tpks_labels = labels_of(TpksForm, incident.tpks_forms)
@@ -663,6 +714,11 @@ def load_case_page(case):
             if incident.reporting_delay
             else ""
         )
+
+
+def _timeline(case, assignments):
+    """The case's events in order, each described with the people it names (those already
+    loaded, the others in one query)."""
     people = {a.user_id: a.user for a in assignments}
     events = sorted(case.events.all(), key=attrgetter("at", "id"))
     for event in events:
@@ -675,11 +731,7 @@ def load_case_page(case):
     if missing:
         people.update(User.objects.filter(pk__in=missing).in_bulk())
     describe(events, {str(pk): user for pk, user in people.items()})
-    return {
-        "events": events,
-        "workers": [a.user for a in assignments],
-        **case_page.extra_context(case, events),
-    }
+    return events
 
 
 def labels_of(choices, values):

@@ -28,12 +28,13 @@ import uuid
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 
-from lindungi.accounts.models import Unit
+from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
+from lindungi.cases.access import AnyUser
 from lindungi.cases.access import Need as CaseNeed
 from lindungi.cases.models import Case
 from lindungi.intake.models import Report, ReportQuerySet, ReportStatus
@@ -51,14 +52,14 @@ class Need(StrEnum):
     TRIAGE = "triage"
 
 
-def intake_unit(membership):
+def intake_unit(membership: Membership | None) -> Unit | None:
     """The unit a membership takes and triages reports for, or None for other roles."""
     if membership is None or membership.role not in INTAKE_ROLES:
         return None
     return membership.unit
 
 
-def intake_units(user, membership=None):
+def intake_units(user: AnyUser, membership: Membership | None = None) -> list[Unit]:
     """The units where ``user`` takes and triages reports (narrowed to ``membership``)."""
     if not user.is_authenticated or not user.is_active:
         return []
@@ -69,16 +70,16 @@ def intake_units(user, membership=None):
     return list(Unit.objects.filter(pk__in=ids))
 
 
-def may_take_reports(user, unit):
+def may_take_reports(user: AnyUser, unit: Unit | None) -> bool:
     """Whether ``user`` may start a report for ``unit`` (an intake role there)."""
     return unit is not None and unit.pk in {u.pk for u in intake_units(user)}
 
 
-def _sent():
+def _sent() -> Q:
     return ~Q(status=ReportStatus.DRAFT)
 
 
-def _triaged_by(units):
+def _triaged_by(units: list[Unit]) -> Q:
     ids = [unit.pk for unit in units]
     scope = Q(handed_to__in=ids) | Q(handed_to__isnull=True, unit__in=ids)
     if any(unit.type in UNITLESS_QUEUES for unit in units):
@@ -86,7 +87,7 @@ def _triaged_by(units):
     return _sent() & scope
 
 
-def _intake(units, need):
+def _intake(units: list[Unit], need: Need) -> Q:
     """The intake rules for ``need``, for the officers of ``units``."""
     ids = [unit.pk for unit in units]
     drafts = Q(status=ReportStatus.DRAFT, unit__in=ids)
@@ -97,7 +98,7 @@ def _intake(units, need):
     return drafts | _triaged_by(units) | (_sent() & Q(unit__in=ids))
 
 
-def scope(user, need, membership=None):
+def scope(user: AnyUser, need: Need, membership: Membership | None = None) -> Q:
     """The rule for ``need`` as a filter on reports (see the module's docstring)."""
     rule = _intake(intake_units(user, membership), need)
     if need == Need.VIEW:
@@ -105,24 +106,30 @@ def scope(user, need, membership=None):
     return rule
 
 
-def restrict(queryset, user, need=Need.VIEW, membership=None):
+def restrict(
+    queryset: QuerySet[Report],
+    user: AnyUser,
+    need: Need = Need.VIEW,
+    membership: Membership | None = None,
+) -> QuerySet[Report]:
     """``queryset`` narrowed to the reports ``user`` may ``need``, in SQL."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     return queryset.filter(scope(user, need, membership))
 
 
-def attach():
+def attach() -> None:
     """Make ``restrict`` the method of the reports' queryset (``IntakeConfig.ready``)."""
-    ReportQuerySet.restrict = restrict
+    # Attached at start-up so that the models need not import the access module.
+    ReportQuerySet.restrict = restrict  # type: ignore[method-assign]
 
 
-def may(user, report, need, membership=None):
+def may(user: AnyUser, report: Report, need: Need, membership: Membership | None = None) -> bool:
     """Whether ``user`` may ``need`` ``report``: the same rule, asked of one row."""
     return Report.objects.restrict(user, need, membership).filter(pk=report.pk).exists()
 
 
-def check(user, report, need):
+def check(user: AnyUser, report: Report, need: Need) -> None:
     """The actions' test: PermissionDenied unless ``user`` may ``need`` ``report``.
 
     Not audited: inside the action's transaction the row would roll back with it. The door
@@ -132,7 +139,7 @@ def check(user, report, need):
         raise PermissionDenied
 
 
-def shows_identity(user, report, membership=None):
+def shows_identity(user: AnyUser, report: Report, membership: Membership | None = None) -> bool:
     """Names, contact details and the story: for the intake officers the report is with,
     and, read through its case, for those the case page shows them to."""
     own = _intake(intake_units(user, membership), Need.VIEW)
@@ -142,20 +149,22 @@ def shows_identity(user, report, membership=None):
     return report.case_id is not None and cases.filter(pk=report.case_id).exists()
 
 
-def case_units(user):
+def case_units(user: User) -> QuerySet[Unit]:
     """Service centres where ``user`` may open a case from a report."""
     ids = [m.unit_id for m in user.memberships.all() if m.role in CASE_OPENING_ROLES]
     return Unit.objects.filter(pk__in=ids, type=UnitType.UPTD_PPA, is_active=True)
 
 
-def _parse(report_id):
+def _parse(report_id: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(report_id))
     except ValueError:
         return None
 
 
-def get_report_for(user, report_id, need=Need.VIEW, *, request=None):
+def get_report_for(
+    user: AnyUser, report_id: object, need: Need = Need.VIEW, *, request: HttpRequest | None = None
+) -> Report:
     """The report, if ``user`` may ``need`` it; otherwise 404, and the attempt is audited.
 
     With a request, the intake rules follow the membership it acts in.

@@ -7,20 +7,23 @@ both win: the second is told what happened.
 """
 
 import secrets
-from datetime import timedelta
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.models import User
+from lindungi.accounts.models import Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
 from lindungi.cases import actions as case_actions
-from lindungi.cases.actions import StaleVersion
+from lindungi.cases.actions import Data, HistoryStep, StaleVersion
 from lindungi.cases.models import Case
 from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS, SafeChannel, clean_windows
 from lindungi.cases.timeline import EventKind
@@ -29,7 +32,7 @@ from lindungi.core.client_ip import client_ip
 from lindungi.core.dates import check_past_facts
 from lindungi.intake import access, carry, risk
 from lindungi.intake.access import INTAKE_ROLES, Need
-from lindungi.intake.models import Report, ReportPerson, ReportStatus, StatusAttempt
+from lindungi.intake.models import ApiKey, Report, ReportPerson, ReportStatus, StatusAttempt
 from lindungi.intake.references import new_reference
 from lindungi.notifications.models import Kind, notify
 
@@ -61,7 +64,7 @@ STATUS_WINDOW = timedelta(minutes=STATUS_LOCK_MINUTES)
 STATUS_LOCK_CLASS = 0x1D51  # the advisory locks' first key: the status page's own space
 
 
-def _check_fields(data, allowed):
+def _check_fields(data: Data, allowed: set[str]) -> None:
     unknown = set(data) - allowed
     if unknown:
         raise ValidationError(
@@ -69,7 +72,7 @@ def _check_fields(data, allowed):
         )
 
 
-def _validate(report):
+def _validate(report: Report) -> None:
     check_past_facts(occurred_on=report.occurred_on)
     if not isinstance(report.safe_channels, list) or not set(report.safe_channels) <= set(
         SafeChannel.values
@@ -82,7 +85,7 @@ def _validate(report):
     report.full_clean(exclude=["reference", "draft_token"])
 
 
-def _set_people(report, people):
+def _set_people(report: Report, people: Iterable[Data] | None) -> None:
     if people is None:
         return
     for person in people:
@@ -96,11 +99,11 @@ def _set_people(report, people):
         row.save()
 
 
-def _screening(report):
+def _screening(report: Report) -> dict[str, object]:
     return {name: getattr(report, name) for name in risk.SCREENING}
 
 
-def _received(report, now):
+def _received(report: Report, now: datetime) -> None:
     """Mark a report received: compute its risk and the time it must be answered by."""
     report.status = ReportStatus.RECEIVED
     report.received_at = now
@@ -110,7 +113,7 @@ def _received(report, now):
     report.due_at = risk.due_by(now, level)
 
 
-def _create(report):
+def _create(report: Report) -> Report:
     """Insert with a fresh random reference, drawing again on the (rare) collision."""
     for _attempt in range(5):
         try:
@@ -128,7 +131,9 @@ def _create(report):
     raise IntegrityError("could not draw a unique reference")
 
 
-def _locked(actor, report, need, status, version=None):
+def _locked(
+    actor: User, report: Report, need: Need, status: str, version: int | None = None
+) -> Report:
     """Lock the report and check, in this order: that the actor may see it at all
     (PermissionDenied: a stale answer would show it), that it is still as the actor saw it
     (StaleVersion), and that the actor may ``need`` it (``intake/access.py``)."""
@@ -142,8 +147,16 @@ def _locked(actor, report, need, status, version=None):
 
 @transaction.atomic
 def save_draft(
-    actor, unit, data, people=None, *, report=None, version=None, token=None, request=None
-):
+    actor: User,
+    unit: Unit | None,
+    data: Data,
+    people: Iterable[Data] | None = None,
+    *,
+    report: Report | None = None,
+    version: int | None = None,
+    token: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> Report:
     """Create or update a staff draft with whatever has been typed so far.
 
     ``token`` (a UUID drawn when the form was shown) is kept on a new draft, so the view
@@ -175,7 +188,9 @@ def save_draft(
 
 
 @transaction.atomic
-def submit_report(actor, report, version, *, request=None):
+def submit_report(
+    actor: User, report: Report, version: int, *, request: HttpRequest | None = None
+) -> Report:
     """The officer sends the draft: it joins the triage queue with its risk and due time."""
     report = _locked(actor, report, Need.DRAFT, ReportStatus.DRAFT, version)
     _received(report, timezone.now())
@@ -185,12 +200,14 @@ def submit_report(actor, report, version, *, request=None):
     return report
 
 
-def _new_pin():
+def _new_pin() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
 
 
 @transaction.atomic
-def receive_public_report(data, people=None, *, request=None):
+def receive_public_report(
+    data: Data, people: Iterable[Data] | None = None, *, request: HttpRequest | None = None
+) -> tuple[Report, str]:
     """A report from the public form: received at once. Returns (report, pin); the PIN is
     shown once and only its hash is kept."""
     _check_fields(data, REPORT_FIELDS - {"channel", "service_point"})
@@ -205,7 +222,13 @@ def receive_public_report(data, people=None, *, request=None):
 
 
 @transaction.atomic
-def receive_api_report(api_key, data, people=None, *, request=None):
+def receive_api_report(
+    api_key: ApiKey,
+    data: Data,
+    people: Iterable[Data] | None = None,
+    *,
+    request: HttpRequest | None = None,
+) -> Report:
     """A report from an integration (112 dispatch, the citizen app): received at once."""
     _check_fields(data, REPORT_FIELDS)
     report = Report(**{"channel": "api", **data})
@@ -217,12 +240,12 @@ def receive_api_report(api_key, data, people=None, *, request=None):
     return report
 
 
-def _status_key(kind, value):
+def _status_key(kind: str, value: str) -> str:
     # Keyed hashes: the table holds neither the references tried nor the addresses.
     return salted_hmac(f"lindungi.intake.status.{kind}", value, algorithm="sha256").hexdigest()
 
 
-def _serialise(*keys):
+def _serialise(*keys: str) -> None:
     """PostgreSQL: take each key's transaction lock, so parallel tries count one by one
     (SQLite's write transactions already run one at a time)."""
     if connection.vendor != "postgresql":
@@ -235,7 +258,9 @@ def _serialise(*keys):
 
 
 @transaction.atomic
-def check_status_pin(reference, pin, *, request=None):
+def check_status_pin(
+    reference: str, pin: str, *, request: HttpRequest | None = None
+) -> tuple[Report | None, bool]:
     """The public status page: (the report if the PIN is right, whether the page is locked).
 
     A six-digit PIN cannot be guessed by trying: after ``STATUS_LOCK_AFTER`` wrong tries at
@@ -252,7 +277,7 @@ def check_status_pin(reference, pin, *, request=None):
     tries = StatusAttempt.objects.filter(created_at__gt=now - STATUS_WINDOW)
     StatusAttempt.objects.filter(created_at__lte=now - STATUS_WINDOW).delete()
 
-    def locked():
+    def locked() -> bool:
         return (
             tries.filter(reference=key).count() >= STATUS_LOCK_AFTER
             or tries.filter(address=address).count() >= STATUS_ADDRESS_LOCK_AFTER
@@ -270,7 +295,7 @@ def check_status_pin(reference, pin, *, request=None):
     return None, locked()
 
 
-def public_status(report):
+def public_status(report: Report) -> str:
     """What the public status page may say: received, being handled or closed. No more."""
     if report.status in (ReportStatus.RECEIVED, ReportStatus.DRAFT):
         return "received"
@@ -282,12 +307,19 @@ def public_status(report):
 # --- Triage ------------------------------------------------------------------------------
 
 
-def _triage(actor, report, version):
+def _triage(actor: User, report: Report, version: int) -> Report:
     """Lock the report and check it can still be triaged by this officer at this version."""
     return _locked(actor, report, Need.TRIAGE, ReportStatus.RECEIVED, version)
 
 
-def _finish(actor, report, status, action, request, fields):
+def _finish(
+    actor: User,
+    report: Report,
+    status: str,
+    action: str,
+    request: HttpRequest | None,
+    fields: Iterable[str],
+) -> Report:
     report.status = status
     report.triaged_by = actor
     report.triaged_at = timezone.now()
@@ -298,7 +330,15 @@ def _finish(actor, report, status, action, request, fields):
 
 
 @transaction.atomic
-def override_risk(actor, report, version, level, reason, *, request=None):
+def override_risk(
+    actor: User,
+    report: Report,
+    version: int,
+    level: str,
+    reason: str | None,
+    *,
+    request: HttpRequest | None = None,
+) -> Report:
     current = _triage(actor, report, version)
     if level not in risk.Risk.values:
         raise ValidationError({"risk": _("Choose a risk level.")})
@@ -315,7 +355,9 @@ def override_risk(actor, report, version, level, reason, *, request=None):
 
 
 @transaction.atomic
-def open_case_from_report(actor, report, version, unit, *, request=None):
+def open_case_from_report(
+    actor: User, report: Report, version: int, unit: Unit, *, request: HttpRequest | None = None
+) -> Report:
     """Open a case for the report in ``unit`` (the actor must be able to open cases there),
     carrying everything the report holds onto it (``carry``) so nobody tells their story
     twice. The case's timeline starts with the report's receipt and hand-over."""
@@ -339,7 +381,7 @@ def open_case_from_report(actor, report, version, unit, *, request=None):
     return current
 
 
-def _history(report):
+def _history(report: Report) -> list[HistoryStep]:
     """The report's steps before the case, for the case's timeline: (at, actor, kind,
     detail); ids and codes only."""
     named = {"report": str(report.pk), "reference": report.reference}
@@ -353,12 +395,14 @@ def _history(report):
     return steps
 
 
-def _priority(level):
+def _priority(level: str) -> str:
     return {"high": "high", "medium": "medium"}.get(level, "low")
 
 
 @transaction.atomic
-def link_to_case(actor, report, version, case, *, request=None):
+def link_to_case(
+    actor: User, report: Report, version: int, case: Case, *, request: HttpRequest | None = None
+) -> Report:
     """Link the report to a case the officer found and may see."""
     current = _triage(actor, report, version)
     if not Case.objects.restrict(actor).filter(pk=case.pk).exists():
@@ -368,7 +412,9 @@ def link_to_case(actor, report, version, case, *, request=None):
 
 
 @transaction.atomic
-def request_rapid_response(actor, report, version, *, request=None):
+def request_rapid_response(
+    actor: User, report: Report, version: int, *, request: HttpRequest | None = None
+) -> Report:
     """Mark the report urgent and alert the rapid response team's supervisors."""
     current = _triage(actor, report, version)
     current.urgent = True
@@ -385,7 +431,14 @@ def request_rapid_response(actor, report, version, *, request=None):
 
 
 @transaction.atomic
-def hand_over(actor, report, version, unit, *, request=None):
+def hand_over(
+    actor: User,
+    report: Report,
+    version: int,
+    unit: Unit | None,
+    *,
+    request: HttpRequest | None = None,
+) -> Report:
     """Pass the report to a service centre's queue, where a supervisor opens or links the
     case: for officers (e.g. at 112) who may not open cases or see the matching one. The
     centre's intake officers and supervisors are alerted at once."""
@@ -414,7 +467,9 @@ def hand_over(actor, report, version, unit, *, request=None):
 
 
 @transaction.atomic
-def refer_out(actor, report, version, to, *, request=None):
+def refer_out(
+    actor: User, report: Report, version: int, to: str | None, *, request: HttpRequest | None = None
+) -> Report:
     to = (to or "").strip()
     if not to:
         raise ValidationError({"referred_to": _("Name the agency the report goes to.")})
@@ -424,7 +479,14 @@ def refer_out(actor, report, version, to, *, request=None):
 
 
 @transaction.atomic
-def close_not_protection(actor, report, version, reason, *, request=None):
+def close_not_protection(
+    actor: User,
+    report: Report,
+    version: int,
+    reason: str | None,
+    *,
+    request: HttpRequest | None = None,
+) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"closed_reason": _("Say why this is not a protection matter.")})

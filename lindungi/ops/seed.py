@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -189,6 +190,18 @@ class NoCaseWorkers(Exception):
     """The unit has no active case worker to open and hold the cases."""
 
 
+class SurvivorProfile(NamedTuple):
+    """Who a seeded survivor is: her group in SIMFONI's terms, age and sex, the core type
+    of what happened to her and her relationship to the perpetrator."""
+
+    group: str
+    child: bool
+    age: int
+    sex: str
+    gbv: str
+    relationship: str
+
+
 @dataclass
 class Batch:
     cases: list = field(default_factory=list)
@@ -335,7 +348,30 @@ class CaseMaker:
     def add_case(self, batch):
         rng = self.rng
         opened_at = self._opened_at()
-        opened_on = timezone.localdate(opened_at)
+        who = self._survivor_profile()
+        case, actor, workers, events = self._open(batch, opened_at)
+        at = opened_at + timedelta(minutes=rng.randint(5, 90))
+        village = self._village()
+        survivor = self._add_people(batch, case, who, village, at, actor, events)
+        perpetrator, at = self._add_incident(batch, case, survivor, who, village, at, actor, events)
+        reason = ""
+        if perpetrator.public_employment:
+            reason = RestrictionReason.STAFF_PERPETRATOR
+        elif rng.random() < 0.003:
+            reason = rng.choice(
+                [RestrictionReason.STAFF_SURVIVOR, RestrictionReason.CONFLICT_OF_INTEREST]
+            )
+        if reason:
+            self._restrict(batch, case, actor, workers, reason, at, events)
+        self._progress(case, opened_at, actor, events)
+        batch.events.extend(
+            CaseEvent(case=case, at=min(when, self.now), actor=who, kind=kind, detail=detail)
+            for kind, when, who, detail in events
+        )
+
+    def _survivor_profile(self):
+        """Who the survivor is and what happened to her, in the mix of SIMFONI 2024."""
+        rng = self.rng
         group = _pick(rng, SURVIVORS_2024)
         child = group != "woman"
         age = _between(rng, _pick(rng, CHILD_AGES if child else WOMAN_AGES))
@@ -346,7 +382,12 @@ class CaseMaker:
             relationship = Relationship.SUAMI_ISTRI
         if relationship == Relationship.SUAMI_ISTRI and age < 15:
             relationship = Relationship.KELUARGA
+        return SurvivorProfile(group, child, age, sex, gbv, relationship)
 
+    def _open(self, batch, opened_at):
+        """The case, opened by a worker or a supervisor, and its assigned workers: (case,
+        who opened it, the workers, its first timeline events)."""
+        rng = self.rng
         workers = rng.sample(self.workers, min(len(self.workers), 2 if rng.random() < 0.2 else 1))
         if not self.supervisors:
             workers = workers[:1]  # only a supervisor assigns a second worker
@@ -375,65 +416,65 @@ class CaseMaker:
             )
             if worker is not actor:
                 events.append((EventKind.ASSIGNED, opened_at, assigner, {"user": str(worker.pk)}))
+        return case, actor, workers, events
 
-        at = opened_at + timedelta(minutes=rng.randint(5, 90))
-        village = self._village()
-        marital = MaritalStatus.SINGLE if age < 16 else _pick(rng, MARITAL_MIX)
-        if relationship == Relationship.SUAMI_ISTRI:
+    def _add_people(self, batch, case, who, village, at, actor, events):
+        """The survivor and, for some, a guardian (of a child) or a dependant (of a woman);
+        returns the survivor."""
+        rng = self.rng
+        opened_on = timezone.localdate(case.opened_at)
+        marital = MaritalStatus.SINGLE if who.age < 16 else _pick(rng, MARITAL_MIX)
+        if who.relationship == Relationship.SUAMI_ISTRI:
             marital = MaritalStatus.MARRIED
-        data = self._person(ClientRole.SURVIVOR, sex, age, opened_on, village)
+        data = self._person(ClientRole.SURVIVOR, who.sex, who.age, opened_on, village)
         data["marital_status"] = marital
         survivor = Client(case=case, **data)
         batch.clients.append(survivor)
         events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(data)}))
-        if rng.random() < (0.3 if child else 0.2):
-            if child:
-                kin = self._person(
-                    ClientRole.GUARDIAN,
-                    Sex.FEMALE if rng.random() < 0.8 else Sex.MALE,
-                    rng.randint(max(age + 18, 25), max(age + 35, 55)),
-                    opened_on,
-                    village,
-                    guardian_of=survivor,
-                )
-            else:
-                kin = self._person(
-                    ClientRole.DEPENDANT,
-                    rng.choice([Sex.FEMALE, Sex.MALE]),
-                    rng.randint(0, min(14, max(age - 16, 0))),
-                    opened_on,
-                    village,
-                )
+        if rng.random() < (0.3 if who.child else 0.2):
+            kin = self._kin(survivor, who, opened_on, village)
             batch.dependants.append(Client(case=case, **kin))
             events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(kin)}))
+        return survivor
 
-        incident, incident_data = self._incident(case, survivor, age, gbv, group, village)
-        perpetrator, perpetrator_data = self._perpetrator(incident, relationship, child)
+    def _kin(self, survivor, who, opened_on, village):
+        """A child survivor's guardian, or a woman survivor's dependant child."""
+        rng = self.rng
+        if who.child:
+            return self._person(
+                ClientRole.GUARDIAN,
+                Sex.FEMALE if rng.random() < 0.8 else Sex.MALE,
+                rng.randint(max(who.age + 18, 25), max(who.age + 35, 55)),
+                opened_on,
+                village,
+                guardian_of=survivor,
+            )
+        return self._person(
+            ClientRole.DEPENDANT,
+            rng.choice([Sex.FEMALE, Sex.MALE]),
+            rng.randint(0, min(14, max(who.age - 16, 0))),
+            opened_on,
+            village,
+        )
+
+    def _add_incident(self, batch, case, survivor, who, village, at, actor, events):
+        """The incident and its perpetrator, classified as ``classify`` would, recorded a
+        little after ``at``; returns the perpetrator and that time."""
+        incident, incident_data = self._incident(
+            case, survivor, who.age, who.gbv, who.group, village
+        )
+        perpetrator, perpetrator_data = self._perpetrator(incident, who.relationship, who.child)
         _classify(incident, survivor, perpetrator)
         batch.incidents.append(incident)
         batch.perpetrators.append(perpetrator)
-        at += timedelta(minutes=rng.randint(5, 60))
+        at += timedelta(minutes=self.rng.randint(5, 60))
         events.append((EventKind.INCIDENT_ADDED, at, actor, {"fields": _fields(incident_data)}))
         events.append(
             (EventKind.PERPETRATOR_ADDED, at, actor, {"fields": _fields(perpetrator_data)})
         )
-        if gbv == GbvType.RAPE and incident.reporting_delay == "0-3d":
+        if who.gbv == GbvType.RAPE and incident.reporting_delay == "0-3d":
             case.priority = Priority.HIGH  # post-exposure care within 72 hours
-
-        reason = ""
-        if perpetrator.public_employment:
-            reason = RestrictionReason.STAFF_PERPETRATOR
-        elif rng.random() < 0.003:
-            reason = rng.choice(
-                [RestrictionReason.STAFF_SURVIVOR, RestrictionReason.CONFLICT_OF_INTEREST]
-            )
-        if reason:
-            self._restrict(batch, case, actor, workers, reason, at, events)
-        self._progress(case, opened_at, actor, events)
-        batch.events.extend(
-            CaseEvent(case=case, at=min(when, self.now), actor=who, kind=kind, detail=detail)
-            for kind, when, who, detail in events
-        )
+        return perpetrator, at
 
     def _incident(self, case, survivor, age, gbv, group, village):
         rng = self.rng

@@ -212,19 +212,45 @@ def edit_draft(request, report_id):
 
 
 def _report_form(request, report):
-    unit = request.unit
     if request.method == "GET":
-        form = StaffReportForm(unit=unit, initial=_initial(unit, report))
-        formset = PeopleFormSet(prefix=PEOPLE_PREFIX, initial=_people_initial(report))
-        token = report.draft_token if report and report.draft_token else uuid.uuid4()
-        return _render_form(request, form, formset, report, token)
-
+        return _draft_form(request, report)
     token = _token(request.POST.get("token"))
     report = _existing(request, report.pk if report else None, token)
     if report is not None and report.status != ReportStatus.DRAFT:
         # Already sent (a second "Send", or the same form posted again): the one report.
         return _sent(request, report)
     action = request.POST.get("action", "save")
+    form, formset, data, people = _posted(request, report, action)
+    version = _token_int(request.POST.get("version"))
+
+    unchanged = _unchanged(report, form, data, people)
+    if request.htmx and unchanged:
+        return HttpResponse(status=204)
+    if report is None and "channel" not in data:
+        data["channel"] = DEFAULT_CHANNEL.get(request.unit.type, Channel.PHONE)
+    try:
+        if report is None or not unchanged:
+            report = _save(request, report, data, people, version, token)
+    except StaleVersion as stale:
+        return _saved_elsewhere(request, stale.current, form, formset, token)
+    except ValidationError as error:
+        return _not_saved(request, error, form, formset, report, token)
+    return _after_saving(request, action, form, formset, report, token)
+
+
+def _draft_form(request, report):
+    """The form, empty or with the draft so far, and a token to find its draft again."""
+    unit = request.unit
+    form = StaffReportForm(unit=unit, initial=_initial(unit, report))
+    formset = PeopleFormSet(prefix=PEOPLE_PREFIX, initial=_people_initial(report))
+    token = report.draft_token if report and report.draft_token else uuid.uuid4()
+    return _render_form(request, form, formset, report, token)
+
+
+def _posted(request, report, action):
+    """The posted form and people, checked, with what of them is valid: (form, formset,
+    the valid fields, the valid people). "Add a person" adds an empty row."""
+    unit = request.unit
     form = StaffReportForm(request.POST, unit=unit, initial=_initial(unit, report))
     formset = PeopleFormSet(request.POST, prefix=PEOPLE_PREFIX)
     form.is_valid()
@@ -233,49 +259,42 @@ def _report_form(request, report):
     people = _valid_people(formset)
     if action == "add_person":
         formset = _with_one_more(request.POST)
-    version = _token_int(request.POST.get("version"))
+    return form, formset, data, people
 
-    unchanged = _unchanged(report, form, data, people)
-    if request.htmx and unchanged:
-        return HttpResponse(status=204)
-    if report is None and "channel" not in data:
-        data["channel"] = DEFAULT_CHANNEL.get(unit.type, Channel.PHONE)
-    try:
-        if report is None or not unchanged:
-            report = _save(request, report, data, people, version, token)
-    except StaleVersion as stale:
-        current = stale.current
-        if current.status != ReportStatus.DRAFT:
-            return _sent(request, current)
-        notice = _(
-            "This draft was saved from another window or by a colleague meanwhile. What you "
-            "typed is still here: save again to keep your version."
-        )
-        if request.htmx:
-            return _status(request, None, notice)
-        return _render_form(request, form, formset, current, token, status=409, notice=notice)
-    except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-        if request.htmx:
-            return _status(request, report, _("Not saved."), _error_list(form, formset))
-        return _render_form(request, form, formset, report, token)
 
+def _saved_elsewhere(request, current, form, formset, token):
+    """The draft changed meanwhile: sent, or saved from another window or by a colleague,
+    whose version is not overwritten; what this user typed stays on the form."""
+    if current.status != ReportStatus.DRAFT:
+        return _sent(request, current)
+    notice = _(
+        "This draft was saved from another window or by a colleague meanwhile. What you "
+        "typed is still here: save again to keep your version."
+    )
+    if request.htmx:
+        return _status(request, None, notice)
+    return _render_form(request, form, formset, current, token, status=409, notice=notice)
+
+
+def _not_saved(request, error, form, formset, report, token):
+    """The action refused what was typed: its reasons shown at their fields."""
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+    if request.htmx:
+        return _status(request, report, _("Not saved."), _error_list(form, formset))
+    return _render_form(request, form, formset, report, token)
+
+
+def _after_saving(request, action, form, formset, report, token):
+    """The answer once the draft is kept: the autosave's status line, the sending, the
+    form again (with what is still wrong, or a new person's row), or the saved draft."""
     problems = _error_list(form, formset)
     saved_at = formats.time_format(timezone.localtime(), "H:i")
     if request.htmx:
         text = _("Draft saved at %(time)s.") % {"time": saved_at}
         return _status(request, report, text, problems)
     if action == "send":
-        form.require_for_sending()
-        if form.errors or formset.total_error_count():
-            notice = _("Not sent yet: the draft is saved; complete the fields marked below.")
-            return _render_form(request, form, formset, report, token, notice=notice)
-        try:
-            report = actions.submit_report(request.user, report, report.version, request=request)
-        except StaleVersion as stale:
-            report = stale.current
-        return _sent(request, report)
+        return _send(request, form, formset, report, token)
     if problems:
         notice = _("Draft saved at %(time)s, except the fields marked below.") % {"time": saved_at}
         return _render_form(request, form, formset, report, token, notice=notice)
@@ -283,6 +302,19 @@ def _report_form(request, report):
         return _render_form(request, form, formset, report, token)
     messages.success(request, _("Draft saved at %(time)s.") % {"time": saved_at})
     return redirect("intake:draft", report_id=report.pk)
+
+
+def _send(request, form, formset, report, token):
+    """Send the saved draft if everything sending needs is there."""
+    form.require_for_sending()
+    if form.errors or formset.total_error_count():
+        notice = _("Not sent yet: the draft is saved; complete the fields marked below.")
+        return _render_form(request, form, formset, report, token, notice=notice)
+    try:
+        report = actions.submit_report(request.user, report, report.version, request=request)
+    except StaleVersion as stale:
+        report = stale.current
+    return _sent(request, report)
 
 
 def _with_one_more(post):
