@@ -114,15 +114,14 @@ def _lindungi(env, *args):
 def fuzz(database_url, examples, scratch):
     """Run schemathesis against a fresh deployment; returns its figures."""
     sys.path.insert(0, str(ROOT))
-    from tests.deployments import free_port, serve
+    from tests.deployments import serve
 
     env = _environment(database_url, scratch / "data")
     _lindungi(env, "migrate", "--noinput")
     _lindungi(env, "collectstatic", "--noinput")
     config = scratch / "schemathesis.toml"
     config.write_text(_setup_output(env), encoding="utf-8")
-    port = free_port()
-    server = serve(env, port, workers=2)
+    server, port = serve(env, workers=2)
     started = time.monotonic()
     try:
         result = subprocess.run(  # noqa: S603 - the pinned test dependency

@@ -3,7 +3,8 @@ processes (backup and restore, crashes, serve): a fresh database of the suite's 
 (SQLite in `make test`, PostgreSQL in CI's second run), a data directory, the commands."""
 
 import os
-import socket
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -88,27 +89,23 @@ def run(env, *args, code=None, check=True):
     return result
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def server_log():
+    """A file for a server's log, not a pipe: a server answering thousands of requests would
+    fill a pipe nobody reads, and stop."""
+    return tempfile.TemporaryFile()
 
 
-def _said(process):
-    """What a process wrote to its error stream (a pipe, or a file for a server)."""
-    stream = process.stderr
-    if stream is None:
-        return ""
-    if hasattr(stream, "seek") and stream.seekable():
-        stream.seek(0)
-    return stream.read()
+def _said(log):
+    """Everything in a server's log so far (pread: the server writes through the file's
+    offset, which a seek here would move under it)."""
+    return os.pread(log.fileno(), 1 << 20, 0).decode(errors="replace")
 
 
-def wait_for(url, process, seconds=60):
+def wait_for(url, process, log, seconds=60):
     """The status of the first answer at ``url`` while ``process`` runs."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert process.poll() is None, _said(process)
+        assert process.poll() is None, _said(log)
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - localhost
                 return response.status
@@ -117,9 +114,27 @@ def wait_for(url, process, seconds=60):
     raise AssertionError(f"nothing answered at {url}")
 
 
-def serve(env, port, workers=1):
-    """`lindungi serve`; the caller stops it. Its log goes to a file, not a pipe: a server
-    answering thousands of requests would fill a pipe nobody reads, and stop."""
+def listening_port(process, log, host="127.0.0.1", seconds=60):
+    """The port a server told to bind to port 0 took: gunicorn names the address in its log
+    once bound, "Listening at: http://127.0.0.1:41517 (pid)".
+
+    The server picks a free port itself when it binds: a port picked beforehand and left
+    free until the server starts could be taken meanwhile by another test's server (the
+    suite runs in parallel, and other suites run on the same machine)."""
+    listening = re.compile(rf"Listening at: http://{re.escape(host)}:(\d+) ")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = listening.search(_said(log))
+        if found:
+            return int(found.group(1))
+        assert process.poll() is None, _said(log)
+        time.sleep(0.1)
+    raise AssertionError(f"the server never said it listens on {host}")
+
+
+def serve(env, workers=1):
+    """`lindungi serve` on a port it picks, and that port; the caller stops it."""
+    log = server_log()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -127,16 +142,22 @@ def serve(env, port, workers=1):
             "lindungi.cli",
             "serve",
             "--bind",
-            f"127.0.0.1:{port}",
+            "127.0.0.1:0",
             "--workers",
             str(workers),
         ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=tempfile.TemporaryFile(mode="w+"),
-        text=True,
+        stderr=log,
         start_new_session=True,
     )
-    wait_for(f"http://127.0.0.1:{port}/healthz", server)
-    return server
+    try:
+        port = listening_port(server, log)
+        wait_for(f"http://127.0.0.1:{port}/healthz", server, log)
+    except BaseException:
+        # Nobody else holds the process yet to stop it: a server left running outlives the run.
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        raise
+    return server, port

@@ -4,12 +4,13 @@ Tests run with LINDUNGI_DEBUG off so that they see what production does: secure 
 no demo logins, strict key handling.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
 _DEFAULTS = {
     "LINDUNGI_DEBUG": "0",
-    "LINDUNGI_DATA_DIR": tempfile.mkdtemp(prefix="lindungi-test-"),
     "LINDUNGI_SECRET_KEY": "test-secret-key-not-for-production-0123456789abcdef",
     "LINDUNGI_FIELD_KEYS": "dGVzdC1maWVsZC1rZXktMDAwMDAwMDAwMDAwMDAwMDA=",
     "LINDUNGI_INDEX_KEY": "dGVzdC1pbmRleC1rZXktMDAwMDAwMDAwMDAwMDAwMDA=",
@@ -19,6 +20,25 @@ _DEFAULTS = {
 }
 for _name, _value in _DEFAULTS.items():
     os.environ.setdefault(_name, _value)
+# Which test process made the data directory in LINDUNGI_DATA_DIR ("main", or an xdist worker).
+_MADE_BY = "LINDUNGI_TEST_DATA_DIR_OF"
+
+
+def _own_data_dir():
+    """A temporary data directory (attachments, static files) for each process that runs
+    tests, removed when it exits. pytest-xdist's workers inherit the environment of the
+    process that starts them, so each makes its own rather than share the starter's; the
+    commands a test starts inherit their worker's. A directory given by hand is kept."""
+    runner = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    made_by = os.environ.get(_MADE_BY)
+    if "LINDUNGI_DATA_DIR" in os.environ and made_by in (None, runner):
+        return
+    folder = tempfile.mkdtemp(prefix=f"lindungi-test-{runner}-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ.update({"LINDUNGI_DATA_DIR": folder, _MADE_BY: runner})
+
+
+_own_data_dir()
 
 from lindungi.settings import *  # noqa: E402, F403
 

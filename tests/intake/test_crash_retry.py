@@ -17,7 +17,7 @@ import urllib.request
 import psycopg
 import pytest
 
-from tests.deployments import deployment, free_port, is_sqlite, run, serve
+from tests.deployments import deployment, is_sqlite, run, serve
 
 KELURAHAN = "31.74.01.1001"
 MAKE_REGION = f"""
@@ -57,8 +57,8 @@ def site(tmp_path_factory, databases):
 
 class Server:
     def __init__(self, site):
-        self.site, self.port = site, free_port()
-        self.process = serve(site["env"], self.port)
+        self.site = site
+        self.process, self.port = serve(site["env"])
 
     def send(self, idempotency_key, timeout=30):
         request = urllib.request.Request(
