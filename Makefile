@@ -33,6 +33,7 @@ lint: install
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The suite runs in parallel, one worker per core (`-n auto` in pyproject.toml's addopts).
 test: lint browser-deps
 	$(DEV_ENV) $(BIN)/lindungi makemigrations --check --dry-run
 	$(BIN)/pytest -q
