@@ -38,6 +38,7 @@ typecheck: install
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The suite runs in parallel, one worker per core (`-n auto` in pyproject.toml's addopts).
 test: lint typecheck browser-deps
 	$(DEV_ENV) $(BIN)/lindungi makemigrations --check --dry-run
 	$(BIN)/pytest -q

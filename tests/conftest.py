@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from tests.deployments import databases, new_database  # noqa: F401 - fixtures
@@ -31,5 +32,10 @@ def indonesian(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: hints kept there (a worker's cases outside
-    their assignments, a province's kota) must not leak from one test's data to another's."""
+    their assignments, a province's kota) must not leak from one test's data to another's.
+
+    Django's content types are cached in the process too (the admin's log names one): an id
+    read in a test whose rows were rolled back or flushed names no row in the next test, and
+    saving it fails there, depending on which tests the process ran before (xdist's order)."""
     cache.clear()
+    ContentType.objects.clear_cache()
