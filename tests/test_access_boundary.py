@@ -14,6 +14,7 @@ from pathlib import Path
 from django.apps import apps
 
 import lindungi
+from lindungi.cases.survivor_data import case_bound_models
 
 ROOT = Path(lindungi.__file__).parent
 READING_LAYERS = ("views", "api", "templatetags", "commands")
@@ -34,6 +35,20 @@ ALLOWED = {
     "intake/case_facts.py": "loads the first account of the case of a CaseAccess",
     "cases/forms.py": "form choices among the parts of the case of a CaseAccess",
     "cases/notes_forms.py": "form choices among the notes of the case of a CaseAccess",
+}
+
+# Records about a case or a report that do not declare ``CASE_PATH`` (and so have no
+# ``restrict``), and why. Every other one must: a new model that points at a case without it
+# would escape the access module, the boundary scan above and the permission matrix.
+WITHOUT_CASE_PATH = {
+    "cases.Case": "the root: restrict narrows it by the access rule itself",
+    "cases.Assignment": "the access rule's own data: read only by the access module",
+    "cases.NamedAccess": "the access rule's own data: read only by the access module",
+    "intake.Report": "the report root: intake/access.py narrows it (Report.objects.restrict)",
+    "intake.ReportPerson": "part of a report: read only through a report intake/access.py gave",
+    "intake.PublicSubmission": "the public form's submit-once record: names nobody, no reader",
+    "notifications.Notification": "one recipient's alert: read only by that recipient",
+    "notifications.OverdueAlert": "the worker's claim on an overdue item: never shown",
 }
 
 
@@ -100,3 +115,23 @@ def test_the_scan_sees_what_it_looks_for():
     )
     uses = [use for _line, use in _uses(ast.parse(source), _case_bound_names())]
     assert uses == ["CaseNote.objects.filter", "Task.objects.restrict"]
+
+
+def test_every_record_about_a_case_declares_its_path_to_the_case():
+    missing = [
+        model._meta.label
+        for model in case_bound_models()
+        if not hasattr(model, "CASE_PATH") and model._meta.label not in WITHOUT_CASE_PATH
+    ]
+    assert not missing, (
+        "declare CASE_PATH and build the manager on CaseBoundQuerySet "
+        f"(docs/architecture.md, 'Adding a case-bound record'): {missing}"
+    )
+    bound = {model._meta.label for model in case_bound_models()}
+    assert set(WITHOUT_CASE_PATH) <= bound, sorted(set(WITHOUT_CASE_PATH) - bound)
+
+
+def test_every_record_that_declares_a_path_can_be_restricted():
+    for model in case_bound_models():
+        if hasattr(model, "CASE_PATH"):
+            assert hasattr(model._default_manager.all(), "restrict"), model._meta.label
