@@ -7,7 +7,7 @@ later fails that test until it is placed in one list or the other.
 """
 
 from lindungi.audit.events import record
-from lindungi.cases import tracks
+from lindungi.casework import tracks
 from lindungi.cases.first_account import (
     CaseContact,
     Consent,

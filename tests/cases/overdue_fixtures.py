@@ -13,8 +13,8 @@ import time_machine
 from lindungi.accounts.models import Membership, User
 from lindungi.accounts.roles import Role
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.vocabulary import GbvType
+from lindungi.casework import actions as work
 from tests.cases.factories import make_case
 
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.actions import StaleVersion
-from lindungi.cases.casework import Approval, CaseNote, NoteIsFinal, ServicePlan
 from lindungi.cases.models import Case, Status
+from lindungi.casework import actions as work
+from lindungi.casework.models import Approval, CaseNote, NoteIsFinal, ServicePlan
 from lindungi.intake import actions as intake
 from lindungi.notifications.models import Notification
 from tests.cases.factories import make_case

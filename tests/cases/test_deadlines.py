@@ -7,9 +7,9 @@ import pytest
 import time_machine
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
-from lindungi.cases.deadlines import case_deadlines, end_of_day, follow_up_due
 from lindungi.cases.vocabulary import GbvType
+from lindungi.casework import actions as work
+from lindungi.casework.deadlines import case_deadlines, end_of_day, follow_up_due
 from tests.cases.factories import make_case
 
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -14,9 +14,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
-from lindungi.cases.notes_forms import SanctionForm
 from lindungi.cases.survivor_data import case_bound_models, free_text_columns
+from lindungi.casework import actions as work
+from lindungi.casework.forms.notes import SanctionForm
 from lindungi.core import column_encryption, crypto
 from lindungi.core.rotation import raw_column
 from lindungi.intake.models import PublicSubmission, Report, ReportPerson

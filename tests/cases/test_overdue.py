@@ -4,9 +4,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lindungi.cases import casework_actions as work
 from lindungi.cases.models import Case
-from lindungi.cases.overdue import attach_deadlines, unit_overdue, with_deadline_facts
+from lindungi.casework import actions as work
+from lindungi.casework.overdue import attach_deadlines, unit_overdue, with_deadline_facts
 from tests.cases.overdue_fixtures import (
     MONDAY_AFTER,
     MONDAY_BEFORE,

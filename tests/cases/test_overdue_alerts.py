@@ -5,8 +5,8 @@ from datetime import timedelta
 import time_machine
 from django.core.management import call_command
 
-from lindungi.cases import casework_actions as work
-from lindungi.cases.overdue import alert_overdue
+from lindungi.casework import actions as work
+from lindungi.casework.overdue import alert_overdue
 from lindungi.notifications.models import Kind, Notification, OverdueAlert
 from tests.cases.overdue_fixtures import (
     MONDAY_AFTER,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
+from lindungi.casework import actions as work
 from tests.cases.factories import make_case
 from tests.cases.overdue_fixtures import (
     FRIDAY_EVENING,

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
+from lindungi.casework import actions as work
 from tests.cases.overdue_fixtures import MONDAY_AFTER, MONDAY_BEFORE, MONDAY_EARLY, sexual_case
 from tests.login import log_in
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
-from lindungi.cases.casework import Assessment
+from lindungi.casework.models import Assessment
 from tests.cases.factories import make_case
 from tests.cases.test_edits import page_form
 from tests.login import log_in

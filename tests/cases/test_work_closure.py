@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lindungi.cases import casework_actions as work
-from lindungi.cases.casework import Approval, Closure, ServicePlan
 from lindungi.cases.models import Status
+from lindungi.casework import actions as work
+from lindungi.casework.models import Approval, Closure, ServicePlan
 from tests.cases.factories import make_case
 from tests.cases.test_edits import page_form
 from tests.login import log_in

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.vocabulary import GbvType
+from lindungi.casework import actions as work
 from tests.cases.factories import make_case
 from tests.cases.test_edits import form_on, page_form
 from tests.login import log_in

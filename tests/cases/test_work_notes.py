@@ -12,8 +12,8 @@ from django.urls import Resolver404, get_resolver, resolve, reverse
 
 from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
-from lindungi.cases import casework_actions as work
-from lindungi.cases.casework import CaseNote, NoteIsFinal
+from lindungi.casework import actions as work
+from lindungi.casework.models import CaseNote, NoteIsFinal
 from tests.cases.factories import make_case
 from tests.cases.test_edits import page_form
 from tests.login import log_in

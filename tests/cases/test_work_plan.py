@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
-from lindungi.cases.casework import Approval, PlannedService, ServicePlan
+from lindungi.casework import actions as work
+from lindungi.casework.models import Approval, PlannedService, ServicePlan
 from tests.cases.factories import make_case
 from tests.cases.test_edits import form_on, page_form
 from tests.login import log_in

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
-from lindungi.cases import casework_actions as work
-from lindungi.cases.casework import Task
+from lindungi.casework import actions as work
+from lindungi.casework.models import Task
 from lindungi.notifications.models import Notification
 from tests.cases.factories import make_case
 from tests.cases.test_edits import page_form
