@@ -237,7 +237,7 @@ def update_case(
     actor: User, case: Case, version: int, changes: Data, *, request: HttpRequest | None = None
 ) -> Case:
     """Change status or priority. Closing and reopening have their own actions: a closure
-    needs a supervisor's approval (casework_actions.request_closure)."""
+    needs a supervisor's approval (``lindungi.casework.actions.request_closure``)."""
     _require_edit(actor, case)
     allowed = {"status", "priority"}
     if set(changes) - allowed:

@@ -6,11 +6,9 @@ stored, both ways."""
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, models
-from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 
 from lindungi.cases import actions
@@ -24,15 +22,17 @@ from tests.browser.marks import commits
 from tests.cases.factories import make_case
 from tests.cases.timeline_fixtures import case_with_every_event
 from tests.core.encryption_app.support import NEW_KEY
+from tests.migrations import migrate
 
-# The columns that were plain before issue 11, and the migrations that encrypted them.
+# The columns that were plain before issue 11, and the migrations that encrypted them
+# (cases.0009 for the case work's two, since moved to their own app).
 CONVERTED = {
     "cases.BreakGlass": ["reason", "review_note"],
     "cases.Client": ["occupation"],
     "cases.FirstAccount": ["occurred_estimate", "reporter_relation", "risk_override_reason"],
     "cases.Perpetrator": ["employing_agency", "occupation"],
-    "cases.PlannedService": ["provider_name"],
-    "cases.SanctionTrack": ["agency", "notified_how"],
+    "casework.PlannedService": ["provider_name"],
+    "casework.SanctionTrack": ["agency", "notified_how"],
     "intake.Report": [
         "closed_reason",
         "occurred_estimate",
@@ -121,18 +121,6 @@ def test_the_columns_converted_by_the_migration_are_free_text_columns(db):
         assert set(names) <= columns[label]
 
 
-def _migrate(targets):
-    """Migrate to ``targets`` (None: the latest). The migration graph needs every app, and
-    ``commits`` hides the regions' app (so the flush after the test keeps its rows)."""
-    available = [config.name for config in apps.get_app_configs()]
-    apps.unset_available_apps()
-    try:
-        executor = MigrationExecutor(connection)
-        executor.migrate(targets or executor.loader.graph.leaf_nodes())
-    finally:
-        apps.set_available_apps(available)
-
-
 @commits
 def test_the_migration_encrypts_what_was_stored_plain_and_decrypts_it_when_reversed(personas):
     one_row_of_every_record(personas)
@@ -145,7 +133,7 @@ def test_the_migration_encrypts_what_was_stored_plain_and_decrypts_it_when_rever
     # One more report, so that a column is converted on more than one row, empty included.
     Report.objects.create(channel="phone", referred_to="LBH APIK", closed_reason="")
     try:
-        _migrate(BEFORE)
+        migrate(BEFORE)
         # Reversed: every canary is back in plain text, in its own column.
         for model, (pk, values) in written.items():
             row = raw_row(model, pk)
@@ -155,7 +143,7 @@ def test_the_migration_encrypts_what_was_stored_plain_and_decrypts_it_when_rever
             cursor.execute("SELECT referred_to, closed_reason FROM intake_report")
             assert ("LBH APIK", "") in cursor.fetchall()
     finally:
-        _migrate(None)
+        migrate(None)
     assert_encrypted(written)
     assert Report.objects.filter(channel="phone").values_list(
         "referred_to", "closed_reason"

@@ -3,7 +3,7 @@
 A new assessment is a new record with the next number; older ones stay as they were, so
 the list shows the latest of each kind first and the history below it. A risk assessment
 sets the case priority unless the worker sets the level with a reason
-(``casework_actions.record_assessment``).
+(``lindungi.casework.actions.record_assessment``).
 """
 
 from django.contrib import messages

@@ -2,7 +2,7 @@
 (of the plan and of a closure); plus the case-work section of the case page.
 
 Reads come through the choke point with ``Need.VIEW`` and are audited; writes with
-``Need.EDIT`` through ``casework_actions``. Edits carry the record's version: a stale save
+``Need.EDIT`` through ``lindungi.casework.actions``. Edits carry the record's version: a stale save
 answers 409 with the differences (``CaseForm.rebase``), like the other edit pages.
 """
 

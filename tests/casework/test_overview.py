@@ -9,7 +9,7 @@ from django.urls import reverse
 from lindungi.cases import actions
 from lindungi.casework import actions as work
 from tests.cases.factories import make_case
-from tests.cases.overdue_fixtures import (
+from tests.casework.overdue_fixtures import (
     FRIDAY_EVENING,
     MONDAY_AFTER,
     MONDAY_BEFORE,

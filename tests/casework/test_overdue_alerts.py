@@ -8,7 +8,7 @@ from django.core.management import call_command
 from lindungi.casework import actions as work
 from lindungi.casework.overdue import alert_overdue
 from lindungi.notifications.models import Kind, Notification, OverdueAlert
-from tests.cases.overdue_fixtures import (
+from tests.casework.overdue_fixtures import (
     MONDAY_AFTER,
     MONDAY_BEFORE,
     MONDAY_EARLY,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from lindungi.cases import actions
 from lindungi.casework import actions as work
-from tests.cases.overdue_fixtures import MONDAY_AFTER, MONDAY_BEFORE, MONDAY_EARLY, sexual_case
+from tests.casework.overdue_fixtures import MONDAY_AFTER, MONDAY_BEFORE, MONDAY_EARLY, sexual_case
 from tests.login import log_in
 
 

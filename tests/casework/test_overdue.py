@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from lindungi.cases.models import Case
 from lindungi.casework import actions as work
 from lindungi.casework.overdue import attach_deadlines, unit_overdue, with_deadline_facts
-from tests.cases.overdue_fixtures import (
+from tests.casework.overdue_fixtures import (
     MONDAY_AFTER,
     MONDAY_BEFORE,
     MONDAY_EARLY,
