@@ -283,6 +283,7 @@ class CasePart(Protocol):
     """A record of a case that a document may belong to: a sanction track of case work,
     which this module does not name (it sits above cases)."""
 
+    pk: uuid.UUID
     case_id: uuid.UUID
 
 
@@ -324,7 +325,7 @@ def upload_attachment(
                 size=len(data),
                 storage_name=storage_name,
                 sha256=hashlib.sha256(data).hexdigest(),
-                sanction=sanction,
+                sanction_id=None if sanction is None else sanction.pk,
             )
             _log(
                 request,
