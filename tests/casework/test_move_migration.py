@@ -148,9 +148,7 @@ def stored(model):
 def test_every_row_of_case_work_survives_the_move(personas):
     worker, supervisor = personas.case_worker_a, personas.supervisor_a
     case = make_case(personas)
-    perpetrator = actions.add_perpetrator(
-        worker, case.incidents.get(), {"relationship": "lainnya"}
-    )
+    perpetrator = actions.add_perpetrator(worker, case.incidents.get(), {"relationship": "lainnya"})
     task_type = ContentType.objects.get_for_model(Task).pk
     try:
         migrate(BEFORE)
