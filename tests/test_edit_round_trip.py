@@ -426,7 +426,7 @@ def _unfilled(field, value):
 
 def _snapshot():
     rows = {}
-    for config in (apps.get_app_config("cases"), apps.get_app_config("intake")):
+    for config in map(apps.get_app_config, ("cases", "casework", "intake")):
         for model in config.get_models():
             if model in NOT_COMPARED_MODELS:
                 continue

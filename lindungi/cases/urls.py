@@ -9,7 +9,6 @@ them by those names.
 
 from lindungi.cases.views import attachments, contact, edits, pages
 
-app_name = "cases"
 urlpatterns = [
     *pages.urlpatterns,
     *edits.urlpatterns,
