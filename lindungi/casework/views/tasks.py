@@ -163,7 +163,7 @@ def _task_list(request, wanted, template, context=None):
         .count()
     )
     if shown:
-        record("task.list", request=request, object_type="cases.task")
+        record("task.list", request=request, object_type=Task._meta.label_lower)
     return render_page(
         request,
         template,
