@@ -518,6 +518,6 @@ class Attachment(BaseModel):
         ordering = ["-created_at"]
 
 
-# Case-work records and what a case keeps of its intake report live in their own modules;
-# importing them registers them in this app.
+# What a case keeps of its intake report lives in its own module; importing it registers
+# its models in this app.
 from lindungi.cases.first_account import *  # noqa: E402, F403
