@@ -22,7 +22,7 @@ from tests.browser.marks import commits
 from tests.cases.factories import make_case
 from tests.cases.timeline_fixtures import case_with_every_event
 from tests.core.encryption_app.support import NEW_KEY
-from tests.migrations import migrate
+from tests.migrations import migrate, models_at
 
 # The columns that were plain before issue 11, and the migrations that encrypted them
 # (cases.0009 for the case work's two, since moved to their own app).
@@ -45,6 +45,14 @@ BEFORE = [
     ("cases", "0008_first_account_contact_consent"),
     ("intake", "0004_structured_safe_contact"),
 ]
+# Case work's models were the cases app's then (``cases.0010_move_casework``).
+APP_THEN = {"casework": "cases"}
+
+
+def table_then(old_models, model):
+    """``model``'s table in the historical models ``old_models``."""
+    app = APP_THEN.get(model._meta.app_label, model._meta.app_label)
+    return old_models.get_model(app, model.__name__)._meta.db_table
 
 
 def canary(model, field):
@@ -52,10 +60,11 @@ def canary(model, field):
     return f"Kenari{model.__name__}{field.name.replace('_', '')}"
 
 
-def raw_row(model, pk):
-    """The row as the database holds it: SQL through the cursor, no model field involved."""
+def raw_row(model, pk, table=None):
+    """The row as the database holds it: SQL through the cursor, no model field involved.
+    ``table``: the one it had at an earlier migration, if not the model's."""
     quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    table, key = quote(table or model._meta.db_table), quote(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT * FROM {table} WHERE {key} = %s",  # noqa: S608 - names from the models
@@ -134,9 +143,10 @@ def test_the_migration_encrypts_what_was_stored_plain_and_decrypts_it_when_rever
     Report.objects.create(channel="phone", referred_to="LBH APIK", closed_reason="")
     try:
         migrate(BEFORE)
+        old_models = models_at(BEFORE)
         # Reversed: every canary is back in plain text, in its own column.
         for model, (pk, values) in written.items():
-            row = raw_row(model, pk)
+            row = raw_row(model, pk, table_then(old_models, model))
             for value in values.values():
                 assert value.lower() in row
         with connection.cursor() as cursor:

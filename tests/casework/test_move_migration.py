@@ -140,8 +140,11 @@ def stored(model):
     rows = models.QuerySet(model).annotate(
         **{f"raw_{name}": raw_column(model._meta.get_field(name)) for name in secret}
     )
-    names = [f"raw_{f.name}" if f.name in secret else f.attname for f in fields]
-    return {row[0]: row[1:] for row in rows.values_list("pk", *names)}
+    names = {f.attname: f"raw_{f.name}" if f.name in secret else f.attname for f in fields}
+    return {
+        row["pk"]: {attname: row[name] for attname, name in names.items()}
+        for row in rows.values("pk", *names.values())
+    }
 
 
 def test_no_moved_column_has_blind_index_tokens_keyed_by_its_label(db):
