@@ -42,7 +42,8 @@ from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.utils import timezone
-from lindungi.cases import actions, casework_actions as work
+from lindungi.cases import actions
+from lindungi.casework import actions as work
 from lindungi.intake import apikeys
 from lindungi.places.loader import load_province
 from tests.cases.factories import make_case

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lindungi.places",
     "lindungi.audit",
     "lindungi.cases",
+    "lindungi.casework",
     "lindungi.notifications",
     "lindungi.intake",
     "lindungi.ops",

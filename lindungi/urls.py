@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from lindungi.api.main import api
+from lindungi.cases import urls as case_urls
+from lindungi.casework import urls as casework_urls
 from lindungi.core.views import healthz
 from lindungi.places.home import home
 
@@ -13,7 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("lindungi.accounts.urls")),
     path("tempat/", include("lindungi.places.urls")),
-    path("kasus/", include("lindungi.cases.urls")),
+    # Case work's pages are the case's: the same paths and the one ``cases`` namespace.
+    path("kasus/", include(([*case_urls.urlpatterns, *casework_urls.urlpatterns], "cases"))),
     path("notifikasi/", include("lindungi.notifications.urls")),
     path("lapor/", include("lindungi.intake.public")),
     path("laporan/", include("lindungi.intake.urls")),

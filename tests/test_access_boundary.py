@@ -22,19 +22,22 @@ READING_LAYERS = ("views", "api", "templatetags", "commands")
 ALLOWED = {
     "cases/access.py": "the access module itself",
     "cases/actions.py": "actions: they write, after checking the actor with access.check",
-    "cases/casework_actions.py": "actions, as above",
     "cases/contact_actions.py": "actions, as above",
     "cases/attachments.py": "actions, as above",
-    "cases/tracks.py": "opens the legal tracks inside the actions that cause them",
+    **{
+        f"casework/actions/{name}.py": "actions, as above"
+        for name in ("approvals", "assessments", "closure", "common", "legal", "notes", "plan")
+    },
+    "casework/tracks.py": "opens the legal tracks inside the actions that cause them",
     "intake/carry.py": "inside intake's open-case action: the new case's first parts",
     "ops/seed.py": "makes synthetic cases for the demo and the benchmarks",
-    "cases/overdue.py": "the deadline alert job over every case (its recipients from "
+    "casework/overdue.py": "the deadline alert job over every case (its recipients from "
     "access.supervisors_of); pages pass it a queryset the access module narrowed",
     "cases/queries.py": "the caseload's and case page's loaders: they receive querysets "
     "narrowed by restrict, or the case of a CaseAccess, and load its parts",
     "intake/case_facts.py": "loads the first account of the case of a CaseAccess",
     "cases/forms.py": "form choices among the parts of the case of a CaseAccess",
-    "cases/notes_forms.py": "form choices among the notes of the case of a CaseAccess",
+    "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no

@@ -26,9 +26,13 @@ from django.test import Client
 from django.urls import reverse
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.attachments import upload_attachment
-from lindungi.cases.casework import (
+from lindungi.cases.contact_actions import save_contact
+from lindungi.cases.first_account import CaseContact
+from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
+from lindungi.cases.models import Client as CaseClient
+from lindungi.casework import actions as work
+from lindungi.casework.models import (
     Approval,
     Assessment,
     PlannedService,
@@ -37,10 +41,6 @@ from lindungi.cases.casework import (
     ServicePlan,
     Task,
 )
-from lindungi.cases.contact_actions import save_contact
-from lindungi.cases.first_account import CaseContact
-from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
-from lindungi.cases.models import Client as CaseClient
 from lindungi.intake import actions as intake
 from lindungi.intake.models import Report
 from lindungi.notifications.models import Notification
@@ -426,7 +426,7 @@ def _unfilled(field, value):
 
 def _snapshot():
     rows = {}
-    for config in (apps.get_app_config("cases"), apps.get_app_config("intake")):
+    for config in map(apps.get_app_config, ("cases", "casework", "intake")):
         for model in config.get_models():
             if model in NOT_COMPARED_MODELS:
                 continue

@@ -23,6 +23,7 @@ TIERS = (
     ("places",),  # regions and service points (administered through accounts' admin site)
     ("notifications",),  # in-app alerts, which the domain apps send
     ("cases",),  # the case record and its access module
+    ("casework",),  # assessments, plan, services, notes, tasks, approvals, deadlines, closure
     ("intake",),  # reports, which open cases: it registers its part of the case page
     ("api", "ops"),  # entry points over every app: the JSON API; commands that span apps
 )

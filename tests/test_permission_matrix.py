@@ -25,12 +25,12 @@ from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.access import Need
 from lindungi.cases.attachments import upload_attachment
-from lindungi.cases.casework import Approval, Assessment, CaseNote, PlannedService, Task
 from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
+from lindungi.casework import actions as work
+from lindungi.casework.models import Approval, Assessment, CaseNote, PlannedService, Task
 from tests.cases.factories import make_case
 from tests.login import log_in
 

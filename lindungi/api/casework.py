@@ -2,7 +2,7 @@
 
 The same contract as ``lindungi.api.cases``: every record comes through the access choke
 point (an audited 404 for anything out of scope), every write through an action in
-``lindungi.cases.casework_actions``, every read is audited, and records that change travel
+``lindungi.casework.actions``, every read is audited, and records that change travel
 with their version as an ETag (``If-Match`` required to change them: 428 without, 412 when
 stale). Assessments and notes never change: a new assessment is a new number, a correction
 is a new note, so they have no update route (a PATCH, PUT or DELETE answers 405).
@@ -44,9 +44,9 @@ from lindungi.api.casework_schemas import (
 )
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record_read
-from lindungi.cases import casework_actions as work
 from lindungi.cases.access import CaseAccess, Need, get_case_for, get_case_part_for
-from lindungi.cases.casework import (
+from lindungi.casework import actions as work
+from lindungi.casework.models import (
     Approval,
     Assessment,
     CaseNote,

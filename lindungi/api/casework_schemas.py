@@ -16,7 +16,8 @@ from ninja import Field, Schema
 from pydantic import StrictBool
 
 from lindungi.api.case_schemas import Input, patch_schema
-from lindungi.cases.casework import (
+from lindungi.cases.models import Priority
+from lindungi.casework.models import (
     NEED_DOMAINS,
     RISK_FACTORS,
     Assessment,
@@ -25,7 +26,6 @@ from lindungi.cases.casework import (
     ServiceStatus,
     ServiceType,
 )
-from lindungi.cases.models import Priority
 
 TEXT = 20000
 

@@ -21,10 +21,8 @@ from django.utils.translation import gettext_lazy
 from lindungi.accounts.models import Unit, User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
-from lindungi.cases import classification, tracks
+from lindungi.cases import classification, record_hooks
 from lindungi.cases.access import CaseAccess, Need, check
-from lindungi.cases.casework import PlannedService, SanctionTrack, ServicePlan, Task
-from lindungi.cases.first_account import CaseContact
 from lindungi.cases.models import (
     Assignment,
     BreakGlass,
@@ -47,19 +45,9 @@ from lindungi.notifications.models import Kind, notify
 BREAK_GLASS_HOURS = 4
 
 M = TypeVar("M", bound=Model)
-# The records an edit carries a version for (``_save_version``).
-Versioned = TypeVar(
-    "Versioned",
-    Case,
-    Client,
-    Incident,
-    Perpetrator,
-    ServicePlan,
-    PlannedService,
-    Task,
-    SanctionTrack,
-    CaseContact,
-)
+# The records an edit carries a version for (``_save_version``): every one has a ``version``
+# column (``HasVersion``), case work's included.
+Versioned = TypeVar("Versioned", bound=Model)
 # Field name -> value, as a form or the API sends them to an action.
 Data = Mapping[str, Any]
 # One step of an intake report before its case: (at, actor, kind, detail).
@@ -162,13 +150,14 @@ def _save_version(
     The row lock (PostgreSQL) or the IMMEDIATE write transaction (SQLite) makes the check
     and the write one step: two editors of version 3 cannot both succeed.
     """
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if current.version != version:
-        raise StaleVersion(current)
+    current = model._default_manager.select_for_update().get(pk=obj.pk)
+    stored = cast(HasVersion, current)
+    if stored.version != version:
+        raise StaleVersion(stored)
     changed = _apply(current, changes, validate)
     current.full_clean()
     if changed:
-        current.version += 1
+        stored.version += 1
         current.save()
     return current, changed
 
@@ -248,7 +237,7 @@ def update_case(
     actor: User, case: Case, version: int, changes: Data, *, request: HttpRequest | None = None
 ) -> Case:
     """Change status or priority. Closing and reopening have their own actions: a closure
-    needs a supervisor's approval (casework_actions.request_closure)."""
+    needs a supervisor's approval (``lindungi.casework.actions.request_closure``)."""
     _require_edit(actor, case)
     allowed = {"status", "priority"}
     if set(changes) - allowed:
@@ -520,13 +509,8 @@ def add_incident(
     incident.full_clean()
     incident.save()
     _log(request, actor, "incident.create", incident, case, EventKind.INCIDENT_ADDED, _filled(data))
-    _open_police_deadline(incident)
+    record_hooks.incident_saved(incident)
     return incident
-
-
-def _open_police_deadline(incident: Incident) -> None:
-    if tracks.needs_police_report(incident):
-        tracks.ensure_police_report(incident.case, tracks.survivor_reported_at(incident.case))
 
 
 @transaction.atomic
@@ -556,7 +540,7 @@ def update_incident(
             EventKind.INCIDENT_UPDATED,
             changed,
         )
-        _open_police_deadline(incident)
+        record_hooks.incident_saved(incident)
     return incident
 
 
@@ -591,7 +575,7 @@ def _after_perpetrator(actor: User, perpetrator: Perpetrator, request: HttpReque
     Incident.objects.filter(pk=incident.pk).update(context_flags=incident.context_flags)
     if perpetrator.public_employment:
         restrict_case(actor, incident.case, RestrictionReason.STAFF_PERPETRATOR, request=request)
-        tracks.open_sanction_track(perpetrator)
+        record_hooks.public_employee_saved(perpetrator)
 
 
 @transaction.atomic

@@ -27,10 +27,11 @@ import os
 import re
 import secrets
 import unicodedata
+import uuid
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import filetype
@@ -49,7 +50,6 @@ from lindungi.accounts.models import User
 from lindungi.audit.events import record
 from lindungi.cases.access import Need, check
 from lindungi.cases.actions import _event, _log
-from lindungi.cases.casework import SanctionTrack
 from lindungi.cases.models import Attachment, Case
 from lindungi.cases.pdf_check import check_pdf
 from lindungi.cases.timeline import EventKind
@@ -279,13 +279,21 @@ def open_attachment(attachment: Attachment) -> bytes:
 # --- Actions -----------------------------------------------------------------------------
 
 
+class CasePart(Protocol):
+    """A record of a case that a document may belong to: a sanction track of case work,
+    which this module does not name (it sits above cases)."""
+
+    pk: uuid.UUID
+    case_id: uuid.UUID
+
+
 def upload_attachment(
     actor: User,
     case: Case,
     uploaded_file: UploadedFile,
     description: str = "",
     *,
-    sanction: SanctionTrack | None = None,
+    sanction: CasePart | None = None,
     request: HttpRequest | None = None,
 ) -> Attachment:
     """Check, clean, encrypt and store ``uploaded_file`` on ``case``; return the Attachment.
@@ -317,7 +325,7 @@ def upload_attachment(
                 size=len(data),
                 storage_name=storage_name,
                 sha256=hashlib.sha256(data).hexdigest(),
-                sanction=sanction,
+                sanction_id=None if sanction is None else sanction.pk,
             )
             _log(
                 request,

@@ -486,7 +486,7 @@ class Attachment(BaseModel):
     description = EncryptedTextField(_("description"), blank=True)
     # A document of a public-employee sanction track (the agency's letter, its decision).
     sanction = models.ForeignKey(
-        "cases.SanctionTrack",
+        "casework.SanctionTrack",
         verbose_name=_("sanction track"),
         null=True,
         blank=True,
@@ -518,7 +518,6 @@ class Attachment(BaseModel):
         ordering = ["-created_at"]
 
 
-# Case-work records and what a case keeps of its intake report live in their own modules;
-# importing them registers them in this app.
-from lindungi.cases.casework import *  # noqa: E402, F403
+# What a case keeps of its intake report lives in its own module; importing it registers
+# its models in this app.
 from lindungi.cases.first_account import *  # noqa: E402, F403

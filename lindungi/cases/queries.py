@@ -28,6 +28,11 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases import case_page, classification
 from lindungi.cases.access import reach_without_assignment
+from lindungi.cases.caseload_deadlines import (
+    DEADLINE_FACT_FIELDS,
+    attach_deadlines,
+    with_deadline_facts,
+)
 from lindungi.cases.models import (
     Assignment,
     Case,
@@ -39,7 +44,6 @@ from lindungi.cases.models import (
     Priority,
     Status,
 )
-from lindungi.cases.overdue import DEADLINE_FACT_FIELDS, attach_deadlines, with_deadline_facts
 from lindungi.cases.timeline_lines import describe
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,

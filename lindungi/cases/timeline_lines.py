@@ -12,13 +12,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 
 from lindungi.cases.attachments import type_label
-from lindungi.cases.casework import (
-    Assessment,
-    ClosureReason,
-    PlannedService,
-    SanctionTrack,
-    ServiceType,
-)
 from lindungi.cases.first_account import CaseContact
 from lindungi.cases.models import (
     Attachment,
@@ -32,7 +25,8 @@ from lindungi.cases.models import (
 from lindungi.cases.timeline import EventKind
 
 # Entries that list the fields changed (or filled in), and the model that names them.
-# Others say all in their label (a note added, a task done).
+# Others say all in their label (a note added, a task done). Case work adds its own
+# (``add_kinds``).
 FIELDS_OF = {
     EventKind.UPDATED: Case,
     EventKind.CLIENT_ADDED: Client,
@@ -41,24 +35,22 @@ FIELDS_OF = {
     EventKind.INCIDENT_UPDATED: Incident,
     EventKind.PERPETRATOR_ADDED: Perpetrator,
     EventKind.PERPETRATOR_UPDATED: Perpetrator,
-    EventKind.SERVICE_ADDED: PlannedService,
-    EventKind.SERVICE_UPDATED: PlannedService,
-    EventKind.SERVICE_DONE: PlannedService,
-    EventKind.SANCTION_UPDATED: SanctionTrack,
     EventKind.CONTACT_UPDATED: CaseContact,
 }
 
 # Entries about something named by a code: the detail key that holds it, and its list.
 ABOUT = {
     EventKind.RESTRICTED: ("reason", RestrictionReason),
-    EventKind.CLOSED: ("reason", ClosureReason),
-    EventKind.ASSESSMENT_ADDED: ("assessment", Assessment.Kind),
-    EventKind.SERVICE_ADDED: ("service", ServiceType),
-    EventKind.SERVICE_UPDATED: ("service", ServiceType),
-    EventKind.SERVICE_DONE: ("service", ServiceType),
 }
 
 LABELS = dict(EventKind.choices)
+
+
+def add_kinds(fields_of, about):
+    """Entries about records of an app above cases (case work's services, sanction tracks,
+    closures, assessments), handed down when it is ready so that cases never names it."""
+    FIELDS_OF.update(fields_of)
+    ABOUT.update(about)
 
 
 def field_labels(model, names):

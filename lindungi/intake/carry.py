@@ -7,7 +7,6 @@ later fails that test until it is placed in one list or the other.
 """
 
 from lindungi.audit.events import record
-from lindungi.cases import tracks
 from lindungi.cases.first_account import (
     CaseContact,
     Consent,
@@ -18,6 +17,7 @@ from lindungi.cases.first_account import (
 )
 from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS
 from lindungi.cases.vocabulary import WG_DOMAINS
+from lindungi.casework import tracks
 from lindungi.intake import risk
 
 # Who reports, and what happened when and where: typed at intake, kept on the case.

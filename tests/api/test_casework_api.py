@@ -10,9 +10,9 @@ from lindungi.accounts.models import Membership
 from lindungi.accounts.roles import Role
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
-from lindungi.cases.casework import CaseNote, ServicePlan
 from lindungi.cases.models import Case, CaseEvent
+from lindungi.casework import actions as work
+from lindungi.casework.models import CaseNote, ServicePlan
 
 JSON = "application/json"
 SECRET = "Rahasia Pribadi Sekali"  # stands for personal data a client sends

@@ -13,7 +13,7 @@ from django.utils import timezone
 from lindungi.api import case_schemas, casework_schemas
 from lindungi.api.main import api
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
+from lindungi.casework import actions as work
 from lindungi.intake import apikeys
 from tests.cases.factories import make_case
 

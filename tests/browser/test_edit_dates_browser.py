@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
-from lindungi.cases.casework import PlannedService, SanctionTrack
 from lindungi.cases.models import Incident
+from lindungi.casework import actions as work
+from lindungi.casework.models import PlannedService, SanctionTrack
 from tests.browser.conftest import log_in_browser, open_page
 from tests.browser.marks import commits
 from tests.cases.factories import make_case

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.access import (
     Need,
     Via,
@@ -21,8 +20,9 @@ from lindungi.cases.access import (
     reach_without_assignment,
 )
 from lindungi.cases.attachments import upload_attachment
-from lindungi.cases.casework import CaseNote
 from lindungi.cases.models import Attachment, Case, Client
+from lindungi.casework import actions as work
+from lindungi.casework.models import CaseNote
 from tests.cases.factories import make_case
 
 

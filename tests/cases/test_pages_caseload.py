@@ -10,10 +10,10 @@ from django.urls import reverse
 from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions, queries
-from lindungi.cases import casework_actions as work
 from lindungi.cases.models import Assignment, Case, Client, Incident, NamedAccess
 from lindungi.cases.views.pages import SEARCH_SESSION_KEY
 from lindungi.cases.vocabulary import Difficulty, Sex
+from lindungi.casework import actions as work
 from lindungi.places.models import Region
 from tests.cases.factories import make_case
 from tests.login import log_in

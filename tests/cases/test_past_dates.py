@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.vocabulary import GbvType
+from lindungi.casework import actions as work
 from tests.cases.factories import make_case
 from tests.cases.test_edits import form_on, page_form
 from tests.login import log_in

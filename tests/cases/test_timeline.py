@@ -14,11 +14,12 @@ from django.utils.text import capfirst
 
 from lindungi.accounts.roles import Role
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.actions import _apply
-from lindungi.cases.casework import PlannedService
 from lindungi.cases.models import CaseEvent, Incident
 from lindungi.cases.timeline import EventKind
+from lindungi.casework import actions as work
+from lindungi.casework.actions.plan import _validate_service
+from lindungi.casework.models import PlannedService
 from lindungi.notifications.models import Kind, Notification
 from tests.cases.factories import make_case
 from tests.cases.timeline_fixtures import BREAK_GLASS_REASON, case_with_every_event, colleague
@@ -128,7 +129,7 @@ def test_a_value_posted_as_it_is_stored_is_no_change(personas):
     }
     assert _apply(stored, same) == []
     # Validation that turns a value back into the stored one (stripping) leaves no change.
-    assert _apply(stored, {"outcome": "   "}, work._validate_service) == []
+    assert _apply(stored, {"outcome": "   "}, _validate_service) == []
     assert _apply(stored, {"provider_name": "RSUD Tebet"}) == ["provider_name"]
 
 

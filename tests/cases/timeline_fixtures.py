@@ -9,11 +9,11 @@ from django.utils import timezone
 from lindungi.accounts.models import Membership, User
 from lindungi.accounts.roles import Role
 from lindungi.cases import actions
-from lindungi.cases import casework_actions as work
 from lindungi.cases.attachments import remove_attachment, upload_attachment
 from lindungi.cases.contact_actions import save_contact
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import GbvType, Sex
+from lindungi.casework import actions as work
 from lindungi.intake import actions as intake
 from lindungi.places.models import Region
 

@@ -2,9 +2,9 @@
 
 from django.db.models import Max, OuterRef, Subquery
 
-from lindungi.cases import casework_actions as work
-from lindungi.cases.casework import CaseNote
 from lindungi.cases.models import Case
+from lindungi.casework import actions as work
+from lindungi.casework.models import CaseNote
 from lindungi.core.compiled import Compiled
 from tests.cases.factories import make_case
 

@@ -27,7 +27,7 @@ def test_the_case_bound_records_include_every_record_about_a_survivor():
         "cases.BreakGlass",
         "cases.Client",
         "cases.Perpetrator",
-        "cases.SanctionTrack",
+        "casework.SanctionTrack",
         "cases.FirstAccount",
         "intake.Report",
         "intake.ReportPerson",

@@ -12,7 +12,7 @@ from django import forms
 from django.utils import translation
 
 import lindungi
-from lindungi.cases.notes_forms import PoliceReportForm, TaskForm
+from lindungi.casework.forms.notes import PoliceReportForm, TaskForm
 from lindungi.core.dates import past_date
 from lindungi.core.widgets import (
     HTML_INPUTS,

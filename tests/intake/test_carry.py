@@ -9,9 +9,9 @@ import time_machine
 from django.conf import settings
 
 from lindungi.audit.models import AuditEvent
-from lindungi.cases.casework import PoliceReport
-from lindungi.cases.deadlines import police_report_due
 from lindungi.cases.first_account import ConsentGivenBy, ConsentKind, ConsentManner
+from lindungi.casework.deadlines import police_report_due
+from lindungi.casework.models import PoliceReport
 from lindungi.intake import actions, carry
 from lindungi.intake.models import Report, ReportPerson
 from lindungi.notifications.models import Kind, Notification

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lindungi.audit.events import record_export, record_read, record_search
 from lindungi.cases import queries
 from lindungi.cases.access import CASE_ROLES, get_case_for
+from lindungi.cases.caseload_deadlines import with_deadline_facts
 from lindungi.cases.models import Case, Priority, Status
-from lindungi.cases.overdue import with_deadline_facts
 from lindungi.cases.queries import ACTIVE, ALL, PERSONAL, SORTS, SearchBy
 from lindungi.cases.vocabulary import VulnerableGroup
 from lindungi.core import crypto

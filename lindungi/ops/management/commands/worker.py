@@ -16,7 +16,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from lindungi.cases.overdue import alert_overdue
+from lindungi.casework.overdue import alert_overdue
 
 logger = logging.getLogger("lindungi.worker")
 
