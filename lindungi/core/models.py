@@ -61,7 +61,7 @@ class SubmittedKey(models.Model):
     owner = models.CharField(max_length=64, blank=True)
     key = models.CharField(max_length=255)
     digest = models.CharField(max_length=64, blank=True)
-    outcome = EncryptedTextField(blank=True)
+    outcome = EncryptedTextField(null=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -57,6 +57,11 @@ def _detail(case):
     return reverse("cases:detail", args=[case.pk])
 
 
+def _on(case):
+    """``where`` for a record added to ``case``: the case's page."""
+    return lambda _record: _detail(case)
+
+
 def _province(unit):
     return unit.region_id.split(".")[0]
 
@@ -82,8 +87,8 @@ def _form_key(request, form, where):
 
 def _save_new(request, form, save, where, template, context):
     """Save a valid new-record form once: ``save(once)`` calls the action with the form's
-    key, and the answer redirects to ``where(result)``. A resent form (a double click, a
-    retry after a timeout) shows what the first one saved."""
+    key and returns what the action made, and the answer redirects to ``where(made)``. A
+    resent form (a double click, a retry after a timeout) goes where the first one went."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(_form_key(request, form, where))
@@ -216,9 +221,9 @@ def add_client(request, case_id):
     def save(once):
         client = actions.add_client(request.user, case, form.changes(), once=once, request=request)
         _saved_message(request, client)
-        return case
+        return client
 
-    return _save_new(request, form, save, _detail, "cases/edit_client.html", {"case": case})
+    return _save_new(request, form, save, _on(case), "cases/edit_client.html", {"case": case})
 
 
 @login_required
@@ -283,9 +288,9 @@ def add_incident(request, case_id):
             request.user, case, form.changes(), once=once, request=request
         )
         _incident_message(request, incident)
-        return case
+        return incident
 
-    return _save_new(request, form, save, _detail, "cases/edit_incident.html", {"case": case})
+    return _save_new(request, form, save, _on(case), "cases/edit_incident.html", {"case": case})
 
 
 @login_required
@@ -360,12 +365,14 @@ def add_perpetrator(request, incident_id):
 
     def save(once):
         was_restricted = case.restricted
-        actions.add_perpetrator(request.user, incident, form.changes(), once=once, request=request)
+        perpetrator = actions.add_perpetrator(
+            request.user, incident, form.changes(), once=once, request=request
+        )
         _perpetrator_saved(request, case, was_restricted)
-        return case
+        return perpetrator
 
     context = {"case": case, "incident": incident}
-    return _save_new(request, form, save, _detail, "cases/edit_perpetrator.html", context)
+    return _save_new(request, form, save, _on(case), "cases/edit_perpetrator.html", context)
 
 
 @login_required

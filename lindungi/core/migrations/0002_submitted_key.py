@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('owner', models.CharField(blank=True, max_length=64)),
                 ('key', models.CharField(max_length=255)),
                 ('digest', models.CharField(blank=True, max_length=64)),
-                ('outcome', lindungi.core.fields.EncryptedTextField(blank=True)),
+                ('outcome', lindungi.core.fields.EncryptedTextField(null=True)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
