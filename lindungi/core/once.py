@@ -31,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lindungi.core.models import SubmittedKey
@@ -80,7 +81,7 @@ class SubmitOnce:
     outcome: Outcome | None = field(default=None, init=False)
     _row: SubmittedKey | None = field(default=None, init=False, repr=False)
 
-    def _rows(self):
+    def _rows(self) -> QuerySet[SubmittedKey]:
         return SubmittedKey.objects.filter(scope=self.scope, owner=self.owner, key=self.key)
 
     def claim(self) -> None:

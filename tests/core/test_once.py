@@ -123,9 +123,8 @@ def test_digests_ignore_key_order_and_the_csrf_token():
 )
 def test_twins_at_once_do_the_work_once_on_postgresql():
     outcomes = at_once(lambda: attempt(key="twin"), times=4)
-    assert sorted(outcomes) == [("did", {"url": "/made/1/"})] + [
-        ("replayed", {"url": "/made/1/"})
-    ] * 3
+    assert sorted(kind for kind, _outcome in outcomes) == ["did"] + ["replayed"] * 3
+    assert all(outcome == {"url": "/made/1/"} for _kind, outcome in outcomes)
     assert SubmittedKey.objects.count() == 1
 
 
