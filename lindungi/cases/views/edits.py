@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lindungi.accounts.mfa.devices import check_totp
@@ -48,7 +48,7 @@ from lindungi.cases.vocabulary import ContextFlag, GbvType, ReportingDelay, Vuln
 from lindungi.core.htmx import render_page
 from lindungi.core.once import KeyReused, Replayed, SubmitOnce, form_digest
 
-SENT_BEFORE = _lazy(
+SENT_BEFORE = gettext_lazy(
     "This form was already saved with other values. Reload the page to add another."
 )
 
