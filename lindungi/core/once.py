@@ -89,7 +89,7 @@ class SubmitOnce:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("claim() belongs inside the transaction that does the work")
         now = timezone.now()
-        while True:
+        for _attempt in range(3):
             try:
                 with transaction.atomic():
                     self._row = SubmittedKey.objects.create(
@@ -110,6 +110,7 @@ class SubmitOnce:
             if earlier.digest and earlier.digest != self.digest:
                 raise KeyReused
             raise Replayed(json.loads(earlier.outcome or "{}"))
+        raise IntegrityError("the key could not be claimed")
 
     def done(self, result: Any) -> Outcome:
         """Store the outcome of the work, in the transaction that claimed the key."""
