@@ -141,6 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
 OTP_TOTP_ISSUER = "Lindungi"
 # An enrolment code, handed over by an administrator, is valid this long and once.
 ENROLMENT_CODE_LIFETIME = timedelta(hours=24)
+# How long a submit-once key (a form's token, an API Idempotency-Key) answers with the
+# outcome of its first request (lindungi.core.once); the worker forgets older keys.
+SUBMIT_ONCE_KEEP = timedelta(hours=24)
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # Failures count per account and per address separately: either reaching the limit locks.

@@ -49,7 +49,6 @@ WITHOUT_CASE_PATH = {
     "cases.NamedAccess": "the access rule's own data: read only by the access module",
     "intake.Report": "the report root: intake/access.py narrows it (Report.objects.restrict)",
     "intake.ReportPerson": "part of a report: read only through a report intake/access.py gave",
-    "intake.PublicSubmission": "the public form's submit-once record: names nobody, no reader",
     "notifications.Notification": "one recipient's alert: read only by that recipient",
     "notifications.OverdueAlert": "the worker's claim on an overdue item: never shown",
 }

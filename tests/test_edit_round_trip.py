@@ -14,7 +14,6 @@ listed in ``EDIT_FORMS``, so a new edit form is covered as soon as it exists, an
 below must hold a fully filled record for it.
 """
 
-import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -305,7 +304,6 @@ def _draft(personas):
                 "accommodations": ["sign_language"],
             }
         ],
-        token=uuid.uuid4(),
     )
 
 

@@ -2,8 +2,8 @@
 
 Authenticated by an integration's API key (``Authorization: Bearer <key>``), scoped to
 this router only, every use audited by the key's id. Retries are safe with an
-``Idempotency-Key`` header (``lindungi.intake.idempotency``). The answer names the report
-(id, reference) and its triage (risk, due_at) and echoes nothing personal back.
+``Idempotency-Key`` header (``lindungi.core.once``, as Stripe documents it). The answer names
+the report (id, reference) and its triage (risk, due_at) and echoes nothing personal back.
 """
 
 from datetime import date, datetime
@@ -24,8 +24,9 @@ from lindungi.audit.events import record
 from lindungi.cases.safe_contact import SafeChannel
 from lindungi.cases.vocabulary import Accommodation, Sex
 from lindungi.core.blind_index import normalise_phone
-from lindungi.intake import actions, apikeys, idempotency
-from lindungi.intake.models import ApiKey, Channel, ReporterType
+from lindungi.core.once import KeyReused, Replayed, SubmitOnce, digest_of
+from lindungi.intake import actions, apikeys
+from lindungi.intake.models import ApiKey, Channel, Report, ReporterType
 from lindungi.intake.public_forms import MAX_STORY
 from lindungi.intake.risk import Risk
 from lindungi.places.models import Region, RegionLevel
@@ -51,6 +52,9 @@ class IntegrationRequest(HttpRequest):
 
 
 router = Router(tags=["intake"], auth=IntegrationKey())
+# The Idempotency-Key's scope in lindungi.core.once; its owner is the integration's key.
+SCOPE = "api.reports"
+MAX_KEY_LENGTH = 255
 
 
 # Strict: a number or a list where text belongs is refused, not turned into text.
@@ -211,44 +215,51 @@ def create_report(
     api_key = request.auth
     data = _report_data(payload)
     people = _people(payload)
-    if idempotency_key is None:
-        return JsonResponse(_created(api_key, data, people, request), status=201)
-    if not idempotency.valid_key(idempotency_key):
-        return _refusal(
-            400,
-            "idempotency_key_invalid",
-            _("Send an Idempotency-Key of 1 to 255 printable ASCII characters."),
-        )
-    digest = idempotency.request_hash(payload.model_dump(mode="json"))
-    try:
-        status, body, replayed = idempotency.run_once(
-            api_key,
+    once = None
+    if idempotency_key is not None:
+        if not _valid_key(idempotency_key):
+            return _refusal(
+                400,
+                "idempotency_key_invalid",
+                _("Send an Idempotency-Key of 1 to 255 printable ASCII characters."),
+            )
+        once = SubmitOnce(
+            SCOPE,
+            f"apikey:{api_key.pk}",
             idempotency_key,
-            digest,
-            lambda: (201, _created(api_key, data, people, request)),
+            digest_of(payload.model_dump(mode="json")),
+            answer=_answer,
         )
-    except idempotency.Mismatch:
+    try:
+        report = actions.receive_api_report(api_key, data, people, once=once, request=request)
+    except Replayed as earlier:
+        # The very bytes the first answer sent: the stored body, not a new rendering of it.
+        response = JsonResponse(earlier.outcome["body"], status=earlier.outcome["status"])
+        response["Idempotent-Replayed"] = "true"
+        return response
+    except KeyReused:
         return _refusal(
             422,
             "idempotency_key_reused",
             _("This Idempotency-Key was used with a different request. Use a new key."),
         )
-    # The very bytes a replay sends: the stored body, not a second rendering of it.
-    response = JsonResponse(body, status=status)
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
+    outcome = once.outcome if once is not None else _answer(report)
+    assert outcome is not None  # the action stored it before its transaction ended
+    return JsonResponse(outcome["body"], status=outcome["status"])
 
 
-def _created(
-    api_key: ApiKey, data: dict[str, Any], people: list[dict[str, Any]], request: HttpRequest
-) -> dict[str, Any]:
-    """Receive the report; its answer as stored for replays (JSON types only)."""
-    report = actions.receive_api_report(api_key, data, people, request=request)
+def _valid_key(key: str) -> bool:
+    """Printable ASCII, 1 to 255 characters: a UUID or anything a client generates."""
+    return 0 < len(key) <= MAX_KEY_LENGTH and all(" " <= c <= "~" for c in key)
+
+
+def _answer(report: Report) -> dict[str, Any]:
+    """The answer to a new report, as stored for replays (JSON types only)."""
     assert report.due_at is not None  # receiving a report sets its response deadline
-    return ReportOut(
+    body = ReportOut(
         id=report.pk, reference=report.reference, risk=Risk(report.risk), due_at=report.due_at
     ).model_dump(mode="json")
+    return {"status": 201, "body": body}
 
 
 def _refusal(status: int, code: str, detail: str) -> JsonResponse:

@@ -205,11 +205,6 @@ class CaseAccess:
             Need.SUPERVISE: self.may_supervise,
         }.get(need, False)
 
-    def row(self) -> QuerySet[Case]:
-        """The case's own row as a queryset: what a creation locks so that a resubmitted
-        form cannot create twice."""
-        return Case.objects.filter(pk=self.case.pk)
-
     @property
     def may_remove_attachments(self) -> bool:
         """Removing a file destroys it for good: a supervisor of the owning unit who may

@@ -40,6 +40,7 @@ from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import INTIMATE_PARTNERS, GbvType, TpksForm, ViolenceType
 from lindungi.core.blind_index import normalise_phone
 from lindungi.core.dates import check_past_facts
+from lindungi.core.once import SubmitOnce, claim, done
 from lindungi.notifications.models import Kind, notify
 
 BREAK_GLASS_HOURS = 4
@@ -208,6 +209,25 @@ def open_case(
 
 
 @transaction.atomic
+def open_case_with_survivor(
+    actor: User,
+    unit: Unit,
+    survivor: Data,
+    *,
+    priority: str | None = None,
+    once: SubmitOnce | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Case, Client]:
+    """Open a case with its survivor, as the new-case form does: both or neither. With
+    ``once`` (the form's key), a resent form raises ``Replayed`` instead of a second case."""
+    claim(once)
+    case = open_case(actor, unit, priority=priority, request=request)
+    client = add_client(actor, case, survivor, request=request)
+    done(once, case)
+    return case, client
+
+
+@transaction.atomic
 def assign_worker(
     actor: User, case: Case, worker: User, *, request: HttpRequest | None = None
 ) -> None:
@@ -262,6 +282,8 @@ def restrict_case(
     the unit's supervisors, who are alerted."""
     if reason not in RestrictionReason.values:
         raise ValidationError(_("Choose why the case is restricted."))
+    # Locked first: the flag and the version are read and written as one step.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
     supervisors = User.objects.filter(
         memberships__unit_id=case.unit_id, memberships__role=Role.SUPERVISOR, is_active=True
@@ -368,9 +390,17 @@ def _only(changes: Data, allowed: set[str]) -> None:
 
 @transaction.atomic
 def add_client(
-    actor: User, case: Case, data: Data, *, request: HttpRequest | None = None
+    actor: User,
+    case: Case,
+    data: Data,
+    *,
+    once: SubmitOnce | None = None,
+    request: HttpRequest | None = None,
 ) -> Client:
+    """Add a person to the case. With ``once`` (the form's key), a resent form raises
+    ``Replayed`` instead of adding the person twice."""
     _require_edit(actor, case)
+    claim(once)
     _only(data, CLIENT_FIELDS)
     data = _client_data(data)
     client = Client(case=case, **data)
@@ -378,6 +408,7 @@ def add_client(
     client.full_clean()
     client.save()
     _log(request, actor, "client.create", client, case, EventKind.CLIENT_ADDED, _filled(data))
+    done(once, client)
     return client
 
 
@@ -498,9 +529,15 @@ def _context_flags(incident: Incident, gbv: str | None, day: date) -> list[str]:
 
 @transaction.atomic
 def add_incident(
-    actor: User, case: Case, data: Data, *, request: HttpRequest | None = None
+    actor: User,
+    case: Case,
+    data: Data,
+    *,
+    once: SubmitOnce | None = None,
+    request: HttpRequest | None = None,
 ) -> Incident:
     _require_edit(actor, case)
+    claim(once)
     _only(data, INCIDENT_FIELDS)
     incident = Incident(case=case, **data)
     if incident.reported_on is None:
@@ -510,6 +547,7 @@ def add_incident(
     incident.save()
     _log(request, actor, "incident.create", incident, case, EventKind.INCIDENT_ADDED, _filled(data))
     record_hooks.incident_saved(incident)
+    done(once, incident)
     return incident
 
 
@@ -580,9 +618,15 @@ def _after_perpetrator(actor: User, perpetrator: Perpetrator, request: HttpReque
 
 @transaction.atomic
 def add_perpetrator(
-    actor: User, incident: Incident, data: Data, *, request: HttpRequest | None = None
+    actor: User,
+    incident: Incident,
+    data: Data,
+    *,
+    once: SubmitOnce | None = None,
+    request: HttpRequest | None = None,
 ) -> Perpetrator:
     _require_edit(actor, incident.case)
+    claim(once)
     _only(data, PERPETRATOR_FIELDS)
     perpetrator = Perpetrator(incident=incident, **data)
     _validate_perpetrator(perpetrator)
@@ -598,6 +642,7 @@ def add_perpetrator(
         _filled(data),
     )
     _after_perpetrator(actor, perpetrator, request)
+    done(once, perpetrator)
     return perpetrator
 
 

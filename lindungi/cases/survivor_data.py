@@ -43,8 +43,6 @@ PLAIN_COLUMNS = {
     "cases.Attachment.sha256": "hash of the stored file",
     # Hashes: one-way, and keyed where the input is guessable.
     "intake.Report.pin_hash": "password hash of the status PIN",
-    "intake.PublicSubmission.token": "SHA-256 of a one-time form nonce",
-    "intake.PublicSubmission.address": "keyed hash of the sender's address",
 }
 
 

@@ -1,7 +1,10 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lindungi.core.fields import EncryptedTextField
 
 
 class BaseModel(models.Model):
@@ -43,3 +46,28 @@ class BlindToken(models.Model):
 
     def __str__(self):
         return self.column
+
+
+class SubmittedKey(models.Model):
+    """A key that a form or an endpoint was sent with, and what the request made
+    (``lindungi.core.once``): one row per (scope, owner, key), kept ``SUBMIT_ONCE_KEEP``.
+
+    The row is inserted before the work, in its transaction, so the unique constraint
+    picks one winner among twin requests; ``outcome`` (JSON, encrypted: a public report's
+    receipt holds its PIN) is stored before that transaction commits.
+    """
+
+    scope = models.CharField(max_length=64)
+    owner = models.CharField(max_length=64, blank=True)
+    key = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64, blank=True)
+    outcome = EncryptedTextField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "owner", "key"], name="submitted_key_unique")
+        ]
+
+    def __str__(self):
+        return self.scope

@@ -7,7 +7,6 @@ both win: the second is told what happened.
 """
 
 import secrets
-import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -30,9 +29,17 @@ from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import WG_DOMAINS
 from lindungi.core.client_ip import client_ip
 from lindungi.core.dates import check_past_facts
+from lindungi.core.once import SubmitOnce, claim, done
 from lindungi.intake import access, carry, risk
 from lindungi.intake.access import INTAKE_ROLES, Need
-from lindungi.intake.models import ApiKey, Report, ReportPerson, ReportStatus, StatusAttempt
+from lindungi.intake.models import (
+    ApiKey,
+    PublicSubmission,
+    Report,
+    ReportPerson,
+    ReportStatus,
+    StatusAttempt,
+)
 from lindungi.intake.references import new_reference
 from lindungi.notifications.models import Kind, notify
 
@@ -62,6 +69,9 @@ STATUS_ADDRESS_LOCK_AFTER = 20
 STATUS_LOCK_MINUTES = 30
 STATUS_WINDOW = timedelta(minutes=STATUS_LOCK_MINUTES)
 STATUS_LOCK_CLASS = 0x1D51  # the advisory locks' first key: the status page's own space
+# Public-form reports from one address within the window.
+PUBLIC_RATE_LIMIT = 5
+PUBLIC_RATE_WINDOW = timedelta(hours=1)
 
 
 def _check_fields(data: Data, allowed: set[str]) -> None:
@@ -80,9 +90,8 @@ def _validate(report: Report) -> None:
         raise ValidationError({"safe_channels": _("Choose from the list.")})
     report.safe_channels = sorted(set(report.safe_channels))
     report.contact_windows = clean_windows(report.safe_channels, report.contact_windows)
-    # The draft token's uniqueness is the database's to decide (see _create): a check here
-    # would turn a twin post into a form error instead of the report the twin made.
-    report.full_clean(exclude=["reference", "draft_token"])
+    # The reference's uniqueness is the database's to decide (see _create).
+    report.full_clean(exclude=["reference"])
 
 
 def _set_people(report: Report, people: Iterable[Data] | None) -> None:
@@ -121,11 +130,6 @@ def _create(report: Report) -> Report:
                 report.save()
             return report
         except IntegrityError:
-            if (
-                report.draft_token
-                and Report.objects.filter(draft_token=report.draft_token).exists()
-            ):
-                raise  # the same form posted twice: the caller finds the twin by its token
             report.reference = new_reference()
             report._state.adding = True
     raise IntegrityError("could not draw a unique reference")
@@ -154,23 +158,24 @@ def save_draft(
     *,
     report: Report | None = None,
     version: int | None = None,
-    token: uuid.UUID | None = None,
+    once: SubmitOnce | None = None,
     request: HttpRequest | None = None,
 ) -> Report:
     """Create or update a staff draft with whatever has been typed so far.
 
-    ``token`` (a UUID drawn when the form was shown) is kept on a new draft, so the view
-    can find it again when the same form is posted twice.
+    ``once`` holds the key of the form that creates a draft (a token drawn when it was
+    shown): a twin post of that form raises ``Replayed`` naming the draft the first made
+    (``{"report": id}``), which the caller then updates.
     """
     _check_fields(data, REPORT_FIELDS)
     if report is None:
         if not access.may_take_reports(actor, unit):
             raise PermissionDenied
-        report = Report(
-            unit=unit, received_by=actor, status=ReportStatus.DRAFT, draft_token=token, **data
-        )
+        claim(once)
+        report = Report(unit=unit, received_by=actor, status=ReportStatus.DRAFT, **data)
         _validate(report)
         _create(report)
+        done(once, report)
         action = "report.draft_create"
     else:
         report = _locked(actor, report, Need.DRAFT, ReportStatus.DRAFT, version)
@@ -204,20 +209,42 @@ def _new_pin() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
 
 
+class TooManyReports(Exception):
+    """This address sent ``PUBLIC_RATE_LIMIT`` reports within ``PUBLIC_RATE_WINDOW``."""
+
+
 @transaction.atomic
 def receive_public_report(
-    data: Data, people: Iterable[Data] | None = None, *, request: HttpRequest | None = None
+    data: Data,
+    people: Iterable[Data] | None = None,
+    *,
+    address: str = "",
+    once: SubmitOnce | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[Report, str]:
     """A report from the public form: received at once. Returns (report, pin); the PIN is
-    shown once and only its hash is kept."""
+    shown once and only its hash is kept (and, encrypted, in ``once``'s outcome, so that a
+    resent form shows the receipt again).
+
+    ``address`` is a keyed hash of the sender's address: at most ``PUBLIC_RATE_LIMIT``
+    reports an hour come from one (``TooManyReports``); a resent form is no new report."""
+    claim(once)
+    now = timezone.now()
+    if address:
+        # A sending counts for an hour and is then forgotten: no address hash stays longer.
+        PublicSubmission.objects.filter(created_at__lt=now - PUBLIC_RATE_WINDOW).delete()
+        if PublicSubmission.objects.filter(address=address).count() >= PUBLIC_RATE_LIMIT:
+            raise TooManyReports
+        PublicSubmission.objects.create(address=address, created_at=now)
     _check_fields(data, REPORT_FIELDS - {"channel", "service_point"})
     pin = _new_pin()
     report = Report(channel="online", pin_hash=make_password(pin), **data)
     _validate(report)
-    _received(report, timezone.now())
+    _received(report, now)
     _create(report)
     _set_people(report, people)
     record("report.public_submit", request=request, obj=report)
+    done(once, (report, pin))
     return report, pin
 
 
@@ -227,9 +254,14 @@ def receive_api_report(
     data: Data,
     people: Iterable[Data] | None = None,
     *,
+    once: SubmitOnce | None = None,
     request: HttpRequest | None = None,
 ) -> Report:
-    """A report from an integration (112 dispatch, the citizen app): received at once."""
+    """A report from an integration (112 dispatch, the citizen app): received at once.
+
+    With ``once`` (the request's Idempotency-Key), a retry raises ``Replayed`` with the
+    first answer instead of making a second report."""
+    claim(once)
     _check_fields(data, REPORT_FIELDS)
     report = Report(**{"channel": "api", **data})
     _validate(report)
@@ -237,6 +269,7 @@ def receive_api_report(
     _create(report)
     _set_people(report, people)
     record("report.api_submit", request=request, obj=report, reason=f"api_key:{api_key.pk}")
+    done(once, report)
     return report
 
 

@@ -66,7 +66,6 @@ NOT_CARRIED = {
     "triaged_by": "the case's opening, on its timeline, says who and when",
     "triaged_at": "the case's opening, on its timeline, says who and when",
     "pin_hash": "protects the public status page of the report, not a fact of the case",
-    "draft_token": "only keeps a form posted twice from making two drafts",
     "version": "the report row's own edit counter",
 }
 

@@ -162,10 +162,6 @@ class Report(Searchable, SafeContact, BaseModel):
     # Public reports: the status page opens with reference + PIN (hashed like a password).
     pin_hash = models.CharField(max_length=128, blank=True)
 
-    # Drawn when the staff form is first shown: a form posted twice (double click, a retry
-    # after a dropped connection, an autosave racing "Save") still makes one report.
-    draft_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-
     version = models.PositiveIntegerField(default=1)
 
     objects = ReportQuerySet.as_manager()
@@ -222,43 +218,16 @@ class ApiKey(BaseModel):
         return self.name
 
 
-class IdempotencyRecord(models.Model):
-    """Stripe-style idempotency: one answer per (API key, Idempotency-Key).
-
-    The row is inserted before the work starts (the unique constraint picks one winner
-    among concurrent requests); ``status`` stays null until the answer is stored.
-    """
-
-    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField(null=True)
-    body = models.JSONField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_unique")
-        ]
-
-    def __str__(self):
-        return self.key
-
-
 class PublicSubmission(models.Model):
-    """One sending of the public form (/lapor/), kept a day.
+    """One report sent through the public form (/lapor/), counted for the rate limit.
 
-    ``token`` is a SHA-256 of the form's one-time nonce and is unique, so a double click or
-    a re-sent page answers with the report the first sending made (the browser shows only
-    the last answer, hence the PIN is kept, encrypted, to show again). ``address`` is a
-    keyed hash of the sender's address: the rate limit counts rows per address, in the
-    database, so it holds across every server process.
+    ``address`` is a keyed hash of the sender's address: the limit counts rows per address,
+    in the database, so it holds across every server process. Rows are forgotten once
+    they no longer count (``actions.receive_public_report``). A resent form is answered by
+    ``lindungi.core.once``, not from here.
     """
 
-    token = models.CharField(max_length=64, unique=True)
     address = models.CharField(max_length=64)
-    report = models.ForeignKey(Report, null=True, on_delete=models.CASCADE, related_name="+")
-    pin = EncryptedCharField(max_length=16, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -5,32 +5,30 @@ never cached and send no Referer to other sites (``public_page``). The reference
 once, in the answer to the POST that made them: never in a URL.
 
 Abuse protection, all in our own database so that it holds across server processes:
-- at most ``RATE_LIMIT`` reports per address per hour (rows of PublicSubmission, which
-  keep only a keyed hash of the address, for a day);
+- at most ``actions.PUBLIC_RATE_LIMIT`` reports per address per hour (rows of
+  PublicSubmission, which keep only a keyed hash of the address, for that hour);
 - a honeypot field, and a minimum time between opening and sending the form;
-- a double submit (a double click, a re-sent page) answers with the first report;
+- a double submit (a double click, a re-sent page) answers with the first report's receipt
+  (``lindungi.core.once``: the form's signed nonce is the key);
 - the status page counts wrong tries per reference and per address, existing or not
   (``actions.check_status_pin``).
 """
 
 import hashlib
 import time
-from datetime import timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lindungi.accounts.mfa.throttling import client_ip
+from lindungi.core.once import KeyReused, Replayed, SubmitOnce, form_digest
 from lindungi.core.security import no_store
 from lindungi.intake import actions
-from lindungi.intake.models import PublicSubmission
 from lindungi.intake.public_forms import (
     HONEYPOT,
     PublicReportForm,
@@ -42,9 +40,8 @@ from lindungi.intake.public_forms import (
 
 # Where quick exit goes: an ordinary page anyone might have open (a weather search).
 QUICK_EXIT_URL = "https://www.google.com/search?q=cuaca+jakarta"
-RATE_LIMIT = 5
-RATE_WINDOW = timedelta(hours=1)
-KEEP_SUBMISSIONS = timedelta(days=1)
+# The public form's scope in lindungi.core.once.
+SCOPE = "lapor.form"
 
 
 def public_page(view):
@@ -78,60 +75,14 @@ def _form_page(request, form, *, notice=None, status=200):
     )
 
 
-def _confirmation(request, submission):
-    return _render(
-        request,
-        "intake/public_confirmation.html",
-        {"reference": submission.report.reference, "pin": submission.pin},
-    )
+def _confirmation(request, receipt):
+    return _render(request, "intake/public_confirmation.html", receipt)
 
 
-def _sent_before(token):
-    """The submission this form token already made (committed with its report), or None."""
-    return (
-        PublicSubmission.objects.select_related("report")
-        .filter(token=token, report__isnull=False)
-        .first()
-    )
-
-
-def _rate_limited(address):
-    since = timezone.now() - RATE_WINDOW
-    return PublicSubmission.objects.filter(address=address, created_at__gte=since).count() >= (
-        RATE_LIMIT
-    )
-
-
-def _submit(token, address, form, request):
-    """The submission row, the report and its PIN in one transaction.
-
-    The unique token picks one winner among concurrent sendings of one form: the second
-    waits for the first's transaction (PostgreSQL) or queues behind it (SQLite) and gets its
-    report. If the first fails, or its process or the database dies before the commit,
-    nothing of it remains, so sending again works at once: no token stays "being sent".
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        PublicSubmission.objects.filter(created_at__lt=now - KEEP_SUBMISSIONS).delete()
-        try:
-            with transaction.atomic():
-                submission = PublicSubmission.objects.create(
-                    token=token, address=address, created_at=now
-                )
-        except IntegrityError:
-            earlier = PublicSubmission.objects.select_related("report").get(token=token)
-            if earlier.report_id:
-                return earlier
-            # A row without its report was left by a crash under an earlier version, which
-            # committed the row first: take it over.
-            earlier.delete()
-            submission = PublicSubmission.objects.create(
-                token=token, address=address, created_at=now
-            )
-        report, pin = actions.receive_public_report(form.report_data(), request=request)
-        submission.report, submission.pin = report, pin
-        submission.save(update_fields=["report", "pin"])
-    return submission
+def _receipt(result):
+    """What the answer shows, kept (encrypted) for a resent form: reference and PIN."""
+    report, pin = result
+    return {"reference": report.reference, "pin": pin}
 
 
 @public_page
@@ -161,12 +112,30 @@ def report_form(request):
     if not form.is_valid():
         return _form_page(request, form, status=400)
 
-    token_hash = _token_hash(nonce)
-    earlier = _sent_before(token_hash)
-    if earlier is not None:
-        return _confirmation(request, earlier)
-    address = _address(request)
-    if _rate_limited(address):
+    once = SubmitOnce(
+        SCOPE,
+        "",  # anyone: the key is a server-signed random nonce
+        _token_hash(nonce),
+        form_digest(request.POST, "form_token"),
+        answer=_receipt,
+    )
+    try:
+        actions.receive_public_report(
+            form.report_data(), address=_address(request), once=once, request=request
+        )
+    except Replayed as earlier:
+        return _confirmation(request, earlier.outcome)
+    except KeyReused:
+        return _form_page(
+            request,
+            _refill(form),
+            notice=_(
+                "This form was already sent, with other answers. Check your report and send "
+                "it again to send it as a new report."
+            ),
+            status=409,
+        )
+    except actions.TooManyReports:
         return _form_page(
             request,
             form,
@@ -177,13 +146,12 @@ def report_form(request):
             ),
             status=429,
         )
-    try:
-        submission = _submit(token_hash, address, form, request)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
         return _form_page(request, form, status=400)
-    return _confirmation(request, submission)
+    assert once.outcome is not None  # stored by the action before its transaction ended
+    return _confirmation(request, once.outcome)
 
 
 def _refill(form):

@@ -17,7 +17,7 @@ from lindungi.casework import actions as work
 from lindungi.casework.forms.notes import SanctionForm
 from lindungi.core import column_encryption, crypto
 from lindungi.core.rotation import raw_column
-from lindungi.intake.models import PublicSubmission, Report, ReportPerson
+from lindungi.intake.models import Report, ReportPerson
 from tests.browser.marks import commits
 from tests.cases.factories import make_case
 from tests.cases.timeline_fixtures import case_with_every_event
@@ -80,7 +80,6 @@ def one_row_of_every_record(personas):
     case = case_with_every_event(personas)
     report = case.reports.get()
     ReportPerson.objects.create(report=report, name="Siti Aminah")
-    PublicSubmission.objects.create(token="t" * 64, address="a" * 64, report=report, pin="1234")
     return case
 
 

@@ -31,7 +31,6 @@ def test_the_case_bound_records_include_every_record_about_a_survivor():
         "cases.FirstAccount",
         "intake.Report",
         "intake.ReportPerson",
-        "intake.PublicSubmission",
         "notifications.Notification",
     } <= labels
     # Not the people who work the cases, nor the places.

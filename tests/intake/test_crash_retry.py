@@ -32,9 +32,10 @@ for code, level, kind in (("31", 1, "provinsi"), ("31.74", 2, "kota"),
 COUNT_REPORTS = """
 import django, json
 django.setup()
-from lindungi.intake.models import IdempotencyRecord, Report
+from lindungi.core.models import SubmittedKey
+from lindungi.intake.models import Report
 print(json.dumps({"reports": sorted(Report.objects.values_list("reference", flat=True)),
-                  "pending": IdempotencyRecord.objects.filter(status__isnull=True).count()}))
+                  "pending": SubmittedKey.objects.filter(outcome__isnull=True).count()}))
 """
 BODY = {
     "what_happened": "Crash test",

@@ -1,4 +1,5 @@
-"""Idempotency-Key on POST /api/v1/reports, with the semantics Stripe documents."""
+"""Idempotency-Key on POST /api/v1/reports, with the semantics Stripe documents
+(lindungi.core.once)."""
 
 import json
 from datetime import timedelta
@@ -9,8 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from lindungi.intake import actions, apikeys
-from lindungi.intake.models import IdempotencyRecord, Report
+from lindungi.core.models import SubmittedKey
+from lindungi.core.once import SubmitOnce
+from lindungi.intake import apikeys
+from lindungi.intake.models import Report
 from tests.browser.marks import commits
 from tests.concurrency import at_once
 
@@ -50,38 +53,24 @@ def test_the_same_key_with_another_body_is_refused(client, key):
     assert Report.objects.count() == 1
 
 
-def test_a_claim_left_without_an_answer_by_a_crash_is_taken_over_at_once(client, key):
-    # What an earlier version left after a kill -9: the claim committed, no answer stored.
-    send(client, key, idempotency_key="probe")
-    digest = IdempotencyRecord.objects.get(key="probe").request_hash
-    IdempotencyRecord.objects.create(
-        api_key=apikeys.verify_key(key), key="retry-1", request_hash=digest
-    )
-    response = send(client, key)
-    assert response.status_code == 201
-    assert "Idempotent-Replayed" not in response
-    assert Report.objects.count() == 2
-    assert send(client, key).json() == response.json()
-
-
 def test_a_crash_in_the_middle_of_the_work_leaves_nothing_and_the_retry_succeeds(
     client, key, monkeypatch
 ):
     """The claim, the report and the answer are one transaction: a process that dies after
-    the claim (here, the action failing after it wrote the report) leaves no trace."""
-    receive = actions.receive_api_report
+    the report is written, before the commit (here, storing the answer fails), leaves no
+    trace, and the retry makes the report."""
 
-    def dies_after_the_work(*args, **kwargs):
-        receive(*args, **kwargs)
+    def dies_before_the_commit(self, result):
         raise ConnectionResetError("the process died")
 
-    monkeypatch.setattr(actions, "receive_api_report", dies_after_the_work)
+    monkeypatch.setattr(SubmitOnce, "done", dies_before_the_commit)
     with pytest.raises(ConnectionResetError):
         send(client, key)
-    assert not IdempotencyRecord.objects.exists() and not Report.objects.exists()
+    assert not SubmittedKey.objects.exists() and not Report.objects.exists()
     monkeypatch.undo()
     retried = send(client, key)
     assert retried.status_code == 201 and Report.objects.count() == 1
+    assert send(client, key)["Idempotent-Replayed"] == "true"
 
 
 def test_a_request_that_fails_validation_leaves_the_key_free(client, key):
@@ -92,7 +81,7 @@ def test_a_request_that_fails_validation_leaves_the_key_free(client, key):
 def test_a_request_refused_by_the_action_frees_the_key(client, key):
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     assert send(client, key, body={**BODY, "occurred_on": future}).status_code == 422
-    assert not IdempotencyRecord.objects.exists()
+    assert not SubmittedKey.objects.exists()
     assert send(client, key).status_code == 201
 
 

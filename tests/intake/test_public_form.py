@@ -1,5 +1,6 @@
 """The public report form at /lapor/: no login, no JavaScript needed, abuse protection."""
 
+import json
 import re
 import threading
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
+from lindungi.core.models import SubmittedKey
+from lindungi.core.once import SubmitOnce
 from lindungi.intake import actions, public
 from lindungi.intake.models import PublicSubmission, Report, ReportStatus
 from lindungi.intake.public_forms import MAX_STORY, read_form_token
@@ -215,13 +218,13 @@ def test_a_forged_token_is_refused_keeping_the_text_with_a_fresh_token(client, l
 
 
 def test_more_than_five_reports_an_hour_from_one_address_are_refused(client, later):
-    for _ in range(public.RATE_LIMIT):
+    for _ in range(actions.PUBLIC_RATE_LIMIT):
         assert send(client, later).status_code == 200
     response = send(client, later)
     assert response.status_code == 429
     assert "Canary-story" in response.content.decode()
     assert "112" in response.content.decode()
-    assert Report.objects.count() == public.RATE_LIMIT
+    assert Report.objects.count() == actions.PUBLIC_RATE_LIMIT
     other = Client(REMOTE_ADDR="192.0.2.7")
     assert send(other, later).status_code == 200
 
@@ -234,7 +237,7 @@ def test_the_rate_limit_stores_no_address(client, later):
 
 
 def test_the_limit_lifts_after_an_hour_and_old_rows_are_removed(client, later):
-    for _ in range(public.RATE_LIMIT):
+    for _ in range(actions.PUBLIC_RATE_LIMIT):
         send(client, later)
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         token = opened_form(client)
@@ -318,15 +321,33 @@ def test_sending_the_same_form_twice_answers_the_same_reference_and_pin(client, 
     assert Report.objects.count() == 1
 
 
-def test_a_sending_left_unfinished_by_a_crash_does_not_block_sending_again(client, later):
-    # What an earlier version left after a kill -9: the token's row without its report.
+def test_the_same_form_sent_again_with_other_answers_is_not_taken_for_the_first(client, later):
+    """A page sent, then changed (the back button) and sent again: not silently the first
+    report; the person is told and can send it as a new one."""
+    token = opened_form(client)
+    with later():
+        client.post(URL, report(token))
+        changed = client.post(URL, report(token, what_happened="Canary-story: and more"))
+    assert changed.status_code == 409
+    page = changed.content.decode()
+    assert "Canary-story: and more" in page and token not in page
+    assert Report.objects.count() == 1
+
+
+def test_a_resent_form_shows_its_receipt_again_after_the_upgrade(client, later):
+    """A sending kept from before lindungi.core.once (no request digest): any resending of
+    that form shows its receipt."""
     token = opened_form(client)
     nonce, _opened = read_form_token(token)
-    PublicSubmission.objects.create(token=public._token_hash(nonce), address="x" * 64)
+    made, pin = actions.receive_public_report({"what_happened": "Canary"})
+    SubmittedKey.objects.create(
+        scope=public.SCOPE,
+        key=public._token_hash(nonce),
+        outcome=json.dumps({"reference": made.reference, "pin": pin}),
+    )
     with later():
-        response = client.post(URL, report(token))
-    assert response.status_code == 200
-    assert 'id="reference"' in response.content.decode()
+        page = client.post(URL, report(token)).content.decode()
+    assert f'id="reference">{made.reference}<' in page and f'id="pin">{pin}<' in page
     assert Report.objects.count() == 1
 
 
@@ -334,16 +355,15 @@ def test_a_sending_that_fails_half_way_leaves_nothing_and_can_be_sent_again(
     client, later, monkeypatch
 ):
     token = opened_form(client)
-    receive = actions.receive_public_report
 
-    def dies_after_the_report(*args, **kwargs):
-        receive(*args, **kwargs)
+    def dies_before_the_commit(self, result):
         raise ConnectionResetError("the process died")
 
-    monkeypatch.setattr(actions, "receive_public_report", dies_after_the_report)
+    monkeypatch.setattr(SubmitOnce, "done", dies_before_the_commit)
     with later(), pytest.raises(ConnectionResetError):
         client.post(URL, report(token))
     assert not PublicSubmission.objects.exists() and not Report.objects.exists()
+    assert not SubmittedKey.objects.exists()
     monkeypatch.undo()
     with later():
         assert 'id="reference"' in client.post(URL, report(token)).content.decode()

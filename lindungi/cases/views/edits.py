@@ -4,23 +4,23 @@ perpetrators; and the break-glass page with its review queue.
 Every page reaches the case through the choke point with ``Need.EDIT`` (break-glass reads
 only) and writes through ``lindungi.cases.actions``. Edit forms carry the record's version:
 a save that comes after someone else's answers 409 with the form as the user left it and
-the differences beside it (``CaseForm.rebase``). New records carry a form token: a second
-submission of the same form (a double click, a resend after a timeout) shows the record the
-first one created instead of creating a second.
+the differences beside it (``CaseForm.rebase``). New records carry a form token, the key of
+``lindungi.core.once`` that the actions take: a second submission of the same form (a
+double click, a resend after a timeout) shows the record the first one created instead of
+creating a second. The actions own their transactions and locks; these views only render.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lindungi.accounts.mfa.devices import check_totp
-from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases import actions
@@ -46,13 +46,20 @@ from lindungi.cases.forms import (
 from lindungi.cases.models import BreakGlass, Case, Client, Incident, Perpetrator
 from lindungi.cases.vocabulary import ContextFlag, GbvType, ReportingDelay, VulnerableGroup
 from lindungi.core.htmx import render_page
+from lindungi.core.once import KeyReused, Replayed, SubmitOnce, form_digest
 
-SAVED_FORMS = "lindungi_saved_forms"
-SAVED_FORMS_KEPT = 50
+SENT_BEFORE = gettext_lazy(
+    "This form was already saved with other values. Reload the page to add another."
+)
 
 
 def _detail(case):
     return reverse("cases:detail", args=[case.pk])
+
+
+def _on(case):
+    """``where`` for a record added to ``case``: the case's page."""
+    return lambda _record: _detail(case)
 
 
 def _province(unit):
@@ -66,51 +73,41 @@ def _posted(request):
 # --- Saving, once ------------------------------------------------------------------------
 
 
-def _saved_url(request, token):
-    """Where the record a form token created is, read afresh from the session table: the
-    second request of a double click waited on the lock and must see what the first saved."""
-    stored = type(request.session)(request.session.session_key)
-    return stored.get(SAVED_FORMS, {}).get(str(token))
+def _form_key(request, form, where):
+    """The key of a new-record form (``lindungi.core.once``): its token, the user's own, on
+    this route; a resent form is sent to ``where(result)``, where the first one went."""
+    return SubmitOnce(
+        request.resolver_match.view_name,
+        str(request.user.pk),
+        str(form.cleaned_data["form_token"]),
+        form_digest(request.POST),
+        answer=lambda result: {"url": where(result)},
+    )
 
 
-def _remember(request, token, url):
-    saved = dict(request.session.get(SAVED_FORMS, {}))
-    saved[str(token)] = url
-    request.session[SAVED_FORMS] = dict(list(saved.items())[-SAVED_FORMS_KEPT:])
-    # Saved inside the transaction, so it commits with the record it points to.
-    request.session.save()
-
-
-def _create_once(request, form, lock, create):
-    """Run ``create()`` for a valid new-record form unless its token was used already.
-
-    ``lock`` is a queryset of the row that serialises creations (the case, or the user
-    for a new case). Returns (url of the record, created?), or (None, False) with the
-    action's errors on the form.
-    """
-    token = form.cleaned_data["form_token"]
-    with transaction.atomic():
-        lock.select_for_update().first()
-        if request.session.session_key and (url := _saved_url(request, token)):
-            return url, False
+def _save_new(request, form, save, where, template, context):
+    """Save a valid new-record form once: ``save(once)`` calls the action with the form's
+    key and returns what the action made, and the answer redirects to ``where(made)``. A
+    resent form (a double click, a retry after a timeout) goes where the first one went."""
+    if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                url = create()
+            result = save(_form_key(request, form, where))
+        except Replayed as earlier:
+            messages.info(request, _("This was already saved; here it is."))
+            return redirect(earlier.outcome["url"])
+        except KeyReused:
+            form.add_error(None, SENT_BEFORE)
         except ValidationError as error:
             form.add_action_errors(error)
-            return None, False
-        _remember(request, token, url)
-        return url, True
-
-
-def _add(request, form, lock, create, template, context):
-    if request.method == "POST" and form.is_valid():
-        url, created = _create_once(request, form, lock, create)
-        if url and not created:
-            messages.info(request, _("This was already saved; here it is."))
-        if url:
-            return redirect(url)
+        else:
+            return redirect(where(result))
     return render_page(request, template, {"form": form, **context})
+
+
+def _add(request, form, create, template, context):
+    """``_save_new`` for work made of actions that take no key: ``create()`` runs them and
+    returns where the new record is shown."""
+    return _save_new(request, form, lambda once: once.run(create), str, template, context)
 
 
 def _edit(request, form, update, template, context):
@@ -146,16 +143,19 @@ def open_case(request):
     unit = membership.unit
     form = OpenCaseForm(_posted(request), province_code=_province(unit))
 
-    def create():
-        case = actions.open_case(
-            request.user, unit, priority=form.cleaned_data["priority"], request=request
+    def save(once):
+        case, client = actions.open_case_with_survivor(
+            request.user,
+            unit,
+            form.changes(),
+            priority=form.cleaned_data["priority"],
+            once=once,
+            request=request,
         )
-        client = actions.add_client(request.user, case, form.changes(), request=request)
         _saved_message(request, client)
-        return _detail(case)
+        return case
 
-    lock = User.objects.filter(pk=request.user.pk)
-    return _add(request, form, lock, create, "cases/edit_open_case.html", {})
+    return _save_new(request, form, save, _detail, "cases/edit_open_case.html", {})
 
 
 @login_required
@@ -218,13 +218,12 @@ def add_client(request, case_id):
     case = access.case
     form = ClientForm(_posted(request), case=case, province_code=_province(case.unit))
 
-    def create():
-        client = actions.add_client(request.user, case, form.changes(), request=request)
+    def save(once):
+        client = actions.add_client(request.user, case, form.changes(), once=once, request=request)
         _saved_message(request, client)
-        return _detail(case)
+        return client
 
-    lock = access.row()
-    return _add(request, form, lock, create, "cases/edit_client.html", {"case": case})
+    return _save_new(request, form, save, _on(case), "cases/edit_client.html", {"case": case})
 
 
 @login_required
@@ -284,13 +283,14 @@ def add_incident(request, case_id):
     case = access.case
     form = IncidentForm(_posted(request), case=case, province_code=_province(case.unit))
 
-    def create():
-        incident = actions.add_incident(request.user, case, form.changes(), request=request)
+    def save(once):
+        incident = actions.add_incident(
+            request.user, case, form.changes(), once=once, request=request
+        )
         _incident_message(request, incident)
-        return _detail(case)
+        return incident
 
-    lock = access.row()
-    return _add(request, form, lock, create, "cases/edit_incident.html", {"case": case})
+    return _save_new(request, form, save, _on(case), "cases/edit_incident.html", {"case": case})
 
 
 @login_required
@@ -363,14 +363,16 @@ def add_perpetrator(request, incident_id):
     case = access.case
     form = PerpetratorForm(_posted(request))
 
-    def create():
+    def save(once):
         was_restricted = case.restricted
-        actions.add_perpetrator(request.user, incident, form.changes(), request=request)
-        return _perpetrator_saved(request, case, was_restricted)
+        perpetrator = actions.add_perpetrator(
+            request.user, incident, form.changes(), once=once, request=request
+        )
+        _perpetrator_saved(request, case, was_restricted)
+        return perpetrator
 
-    lock = access.row()
     context = {"case": case, "incident": incident}
-    return _add(request, form, lock, create, "cases/edit_perpetrator.html", context)
+    return _save_new(request, form, save, _on(case), "cases/edit_perpetrator.html", context)
 
 
 @login_required

@@ -126,8 +126,7 @@ def _add_assessment(request, case_id, kind):
 
     latest = case.assessments.filter(kind=kind).order_by("-number").first()
     context = {"case": case, "kind": Assessment.Kind(kind), "latest": latest}
-    lock = access.row()
-    return _add(request, form, lock, create, "casework/assessment_form.html", context)
+    return _add(request, form, create, "casework/assessment_form.html", context)
 
 
 @login_required

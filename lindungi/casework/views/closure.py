@@ -63,7 +63,7 @@ def close_case(request, case_id):
         "history": case.closures.select_related("approval", "by"),
         "access": access,
     }
-    return _add(request, form, access.row(), create, "casework/closure.html", context)
+    return _add(request, form, create, "casework/closure.html", context)
 
 
 @login_required
@@ -79,7 +79,7 @@ def reopen_case(request, case_id):
         return _detail(case)
 
     context = {"case": case, "access": access, "closed": case.status == Status.CLOSED}
-    return _add(request, form, access.row(), create, "casework/reopen.html", context)
+    return _add(request, form, create, "casework/reopen.html", context)
 
 
 urlpatterns = [

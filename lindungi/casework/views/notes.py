@@ -105,8 +105,7 @@ def _add_note(request, access, context):
             messages.success(request, _("The note was added."))
         return reverse("cases:notes", args=[case.pk])
 
-    lock = access.row()
-    return add_once(request, form, lock, create, "casework/notes.html", context)
+    return add_once(request, form, create, "casework/notes.html", context)
 
 
 urlpatterns = [

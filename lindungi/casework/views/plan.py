@@ -85,7 +85,6 @@ def plan_page(request, case_id):
         return _add(
             request,
             form,
-            access.row(),
             _create_plan(request, case, form),
             template,
             context,
@@ -159,8 +158,7 @@ def add_service(request, case_id):
         messages.success(request, _("The service was added to the plan."))
         return plan_url(case)
 
-    lock = access.row()
-    return _add(request, form, lock, create, "casework/service_form.html", {"case": case})
+    return _add(request, form, create, "casework/service_form.html", {"case": case})
 
 
 @login_required

@@ -86,11 +86,8 @@ def tasks(request, case_id):
         messages.success(request, _("The task was added."))
         return _tasks_url(case)
 
-    lock = access.row()
     context = _case_context(request, access, form=form)
-    return _shown(
-        request, access, add_once(request, form, lock, create, "casework/tasks.html", context)
-    )
+    return _shown(request, access, add_once(request, form, create, "casework/tasks.html", context))
 
 
 @login_required

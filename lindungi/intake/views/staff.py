@@ -4,14 +4,14 @@ Nothing typed is lost: "Save draft" (and the htmx autosave, which posts the same
 the same address) keeps every valid field and names the invalid ones, which stay in the
 form as typed. "Send to triage" saves the same way and then submits. A form posted twice
 (double click, a retry after a lost answer, autosave racing a click) is one report: the
-form carries a token drawn when it was first shown, kept on the draft.
+form carries a token drawn when it was first shown, the key (``lindungi.core.once``) under
+which the first save creates the draft; once the draft exists, the form names it.
 """
 
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lindungi.audit.events import record_read
 from lindungi.cases.actions import StaleVersion
 from lindungi.core.htmx import render_page
+from lindungi.core.once import Replayed, SubmitOnce
 from lindungi.intake import actions
 from lindungi.intake.access import Need, get_report_for
 from lindungi.intake.actions import PERSON_FIELDS, REPORT_FIELDS
@@ -35,6 +36,8 @@ from lindungi.intake.models import Channel, Report, ReportStatus
 from lindungi.intake.views import intake_view
 
 PEOPLE_PREFIX = "people"
+# The new-report form's scope in lindungi.core.once: its token names the draft it creates.
+DRAFT_SCOPE = "intake.draft"
 # The autosave list of regions answers at most this many kelurahan.
 REGION_OPTIONS_MAX = 100
 
@@ -56,7 +59,7 @@ def _people_initial(report):
     return [{name: getattr(p, name) for name in PERSON_FIELDS} for p in report.people.all()]
 
 
-def _token(value):
+def _uuid(value):
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -108,10 +111,23 @@ def _unchanged(report, form, data, people):
     )
 
 
+def draft_once(user, token):
+    """The key of the form that creates a draft: its token, the officer's own."""
+    return SubmitOnce(
+        DRAFT_SCOPE,
+        str(user.pk),
+        str(token),
+        answer=lambda report: {"report": str(report.pk)},
+    )
+
+
 def _existing(request, report_id, token):
-    """The draft this post is about: by its address, else by the form's token."""
+    """The draft this post is about: by its address, by the form's ``report`` field (set
+    once the draft exists), else by the form's token (a twin post of the first save)."""
+    report_id = report_id or _uuid(request.POST.get("report"))
     if report_id is None and token is not None:
-        report_id = Report.objects.filter(draft_token=token).values_list("pk", flat=True).first()
+        made = draft_once(request.user, token).earlier()
+        report_id = made and made["report"]
     if report_id is None:
         return None
     return get_report_for(request.user, report_id, request=request)
@@ -127,13 +143,11 @@ def _save(request, report, data, people, version, token):
             people,
             report=report,
             version=version,
-            token=None if report else token,
+            once=None if report or token is None else draft_once(request.user, token),
             request=request,
         )
-    except IntegrityError:
-        if report is not None or token is None:
-            raise
-        twin = Report.objects.get(draft_token=token)
+    except Replayed as earlier:
+        twin = get_report_for(request.user, earlier.outcome["report"], request=request)
         if twin.status != ReportStatus.DRAFT:
             raise StaleVersion(twin) from None
         return actions.save_draft(
@@ -214,7 +228,7 @@ def edit_draft(request, report_id):
 def _report_form(request, report):
     if request.method == "GET":
         return _draft_form(request, report)
-    token = _token(request.POST.get("token"))
+    token = _uuid(request.POST.get("token"))
     report = _existing(request, report.pk if report else None, token)
     if report is not None and report.status != ReportStatus.DRAFT:
         # Already sent (a second "Send", or the same form posted again): the one report.
@@ -243,7 +257,7 @@ def _draft_form(request, report):
     unit = request.unit
     form = StaffReportForm(unit=unit, initial=_initial(unit, report))
     formset = PeopleFormSet(prefix=PEOPLE_PREFIX, initial=_people_initial(report))
-    token = report.draft_token if report and report.draft_token else uuid.uuid4()
+    token = uuid.uuid4()
     return _render_form(request, form, formset, report, token)
 
 

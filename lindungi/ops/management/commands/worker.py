@@ -17,11 +17,12 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from lindungi.casework.overdue import alert_overdue
+from lindungi.core import once
 
 logger = logging.getLogger("lindungi.worker")
 
 # (name, job): each job takes no argument and returns how many items it handled.
-JOBS = [("overdue_alerts", alert_overdue)]
+JOBS = [("overdue_alerts", alert_overdue), ("submit_once_expiry", once.purge)]
 
 
 def run_jobs():
@@ -43,7 +44,10 @@ def run_jobs():
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (overdue deadline alerts) every minute, or once with --once."
+    help = (
+        "Run background jobs (overdue deadline alerts, forgetting expired submit-once keys) "
+        "every minute, or once with --once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run the jobs once and exit.")

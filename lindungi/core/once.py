@@ -1,0 +1,156 @@
+"""Submit once: one outcome per key, for every form and endpoint that must not act twice.
+
+A double click, a resend after a timeout, an autosave racing a click, an integration's
+retry after a lost connection: each sends a key it drew before the first try (a form's
+hidden token, an ``Idempotency-Key`` header). The action that does the work takes a
+``SubmitOnce`` for it and, in its own transaction:
+
+1. ``claim()``: inserts the key's row first. A twin request running at the same time
+   blocks on the unique index (PostgreSQL) or waits to begin its write transaction
+   (SQLite, ``BEGIN IMMEDIATE``) until the first ends. If the first committed, the twin's
+   claim raises ``Replayed`` with the first's outcome; if it rolled back (an error, a
+   crash, a killed process), the key is free again and the twin does the work. Nothing
+   waits on a clock or polls, and no key is ever left "in progress".
+2. does the work, then ``done(result)``: stores what a replay needs (``answer(result)``:
+   a status and body, the address of what was made, a receipt), in the same transaction.
+
+The same key with a different request (``digest``) raises ``KeyReused``: a key names one
+request. A key claimed without a digest names one thing whose content may change (a
+draft that every autosave continues) and answers any request with that key.
+
+Keys are kept ``settings.SUBMIT_ONCE_KEEP`` (one rule for all): ``purge()``, a job of the
+worker, deletes older rows, and a claim treats an older row as gone if the worker has not
+run yet. Outcomes are encrypted: a receipt may hold a public report's PIN.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lindungi.core.models import SubmittedKey
+
+Outcome = dict[str, Any]
+
+
+class Replayed(Exception):
+    """This key's request was done before: ``outcome`` is what it stored."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__("replayed")
+        self.outcome = outcome
+
+
+class KeyReused(Exception):
+    """This key was used with a different request."""
+
+
+def digest_of(data: object) -> str:
+    """A hash of a request's content, whatever the order of its keys or its spacing."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def form_digest(data: Mapping[str, Any], *ignored: str) -> str:
+    """The digest of a posted form (a ``QueryDict``), without its CSRF token and the
+    ``ignored`` fields (the key itself, a field that changes on every sending)."""
+    skip = {"csrfmiddlewaretoken", *ignored}
+    getlist = getattr(data, "getlist", None)
+    return digest_of(
+        {name: getlist(name) if getlist else data[name] for name in data if name not in skip}
+    )
+
+
+@dataclass
+class SubmitOnce:
+    """One request's hold on a key: ``scope`` is the form or endpoint, ``owner`` whose keys
+    they are (a user, an API key; "" for the public), ``answer`` turns the action's result
+    into the outcome a replay gets (JSON types)."""
+
+    scope: str
+    owner: str
+    key: str
+    digest: str = ""
+    answer: Callable[[Any], Outcome] = field(default=lambda result: result, repr=False)
+    outcome: Outcome | None = field(default=None, init=False)
+    _row: SubmittedKey | None = field(default=None, init=False, repr=False)
+
+    def _rows(self) -> QuerySet[SubmittedKey]:
+        return SubmittedKey.objects.filter(scope=self.scope, owner=self.owner, key=self.key)
+
+    def claim(self) -> None:
+        """Hold the key for this transaction, or raise ``Replayed`` / ``KeyReused``."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("claim() belongs inside the transaction that does the work")
+        now = timezone.now()
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    self._row = SubmittedKey.objects.create(
+                        scope=self.scope,
+                        owner=self.owner,
+                        key=self.key,
+                        digest=self.digest,
+                        created_at=now,
+                    )
+                return
+            except IntegrityError:
+                earlier = self._rows().first()
+            if earlier is None:
+                continue  # purged between the insert and the read: claim again
+            if earlier.created_at <= now - settings.SUBMIT_ONCE_KEEP:
+                earlier.delete()  # expired; the worker has not purged it yet
+                continue
+            if earlier.digest and earlier.digest != self.digest:
+                raise KeyReused
+            raise Replayed(json.loads(earlier.outcome or "{}"))
+        raise IntegrityError("the key could not be claimed")
+
+    def done(self, result: Any) -> Outcome:
+        """Store the outcome of the work, in the transaction that claimed the key."""
+        if self._row is None:
+            raise RuntimeError("done() without a claim")
+        self.outcome = self.answer(result)
+        self._row.outcome = json.dumps(self.outcome)
+        self._row.save(update_fields=["outcome"])
+        return self.outcome
+
+    def earlier(self) -> Outcome | None:
+        """The outcome this key stored and still keeps, or None (no claim, a plain read)."""
+        since = timezone.now() - settings.SUBMIT_ONCE_KEEP
+        row = self._rows().filter(created_at__gt=since).first()
+        return json.loads(row.outcome or "{}") if row else None
+
+    def run(self, work: Callable[[], Any]) -> Any:
+        """Claim, ``work()`` and ``done`` in one transaction: for work made of actions that
+        take no ``SubmitOnce`` themselves."""
+        with transaction.atomic():
+            self.claim()
+            result = work()
+            self.done(result)
+        return result
+
+
+def claim(once: SubmitOnce | None) -> None:
+    """An action's first step when it was given a key (``once``), nothing otherwise."""
+    if once is not None:
+        once.claim()
+
+
+def done(once: SubmitOnce | None, result: Any) -> None:
+    """An action's last step when it was given a key."""
+    if once is not None:
+        once.done(result)
+
+
+def purge() -> int:
+    """Forget the keys older than ``SUBMIT_ONCE_KEEP``; the worker runs it every minute."""
+    since = timezone.now() - settings.SUBMIT_ONCE_KEEP
+    deleted, _by_model = SubmittedKey.objects.filter(created_at__lte=since).delete()
+    return deleted
