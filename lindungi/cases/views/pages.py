@@ -45,27 +45,39 @@ def may_search_people(request):
     return membership is not None and membership.role in CASE_ROLES
 
 
+class ListSelect(forms.Select):
+    """A select of plain options (no groups), drawn by a template that writes each option
+    in its own loop: Django's select template includes two more templates per option, and
+    the caseload's selects hold about forty options."""
+
+    template_name = "cases/widgets/list_select.html"
+
+
 class CaseloadFilters(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[(ACTIVE, _("Active (not closed)")), (ALL, _("All statuses")), *Status.choices],
+        widget=ListSelect,
     )
     priority = forms.ChoiceField(
         label=_("Priority"),
         required=False,
         choices=[("", _("Any priority")), *Priority.choices],
+        widget=ListSelect,
     )
     group = forms.ChoiceField(
         label=_("Vulnerable group"),
         required=False,
         choices=[("", _("Any group")), *VulnerableGroup.choices],
+        widget=ListSelect,
     )
-    kota = forms.ChoiceField(label=_("City or regency"), required=False)
+    kota = forms.ChoiceField(label=_("City or regency"), required=False, widget=ListSelect)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
         choices=[(k, s.label) for k, s in SORTS.items()],
+        widget=ListSelect,
     )
     DEFAULTS = {"status": ACTIVE, "priority": "", "group": "", "kota": "", "sort": "newest"}
 
@@ -92,7 +104,7 @@ class CaseloadFilters(forms.Form):
 
 
 class CaseSearch(forms.Form):
-    by = forms.ChoiceField(label=_("Search by"), choices=SearchBy.choices)
+    by = forms.ChoiceField(label=_("Search by"), choices=SearchBy.choices, widget=ListSelect)
     q = forms.CharField(
         label=_("Search for"),
         max_length=100,
