@@ -12,8 +12,8 @@ from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
 from lindungi.cases import casework_actions as work
 from lindungi.cases.models import Assignment, Case, Client, Incident, NamedAccess
-from lindungi.cases.queries.filters import group_condition
 from lindungi.cases.queries import paging
+from lindungi.cases.queries.filters import group_condition
 from lindungi.cases.queries.paging import SORTS, own_parts, page_of
 from lindungi.cases.views.pages import SEARCH_SESSION_KEY
 from lindungi.cases.vocabulary import Difficulty, Sex

@@ -123,9 +123,7 @@ class CasePage:
 LISTED_FIELDS = ["survivor_code", "status", "priority", "restricted", "opened_at", "closed_at"]
 
 
-def page_of(
-    queryset, sort_key, *, after=None, before=None, size=None, kota_names=None, owner=None
-):
+def page_of(queryset, sort_key, *, after=None, before=None, size=None, kota_names=None, owner=None):
     """One page of ``queryset`` in the order of ``SORTS[sort_key]``.
 
     ``after`` / ``before`` are cursors from a previous page; ``size`` is PAGE_SIZE unless
