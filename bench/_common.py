@@ -1,7 +1,10 @@
 """What the benchmark scripts share: scratch databases, the machine, and RESULTS.md.
 
 Each script runs its measurements in a child process per database (its own
-``DATABASE_URL``) and writes its own section of bench/RESULTS.md under a heading of its own.
+``DATABASE_URL``) and writes what it measured into bench/RESULTS.md between markers of its
+own (``<!-- bench:NAME -->`` … ``<!-- /bench:NAME -->``): where and when, the run's settings,
+the tables. Everything around the markers (headings, what a figure means, what was changed
+for speed) is written by hand, and a run leaves it as it is.
 """
 
 import os
@@ -85,21 +88,23 @@ def percentile(values, p):
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
-def write_section(heading, section):
-    """Put ``section`` (starting with ``heading``) in RESULTS.md, replacing an older one."""
+def measured_on(where, settings=""):
+    """The first line of a block of figures: ``where`` (``machine()`` at the run's start)
+    and the run's settings (``settings``, a sentence) if any."""
+    return f"Measured {where}." + (f" {settings}" if settings else "")
+
+
+def publish(name, lines):
+    """Put ``lines`` (figures only) between the markers of ``name`` in RESULTS.md, replacing
+    what a previous run put there, and print them. A script's first run, before anyone has
+    placed its markers, adds them at the end of the file for its prose to be written around."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = "\n".join([start, *lines, end])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if heading in text:
-        start = text.index(heading)
-        following = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[following:] if following != -1 else "")
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
-def publish(heading, description, rows):
-    """Write a section of RESULTS.md: the heading, what was measured, where, and the table;
-    print it too."""
-    section = "\n".join([heading, "", description, f"Measured {machine()}.", "", *rows, ""])
-    write_section(heading, section)
-    print(section)
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    print("\n".join(lines))

@@ -20,9 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import describe, postgres, run_child, write_section
+from _common import describe, machine, measured_on, postgres, publish, run_child
 
-HEADING = "## Audit trail: cost per write (bench/audit.py)"
 ROUNDS = 7
 CHAIN_EVENTS = 20000
 
@@ -88,7 +87,7 @@ def measured(database_url, writes):
     return json.loads(run_child(__file__, database_url, "--writes", writes))
 
 
-def write_results(results, writes):
+def write_results(results, writes, where):
     rows = [
         "| database | write alone | write + audit event | added by auditing | verify |",
         "|---|---:|---:|---:|---:|",
@@ -100,22 +99,8 @@ def write_results(results, writes):
             f"| {added:.0f} µs ({added / r['plain_us']:.0%}) "
             f"| {r['verify_rows_per_s']:,.0f} events/s over {r['events']:,} |"
         )
-    section = "\n".join(
-        [
-            HEADING,
-            "",
-            f"One write = saving a Unit in its own transaction; the audited write adds "
-            f"`record()` in the same transaction (lock the chain head, read it, HMAC, insert). "
-            f"Median of {ROUNDS} rounds of {writes} writes, on the shared 2-core development "
-            f"machine, SQLite as deployed (file, WAL, synchronous=NORMAL). `audit-verify` "
-            f"streams the chain in chunks of 5,000.",
-            "",
-            *rows,
-            "",
-        ]
-    )
-    write_section(HEADING, section)
-    print(section)
+    settings = f"Median of {ROUNDS} rounds of {writes} writes."
+    publish("audit", [measured_on(where, settings), "", *rows])
 
 
 def main():
@@ -129,12 +114,13 @@ def main():
     if args.child:
         print(json.dumps(measure(args.writes)))
         return
+    where = machine()
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         results.append(measured(f"sqlite:///{scratch}/bench.sqlite3", args.writes))
     postgres(args.postgres, "create")
     results.append(measured(args.postgres, args.writes))
-    write_results(results, args.writes)
+    write_results(results, args.writes, where)
 
 
 if __name__ == "__main__":

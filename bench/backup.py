@@ -24,9 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, describe, postgres, publish, run_child
+from _common import ROOT, describe, machine, measured_on, postgres, publish, run_child
 
-HEADING = "## Backup and restore (bench/backup.py)"
 WRITERS = 2
 
 
@@ -128,7 +127,7 @@ def _backup_free_writes(seconds=3):
     return sum(map(len, latencies)) / seconds
 
 
-def write_results(results, cases):
+def write_results(results, cases, where):
     rows = [
         "| database | backup alone | backup under writes | writes/s during it (without) "
         "| slowest write during it | size | restore |",
@@ -141,16 +140,8 @@ def write_results(results, cases):
             f"| {r['loaded']['slowest'] * 1000:.0f} ms | {r['loaded']['size'] / 1e6:.0f} MB "
             f"| {r['restore_seconds']:.1f} s |"
         )
-    publish(
-        HEADING,
-        (
-            f"{cases:,} synthetic cases and one attachment; {WRITERS} threads writing audited "
-            "reports through the backup. SQLite: `VACUUM INTO` (one read transaction; writers "
-            "go on in WAL mode); PostgreSQL: `pg_dump -Fc`. Restore: `lindungi restore` into "
-            "an empty database, checksums first and `audit-verify` after, in its own process."
-        ),
-        rows,
-    )
+    settings = f"{cases:,} cases, {WRITERS} writer threads."
+    publish("backup", [measured_on(where, settings), "", *rows])
 
 
 def main():
@@ -165,6 +156,7 @@ def main():
     if args.child:
         print(json.dumps(measure(args.cases, args.restore_url)))
         return
+    where = machine()
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         results.append(
@@ -191,7 +183,7 @@ def main():
     finally:
         postgres(args.postgres, "drop")
         postgres(restored, "drop")
-    write_results(results, args.cases)
+    write_results(results, args.cases, where)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ machine hits all alike:
 
 p50 and p95 over ``--requests`` rounds after a warm-up (200: on a shared machine the p95
 of 50 requests is set by whichever three met another process's burst), written to this
-script's section of bench/RESULTS.md.
+script's place in bench/RESULTS.md.
 """
 
 import argparse
@@ -44,9 +44,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import describe, machine, percentile, postgres, run_child, write_section
+from _common import describe, machine, measured_on, percentile, postgres, publish, run_child
 
-HEADING = "## Case pages at 10,000 and 100,000 cases (bench/cases_pages.py)"
 WORKERS = 20
 CENTRE = "UPTD PPA DKI Jakarta"
 DOMAIN = "@bench.lindungi.id"
@@ -63,49 +62,6 @@ PAGES = {
 UNTARGETED = {"trivial", "service_points"}
 TARGET_VS_TRIVIAL = 3.0
 TARGET_GROWTH = 1.5
-
-
-FINDINGS = [
-    "What was changed for speed (EXPLAIN ANALYZE / EXPLAIN QUERY PLAN at 100,000 cases, "
-    "cProfile and the fastest of 100 requests through the test Client for the rest):",
-    "",
-    "- `visible_to` tests named access, a worker's assignments and break-glass as `EXISTS`, "
-    "not `id IN (subquery)`: with every branch of the OR an indexed IN, SQLite collected "
-    "every branch's rows (all 100,000 cases of the unit for a supervisor) and sorted them; "
-    "with EXISTS it walks the opening-time index and stops after the page.",
-    "- A case worker's list walks their own assignments in the caseload's order: each "
-    "assignment carries a copy of its case's opening time (which never changes) under the "
-    "index (user, opening time), so the page reads about fifty assignments and their cases "
-    "(the list query 5.9 ms to 0.45 ms on SQLite at 100,000 cases). The first pass walked "
-    "every case of the unit newest first testing each for an assignment (about a thousand "
-    "for a page); joining all of a worker's 6,000 cases and sorting them cost 22 ms. The "
-    "few cases a worker sees without an assignment (named on a restricted case) are looked "
-    "up by id, kept a minute, and merged in their place (`queries.own_parts`).",
-    "- A name search reads the token frequencies in one query and checks the other tokens "
-    "on the digest index before reading any client row; the ids of the matching cases "
-    "(up to 500) then drive the list by primary key (2.2 ms to 0.85 ms on SQLite).",
-    "- Each row's survivors, workers and open services come with the list's own query as "
-    "JSON (`json_group_array` / `jsonb_agg`), with its last note, police report and first "
-    "incident place: the caseload is one query (six in all with the session, user, second "
-    "factor, memberships and alerts; the trivial page runs seven).",
-    "- Those per-row subqueries depend on nothing but the row, so their SQL is compiled once "
-    "per database (`lindungi.core.compiled`): Django built and compiled them again on every "
-    "request at about 0.3 ms each, more than SQLite spends on the whole page.",
-    "- The case page reads its people, incidents, perpetrators and timeline without ORDER BY "
-    "and orders them in Python (for an ordered query Django compares every selected column "
-    "while compiling it: with the region and user joins, about eighty), shows places from "
-    "region names kept in the cache instead of joining three region tables twice, and "
-    "reads its case without ORDER BY.",
-    "- Fixed work of the page: memberships loaded once per request; rows written by one "
-    "`format_html` each; labels, month names, the time zone and the overdue wording worked "
-    "out once a page; the filter fields and the empty search fields drawn once per "
-    "language, province and choice and kept in the cache (nothing personal in them); a "
-    "province's kota list kept ten minutes.",
-    "",
-    "The p95 of a shared 2-core machine also carries other processes' bursts, and the "
-    "machine's speed changes from one run to the next: compare the pages within a run, and "
-    "the p50 columns too.",
-]
 
 
 def log(message):
@@ -288,42 +244,12 @@ def write_results(results, rounds, where):
             f"| {result['database']} | {sizes[-1]:,} | {steps} = {total:.0f} s "
             f"({total / 60:.1f} min) | {sizes[-1] / total:,.0f} cases/s |"
         )
-    section = "\n".join(
-        [
-            HEADING,
-            "",
-            f"Measured {where}. Pages through Django's test Client in-process (all middleware, "
-            "database sessions, second-factor check, audit rows, templates; not gunicorn's "
-            f"HTTP parsing), logged in with a verified second factor. {rounds} requests of "
-            f"each kind after {WARM_UP} warm-up rounds, interleaved round by round. The "
-            f"service centre has {WORKERS} case workers; the supervisor sees all its "
-            "unrestricted cases, the case worker their share (about 6% of them). Caseload: "
-            "default filters (active cases, newest first, 50 a page). Case page: a different "
-            "case each request. Name search: the htmx POST of the caseload's search form, "
-            "for the full name of a different survivor of an active case each request. "
-            "After each seeding PostgreSQL gets VACUUM ANALYZE (as autovacuum would after "
-            "inserts); SQLite has no statistics. "
-            "Targets at the largest size: p95 within "
-            f"{TARGET_VS_TRIVIAL:.0f}× the trivial page's and within {TARGET_GROWTH}× of the "
-            "page's own p95 at the smallest size.",
-            "",
-            *rows,
-            "",
-            *FINDINGS,
-            "",
-            "Seeding with `lindungi seed`'s code (batches of 2,000 cases in a transaction; "
-            "about 1.25 clients, 1 incident, 1 perpetrator, 5.5 timeline events and 5 "
-            "blind-index tokens per case, every personal field encrypted), in steps up to "
-            "the largest size:",
-            "",
-            "| database | cases | time | rate |",
-            "|---|---:|---:|---:|",
-            *seeding,
-            "",
-        ]
+    settings = f"{rounds} requests of each kind after {WARM_UP} warm-up rounds."
+    publish("cases_pages", [measured_on(where, settings), "", *rows])
+    publish(
+        "cases_pages_seeding",
+        ["| database | cases | time | rate |", "|---|---:|---:|---:|", *seeding],
     )
-    write_section(HEADING, section)
-    print(section)
 
 
 def main():

@@ -23,9 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import describe, postgres, run_child, write_section
+from _common import describe, machine, measured_on, postgres, publish, run_child
 
-HEADING = "## Encrypted personal data: cost per write and rotate-keys (bench/encryption.py)"
 ROUNDS = 5
 
 
@@ -132,7 +131,7 @@ def measured(database_url, writes, rows):
     return json.loads(run_child(__file__, database_url, "--writes", writes, "--rows", rows))
 
 
-def write_results(results, writes):
+def write_results(results, writes, where):
     write_rows = [
         "| database | plain | encrypted (5 fields) | + blind indexes | added by encryption "
         "| added by indexes |",
@@ -155,39 +154,23 @@ def write_results(results, writes):
             f"| {r['rotate_values_per_s']:,.0f} values/s ({r['rotate_rows_per_s']:,.0f} rows/s, "
             f"{r['rotated_values']:,} values) |"
         )
-    section = "\n".join(
+    settings = (
+        f"Median of {ROUNDS * writes} writes of each kind; load average "
+        f"{os.getloadavg()[0]:.1f} when it finished."
+    )
+    crypt = ", ".join(f"{r['crypt_us']:.1f} µs" for r in results)
+    publish(
+        "encryption",
         [
-            HEADING,
-            "",
-            "One write = inserting one person (name, alias, NIK, phone, address) in its own "
-            "transaction: as plain columns, encrypted with AES-256-GCM, and encrypted with "
-            "blind-index tokens written in the same transaction (about 6 token rows). "
-            f"Median of {ROUNDS * writes} writes of each kind, interleaved, on the shared "
-            "2-core development machine (load average "
-            f"{os.getloadavg()[0]:.1f} when it finished: other work shares it, so "
-            "PostgreSQL commit times in particular vary 2-5x between runs), SQLite as deployed "
-            "(file, WAL, synchronous=NORMAL).",
+            measured_on(where, settings),
             "",
             *write_rows,
             "",
-            "Encrypting and decrypting one 60-character value (no database): "
-            + ", ".join(f"{r['crypt_us']:.1f} µs" for r in results)
-            + " (one per child process). The indexes' cost is the extra INSERT of the "
-            "token rows and normalising the phone number with phonenumbers (~50 µs).",
-            "",
-            "Search and rotation over a table of people loaded with `bulk_create` (tokens "
-            "included), then ANALYZEd. The name search is for two tokens, one held by every "
-            'row ("aminah") and one by a single row: the rarest token drives the search, so '
-            "it stays fast however common the other is. "
-            "rotate-keys decrypts and re-encrypts every value under a new first key in "
-            "batches of 500, one UPDATE per row under a row lock.",
-            "",
-            *other_rows,
-            "",
-        ]
+            f"Encrypting and decrypting one 60-character value (no database): {crypt} "
+            "(one per child process).",
+        ],
     )
-    write_section(HEADING, section)
-    print(section)
+    publish("encryption_search", other_rows)
 
 
 def main():
@@ -202,12 +185,13 @@ def main():
     if args.child:
         print(json.dumps(measure(args.writes, args.rows)))
         return
+    where = machine()
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         results.append(measured(f"sqlite:///{scratch}/bench.sqlite3", args.writes, args.rows))
     postgres(args.postgres, "create")
     results.append(measured(args.postgres, args.writes, args.rows))
-    write_results(results, args.writes)
+    write_results(results, args.writes, where)
 
 
 if __name__ == "__main__":

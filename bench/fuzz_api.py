@@ -25,9 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, postgres, publish
+from _common import ROOT, machine, measured_on, postgres, publish
 
-HEADING = "## API fuzzing (bench/fuzz_api.py)"
 SEED = 20261202
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -174,21 +173,12 @@ def _setup_output(env):
     return out[out.index("[parameters]") :]
 
 
-def write_results(results, examples):
+def write_results(results, examples, where):
     rows = ["| database | requests | outcome | time |", "|---|---:|---|---:|"]
     for name, r in results.items():
         rows.append(f"| {name} | {r['generated']:,} | {r['outcome']} | {r['seconds']:.0f} s |")
-    publish(
-        HEADING,
-        (
-            f"schemathesis over every operation of `/api/v1/` against `lindungi serve`, "
-            f"{examples} examples an operation and phase, seed {SEED}, checks: no 5xx, "
-            "documented statuses, content types and response bodies. Requests go to real "
-            "records (a case of unit A and one record of every kind), as its case worker; "
-            "the intake API with an integration's key."
-        ),
-        rows,
-    )
+    settings = f"{examples} examples an operation and phase, seed {SEED}."
+    publish("fuzz_api", [measured_on(where, settings), "", *rows])
 
 
 def main():
@@ -200,6 +190,7 @@ def main():
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--write", action="store_true", help="write the figures to RESULTS.md")
     args = parser.parse_args()
+    where = machine()
     results = {}
     with tempfile.TemporaryDirectory(prefix="lindungi-fuzz-") as folder:
         scratch = Path(folder)
@@ -219,7 +210,7 @@ def main():
         if not r["passed"]:
             print(r["output"], file=sys.stderr)
     if args.write:
-        write_results(results, args.examples)
+        write_results(results, args.examples, where)
     sys.exit(0 if all(r["passed"] and r["generated"] for r in results.values()) else 1)
 
 

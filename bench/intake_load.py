@@ -33,9 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, describe, postgres, run_child, write_section
+from _common import ROOT, describe, machine, measured_on, postgres, publish, run_child
 
-HEADING = "## Intake API under load (bench/intake_load.py)"
 LINDUNGI = str(Path(sys.executable).parent / "lindungi")
 RETRY_SHARE = 0.1
 DIRECT_INSERTS = 300
@@ -274,7 +273,7 @@ def run(database_url, data_dir, requests, clients):
     return result
 
 
-def write_results(results, clients):
+def write_results(results, clients, where):
     rows = [
         "| database | HTTP requests | clients | requests/s | retries replayed | 409 waited out "
         "| acknowledged = stored, once each | direct inserts/s |",
@@ -287,26 +286,8 @@ def write_results(results, clients):
             f"| {'yes' if r['exactly_once'] else 'NO'} ({r['acknowledged']:,} reports) "
             f"| {r['direct_per_s']:,.0f} |"
         )
-    section = "\n".join(
-        [
-            HEADING,
-            "",
-            "POST /api/v1/reports through `lindungi serve` (gunicorn, "
-            f"{results[0]['workers']} workers × 4 threads) on loopback, from {clients} client "
-            "threads; one request in ten repeats an earlier report's Idempotency-Key (a "
-            "replay, or a 409 while the first still runs, which the client waits out and "
-            "retries). Every request is authenticated by an API key, validated, audited "
-            "twice (key use, report) and idempotent. *Direct inserts* call "
-            "`actions.receive_api_report` in a loop on the same database in the same run "
-            "(encryption, blind indexes, risk and audit included, no HTTP). Shared 2-core "
-            "development machine; SQLite as deployed (file, WAL).",
-            "",
-            *rows,
-            "",
-        ]
-    )
-    write_section(HEADING, section)
-    print(section)
+    settings = f"gunicorn with {results[0]['workers']} workers × 4 threads, {clients} clients."
+    publish("intake_load", [measured_on(where, settings), "", *rows])
 
 
 def main():
@@ -321,6 +302,7 @@ def main():
     if args.child:
         print(json.dumps(check_and_insert(args.child)))
         return
+    where = machine()
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         results.append(
@@ -332,7 +314,7 @@ def main():
             results.append(run(args.postgres, scratch, args.requests, args.clients))
     finally:
         postgres(args.postgres, "drop")
-    write_results(results, args.clients)
+    write_results(results, args.clients, where)
     if not all(r["exactly_once"] for r in results):
         sys.exit("FAILED: an acknowledged report is missing or stored twice")
 

@@ -6,7 +6,7 @@
 Each worker count runs the whole suite once on SQLite and, with ``--postgres``, once on
 PostgreSQL (a scratch database of that name, created and dropped here; pytest makes its own
 ``test_<name>_gw<N>`` beside it); 0 is the serial run. ``--write`` puts the table in
-bench/RESULTS.md under "Test suite time".
+bench/RESULTS.md, in "Test suite time".
 """
 
 import argparse
@@ -16,9 +16,8 @@ import subprocess
 import sys
 import time
 
-from _common import ROOT, postgres, publish
+from _common import ROOT, machine, measured_on, postgres, publish
 
-HEADING = "## Test suite time (bench/suite_time.py)"
 PYTEST = ROOT / ".venv" / "bin" / "pytest"
 # pytest's last line: "1380 passed, 19 skipped in 123.45s (0:02:03)"; each part optional.
 COUNTED = re.compile(r"(\d+) (passed|failed|skipped|errors?)")
@@ -79,6 +78,7 @@ def main():
         databases.append(
             ("PostgreSQL", options.postgres, options.postgres_workers or options.workers)
         )
+    where = machine()
     results = {}
     for database, url, counts in databases:
         if url:
@@ -97,14 +97,8 @@ def main():
         serial = results.get((database, "0"), {}).get("seconds")
         for workers in counts:
             rows.append(row(database, int(workers), serial, results[database, workers]))
-    description = (
-        "The whole suite (`pytest -q -n N`), once per worker count and database, one run "
-        "after another; `-n auto` is one worker per core (2 here). Wall time includes "
-        "starting the workers and creating each worker's test database. Shared machine: "
-        "other people's work runs beside it, so runs of the same setting differ by 10-20%."
-    )
     if options.write:
-        publish(HEADING, description, rows)
+        publish("suite_time", [measured_on(where), "", *rows])
     else:
         print("\n".join(rows))
 

@@ -1,5 +1,6 @@
 """What a person reads on a page: its text without markup, scripts or styles."""
 
+from html import escape
 from html.parser import HTMLParser
 
 HIDDEN = {"script", "style", "template"}
@@ -73,3 +74,48 @@ def list_items(html, css_class):
     parser = _Items(css_class)
     parser.feed(html)
     return parser.items
+
+
+class _Rows(HTMLParser):
+    """The cells of each body row of the table with ``css_class``, each as its markup with
+    the white space folded and the attributes sorted, so that two ways of writing the same
+    row compare equal."""
+
+    def __init__(self, css_class):
+        super().__init__(convert_charrefs=True)
+        self.css_class, self.rows, self.cell = css_class, [], None
+        self.table = self.body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.table = self.css_class in (dict(attrs).get("class") or "").split()
+        elif tag == "tbody":
+            self.body = self.table
+        elif self.body and tag == "tr":
+            self.rows.append([])
+        elif self.body and tag in ("th", "td"):
+            self.cell = []
+        elif self.cell is not None:
+            shown = "".join(f' {name}="{value or ""}"' for name, value in sorted(attrs))
+            self.cell.append(f"<{tag}{shown}>")
+
+    def handle_endtag(self, tag):
+        if tag in ("table", "tbody"):
+            self.table = self.table and tag == "tbody"
+            self.body = False
+        elif self.cell is not None and tag in ("th", "td"):
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif self.cell is not None:
+            self.cell.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(escape(data, quote=False))
+
+
+def table_rows(html, css_class):
+    """The cells of each row in the body of the table with ``css_class`` (see ``_Rows``)."""
+    parser = _Rows(css_class)
+    parser.feed(html)
+    return parser.rows

@@ -33,8 +33,13 @@ ALLOWED = {
     "ops/seed.py": "makes synthetic cases for the demo and the benchmarks",
     "casework/overdue.py": "the deadline alert job over every case (its recipients from "
     "access.supervisors_of); pages pass it a queryset the access module narrowed",
-    "cases/queries.py": "the caseload's and case page's loaders: they receive querysets "
-    "narrowed by restrict, or the case of a CaseAccess, and load its parts",
+    "cases/queries/rows.py": "what the caseload's rows show of their parts: subqueries on "
+    "the rows of a queryset narrowed by restrict",
+    "cases/queries/survivors.py": "subqueries on the survivors of cases narrowed by restrict",
+    "cases/queries/filters.py": "the caseload's filters: subqueries that narrow a queryset "
+    "already narrowed by restrict",
+    "cases/queries/search.py": "search: blind-index lookups that narrow a queryset already "
+    "narrowed by restrict",
     "intake/case_facts.py": "loads the first account of the case of a CaseAccess",
     "cases/forms.py": "form choices among the parts of the case of a CaseAccess",
     "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",

@@ -40,7 +40,7 @@ from lindungi.audit.events import record, record_read
 from lindungi.cases import actions
 from lindungi.cases.access import CaseAccess, Need, get_case_for, get_case_part_for
 from lindungi.cases.models import Case, Client, Incident, Perpetrator, Priority, Status
-from lindungi.cases.queries import merged_rows, own_parts
+from lindungi.cases.queries.paging import merged_rows, own_parts
 from lindungi.places.models import Region, RegionLevel
 
 router = Router(tags=["cases"])

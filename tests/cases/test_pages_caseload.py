@@ -9,8 +9,11 @@ from django.urls import reverse
 
 from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
-from lindungi.cases import actions, queries
+from lindungi.cases import actions
 from lindungi.cases.models import Assignment, Case, Client, Incident, NamedAccess
+from lindungi.cases.queries import paging
+from lindungi.cases.queries.filters import group_condition
+from lindungi.cases.queries.paging import SORTS, own_parts, page_of
 from lindungi.cases.views.pages import SEARCH_SESSION_KEY
 from lindungi.cases.vocabulary import Difficulty, Sex
 from lindungi.casework import actions as work
@@ -96,9 +99,7 @@ def test_own_parts_hold_exactly_the_visible_cases_of_every_persona(personas, cas
     _named_without_assignment(personas, personas.case_worker_a)
     for name, user in personas.everyone():
         visible = Case.objects.restrict(user)
-        parts = [
-            set(part.values_list("pk", flat=True)) for part, _o in queries.own_parts(visible, user)
-        ]
+        parts = [set(part.values_list("pk", flat=True)) for part, _o in own_parts(visible, user)]
         assert set().union(*parts) == set(visible.values_list("pk", flat=True)), name
         assert sum(len(p) for p in parts) == len(set().union(*parts)), name  # no case twice
 
@@ -207,7 +208,7 @@ def test_the_group_filter_finds_a_child_and_an_older_woman_with_a_disability(
     assert older.survivor_code in women and child.survivor_code not in women
 
 
-def test_the_kept_filter_fields_follow_the_language_and_the_chosen_values(
+def test_the_filter_fields_follow_the_language_and_the_chosen_values(
     client, personas, cases, settings
 ):
     log_in(client, personas.supervisor_a)
@@ -242,7 +243,7 @@ def test_the_group_filter_agrees_with_the_classification_rule_around_birthdays(
         survivor.refresh_from_db()
         expected = survivor.vulnerable_groups(incident_day)
         for group in ("child", "older_person", "woman"):
-            found = Client.objects.filter(queries.group_condition(group), pk=survivor.pk).exists()
+            found = Client.objects.filter(group_condition(group), pk=survivor.pk).exists()
             assert found == (group in expected), (born, group)
 
 
@@ -270,7 +271,7 @@ def test_a_filter_value_not_on_the_list_is_ignored(client, personas, cases):
 # --- Pages -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sort", list(queries.SORTS))
+@pytest.mark.parametrize("sort", list(SORTS))
 @pytest.mark.parametrize("reader", ["supervisor_a", "case_worker_a"])
 def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort, reader):
     made = [make_case(personas, "a") for _ in range(6)]
@@ -293,7 +294,7 @@ def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort
     everything = Case.objects.restrict(user)
     seen, pages, cursor = [], [], None
     while True:
-        page = queries.page_of(everything, sort, after=cursor, size=3, owner=user)
+        page = page_of(everything, sort, after=cursor, size=3, owner=user)
         pages.append(page)
         seen += [c.pk for c in page.rows]
         cursor = page.next_cursor
@@ -301,9 +302,9 @@ def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort
             break
     assert sorted(seen) == sorted(c.pk for c in made)
     assert len(pages) == 3
-    in_order = queries.page_of(everything, sort, size=len(made))
+    in_order = page_of(everything, sort, size=len(made))
     assert seen == [c.pk for c in in_order.rows]  # the order of the list as one query
-    back = queries.page_of(everything, sort, before=pages[-1].previous_cursor, size=3, owner=user)
+    back = page_of(everything, sort, before=pages[-1].previous_cursor, size=3, owner=user)
     assert [c.pk for c in back.rows] == [c.pk for c in pages[-2].rows]
     assert back.next_cursor is not None
 
@@ -311,7 +312,7 @@ def test_keyset_pages_walk_every_case_once_forwards_and_backwards(personas, sort
 def test_the_list_pages_and_the_pager_links_keep_the_filters(client, personas, monkeypatch):
     for _ in range(3):
         make_case(personas, "a")
-    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     log_in(client, personas.supervisor_a)
     first = client.get(URL, {"priority": "medium"})
     assert len(first.context["page"].rows) == 2

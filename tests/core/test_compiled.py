@@ -1,10 +1,14 @@
-"""Subqueries compiled once give what the ORM expression gives, on either database."""
+"""Subqueries compiled once give what the ORM expression gives, on either database (the
+suite runs on SQLite and, in CI, on PostgreSQL: their SQL differs, e.g. the JSON
+aggregates of the caseload's rows)."""
 
 from django.db.models import Max, OuterRef, Subquery
 
 from lindungi.cases.models import Case
+from lindungi.cases.queries.rows import ROW_DETAILS
 from lindungi.casework import actions as work
 from lindungi.casework.models import CaseNote
+from lindungi.casework.overdue import DEADLINE_FACTS
 from lindungi.core.compiled import Compiled
 from tests.cases.factories import make_case
 
@@ -36,3 +40,16 @@ def test_the_sql_is_compiled_once_per_database(personas, monkeypatch):
     for _ in range(3):
         list(Case.objects.annotate(last=once).values_list("last", flat=True))
     assert len(compiles) == 1
+
+
+def test_the_lists_compiled_subqueries_give_what_their_orm_expressions_give(personas):
+    noted = make_case(personas, "a")
+    work.add_note(personas.case_worker_a, noted, "Called back.")
+    make_case(personas, "a", restricted=True)
+    cases = Case.objects.filter(unit=personas.unit_a)
+    found = {}
+    for name, once in {**ROW_DETAILS, **DEADLINE_FACTS}.items():
+        found[name] = dict(cases.annotate(value=once.subquery).values_list("pk", "value"))
+        assert dict(cases.annotate(value=once).values_list("pk", "value")) == found[name], name
+    # Something to compare: the survivors (JSON) and the last note of the noted case.
+    assert found["survivor_rows"][noted.pk] and found["last_note_at"][noted.pk]

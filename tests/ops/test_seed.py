@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
-from lindungi.cases import actions, queries
+from lindungi.cases import actions
 from lindungi.cases.models import Assignment, Case, CaseEvent, Client, ClientRole, Incident
+from lindungi.cases.queries.rows import kota_code
 from lindungi.cases.vocabulary import Sex, VulnerableGroup
 from lindungi.core.models import BlindToken
 from tests.login import log_in
@@ -50,7 +51,7 @@ def test_seeded_names_phones_and_niks_are_found_through_the_blind_indexes(seeded
 
 def test_the_seeded_mix_has_several_kota_both_sexes_children_and_women(seeded):
     people = list(survivors(seeded))
-    kota = {queries.kota_code(p.kelurahan_id) for p in people}
+    kota = {kota_code(p.kelurahan_id) for p in people}
     assert len(kota) >= 3
     assert {p.sex for p in people} == {Sex.FEMALE, Sex.MALE}
     children = [p for p in people if p.age_on(p.case.opened_at.date()) < 18]

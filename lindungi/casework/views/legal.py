@@ -3,7 +3,7 @@ track.
 
 - UU 12/2022 (TPKS) Pasal 39–41: a report of sexual violence goes to the police within
   3×24 hours of the survivor's report. The record opens by itself when an incident is
-  sexual (``cases.tracks``); this page shows the due time and records when it was reported,
+  sexual (``casework.tracks``); this page shows the due time and records when it was reported,
   by whom (the person recording it) and the police reference, or why it was not.
 - The sanction track of a public-employee perpetrator (restricted cases): the employing
   agency notified, its decision, until the track is concluded; then it stays as history.

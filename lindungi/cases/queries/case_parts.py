@@ -1,0 +1,161 @@
+"""Everything the case page shows of a case, in a fixed number of queries."""
+
+import uuid
+from datetime import date
+from operator import attrgetter
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.accounts.models import User
+from lindungi.cases import case_page, classification
+from lindungi.cases.models import Assignment, CaseEvent, Client, ClientRole, Incident, Perpetrator
+from lindungi.cases.timeline_lines import describe
+from lindungi.cases.vocabulary import (
+    WG_DOMAINS,
+    Accommodation,
+    ContextFlag,
+    Difficulty,
+    GbvType,
+    ReportingDelay,
+    TpksForm,
+    ViolenceType,
+    VulnerableGroup,
+)
+from lindungi.places.names import place_labels
+
+
+def load_case_page(case):
+    """Everything the case page shows, in a fixed number of queries.
+
+    Clients are loaded whole (the page may show names to those allowed); incidents with
+    their perpetrators; the timeline with the people who acted.
+    """
+    _load_parts(case)
+    assignments = sorted(case.assignments.all(), key=attrgetter("assigned_at", "id"))
+    clients = _describe_clients(case)
+    _describe_incidents(case.incident_list, clients)
+    events = _timeline(case, assignments)
+    return {
+        "events": events,
+        "workers": [a.user for a in assignments],
+        **case_page.extra_context(case, events),
+    }
+
+
+def _load_parts(case):
+    """The case's clients, incidents with their perpetrators, timeline and assignments, in
+    their models' orders, and where people live and incidents happened, in words."""
+    # Read without ORDER BY and put in order here: for a query with an ordering Django
+    # compares every selected column (with these joins, about eighty) while compiling it,
+    # which cost more than running the five queries; each holds a few rows.
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "clients",
+            queryset=Client.objects.order_by(),
+            to_attr="client_list",
+        ),
+        Prefetch(
+            "incidents",
+            queryset=Incident.objects.order_by().prefetch_related(
+                Prefetch(
+                    "perpetrators",
+                    queryset=Perpetrator.objects.order_by(),
+                    to_attr="perpetrator_list",
+                )
+            ),
+            to_attr="incident_list",
+        ),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by()),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("user").order_by()),
+    )
+    # The models' own orderings; an incident without a date comes after the dated ones.
+    case.client_list.sort(key=attrgetter("created_at"))
+    case.incident_list.sort(
+        key=lambda i: (i.occurred_on is None, i.occurred_on or date.min, i.created_at)
+    )
+    for incident in case.incident_list:
+        incident.perpetrator_list.sort(key=attrgetter("created_at"))
+    # Where people live and incidents happened, in words ("Kelurahan, Kecamatan, Kota").
+    places = place_labels(p.kelurahan_id for p in [*case.client_list, *case.incident_list])
+    for part in [*case.client_list, *case.incident_list]:
+        part.place = places.get(part.kelurahan_id)
+
+
+def _describe_clients(case):
+    """What the page shows of each client (groups, age, label, needs); returns them by id."""
+    today = timezone.localdate()
+    opened_on = timezone.localdate(case.opened_at)
+    incident_days = {}
+    for incident in case.incident_list:
+        day = incident.occurred_on or incident.reported_on
+        incident_days.setdefault(incident.survivor_id, []).append(day)
+    labels = {}
+    survivors = 0
+    for client in case.client_list:
+        day = classification.groups_day(incident_days.get(client.pk, []), opened_on)
+        client.groups = [g for g in VulnerableGroup if g in client.vulnerable_groups(day)]
+        client.age = client.age_on(today)
+        if client.role == ClientRole.SURVIVOR:
+            survivors += 1
+            client.label = _("Survivor %(number)s") % {"number": survivors}
+        else:
+            client.label = client.get_role_display()
+        client.accommodation_labels = labels_of(Accommodation, client.accommodations)
+        client.wg = [
+            (label, labels_of(Difficulty, [getattr(client, f"wg_{domain}")])[0])
+            for domain, label in WG_DOMAINS
+            if getattr(client, f"wg_{domain}")
+        ]
+        labels[client.pk] = client
+    return labels
+
+
+def _describe_incidents(incidents, clients):
+    """What the page shows of each incident: its survivor (from ``clients``, by id) and its
+    classifications in words."""
+    for incident in incidents:
+        # From the clients already loaded: no query, and no second decryption.
+        incident.survivor_client = clients.get(incident.survivor_id)
+        incident.gbv_label = labels_of(GbvType, [incident.gbv_type])[0] if incident.gbv_type else ""
+        incident.violence_labels = labels_of(ViolenceType, incident.violence_types)
+        incident.tpks_labels = labels_of(TpksForm, incident.tpks_forms)
+        incident.flag_labels = labels_of(ContextFlag, incident.context_flags)
+        incident.delay_label = (
+            labels_of(ReportingDelay, [incident.reporting_delay])[0]
+            if incident.reporting_delay
+            else ""
+        )
+
+
+def _timeline(case, assignments):
+    """The case's events in order, each described with the people it names (those already
+    loaded, the others in one query)."""
+    people = {a.user_id: a.user for a in assignments}
+    events = sorted(case.events.all(), key=attrgetter("at", "id"))
+    for event in events:
+        if event.actor_id:
+            people[event.actor_id] = event.actor
+    wanted = {
+        e.detail.get("user") for e in events if isinstance(e.detail, dict) and e.detail.get("user")
+    }
+    missing = {pk for pk in wanted if _as_uuid(pk) not in people}
+    if missing:
+        people.update(User.objects.filter(pk__in=missing).in_bulk())
+    describe(events, {str(pk): user for pk, user in people.items()})
+    return events
+
+
+def labels_of(choices, values):
+    """Display labels of stored codes; a code no longer on the list shows as itself."""
+    known = dict(choices.choices)
+    return [known.get(value, value) for value in values or []]
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
