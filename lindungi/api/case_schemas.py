@@ -10,12 +10,13 @@ who may edit the case; for anyone else it is ``null`` (an empty string means "no
 recorded"). See README "API".
 """
 
+import typing
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
+from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, create_model, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -60,10 +61,23 @@ class Input(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _refuse_control_characters(cls, value: object) -> object:
+    def _refuse_control_characters_and_numbers_as_dates(
+        cls, value: object, info: ValidationInfo
+    ) -> object:
         if holds_control_characters(value):
             raise PydanticCustomError("control_characters", "control characters")
+        if isinstance(value, int | float) and info.field_name:
+            # pydantic reads a number as seconds since 1970: never what a client means.
+            if _takes_a_date(cls.model_fields[info.field_name].annotation):
+                raise PydanticCustomError("date_type", "a date as text")
         return value
+
+
+def _takes_a_date(annotation: object) -> bool:
+    """Whether a field's type is a date or a time, optional or annotated included."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, date)
+    return any(_takes_a_date(inner) for inner in typing.get_args(annotation))
 
 
 def patch_schema(create: type[Schema], name: str) -> Any:
