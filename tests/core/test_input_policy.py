@@ -52,9 +52,7 @@ def worker(personas):
 
 
 @pytest.mark.parametrize("value", list(BAD_VALUES))
-def test_a_staff_form_with_bad_text_is_refused_and_changes_nothing(
-    indonesian, case, worker, value
-):
+def test_a_staff_form_with_bad_text_is_refused_and_changes_nothing(indonesian, case, worker, value):
     survivor = case.clients.get(role="survivor")
     url = reverse("cases:edit_client", args=[survivor.pk])
     form = page_form(worker, url, "version")
@@ -106,7 +104,9 @@ def test_the_public_form_refuses_bad_text_and_stores_nothing(indonesian, client,
     ("description", "message"),
     [(b"Visum\x01", "control characters"), (b"Visum \xff", "could not be read")],
 )
-def test_the_upload_refuses_bad_text_in_its_description(case, worker, settings, description, message):
+def test_the_upload_refuses_bad_text_in_its_description(
+    case, worker, settings, description, message
+):
     settings.LANGUAGE_CODE = "en"
     upload = SimpleUploadedFile("note.txt", b"A plain text note.", content_type="text/plain")
     body = encode_multipart("BoUnDaRy", {"file": upload, "description": "PLACEHOLDER"})
