@@ -441,13 +441,14 @@ def report(name, r):
 
 def write_results(results, args):
     rows = [
-        "| database | reports (API + form) | requests | retries without answer | kills "
-        "(app, database) | time | stuck keys | exactly once | audit-verify |",
-        "|---|---:|---:|---:|---|---:|---:|---|---|",
+        "| database | sendings (API + form) | reports stored | requests | retries without "
+        "answer | kills (app, database) | time | stuck keys | exactly once | audit-verify |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---|---|",
     ]
     for name, r in results.items():
         rows.append(
-            f"| {name} | {r['jobs']} | {r['sent']:,} | {r['retries']} | {r['app_kills']}, "
+            f"| {name} | {r['jobs']} | {r['stored']} | {r['sent']:,} | {r['retries']} "
+            f"| {r['app_kills']}, "
             f"{r['db_kills']} | {r['seconds']:.1f} s | {r['stuck']} "
             f"| {'yes' if r['stored_once_and_acknowledged'] else 'NO'} "
             f"| {'ok' if r['audit_ok'] else 'FAILED'} |"
