@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := LINDUNGI_DEBUG=1
 
-.PHONY: run test install lint typecheck migrate messages clean browser-deps fuzz
+.PHONY: run test install lint typecheck migrate messages clean browser-deps fuzz faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ test: lint typecheck browser-deps
 # PostgreSQL at 127.0.0.1:5432); the figures go to bench/RESULTS.md.
 fuzz: install
 	$(BIN)/python bench/fuzz_api.py --examples 250 --write
+
+# Intake under load while the app server and a private PostgreSQL cluster (made under /tmp,
+# never the shared server) are killed with kill -9: every acknowledged report stored exactly
+# once, no key stuck, audit-verify and PRAGMA integrity_check pass. Run before a release
+# (about 10 minutes on a loaded 2-core machine: too long for CI); --write puts the figures
+# in bench/RESULTS.md.
+faults: install
+	$(BIN)/python bench/faults.py --write
 
 # Regenerate the message catalogues after adding or changing user-facing strings.
 messages: install

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Text that is not UTF-8 or holds control characters: refused before any view runs.
+    "lindungi.core.input_policy.FormInputMiddleware",
     "lindungi.core.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before the second factor: a session past its time ends, verified or not.

@@ -10,13 +10,13 @@ who may edit the case; for anyone else it is ``null`` (an empty string means "no
 recorded"). See README "API".
 """
 
-import re
+import typing
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
+from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, create_model, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -44,6 +44,7 @@ from lindungi.cases.vocabulary import (
     ViolenceType,
     VulnerableGroup,
 )
+from lindungi.core.input_policy import holds_control_characters
 
 # Ids in paths are read as text and checked by the access choke point, so that a malformed
 # id gets the same audited 404 as a missing one; the schema still says what they are.
@@ -52,33 +53,31 @@ RegionCode = Annotated[str, Field(max_length=13, pattern=r"^[0-9.]+$")]
 WgAnswer = Difficulty | Literal[""]
 
 
-# C0 control characters but tab, line feed and carriage return, and DEL. NUL is refused by
-# PostgreSQL in text (a 500) and the others are never typed by a person: refused, with a
-# 422 naming the field, in every schema a client sends.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _holds_control_characters(value: object) -> bool:
-    if isinstance(value, str):
-        return CONTROL_CHARACTERS.search(value) is not None
-    if isinstance(value, list | tuple):
-        return any(_holds_control_characters(item) for item in value)
-    if isinstance(value, dict):
-        return any(_holds_control_characters(item) for item in (*value, *value.values()))
-    return False
-
-
 class Input(Schema):
-    """What a client sends: unknown fields and control characters are refused."""
+    """What a client sends: unknown fields and control characters (lindungi.core.input_policy)
+    are refused, with a 422 naming the field."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="before")
     @classmethod
-    def _refuse_control_characters(cls, value: object) -> object:
-        if _holds_control_characters(value):
+    def _refuse_control_characters_and_numbers_as_dates(
+        cls, value: object, info: ValidationInfo
+    ) -> object:
+        if holds_control_characters(value):
             raise PydanticCustomError("control_characters", "control characters")
+        if isinstance(value, int | float) and info.field_name:
+            # pydantic reads a number as seconds since 1970: never what a client means.
+            if _takes_a_date(cls.model_fields[info.field_name].annotation):
+                raise PydanticCustomError("date_type", "a date as text")
         return value
+
+
+def _takes_a_date(annotation: object) -> bool:
+    """Whether a field's type is a date or a time, optional or annotated included."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, date)
+    return any(_takes_a_date(inner) for inner in typing.get_args(annotation))
 
 
 def patch_schema(create: type[Schema], name: str) -> Any:

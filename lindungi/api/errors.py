@@ -24,6 +24,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lindungi.api import scope
 from lindungi.cases.actions import StaleVersion
+from lindungi.core.input_policy import CONTROL_MESSAGE
 
 NON_FIELD = "__all__"
 # Seconds a client should wait before retrying when the database cannot be reached.
@@ -199,7 +200,7 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return _("Unknown field.")
     if kind == "control_characters":
-        return _("Text cannot contain control characters such as NUL.")
+        return str(CONTROL_MESSAGE)
     if kind in {"enum", "literal_error"}:
         return _("Choose from the list.")
     return _limit_message(kind, error.get("ctx") or {}) or _kind_message(kind)

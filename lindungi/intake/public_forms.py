@@ -216,16 +216,6 @@ class PublicReportForm(SafeContactFields):
 
     def clean(self):
         data = super().clean()
-        for name, value in list(data.items()):
-            # Bytes that were not UTF-8 arrive as U+FFFD: refuse rather than keep garbage.
-            if isinstance(value, str) and "\ufffd" in value:
-                self.add_error(
-                    name,
-                    ValidationError(
-                        _("Some characters could not be read. Please type this again."),
-                        code="encoding",
-                    ),
-                )
         wants_contact = data.get("consent_contact")
         if wants_contact and not (data.get("contact_phone") or data.get("contact_email")):
             self.add_error(

@@ -2,17 +2,23 @@
 server (and, on PostgreSQL, the request's database backend terminated) in the middle of
 the work, or after the commit before the answer left; a retry with the same
 Idempotency-Key then gets the report stored exactly once, at once, never a key stuck "in
-progress". The server is the real one (`lindungi serve`, gunicorn), on a deployment of
-its own of the suite's database kind."""
+progress". So does the public form: the reporter's browser sends the same form (the same
+form token) again and gets one report and the same reference and PIN page each time. The
+server is the real one (`lindungi serve`, gunicorn), on a deployment of its own of the
+suite's database kind."""
 
+import http.client
 import json
 import os
+import re
 import signal
 import sqlite3
 import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
+from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -49,8 +55,16 @@ BODY = {
 def site(tmp_path_factory, databases):
     folder = tmp_path_factory.mktemp("crash")
     url = databases.new("crash")
-    env = deployment(folder, "data", url, LINDUNGI_SSL_REDIRECT="0", LINDUNGI_PROXY_HOPS="0")
+    env = deployment(
+        folder,
+        "data",
+        url,
+        LINDUNGI_SSL_REDIRECT="0",
+        LINDUNGI_PROXY_HOPS="0",
+        LINDUNGI_PUBLIC_FORM_MIN_SECONDS="0",  # the public form sent at once, no robot check
+    )
     run(env, "migrate", "--noinput")
+    run(env, "collectstatic", "--noinput")  # the public form is a page
     run(env, code=MAKE_REGION)
     key = run(env, "apikey", "create", "112-dispatch").stdout.strip()
     return {"env": env, "url": url, "key": key, "folder": folder}
@@ -121,13 +135,13 @@ def stored(site):
 class HeldLock:
     """Holds up the report's write half-way, after the key is claimed and before commit.
 
-    PostgreSQL: a lock on the table of the people a report names, which the work writes
-    after the report itself (a statement inside the transaction, not its commit: a backend
-    whose client died during COMMIT still commits). SQLite: the database's write lock; the
-    request's transaction waits to begin.
+    PostgreSQL: a lock on ``table``, by default that of the people a report names, which
+    the work writes after the report itself (a statement inside the transaction, not its
+    commit: a backend whose client died during COMMIT still commits). SQLite: the
+    database's write lock; the request's transaction waits to begin.
     """
 
-    def __init__(self, site):
+    def __init__(self, site, table="intake_reportperson"):
         self.site = site
         if is_sqlite():
             self.connection = sqlite3.connect(site["url"].removeprefix("sqlite:///"))
@@ -135,7 +149,7 @@ class HeldLock:
             self.connection.execute("BEGIN IMMEDIATE")
         else:
             self.connection = psycopg.connect(site["url"])
-            self.connection.execute("LOCK TABLE intake_reportperson IN EXCLUSIVE MODE")
+            self.connection.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
 
     def wait_for_the_request(self):
         """Until the request waits on the lock (PostgreSQL), or has had time to (SQLite)."""
@@ -222,3 +236,109 @@ def test_a_terminated_database_backend_in_the_middle_of_a_report_leaves_nothing_
     assert status == 201, body
     assert seconds < 5
     assert stored(site)["reports"].count(body["reference"]) == 1
+
+
+# The public form /lapor/
+
+ANSWER = re.compile(r'id="reference">([^<]+)<.*id="pin">(\d+)<', re.S)
+FIELDS = {
+    "website": "",
+    "reporter_type": "survivor",
+    "what_happened": "Crash test: my husband hit me last night.",
+    "kelurahan": KELURAHAN,
+    "in_danger_now": "yes",
+    "injuries": "no",
+    "voicemail_safe": "no",
+}
+
+
+class Browser:
+    """One person's browser on the public form: its CSRF cookie and the form it opened."""
+
+    def __init__(self, port):
+        page = self._request(port, "GET", "/lapor/")
+        self.cookie = next(
+            value.split(";", 1)[0]
+            for name, value in page.getheaders()
+            if name.lower() == "set-cookie" and "csrf" in value.split("=", 1)[0]
+        )
+        text = page.read().decode()
+        self.form = {
+            **FIELDS,
+            **dict(re.findall(r'name="(form_token|csrfmiddlewaretoken)" value="([^"]+)"', text)),
+        }
+
+    @staticmethod
+    def _request(port, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request(method, path, body, headers or {})
+        return connection.getresponse()
+
+    def send(self, port):
+        """The form sent (again): the reference and PIN its page shows."""
+        answer = self._request(
+            port,
+            "POST",
+            "/lapor/",
+            urlencode(self.form),
+            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie},
+        )
+        assert answer.status == 200, answer.status
+        return ANSWER.search(answer.read().decode()).groups()
+
+    def send_in_background(self, port):
+        def send():
+            try:
+                self.send(port)
+            except (OSError, http.client.HTTPException):
+                pass  # the server was killed under it
+
+        threading.Thread(target=send, daemon=True).start()
+
+
+def references(site):
+    """The stored references, read straight from the database (no process to start)."""
+    query = "SELECT reference FROM intake_report WHERE reference IS NOT NULL ORDER BY 1"
+    if is_sqlite():
+        with closing(sqlite3.connect(site["url"].removeprefix("sqlite:///"))) as db:
+            return [row[0] for row in db.execute(query)]
+    with psycopg.connect(site["url"]) as db:
+        return [row[0] for row in db.execute(query)]
+
+
+def test_a_kill_9_while_the_form_is_sent_gives_one_report_to_the_retry(site, server):
+    first = server()
+    browser = Browser(first.port)
+    before = references(site)
+    lock = HeldLock(site, table="intake_report")
+    browser.send_in_background(first.port)
+    lock.wait_for_the_request()
+    first.kill()
+    lock.release()
+    assert references(site) == before  # nothing of the killed sending remains
+
+    second = server()
+    started = time.monotonic()
+    answer = browser.send(second.port)
+    assert time.monotonic() - started < 5
+    assert browser.send(second.port) == answer  # the same reference and PIN page
+    new = sorted(set(references(site)) - set(before))
+    assert new == [answer[0]]
+    assert len(references(site)) == len(before) + 1
+
+
+def test_a_kill_9_after_the_commit_shows_the_stored_report_to_the_retry(site, server):
+    first = server()
+    browser = Browser(first.port)
+    before = set(references(site))
+    browser.send_in_background(first.port)
+    deadline = time.monotonic() + 30
+    while not set(references(site)) - before:
+        assert time.monotonic() < deadline, "the report was never committed"
+    first.kill()
+    (made,) = set(references(site)) - before
+    second = server()
+    reference, pin = browser.send(second.port)
+    assert reference == made
+    assert browser.send(second.port) == (reference, pin)
+    assert len(references(site)) == len(before) + 1

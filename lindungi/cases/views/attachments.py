@@ -25,6 +25,7 @@ from lindungi.cases.access import (
 )
 from lindungi.cases.models import Attachment
 from lindungi.core.htmx import render_page
+from lindungi.core.input_policy import validate_text
 
 
 class AttachmentForm(forms.Form):
@@ -35,6 +36,8 @@ class AttachmentForm(forms.Form):
         label=gettext_lazy("Description"),
         required=False,
         max_length=1000,
+        # A multipart post: Django decodes its text itself, out of the middleware's reach.
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("What the document is, e.g. medical report or photo of injury."),
     )
