@@ -83,7 +83,7 @@ def test_the_command_line_exits_1_and_names_the_first_bad_row(database_url, tmp_
         attacker.run(tamper)
     else:
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as raw:
-            raw.execute("DROP TRIGGER audit_no_update")
+            raw.execute("DROP TRIGGER audit_seal_only")
             raw.execute(tamper)
 
     verified = django_command(database_url, "audit-verify")
