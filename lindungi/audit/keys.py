@@ -45,7 +45,9 @@ def build(text):
             continue
         kid = key_id(secret)
         if kid in secrets:
-            raise ImproperlyConfigured(f"LINDUNGI_AUDIT_KEY (key {position}): repeats an earlier key.")
+            raise ImproperlyConfigured(
+                f"LINDUNGI_AUDIT_KEY (key {position}): repeats an earlier key."
+            )
         secrets[kid] = secret
     if not secrets:
         raise ImproperlyConfigured("LINDUNGI_AUDIT_KEY: at least one key is required.")

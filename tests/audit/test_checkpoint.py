@@ -14,7 +14,9 @@ from tests.audit.conftest import sealed
 
 @pytest.fixture
 def chain(db):
-    return sealed(*(record("case.read", object_type="cases.case", object_id=f"c-{n}") for n in range(5)))
+    return sealed(
+        *(record("case.read", object_type="cases.case", object_id=f"c-{n}") for n in range(5))
+    )
 
 
 def run(command, *arguments):

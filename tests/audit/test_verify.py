@@ -15,7 +15,9 @@ from tests.audit.conftest import sealed
 def chain(db):
     return sealed(
         *(
-            record("case.update", object_type="cases.case", object_id=f"case-{n}", fields=["status"])
+            record(
+                "case.update", object_type="cases.case", object_id=f"case-{n}", fields=["status"]
+            )
             for n in range(1, 6)
         )
     )

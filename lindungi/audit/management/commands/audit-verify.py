@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--checkpoint",
             metavar="FILE",
-            help="A checkpoint from `audit-checkpoint`: fail if the chain no longer holds its head.",
+            help="A file from `audit-checkpoint`: fail if the chain no longer holds its head.",
         )
 
     def handle(self, *args, database, max_unsealed_age=None, checkpoint=None, **options):

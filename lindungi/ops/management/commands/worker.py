@@ -37,7 +37,9 @@ def write_audit_checkpoint():
     """The sealed head, to LINDUNGI_AUDIT_CHECKPOINT_DIR when it is set."""
     if settings.AUDIT_CHECKPOINT_DIR is None:
         return 0
-    checkpoint.write(Path(settings.AUDIT_CHECKPOINT_DIR) / checkpoint.FILE_NAME, checkpoint.current())
+    checkpoint.write(
+        Path(settings.AUDIT_CHECKPOINT_DIR) / checkpoint.FILE_NAME, checkpoint.current()
+    )
     return 1
 
 
