@@ -10,6 +10,7 @@ import hmac
 import re
 import unicodedata
 
+from django.db import transaction
 from django.utils import timezone
 
 from lindungi.audit import chain
@@ -43,8 +44,8 @@ def record(
 
     Actor, unit and role default to the request's user and active membership; IP address
     and request id come from the request. Call it inside the transaction of the write it
-    describes: the row then commits or rolls back with that write. It takes no lock: the
-    sealer links it into the chain after the commit (lindungi/audit/sealer.py).
+    describes: the row then commits or rolls back with that write. It takes no lock of its
+    own: the sealer links it into the chain (lindungi/audit/sealer.py).
     """
     actor, unit, role = _acting(request, actor, unit, role)
     if obj is not None:
@@ -72,8 +73,11 @@ def record(
         key_id=audit_keys().current_id,
     )
     event.tag = chain.insert_tag(vars(event), event.key_id)
-    event.save(using=using, force_insert=True)
-    seal_after_commit(using)
+    # No savepoint: if the audit row cannot be written, the caller's transaction must not
+    # commit either. One transaction also when called outside one, for SQLite's sealing.
+    with transaction.atomic(using=using, savepoint=False):
+        event.save(using=using, force_insert=True)
+        seal_after_commit(using)
     return event
 
 

@@ -1,12 +1,15 @@
 """The sealer: links committed, unsealed audit events into the hash chain, in batches.
 
 A request inserts its events as ordinary rows, with no lock, in the transaction of the
-write they describe. Right after that transaction commits, the process tries to seal
-(``seal_after_commit``): whoever gets the chain lock without waiting seals every
-committed, unsealed event, in insertion order; the others go on at once, since the
-winner or the next one will seal theirs. ``lindungi worker`` seals every few seconds
-and waits for the lock, the backstop for an event committed just after a batch was read
-or a process that died between its commit and its seal.
+write they describe. On PostgreSQL, right after that transaction commits, the process
+tries to seal (``seal_after_commit``): whoever gets the chain lock without waiting seals
+every committed, unsealed event, in insertion order; the others go on at once, since the
+winner or the next one will seal theirs. SQLite has one writer at a time: the transaction
+that records an event holds the database's write lock from its BEGIN IMMEDIATE on, so it
+seals there and then, before its commit, rather than take that lock a second time after
+it. ``lindungi worker`` seals every few seconds and waits for the lock, the backstop for
+an event committed just after a batch was read or a process that died between its commit
+and its seal.
 
 The chain's order is the order of sealing: an event that commits after an event
 inserted later is sealed in the next batch, never skipped.
@@ -126,8 +129,13 @@ def seal_quietly(using="default"):
 
 def seal_after_commit(using="default"):
     """Have the events of the current transaction sealed once it commits (at once
-    outside a transaction); once per transaction, however many events it records."""
+    outside a transaction); once per transaction, however many events it records.
+    SQLite: sealed now, in the caller's transaction, which holds the write lock."""
     connection = connections[using]
+    if connection.vendor == "sqlite":
+        while _seal_batch(using) == BATCH:
+            pass
+        return
     waiting = (getattr(func, "func", None) for _ids, func, _robust in connection.run_on_commit)
     if seal_quietly not in waiting:
         transaction.on_commit(partial(seal_quietly, using), using=using)

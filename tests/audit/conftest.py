@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from lindungi.audit import guard
+from lindungi.audit import events, guard
 from lindungi.audit.sealer import seal
 
 
@@ -35,3 +35,11 @@ def sealed(*events):
     for event in events:
         event.refresh_from_db()
     return events
+
+
+@pytest.fixture
+def crash_before_sealing(monkeypatch):
+    """Events recorded meanwhile stay unsealed, as if each process died right after its
+    commit, before it sealed (on SQLite: as rows left by a version that did not seal)."""
+    monkeypatch.setattr(events, "seal_after_commit", lambda using: None)
+    return monkeypatch

@@ -49,7 +49,7 @@ def django_command(database_url, *arguments):
         env=environment(database_url),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # migrating a fresh file takes 90 s on a loaded 2-core machine
         check=False,
     )
 

@@ -35,7 +35,9 @@ def test_a_rotated_chain_verifies_under_each_segments_key(db, settings):
     assert (verdict.intact, verdict.bad_sequence, verdict.problem) == (False, 1, "unknown key")
 
 
-def test_an_event_is_sealed_only_by_a_process_that_holds_its_key(db, settings):
+def test_an_event_is_sealed_only_by_a_process_that_holds_its_key(
+    db, settings, crash_before_sealing
+):
     settings.AUDIT_KEY = f"{NEW},{OLD}"
     write(1)
     settings.AUDIT_KEY = OLD  # a process not yet given the new key
