@@ -8,8 +8,8 @@ Each database gets a fresh, migrated copy (a temporary SQLite file in WAL mode, 
 deployed; a scratch PostgreSQL database).
 
 - Per write: one write is saving a Unit in its own transaction; the audited write does the
-  same plus ``record()`` in that transaction, which is what every action does (and, after
-  the commit, the seal). Rounds alternate the two so that drift in the machine's load hits
+  same plus ``record()`` in that transaction, which is what every action does (and the
+  seal: after the commit on PostgreSQL, before it on SQLite). Rounds alternate the two so that drift in the machine's load hits
   both alike; the median round is reported.
 - Sealer throughput: 20,000 events recorded with nothing sealing them, then one
   ``seal(wait=True)`` (the worker's call) timed; then ``audit-verify`` over the chain.
@@ -373,8 +373,9 @@ def write_results(results, writes, seconds, where, before):
             + f". Measured {where}. SQLite as deployed (file, WAL, synchronous=NORMAL).",
             "",
             "**Per write.** One write = saving a Unit in its own transaction; the audited "
-            "write adds `record()` in the same transaction (HMAC tag, insert) and, after the "
-            f"commit, the seal. Median of {ROUNDS} rounds of {writes} writes. *Sealer*: "
+            "write adds `record()` in the same transaction (HMAC tag, insert) and the seal "
+            "(PostgreSQL: after the commit; SQLite: before it, in the same transaction). "
+            f"Median of {ROUNDS} rounds of {writes} writes. *Sealer*: "
             "events recorded with nothing sealing them, then one `seal(wait=True)` (the "
             "worker's call) timed. `audit-verify` streams the chain in chunks of 5,000.",
             "",
