@@ -9,8 +9,8 @@ deployed; a scratch PostgreSQL database).
 
 - Per write: one write is saving a Unit in its own transaction; the audited write does the
   same plus ``record()`` in that transaction, which is what every action does (and the
-  seal: after the commit on PostgreSQL, before it on SQLite). Rounds alternate the two so that drift in the machine's load hits
-  both alike; the median round is reported.
+  seal: after the commit on PostgreSQL, before it on SQLite). Rounds alternate the two so
+  that drift in the machine's load hits both alike; the median round is reported.
 - Sealer throughput: 20,000 events recorded with nothing sealing them, then one
   ``seal(wait=True)`` (the worker's call) timed; then ``audit-verify`` over the chain.
 - Audited reads: ``lindungi serve`` (gunicorn, as deployed) on loopback; 1, 4 and 8
