@@ -27,7 +27,14 @@ FIELD_KEYS = [
     if k.strip()
 ]
 INDEX_KEY = config.key("LINDUNGI_INDEX_KEY", DATA_DIR, DEBUG, _urlsafe_key)
+# The first key tags and seals new audit events; all of them verify (lindungi/audit/keys.py).
 AUDIT_KEY = config.key("LINDUNGI_AUDIT_KEY", DATA_DIR, DEBUG, _urlsafe_key)
+# Where the worker writes the audit chain's sealed head every minute (none: it does not).
+AUDIT_CHECKPOINT_DIR = (
+    config.directory("LINDUNGI_AUDIT_CHECKPOINT_DIR", "")
+    if config.raw("LINDUNGI_AUDIT_CHECKPOINT_DIR")
+    else None
+)
 
 ALLOWED_HOSTS = [
     h.strip() for h in (config.raw("LINDUNGI_ALLOWED_HOSTS") or "").split(",") if h.strip()

@@ -1,26 +1,26 @@
-"""The hash chain: canonical content, keyed hashes, serialised appends and verification.
+"""The hash chain: canonical content, keyed tags and hashes, and verification.
 
-Each row's hash is HMAC-SHA256, under a key derived from ``settings.AUDIT_KEY``, over a
-canonical serialisation of the row's content including its sequence number and the
-previous row's hash. Without the key, nobody can write a row (or rewrite a row and all
-rows after it) so that the chain still verifies.
+A row is written with a ``tag``: HMAC-SHA256, under a key derived from the current audit
+key (lindungi/audit/keys.py), over a canonical serialisation of its content. The sealer
+(lindungi/audit/sealer.py) later gives it a sequence number, the previous row's hash and
+its own ``hash``: HMAC-SHA256 over its content, tag, sequence number and previous hash.
+Without the key, nobody can write a row (or rewrite a row and all rows after it) so that
+the chain still verifies.
 """
 
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.conf import settings
-from django.db import connections, transaction
+from django.db.models import Min
 
+from lindungi.audit.keys import audit_keys
 from lindungi.audit.models import AuditEvent
 
 GENESIS = "0" * 64
-# Every column that carries meaning, in a fixed order; the hash covers all of them.
-CONTENT = (
-    "sequence",
+# Every column that carries meaning, in a fixed order: the tag covers them at insertion.
+INSERTED = (
     "at",
     "actor_id",
     "unit_id",
@@ -32,66 +32,48 @@ CONTENT = (
     "ip",
     "request_id",
     "reason",
-    "prev_hash",
 )
-# Any fixed 64-bit number, the same in every process: PostgreSQL's lock on "the chain head".
-_PG_LOCK_ID = 0x4C494E44554E4749  # "LINDUNGI"
+# What a row's hash covers: rows sealed before tags existed (empty tag) without the last
+# two, so that their hashes still verify.
+CONTENT = ("sequence", *INSERTED, "prev_hash")
+TAGGED = (*CONTENT, "key_id", "tag")
+SEALED = (*TAGGED, "hash")
 
 
-def derived_key(purpose):
-    """A key for one purpose, so the chain key and the login-email key are never the same."""
-    return hmac.new(settings.AUDIT_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
+def derived_key(purpose, kid=None):
+    return audit_keys().derived(purpose, kid)
 
 
-def canonical(values):
+def canonical(values, names):
     """Bytes that depend on the content only, never on the database that returned it."""
-    at = values["at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    content = {name: values[name] for name in CONTENT}
-    content["at"] = at
-    content["actor_id"] = None if values["actor_id"] is None else str(values["actor_id"])
-    content["unit_id"] = None if values["unit_id"] is None else str(values["unit_id"])
+    content = {name: values[name] for name in names}
+    content["at"] = values["at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for name in ("actor_id", "unit_id"):
+        content[name] = None if values[name] is None else str(values[name])
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+def insert_tag(values, kid):
+    return hmac.new(derived_key("insert", kid), canonical(values, INSERTED), "sha256").hexdigest()
+
+
 def row_hash(values, key=None):
-    key = key or derived_key("chain")
-    return hmac.new(key, canonical(values), hashlib.sha256).hexdigest()
+    """The sealed hash of a row (``values`` has the TAGGED names, or CONTENT for a row
+    sealed before tags); ``key``: the chain key, derived once per batch by the caller."""
+    key = key or derived_key("chain", values.get("key_id") or None)
+    names = TAGGED if values.get("tag") else CONTENT
+    return hmac.new(key, canonical(values, names), "sha256").hexdigest()
 
 
-def _head(connection):
-    """The last row's sequence and hash, read while holding the chain's write lock.
-
-    PostgreSQL: a transaction-level advisory lock, released at commit or rollback, so the
-    next writer reads the head only after this row is committed. The lock and the read must
-    be two statements: READ COMMITTED takes each statement's snapshot when it starts, before
-    a lock taken inside it would be granted. SQLite: the connection's transactions are
-    BEGIN IMMEDIATE (lindungi.config.sqlite), so being inside one means holding the write
-    lock.
-    Plain SQL: this runs on every audited write, and the ORM would double its cost.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_ID])
-        cursor.execute(
-            f"SELECT sequence, hash FROM {AuditEvent._meta.db_table} "  # noqa: S608 - constant
-            "ORDER BY sequence DESC LIMIT 1"
-        )
-        return cursor.fetchone()
-
-
-def append(event, using="default"):
-    """Give ``event`` the next sequence number and its hash, and insert it.
-
-    Runs inside the caller's transaction when there is one, so the audit row commits or
-    rolls back together with the write it describes. No savepoint: if the audit row cannot
-    be written, the caller's transaction must not commit either.
-    """
-    with transaction.atomic(using=using, savepoint=False):
-        head = _head(connections[using])
-        event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
-        event.hash = row_hash({name: getattr(event, name) for name in CONTENT})
-        event.save(using=using, force_insert=True)
-    return event
+def head(using="default"):
+    """The last sealed row's sequence and hash, or None for an empty chain."""
+    return (
+        AuditEvent.objects.using(using)
+        .filter(sequence__isnull=False)
+        .order_by("-sequence")
+        .values("sequence", "hash")
+        .first()
+    )
 
 
 @dataclass
@@ -103,23 +85,62 @@ class Verdict:
     problem: str = ""
 
 
+class _Keys(dict):
+    """Chain and tag keys per key id, derived once; None for an id not configured."""
+
+    def __missing__(self, kid):
+        ring = audit_keys()
+        self[kid] = (
+            (ring.derived("chain", kid), ring.derived("insert", kid))
+            if kid in ring.secrets
+            else None
+        )
+        return self[kid]
+
+
+def _problem(row, expected, previous, keys, tagged_before):
+    """What is wrong with ``row`` at position ``expected`` after hash ``previous``, or ''."""
+    if row["sequence"] != expected:
+        return "missing"
+    if row["prev_hash"] != previous:
+        return "out of order"
+    pair = keys[row["key_id"]]
+    if pair is None:
+        return "unknown key"
+    chain_key, tag_key = pair
+    if not hmac.compare_digest(row_hash(row, chain_key), row["hash"]):
+        return "altered"
+    if row["tag"]:
+        content = canonical(row, INSERTED)
+        if not hmac.compare_digest(hmac.new(tag_key, content, "sha256").hexdigest(), row["tag"]):
+            return "forged"
+    elif tagged_before:
+        # Untagged rows are the ones sealed before tags existed: they all come first.
+        return "forged"
+    return ""
+
+
 def verify(using="default", chunk_size=5000):
-    """Walk the chain in order, streaming, and stop at the first row that does not fit."""
-    key = derived_key("chain")
+    """Walk the sealed chain in order, streaming, and stop at the first row that does not fit."""
     rows = (
         AuditEvent.objects.using(using)
+        .filter(sequence__isnull=False)
         .order_by("sequence")
-        .values(*CONTENT, "hash")
+        .values(*SEALED)
         .iterator(chunk_size=chunk_size)
     )
-    count, previous = 0, GENESIS
+    keys = _Keys()
+    count, previous, tagged = 0, GENESIS, False
     for row in rows:
         expected = count + 1
-        if row["sequence"] != expected:
-            return Verdict(False, count, previous, expected, "missing")
-        if row["prev_hash"] != previous:
-            return Verdict(False, count, previous, expected, "out of order")
-        if not hmac.compare_digest(row_hash(row, key), row["hash"]):
-            return Verdict(False, count, previous, expected, "altered")
-        count, previous = expected, row["hash"]
+        problem = _problem(row, expected, previous, keys, tagged)
+        if problem:
+            return Verdict(False, count, previous, expected, problem)
+        count, previous, tagged = expected, row["hash"], tagged or bool(row["tag"])
     return Verdict(True, count, previous)
+
+
+def unsealed(using="default"):
+    """How many committed events wait for the sealer, and when the oldest was recorded."""
+    pending = AuditEvent.objects.using(using).filter(sequence__isnull=True)
+    return pending.count(), pending.aggregate(oldest=Min("at"))["oldest"]

@@ -10,10 +10,13 @@ import hmac
 import re
 import unicodedata
 
+from django.db import transaction
 from django.utils import timezone
 
 from lindungi.audit import chain
+from lindungi.audit.keys import audit_keys
 from lindungi.audit.models import AuditEvent
+from lindungi.audit.sealer import seal_after_commit
 from lindungi.core.client_ip import client_ip
 
 ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -37,11 +40,12 @@ def record(
     reason="",
     using="default",
 ):
-    """Append an event to the audit chain and return it.
+    """Write an event to the audit trail and return it; it joins the chain once sealed.
 
     Actor, unit and role default to the request's user and active membership; IP address
     and request id come from the request. Call it inside the transaction of the write it
-    describes: the row then commits or rolls back with that write.
+    describes: the row then commits or rolls back with that write. It takes no lock of its
+    own: the sealer links it into the chain (lindungi/audit/sealer.py).
     """
     actor, unit, role = _acting(request, actor, unit, role)
     if obj is not None:
@@ -66,8 +70,15 @@ def record(
         ip=client_ip(request),
         request_id=getattr(request, "request_id", "") or "",
         reason=reason,
+        key_id=audit_keys().current_id,
     )
-    return chain.append(event, using=using)
+    event.tag = chain.insert_tag(vars(event), event.key_id)
+    # No savepoint: if the audit row cannot be written, the caller's transaction must not
+    # commit either. One transaction also when called outside one, for SQLite's sealing.
+    with transaction.atomic(using=using, savepoint=False):
+        event.save(using=using, force_insert=True)
+        seal_after_commit(using)
+    return event
 
 
 def _acting(request, actor, unit, role):

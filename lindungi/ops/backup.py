@@ -29,7 +29,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindungi.audit.chain import verify
+from lindungi.audit.chain import head, verify
 from lindungi.audit.models import AuditEvent
 from lindungi.ops import keys
 
@@ -76,8 +76,8 @@ def _schema(connection):
 
 
 def _audit_head(connection):
-    head = AuditEvent.objects.using(connection.alias).order_by("-sequence").first()
-    return {"sequence": head.sequence, "hash": head.hash} if head else None
+    """The last sealed event (events still unsealed are sealed after a restore)."""
+    return head(using=connection.alias)
 
 
 def _pg_environment(connection):

@@ -5,11 +5,13 @@ from lindungi.audit.chain import verify
 from lindungi.audit.events import record, record_export, record_read, record_search
 from lindungi.audit.models import AuditEvent
 from lindungi.places.models import Region
+from tests.audit.conftest import sealed
 
 
 def test_a_recorded_event_joins_the_chain(db):
     first = record("case.read", object_type="cases.case", object_id="abc-1")
     second = record("case.update", object_type="cases.case", object_id="abc-1", fields=["b", "a"])
+    first, second = sealed(first, second)
     assert second.sequence == first.sequence + 1
     assert second.prev_hash == first.hash
     assert AuditEvent.objects.get(pk=second.pk).fields == ["a", "b"]

@@ -8,14 +8,19 @@ from django.core.management import CommandError, call_command
 from lindungi.audit.chain import CONTENT
 from lindungi.audit.events import record
 from lindungi.audit.models import AuditEvent
+from tests.audit.conftest import sealed
 
 
 @pytest.fixture
 def chain(db):
-    return [
-        record("case.update", object_type="cases.case", object_id=f"case-{n}", fields=["status"])
-        for n in range(1, 6)
-    ]
+    return sealed(
+        *(
+            record(
+                "case.update", object_type="cases.case", object_id=f"case-{n}", fields=["status"]
+            )
+            for n in range(1, 6)
+        )
+    )
 
 
 def verify_output():

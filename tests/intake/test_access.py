@@ -169,7 +169,7 @@ def test_a_report_out_of_scope_answers_like_one_that_does_not_exist_and_is_audit
         before = AuditEvent.objects.filter(action="case.denied").count()
         with pytest.raises(Http404):
             get_report_for(personas.supervisor_b, report_id, Need.TRIAGE)
-        event = AuditEvent.objects.filter(action="case.denied").latest("sequence")
+        event = AuditEvent.objects.filter(action="case.denied").latest("id")
         assert AuditEvent.objects.filter(action="case.denied").count() == before + 1
         assert event.object_type == "intake.report" and event.fields == ["triage"]
     assert get_report_for(personas.intake_officer, report.pk, Need.TRIAGE) == report

@@ -1,0 +1,141 @@
+"""The sealer: links committed, unsealed audit events into the hash chain, in batches.
+
+A request inserts its events as ordinary rows, with no lock, in the transaction of the
+write they describe. On PostgreSQL, right after that transaction commits, the process
+tries to seal (``seal_after_commit``): whoever gets the chain lock without waiting seals
+every committed, unsealed event, in insertion order; the others go on at once, since the
+winner or the next one will seal theirs. SQLite has one writer at a time: the transaction
+that records an event holds the database's write lock from its BEGIN IMMEDIATE on, so it
+seals there and then, before its commit, rather than take that lock a second time after
+it. ``lindungi worker`` seals every few seconds and waits for the lock, the backstop for
+an event committed just after a batch was read or a process that died between its commit
+and its seal.
+
+The chain's order is the order of sealing: an event that commits after an event
+inserted later is sealed in the next batch, never skipped.
+"""
+
+import logging
+from contextlib import ExitStack, contextmanager
+from functools import partial
+
+from django.db import DatabaseError, OperationalError, connections, transaction
+
+from lindungi.audit.chain import GENESIS, TAGGED, derived_key, row_hash
+from lindungi.audit.keys import audit_keys
+from lindungi.audit.models import AuditEvent
+
+logger = logging.getLogger("lindungi.audit")
+
+BATCH = 1000
+# Any fixed 64-bit number, the same in every process: PostgreSQL's lock on the chain head.
+_PG_LOCK_ID = 0x4C494E44554E4749  # "LINDUNGI"
+TABLE = AuditEvent._meta.db_table
+
+
+def seal(using="default", wait=False):
+    """Seal every committed, unsealed event this process holds the key for; return how
+    many. Without ``wait``, return 0 at once when another sealer (on SQLite: any writer)
+    holds the lock."""
+    total = 0
+    while True:
+        sealed = _seal_locked(connections[using], wait)
+        total += sealed
+        if sealed < BATCH:
+            return total
+
+
+def _seal_locked(connection, wait):
+    """One batch, in a transaction holding the chain lock; 0 if not waiting and busy.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit; the head is read
+    in a later statement, whose snapshot sees the previous batch committed. SQLite: the
+    transaction's BEGIN IMMEDIATE takes the database's one write lock; not waiting means
+    a busy timeout of zero for that BEGIN.
+    """
+    alias = connection.alias
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+            cursor.execute(f"SELECT {function}(%s)", [_PG_LOCK_ID])
+            return _seal_batch(alias) if wait or cursor.fetchone()[0] else 0
+    locked = ExitStack()
+    if wait or connection.in_atomic_block:
+        locked.enter_context(transaction.atomic(using=alias))
+    else:
+        with _busy_timeout(connection, 0):
+            try:
+                locked.enter_context(transaction.atomic(using=alias))
+            except OperationalError:  # "database is locked": another writer is busy
+                return 0
+    with locked:
+        return _seal_batch(alias)
+
+
+@contextmanager
+def _busy_timeout(connection, milliseconds):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+def _seal_batch(using):
+    """Seal up to BATCH events after the current head, inside the caller's locked transaction."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT sequence, hash FROM {TABLE} "  # noqa: S608 - constant
+            "WHERE sequence IS NOT NULL ORDER BY sequence DESC LIMIT 1"
+        )
+        sequence, previous = cursor.fetchone() or (0, GENESIS)
+        ring = audit_keys()
+        rows = list(
+            AuditEvent.objects.using(using)
+            .filter(sequence__isnull=True, key_id__in=list(ring.secrets))
+            # Untagged rows were all sealed before tags existed: one now is forged, and
+            # stays unsealed, for audit-verify to report.
+            .exclude(tag="")
+            .order_by("id")
+            .values("id", *TAGGED)[:BATCH]
+        )
+        keys = {kid: derived_key("chain", kid) for kid in {row["key_id"] for row in rows}}
+        updates = []
+        for row in rows:
+            sequence += 1
+            row.update(sequence=sequence, prev_hash=previous)
+            previous = row_hash(row, keys[row["key_id"]])
+            updates.append((sequence, row["prev_hash"], previous, row["id"]))
+        cursor.executemany(
+            f"UPDATE {TABLE} SET sequence = %s, prev_hash = %s, hash = %s "  # noqa: S608
+            "WHERE id = %s",
+            updates,
+        )
+    return len(rows)
+
+
+def seal_quietly(using="default"):
+    """Seal without waiting, after a commit: a failure leaves the events to the worker
+    and never fails the request whose write already committed."""
+    try:
+        return seal(using)
+    except DatabaseError as error:
+        logger.warning("audit sealing left to the worker (%s)", type(error).__name__)
+        return 0
+
+
+def seal_after_commit(using="default"):
+    """Have the events of the current transaction sealed once it commits (at once
+    outside a transaction); once per transaction, however many events it records.
+    SQLite: sealed now, in the caller's transaction, which holds the write lock."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        while _seal_batch(using) == BATCH:
+            pass
+        return
+    waiting = (getattr(func, "func", None) for _ids, func, _robust in connection.run_on_commit)
+    if seal_quietly not in waiting:
+        transaction.on_commit(partial(seal_quietly, using), using=using)
