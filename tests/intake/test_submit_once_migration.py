@@ -4,9 +4,6 @@ an API key's stored answer, a public sending's receipt, a staff draft's token.""
 import uuid
 from datetime import timedelta
 
-from django.apps import apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from lindungi.core.once import KeyReused, Replayed, SubmitOnce
@@ -14,19 +11,9 @@ from lindungi.intake import actions, apikeys
 from lindungi.intake.models import PublicSubmission
 from lindungi.intake.views.staff import draft_once
 from tests.browser.marks import commits
-from tests.cases.test_free_text_encrypted import _migrate
+from tests.migrations import migrate, models_at
 
 BEFORE = ("intake", "0006_status_attempts_per_reference_and_address")
-
-
-def models_at(target):
-    """The models as they were at ``target`` (the graph needs every app, see ``_migrate``)."""
-    available = [config.name for config in apps.get_app_configs()]
-    apps.unset_available_apps()
-    try:
-        return MigrationExecutor(connection).loader.project_state(target, at_end=True).apps
-    finally:
-        apps.set_available_apps(available)
 
 
 def claimed(once):
@@ -45,7 +32,7 @@ def test_kept_keys_answer_as_before_after_the_upgrade(personas):
     api_key = apikeys.verify_key(apikeys.create_key("112-dispatch")[1])
     public, pin = actions.receive_public_report({"what_happened": "Canary"})
     draft = actions.save_draft(personas.intake_officer, personas.call_centre, {"channel": "phone"})
-    _migrate([BEFORE])
+    migrate([BEFORE])
     old = models_at(BEFORE)
     now = timezone.now()
     records = old.get_model("intake", "IdempotencyRecord").objects
@@ -58,7 +45,7 @@ def test_kept_keys_answer_as_before_after_the_upgrade(personas):
     )
     token = uuid.uuid4()
     old.get_model("intake", "Report").objects.filter(pk=draft.pk).update(draft_token=token)
-    _migrate(None)
+    migrate(None)
 
     def api(key, digest="h1"):
         return SubmitOnce("api.reports", f"apikey:{api_key.pk}", key, digest)
