@@ -53,12 +53,12 @@ def _form_classes():
     for module in pkgutil.walk_packages(lindungi.__path__, "lindungi."):
         if ".migrations" not in module.name:
             importlib.import_module(module.name)
-    seen, todo = set(), [forms.BaseForm]
-    while todo:
-        for subclass in todo.pop().__subclasses__():
+    seen, pending = set(), [forms.BaseForm]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
             if subclass not in seen:
                 seen.add(subclass)
-                todo.append(subclass)
+                pending.append(subclass)
     return [form for form in seen if form.__module__.startswith("lindungi.")]
 
 

@@ -82,8 +82,8 @@ def test_a_multipart_post_to_a_staff_form_is_held_to_the_same_policy(case, worke
     url = reverse("cases:edit_client", args=[survivor.pk])
     form = page_form(worker, url, "version")
     for name in (b"Siti \xff Aminah", b"Siti\x00Aminah"):
-        body = encode_multipart("BoUnDaRy", {**form, "name": "PLACEHOLDER"})
-        body = body.replace(b"PLACEHOLDER", name)
+        body = encode_multipart("BoUnDaRy", {**form, "name": "BAD-TEXT-GOES-HERE"})
+        body = body.replace(b"BAD-TEXT-GOES-HERE", name)
         response = worker.post(url, body, content_type="multipart/form-data; boundary=BoUnDaRy")
         assert response.status_code == 400
     survivor.refresh_from_db()
@@ -109,10 +109,10 @@ def test_the_upload_refuses_bad_text_in_its_description(
 ):
     settings.LANGUAGE_CODE = "en"
     upload = SimpleUploadedFile("note.txt", b"A plain text note.", content_type="text/plain")
-    body = encode_multipart("BoUnDaRy", {"file": upload, "description": "PLACEHOLDER"})
+    body = encode_multipart("BoUnDaRy", {"file": upload, "description": "BAD-TEXT-GOES-HERE"})
     response = worker.post(
         reverse("cases:attachments", args=[case.pk]),
-        body.replace(b"PLACEHOLDER", description),
+        body.replace(b"BAD-TEXT-GOES-HERE", description),
         content_type="multipart/form-data; boundary=BoUnDaRy",
     )
     assert response.status_code in (200, 400)
