@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import transaction
 
-from tests.deployments import databases, new_database  # noqa: F401 - fixtures
+from tests.deployments import databases, migrated_template, new_database  # noqa: F401 - fixtures
 from tests.personas import make_personas
 
 # `--clock`: the whole run at another instant (tests/clock.py).
@@ -20,6 +21,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def personas(db):
+    return make_personas()
+
+
+@pytest.fixture(scope="module")
+def module_rows(django_db_setup, django_db_blocker):
+    """A transaction around a whole module, rolled back at its end, for rows that every test
+    of the module reads and none changes (personas, cases, logged-in sessions): made once
+    instead of once a test. Each test's own transaction is a savepoint inside it, so what a
+    test writes is still undone when it ends. Modules run whole on one worker
+    (``--dist loadscope``), so this is once a module, not once a test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_personas(module_rows):
+    """The personas, made once for a module (see ``module_rows``)."""
     return make_personas()
 
 

@@ -28,10 +28,11 @@ import lindungi
 from lindungi.api.main import api
 from tests.html_forms import read_forms
 from tests.login import log_in
-from tests.test_edit_round_trip import EDITED, _changed, _param_models, _snapshot, world
+from tests.test_edit_round_trip import EDITED, _changed, _param_models, _snapshot, personas, world
 from tests.test_permission_matrix import walk
 
-__all__ = ["world"]  # the fixture, imported for pytest
+__all__ = ["personas", "world"]  # the module's fixtures, imported for pytest
+pytestmark = pytest.mark.django_db
 
 DATE_VALUES = ["0001-01-01", "9999-12-31", "0000-00-00", "2025-02-31", "9" * 100_000, "x\x00"]
 TIME_VALUES = [

@@ -48,6 +48,8 @@ from tests.html_forms import read_forms
 from tests.login import log_in
 from tests.test_permission_matrix import walk
 
+pytestmark = pytest.mark.django_db
+
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # The records are made on the day the case opened and edited the day after; the dates of
 # past facts lie before both, whatever the real date is.
@@ -307,7 +309,14 @@ def _draft(personas):
     )
 
 
-@pytest.fixture
+# The personas and the world are made once for the module (tests/conftest.py: module_rows):
+# each test's writes are rolled back when it ends, so every test starts from the same world.
+@pytest.fixture(scope="module")
+def personas(module_personas):
+    return module_personas
+
+
+@pytest.fixture(scope="module")
 def world(personas):
     """One case with every part filled in, and a fully filled intake draft."""
     worker = personas.case_worker_a

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from lindungi.audit.models import AuditEvent
@@ -60,12 +60,15 @@ def staff_routes():
 ROUTES = staff_routes()
 
 
-@pytest.fixture
-def ids(personas, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+# Made once for the module: anonymous requests change nothing (each test's writes are rolled
+# back all the same).
+@pytest.fixture(scope="module")
+def ids(module_personas, tmp_path_factory):
+    personas = module_personas
     case = make_case(personas, "a")
     note = SimpleUploadedFile("note.txt", b"A plain text note.", content_type="text/plain")
-    attachment = upload_attachment(case.workers.first(), case, note)
+    with override_settings(DATA_DIR=tmp_path_factory.mktemp("files")):
+        attachment = upload_attachment(case.workers.first(), case, note)
     draft = actions.save_draft(
         personas.supervisor_a, personas.unit_a, {"channel": "walk_in", "what_happened": "x"}
     )
@@ -86,7 +89,7 @@ def test_the_walk_finds_the_staff_routes():
 
 
 @pytest.mark.parametrize(("name", "params"), ROUTES, ids=[name for name, _p in ROUTES])
-def test_an_anonymous_request_goes_to_the_login_page_and_leaves_no_audit_row(name, params, ids):
+def test_an_anonymous_request_goes_to_the_login_page_and_leaves_no_audit_row(name, params, ids, db):
     url = _address(name, params, ids)
     assert url is not None, f"{name}: cannot build its address"
     before = AuditEvent.objects.count()
@@ -97,13 +100,13 @@ def test_an_anonymous_request_goes_to_the_login_page_and_leaves_no_audit_row(nam
     assert AuditEvent.objects.count() == before
 
 
-def test_an_anonymous_htmx_request_loads_the_login_page_whole(ids):
+def test_an_anonymous_htmx_request_loads_the_login_page_whole(ids, db):
     response = Client().get(f"/kasus/{ids['case_id']}/lampiran/", headers={"HX-Request": "true"})
     assert response["HX-Redirect"].startswith("/akun/masuk/?next=")
     assert not AuditEvent.objects.filter(action="case.denied").exists()
 
 
-def test_the_api_answers_an_anonymous_call_401_without_an_audit_row(ids):
+def test_the_api_answers_an_anonymous_call_401_without_an_audit_row(ids, db):
     before = AuditEvent.objects.count()
     assert Client().get(f"/api/v1/cases/{ids['case_id']}").status_code == 401
     assert AuditEvent.objects.count() == before

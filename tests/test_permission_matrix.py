@@ -34,6 +34,8 @@ from lindungi.casework.models import Approval, Assessment, CaseNote, PlannedServ
 from tests.cases.factories import make_case
 from tests.login import log_in
 
+pytestmark = pytest.mark.django_db
+
 # The access model, written out (docs/architecture.md): what each persona may do with each of
 # the three cases, and by what right. The case workers are assigned to their unit's cases;
 # the restricted case names unit A's case worker and supervisor; supervisor B holds a
@@ -233,8 +235,11 @@ def _records(case, key):
     }
 
 
-@pytest.fixture
-def records(personas):
+# The records and sessions are made once for the module: every request of these tests is a
+# read or a refused write, and each test's changes are rolled back all the same.
+@pytest.fixture(scope="module")
+def records(module_personas):
+    personas = module_personas
     made = {
         "a": _records(make_case(personas, "a"), "a"),
         "b": _records(make_case(personas, "b"), "b"),
@@ -244,10 +249,10 @@ def records(personas):
     return made
 
 
-@pytest.fixture
-def clients(personas):
+@pytest.fixture(scope="module")
+def clients(module_personas):
     logged_in = {}
-    for name, user in personas.everyone():
+    for name, user in module_personas.everyone():
         client = Client()
         log_in(client, user)
         logged_in[name] = client

@@ -9,8 +9,10 @@ route declares, so these are added to each operation here, from the same facts t
 handlers in ``errors`` act on.
 """
 
+import copy
 from typing import Any
 
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 
 ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
@@ -41,7 +43,20 @@ def _add(responses: dict[str, Any], status: int, description: str) -> None:
 
 
 class DocumentedAPI(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._documents: dict[str, Any] = {}
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The document, built once a process for each way it is asked for (and language):
+        it follows from the routes alone, which are fixed once the URLs are loaded, and
+        building it takes pydantic about a third of a second. Each caller gets its own copy."""
+        key = repr((get_language(), args, sorted(kwargs.items())))
+        if key not in self._documents:
+            self._documents[key] = self._document(*args, **kwargs)
+        return copy.deepcopy(self._documents[key])
+
+    def _document(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for method, operation in operations.items():

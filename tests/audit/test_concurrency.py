@@ -3,8 +3,8 @@ no event lost, none sealed twice, no duplicate sequence.
 
 Processes, with threads in them, each thread on its own connection: what production runs
 (gunicorn workers and threads, the job worker). SQLite's in-memory test database cannot
-be shared between processes, so on SQLite the writers use a fresh database file, migrated
-first. On PostgreSQL they write into the test database itself.
+be shared between processes, so on SQLite the writers use a database file of their own, migrated
+(tests/deployments.py). On PostgreSQL they write into the test database itself.
 """
 
 import os
@@ -28,14 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(request):
     if connection.vendor == "postgresql":
         s = connection.settings_dict
         password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
         return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
-    url = f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"
-    django_command(url, "migrate", "--noinput")
-    return url
+    return request.getfixturevalue("databases").migrated("concurrent")
 
 
 def environment(database_url):
@@ -49,7 +47,7 @@ def django_command(database_url, *arguments):
         env=environment(database_url),
         capture_output=True,
         text=True,
-        timeout=300,  # migrating a fresh file takes 90 s on a loaded 2-core machine
+        timeout=300,  # a loaded 2-core machine is slow
         check=False,
     )
 

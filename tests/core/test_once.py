@@ -171,12 +171,11 @@ print(json.dumps([round(True), round(False)]))
 """
 
 
-def test_twins_in_another_process_wait_on_the_database_not_a_clock(tmp_path, new_database):
+def test_twins_in_another_process_wait_on_the_database_not_a_clock(tmp_path, databases):
     """On this suite's database kind (a SQLite file, or PostgreSQL), in a process of its
     own: a twin waits for the first; if the first fails, the twin does the work; once the
     work is done, the next twin replays it."""
-    env = deployment(tmp_path, "data", new_database("once"))
-    run(env, "migrate", "core", "--noinput")
+    env = deployment(tmp_path, "data", databases.migrated("once"))
     failing, replaying = json.loads(run(env, code=TWINS).stdout.splitlines()[-1])
     assert failing == {"first": ["failed", None], "second": ["did", {"by": "second"}]}
     assert replaying == {"first": ["replayed", {"by": "second"}], "second": replaying["first"]}

@@ -67,8 +67,7 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def source(tmp_path_factory, databases):
     """One deployment with a case and an attachment, read (never changed) by every test."""
-    env = deployment(tmp_path_factory.mktemp("source"), "data", databases.new("source"))
-    run(env, "migrate", "--noinput")
+    env = deployment(tmp_path_factory.mktemp("source"), "data", databases.migrated("source"))
     run(env, code=MAKE_DATA)
     return env
 
