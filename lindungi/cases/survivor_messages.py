@@ -110,7 +110,9 @@ def attach() -> None:
 def naming_words(text: str, case: Case) -> list[str]:
     """The words of ``text`` that would name the service or her unit."""
     words = [*NAMING_WORDS, case.unit.name]
-    return sorted({w for w in words if re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE)})
+    return sorted(
+        {w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE)}
+    )
 
 
 def _check_text(text: str, case: Case, contact: CaseContact | None) -> str:
