@@ -218,8 +218,10 @@ LINDUNGI_GATEWAY_TEMPLATE = (
     or '{"to": $to, "channel": $channel, "text": $body, "reference": $id}'
 )
 LINDUNGI_GATEWAY_TIMEOUT = 20
-if LINDUNGI_GATEWAY == "http" and not LINDUNGI_GATEWAY_URL:
-    raise config.ImproperlyConfigured("LINDUNGI_GATEWAY=http needs LINDUNGI_GATEWAY_URL.")
+if LINDUNGI_GATEWAY == "http" and not LINDUNGI_GATEWAY_URL.startswith(("https://", "http://")):
+    raise config.ImproperlyConfigured(
+        "LINDUNGI_GATEWAY=http needs an http(s) LINDUNGI_GATEWAY_URL."
+    )
 LINDUNGI_MESSAGE_MAX_ATTEMPTS = config.integer("LINDUNGI_MESSAGE_MAX_ATTEMPTS", 8, 1, 50)
 LINDUNGI_MESSAGE_RETRY_SECONDS = config.integer("LINDUNGI_MESSAGE_RETRY_SECONDS", 60, 1, 3600)
 LINDUNGI_MESSAGE_LEASE_SECONDS = config.integer("LINDUNGI_MESSAGE_LEASE_SECONDS", 300, 1, 3600)

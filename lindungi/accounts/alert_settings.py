@@ -2,11 +2,14 @@
 account page, ``/akun/pemberitahuan/``). The app's own alerts always come; these are
 extra. Saving is audited like every change to a user (``accounts/receivers.py``)."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,7 +50,7 @@ class AlertSettingsForm(HtmlInputsForm):
         widget=forms.TextInput({"type": "tel", "autocomplete": "tel"}),
     )
 
-    def clean_alert_phone(self):
+    def clean_alert_phone(self) -> str:
         phone = self.cleaned_data["alert_phone"].strip()
         if phone:
             normalise_phone(phone)
@@ -69,8 +72,8 @@ def save_alert_settings(user: User, channels: list[str], phone: str) -> User:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alert_settings(request):
-    user = request.user
+def alert_settings(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required
     initial = {"alert_channels": user.alert_channels, "alert_phone": user.alert_phone}
     form = AlertSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

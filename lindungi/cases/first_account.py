@@ -111,9 +111,7 @@ class CaseContact(SafeContact, BaseModel):
     contact_phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
     contact_email = EncryptedCharField(_("email"), max_length=254, blank=True)
     # Messages to her use a neutral text unless she agreed that they may name the service.
-    may_name_service = models.BooleanField(
-        _("messages may name the service"), default=False
-    )
+    may_name_service = models.BooleanField(_("messages may name the service"), default=False)
     version = models.PositiveIntegerField(default=1)
 
     objects = CaseBoundQuerySet.as_manager()

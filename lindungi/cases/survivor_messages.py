@@ -10,6 +10,7 @@ unit or what happened unless she agreed to that (``CaseContact.may_name_service`
 """
 
 import re
+import uuid
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from lindungi.accounts.models import User
 from lindungi.cases.actions import _log, _require_edit
 from lindungi.cases.models import Case, CaseContact, Consent, ConsentKind, SurvivorMessage
-from lindungi.cases.safe_contact import is_safe_to_contact
 from lindungi.cases.timeline import EventKind
 from lindungi.notifications.outbound import (
     Channel,
@@ -69,7 +69,7 @@ def _next_opening(contact: CaseContact, channel: str, instant: datetime) -> date
     return min(openings, default=None)
 
 
-def _withdrew_contact(case_id: object) -> bool:
+def _withdrew_contact(case_id: uuid.UUID) -> bool:
     latest = (
         Consent.objects.filter(case_id=case_id, kind=ConsentKind.CONTACT)
         .order_by("-given_at")
@@ -99,6 +99,8 @@ def contact_verdict(contact: CaseContact | None, channel: str, instant: datetime
 
 def _rule(message: OutboundMessage, instant: datetime) -> Verdict:
     """Asked by the worker before each send: her answers may have changed."""
+    if message.contact_id is None:
+        return Verdict(refusal=Refusal.NO_CONTACT)
     contact = CaseContact.objects.filter(pk=message.contact_id).first()
     return contact_verdict(contact, message.channel, instant)
 

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.notifications.outbound import Attempt, OutboundMessage
 from lindungi.notifications.staff_alerts import queue_staff_alerts
 
-__all__ = ["Attempt", "Kind", "Notification", "OutboundMessage", "OverdueAlert", "notify", "notify_each"]
+__all__ = [
+    "Attempt",
+    "Kind",
+    "Notification",
+    "OutboundMessage",
+    "OverdueAlert",
+    "notify",
+    "notify_each",
+]
 
 
 class Kind(models.TextChoices):

@@ -11,6 +11,7 @@ The app that owns a kind of contact hands down how to reach it (``register_conta
 from its ``AppConfig.ready``): this app never names it.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,9 +21,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.alert_settings import AlertChannel
+from lindungi.accounts.models import User
 from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
-
 
 # The ways out besides in-app alerts (which are ``Notification`` rows): those staff choose
 # from for their alerts, and those a message to a survivor may take.
@@ -79,7 +80,7 @@ class OutboundMessage(BaseModel):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.pk)
 
 
@@ -94,7 +95,7 @@ class Attempt(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.error or "sent"
 
 
@@ -118,8 +119,8 @@ def register_contact(kind: str, rule: ContactRule) -> None:
 
 
 def verdict_for(message: OutboundMessage, instant: datetime) -> Verdict:
-    if message.recipient_user_id is not None:
-        user = message.recipient_user
+    user = message.recipient_user
+    if user is not None:
         address = user.email if message.channel == Channel.EMAIL else user.alert_phone
         return Verdict(address=address) if address else Verdict(refusal=Refusal.NO_ADDRESS)
     return CONTACT_RULES[message.contact_kind](message, instant)
@@ -132,8 +133,8 @@ def queue(
     instant: datetime,
     *,
     subject: str = "",
-    user=None,
-    contact: tuple[str, object | None] | None = None,
+    user: User | None = None,
+    contact: tuple[str, uuid.UUID | None] | None = None,
 ) -> OutboundMessage:
     """Put one message in the queue in the caller's transaction: queued, held or refused
     as ``verdict`` says (a refused message is kept, with its reason, for the sender)."""
@@ -155,7 +156,11 @@ def apply_verdict(message: OutboundMessage, verdict: Verdict, instant: datetime)
     """The state a verdict gives a message that is not (or no longer) being sent."""
     message.claim = message.lease_until = None
     if verdict.refusal:
-        message.state, message.refusal, message.next_attempt_at = State.REFUSED, verdict.refusal, None
+        message.state, message.refusal, message.next_attempt_at = (
+            State.REFUSED,
+            verdict.refusal,
+            None,
+        )
     elif verdict.hold_until is not None:
         message.state, message.hold_until = State.HELD, verdict.hold_until
         message.next_attempt_at = verdict.hold_until

@@ -43,7 +43,9 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=settings.LINDUNGI_MESSAGE_RETRY_SECONDS * 2 ** (attempts - 1))
 
 
-def _failed_try(message: OutboundMessage, code: str, instant: datetime, permanent=False):
+def _failed_try(
+    message: OutboundMessage, code: str, instant: datetime, permanent: bool = False
+) -> None:
     """Count a failed try: queued again after the backoff, or failed for good."""
     message.attempts += 1
     Attempt.objects.create(message=message, at=instant, error=code)

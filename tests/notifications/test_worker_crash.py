@@ -47,7 +47,7 @@ class Gateway(BaseHTTPRequestHandler):
     first_arrived = threading.Event()
     release = threading.Event()
 
-    def do_POST(self):  # noqa: N802 - the http.server name
+    def do_POST(self):
         self.rfile.read(int(self.headers["Content-Length"]))
         key = self.headers["Idempotency-Key"]
         if key in self.delivered:
