@@ -11,12 +11,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 
 from lindungi.accounts.alert_settings import save_alert_settings
 from lindungi.notifications.gateways import GatewayError, write_file
 from lindungi.notifications.models import Kind, Notification, notify, notify_each
 from lindungi.notifications.outbound import Attempt, OutboundMessage, State, Verdict, queue
 from lindungi.notifications.sending import backoff, claim, deliver, send_due
+from tests.browser.marks import commits
+from tests.concurrency import at_once
 from tests.login import log_in
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
@@ -209,3 +212,19 @@ def test_a_slow_worker_whose_lease_was_taken_over_does_not_mark_the_message(pers
 def test_a_gateway_error_says_only_a_code():
     error = GatewayError("http_500")
     assert str(error) == "http_500" and not error.permanent
+
+
+@commits
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite has one writer: two claims cannot overlap there",
+)
+def test_two_workers_claiming_at_once_share_the_messages_without_overlap():
+    from tests.personas import make_personas
+
+    user = make_personas().case_worker_a
+    made = {staff_message(user).pk for _n in range(20)}
+    outcomes = at_once(lambda: [m.pk for m in claim(NOW, batch=15)])
+    first, second = outcomes
+    assert not set(first) & set(second)
+    assert set(first) | set(second) == made
