@@ -4,6 +4,7 @@ import base64
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from string import Template
 
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,15 @@ LINDUNGI_GATEWAY_TEMPLATE = (
     or '{"to": $to, "channel": $channel, "text": $body, "reference": $id}'
 )
 LINDUNGI_GATEWAY_TIMEOUT = 20
+if not set(Template(LINDUNGI_GATEWAY_TEMPLATE).get_identifiers()) <= {
+    "to",
+    "channel",
+    "body",
+    "id",
+}:
+    raise config.ImproperlyConfigured(
+        "LINDUNGI_GATEWAY_TEMPLATE: use only $to, $channel, $body and $id."
+    )
 if LINDUNGI_GATEWAY == "http" and not LINDUNGI_GATEWAY_URL.startswith(("https://", "http://")):
     raise config.ImproperlyConfigured(
         "LINDUNGI_GATEWAY=http needs an http(s) LINDUNGI_GATEWAY_URL."

@@ -118,6 +118,19 @@ def _send(message: OutboundMessage, address: str) -> str:
     return send_phone(message_id, message.channel, address, message.body)
 
 
+@transaction.atomic
+def _fail(
+    message: OutboundMessage,
+    token: uuid.UUID | None,
+    code: str,
+    instant: datetime,
+    permanent: bool = False,
+) -> None:
+    _failed_try(message, code, instant, permanent)
+    if not _mark(message, token):
+        transaction.set_rollback(True)
+
+
 def deliver(message: OutboundMessage, instant: datetime) -> None:
     """Send one claimed message and mark what became of it."""
     token = message.claim
@@ -129,10 +142,10 @@ def deliver(message: OutboundMessage, instant: datetime) -> None:
     try:
         gateway = _send(message, verdict.address)
     except GatewayError as error:
-        with transaction.atomic():
-            _failed_try(message, error.code, instant, error.permanent)
-            if not _mark(message, token):
-                transaction.set_rollback(True)
+        _fail(message, token, error.code, instant, error.permanent)
+        return
+    except Exception as error:  # a broken adapter or setting: its type, never its text
+        _fail(message, token, f"error_{type(error).__name__}"[:64], instant)
         return
     with transaction.atomic():
         message.state, message.sent_at, message.gateway = State.SENT, instant, gateway

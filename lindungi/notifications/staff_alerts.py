@@ -28,7 +28,7 @@ def queue_staff_alerts(users: Iterable, label: str) -> int:
     queued = 0
     for user in users:
         channels = [c for c in user.alert_channels if c in Channel.values]
-        if not channels:
+        if not channels or not user.is_active:
             continue
         subject, body = alert_text(label)
         for channel in channels:

@@ -228,3 +228,13 @@ def test_two_workers_claiming_at_once_share_the_messages_without_overlap():
     first, second = outcomes
     assert not set(first) & set(second)
     assert set(first) | set(second) == made
+
+
+def test_a_broken_adapter_is_a_failed_try_named_by_its_kind_only(personas, gateway, settings):
+    settings.LINDUNGI_GATEWAY_TEMPLATE = '{"to": $to, "text": $missing}'
+    message = staff_message(personas.case_worker_a)
+    with time_machine.travel(NOW, tick=False):
+        send_due()
+    message.refresh_from_db()
+    assert message.state == State.QUEUED
+    assert message.tries.get().error == "error_KeyError"
