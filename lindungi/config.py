@@ -61,6 +61,16 @@ def integer(name, default, minimum=None, maximum=None):
     return number
 
 
+def choice(name, default, allowed):
+    """One of ``allowed`` (lower case), or ``default`` when unset."""
+    value = raw(name)
+    if value is None:
+        return default
+    if value.lower() not in allowed:
+        raise ImproperlyConfigured(f"{name}: expected one of {', '.join(sorted(allowed - {''}))}.")
+    return value.lower()
+
+
 def levels(name, default, minimum=0, maximum=100000):
     """Numbers per risk or priority level: ``high=0,medium=360,low=1440``. Levels not named
     keep their default; an unknown level or a bad number stops start-up."""

@@ -4,6 +4,7 @@ import base64
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from string import Template
 
 from django.utils.translation import gettext_lazy as _
 
@@ -194,6 +195,46 @@ LINDUNGI_FOLLOW_UP_HOURS = config.levels(
     "LINDUNGI_FOLLOW_UP_HOURS", {"high": 24, "medium": 72}, minimum=1
 )
 LINDUNGI_PUBLIC_FORM_MIN_SECONDS = config.integer("LINDUNGI_PUBLIC_FORM_MIN_SECONDS", 5, 0, 600)
+
+# Outbound messages (lindungi.notifications.gateways): the address staff alerts link to,
+# email through Django's SMTP backend, SMS and WhatsApp through a gateway adapter ("http",
+# "file" in development; none in production until one is set: nothing is faked as sent),
+# and how the worker retries.
+LINDUNGI_SITE_URL = (config.raw("LINDUNGI_SITE_URL") or "").rstrip("/")
+LINDUNGI_EMAIL_HOST = config.raw("LINDUNGI_EMAIL_HOST") or ""
+EMAIL_HOST = LINDUNGI_EMAIL_HOST
+EMAIL_PORT = config.integer("LINDUNGI_EMAIL_PORT", 587, 1, 65535)
+EMAIL_HOST_USER = config.raw("LINDUNGI_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = config.raw("LINDUNGI_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = config.boolean("LINDUNGI_EMAIL_TLS", default=True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = config.raw("LINDUNGI_EMAIL_FROM") or "noreply@localhost"
+LINDUNGI_GATEWAY = config.choice(
+    "LINDUNGI_GATEWAY", "file" if DEBUG else "", {"http", "file", "none", ""}
+).replace("none", "")
+LINDUNGI_GATEWAY_URL = config.raw("LINDUNGI_GATEWAY_URL") or ""
+LINDUNGI_GATEWAY_KEY = config.raw("LINDUNGI_GATEWAY_KEY") or ""
+LINDUNGI_GATEWAY_TEMPLATE = (
+    config.raw("LINDUNGI_GATEWAY_TEMPLATE")
+    or '{"to": $to, "channel": $channel, "text": $body, "reference": $id}'
+)
+LINDUNGI_GATEWAY_TIMEOUT = 20
+if not set(Template(LINDUNGI_GATEWAY_TEMPLATE).get_identifiers()) <= {
+    "to",
+    "channel",
+    "body",
+    "id",
+}:
+    raise config.ImproperlyConfigured(
+        "LINDUNGI_GATEWAY_TEMPLATE: use only $to, $channel, $body and $id."
+    )
+if LINDUNGI_GATEWAY == "http" and not LINDUNGI_GATEWAY_URL.startswith(("https://", "http://")):
+    raise config.ImproperlyConfigured(
+        "LINDUNGI_GATEWAY=http needs an http(s) LINDUNGI_GATEWAY_URL."
+    )
+LINDUNGI_MESSAGE_MAX_ATTEMPTS = config.integer("LINDUNGI_MESSAGE_MAX_ATTEMPTS", 8, 1, 50)
+LINDUNGI_MESSAGE_RETRY_SECONDS = config.integer("LINDUNGI_MESSAGE_RETRY_SECONDS", 60, 1, 3600)
+LINDUNGI_MESSAGE_LEASE_SECONDS = config.integer("LINDUNGI_MESSAGE_LEASE_SECONDS", 300, 1, 3600)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

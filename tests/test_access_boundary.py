@@ -24,6 +24,8 @@ ALLOWED = {
     "cases/actions.py": "actions: they write, after checking the actor with access.check",
     "cases/contact_actions.py": "actions, as above",
     "cases/attachments.py": "actions, as above",
+    "cases/survivor_messages.py": "the action that sends to her, and the worker's rule that "
+    "reads her contact record again before a held or queued message goes",
     **{
         f"casework/actions/{name}.py": "actions, as above"
         for name in ("approvals", "assessments", "closure", "common", "legal", "notes", "plan")

@@ -255,7 +255,12 @@ def _contact(worker, case):
         worker,
         case,
         1,
-        {"contact_phone": "+6281234567890", "contact_email": "siti@example.org", **SAFE_CONTACT},
+        {
+            "contact_phone": "+6281234567890",
+            "contact_email": "siti@example.org",
+            "may_name_service": True,
+            **SAFE_CONTACT,
+        },
     )
 
 

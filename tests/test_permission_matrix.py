@@ -85,6 +85,8 @@ ROUTE_NEEDS = {
     "cases:add_perpetrator": EDIT_FORM,
     "cases:edit_perpetrator": EDIT_FORM,
     "cases:edit_contact": {"get": (Need.EDIT, 200), "post": (Need.EDIT, 400)},
+    # Message texts are content: not for a reader by break-glass.
+    "cases:messages": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 200)},
     "cases:attachments": {"get": (Need.VIEW, 200), "post": (Need.EDIT, 400)},
     "cases:attachment_download": {"get": (Need.CONTENT, 200)},
     "cases:attachment_remove": {"post": (Need.SUPERVISE, 400)},
@@ -126,6 +128,7 @@ ROUTE_NEEDS = {
     "api:note": {"get": (Need.CONTENT, 200)},
     "api:case_tasks": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
     "api:task": {"get": (Need.CONTENT, 200), "patch": (Need.EDIT, 422)},
+    "api:case_messages": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
 }
 DEFAULT_STATUS = 400  # of a route whose status depends on the scenario, elsewhere
 

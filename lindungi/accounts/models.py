@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.roles import Role, UnitType
+from lindungi.core.fields import EncryptedCharField
 from lindungi.core.models import BaseModel
 
 
@@ -40,6 +41,10 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Demo accounts have published passwords; they are refused when debug is off.
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+    # Where alerts reach them besides the app: any of "email", "sms", "whatsapp"
+    # (lindungi.notifications.outbound.Channel), the phone for SMS and WhatsApp.
+    alert_channels = models.JSONField(_("alert channels"), default=list, blank=True)
+    alert_phone = EncryptedCharField(_("phone for alerts"), max_length=32, blank=True)
 
     objects = UserManager()
 

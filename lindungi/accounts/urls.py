@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lindungi.accounts import views
+from lindungi.accounts.alert_settings import alert_settings
 from lindungi.accounts.mfa import views as mfa
 
 app_name = "accounts"
@@ -10,6 +11,7 @@ urlpatterns = [
     path("masuk/kode-pemulihan/", mfa.recover, name="mfa_recover"),
     path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("peran/", views.switch_membership, name="switch_membership"),
+    path("pemberitahuan/", alert_settings, name="alert_settings"),
     path("faktor-kedua/", mfa.manage, name="mfa_manage"),
     path("faktor-kedua/daftar/", mfa.enrol, name="mfa_enrol"),
     path("faktor-kedua/daftar/qr.svg", mfa.qr_code, name="mfa_qr"),

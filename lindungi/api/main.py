@@ -4,7 +4,7 @@ Routers are added here. Each takes the API's default authentication (a staff ses
 a verified second factor) unless it names its own; see ``lindungi.api.auth``.
 """
 
-from lindungi.api import cases, casework, errors, intake
+from lindungi.api import cases, casework, errors, intake, messages
 from lindungi.api.auth import StaffSession
 from lindungi.api.document import DocumentedAPI
 
@@ -23,5 +23,6 @@ api = DocumentedAPI(
 errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", casework.router)
+api.add_router("/", messages.router)
 # Integrations' API keys open this router only (its own auth); sessions do not.
 api.add_router("/reports", intake.router)

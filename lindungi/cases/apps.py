@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from lindungi.cases import access
+        from lindungi.cases import access, survivor_messages
 
         access.attach()
+        survivor_messages.attach()

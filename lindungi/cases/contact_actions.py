@@ -11,7 +11,7 @@ from lindungi.cases.models import Case
 from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS, SafeChannel, clean_windows
 from lindungi.cases.timeline import EventKind
 
-CONTACT_FIELDS = {"contact_phone", "contact_email", *SAFE_CONTACT_FIELDS}
+CONTACT_FIELDS = {"contact_phone", "contact_email", "may_name_service", *SAFE_CONTACT_FIELDS}
 
 
 def _validate(contact: CaseContact) -> None:

@@ -9,6 +9,11 @@ RELOAD = _("This form is out of date. Reload the page and try again.")
 
 
 class CaseContactForm(StaffContactFields):
+    may_name_service = forms.BooleanField(
+        label=_("She agreed that messages to her may name the service"),
+        help_text=_("Otherwise messages use neutral words only."),
+        required=False,
+    )
     version = forms.IntegerField(
         widget=forms.HiddenInput, min_value=1, error_messages={"required": RELOAD}
     )
@@ -24,6 +29,7 @@ class CaseContactForm(StaffContactFields):
         "safe_person_name",
         "safe_person_phone",
         "safe_person_relation",
+        "may_name_service",
     )
 
     def __init__(self, data=None, *, record):

@@ -110,6 +110,8 @@ class CaseContact(SafeContact, BaseModel):
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="contact")
     contact_phone = EncryptedCharField(_("phone"), max_length=32, blank=True)
     contact_email = EncryptedCharField(_("email"), max_length=254, blank=True)
+    # Messages to her use a neutral text unless she agreed that they may name the service.
+    may_name_service = models.BooleanField(_("messages may name the service"), default=False)
     version = models.PositiveIntegerField(default=1)
 
     objects = CaseBoundQuerySet.as_manager()
@@ -165,3 +167,29 @@ class Consent(BaseModel):
 
     def __str__(self):
         return self.kind
+
+
+class SurvivorMessage(BaseModel):
+    """A message to the survivor sent from the case: who sent it, and the queued message
+    (``notifications.OutboundMessage``: its channel, text, state, and why it was held or
+    refused). Written only by ``cases/survivor_messages.py``."""
+
+    CASE_PATH = "case"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="messages")
+    message = models.OneToOneField(
+        "notifications.OutboundMessage", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CaseBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message to the survivor")
+        verbose_name_plural = _("messages to the survivor")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return str(self.pk)

@@ -7,11 +7,12 @@ Every route that takes a case-bound id names it ``case_id``, ``client_id``,
 them by those names.
 """
 
-from lindungi.cases.views import attachments, contact, edits, pages
+from lindungi.cases.views import attachments, contact, edits, messages, pages
 
 urlpatterns = [
     *pages.urlpatterns,
     *edits.urlpatterns,
     *contact.urlpatterns,
+    *messages.urlpatterns,
     *attachments.urlpatterns,
 ]

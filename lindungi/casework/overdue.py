@@ -31,7 +31,7 @@ from lindungi.casework.models import (
 )
 from lindungi.core.compiled import compiled
 from lindungi.core.json_rows import json_rows
-from lindungi.notifications.models import Kind, Notification, OverdueAlert
+from lindungi.notifications.models import Kind, Notification, OverdueAlert, notify_each
 
 # How many cases with overdue deadlines one page lists; the oldest come first.
 OVERDUE_SHOWN = 200
@@ -267,7 +267,7 @@ def _alert_batch(items):
         for item in claimed
         for user_id in supervisors[item.case.pk]
     ]
-    Notification.objects.bulk_create(alerts)
+    notify_each(alerts)
     return len(claimed)
 
 

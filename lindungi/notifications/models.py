@@ -1,6 +1,20 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lindungi.notifications.outbound import Attempt, OutboundMessage
+from lindungi.notifications.staff_alerts import queue_staff_alerts
+
+__all__ = [
+    "Attempt",
+    "Kind",
+    "Notification",
+    "OutboundMessage",
+    "OverdueAlert",
+    "notify",
+    "notify_each",
+]
 
 
 class Kind(models.TextChoices):
@@ -53,7 +67,8 @@ class Notification(models.Model):
 
 
 def notify(users, kind, case=None, report=None, break_glass=None):
-    """Queue an in-app alert for each user (once each), inside the caller's transaction."""
+    """Queue an in-app alert for each user (once each), inside the caller's transaction,
+    and an outbound message on each channel they chose besides the app."""
     unique = {u.pk: u for u in users}
     Notification.objects.bulk_create(
         [
@@ -61,6 +76,16 @@ def notify(users, kind, case=None, report=None, break_glass=None):
             for pk in unique
         ]
     )
+    queue_staff_alerts(unique.values(), str(Kind(kind).label))
+
+
+def notify_each(alerts):
+    """Save ``alerts`` (unsaved ``Notification`` rows, of any users and kinds) at once, and
+    queue each on the channels its user chose besides the app."""
+    Notification.objects.bulk_create(alerts)
+    users = get_user_model().objects.in_bulk({alert.user_id for alert in alerts})
+    for alert in alerts:
+        queue_staff_alerts([users[alert.user_id]], str(Kind(alert.kind).label))
 
 
 class OverdueAlert(models.Model):

@@ -11,6 +11,7 @@ from lindungi.accounts.roles import Role
 from lindungi.cases import actions
 from lindungi.cases.attachments import remove_attachment, upload_attachment
 from lindungi.cases.contact_actions import save_contact
+from lindungi.cases.survivor_messages import send_to_survivor
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import GbvType, Sex
 from lindungi.casework import actions as work
@@ -26,6 +27,23 @@ def colleague(unit, role, key):
     )
     Membership.objects.create(user=user, unit=unit, role=role)
     return user
+
+
+def messages_to_her(worker, case):
+    """A message queued (SMS, safe at any time), held (WhatsApp, safe two hours from now)
+    and refused (email, not marked safe)."""
+    later = timezone.localtime() + timedelta(hours=2)
+    window = {"days": list(range(1, 8)), "start": f"{later:%H}:00", "end": f"{later:%H}:59"}
+    contact = case.contact
+    contact.refresh_from_db()
+    changes = {
+        "contact_phone": "0812-3456-7890",
+        "safe_channels": ["sms", "whatsapp"],
+        "contact_windows": {"whatsapp": [window]},
+    }
+    save_contact(worker, case, contact.version, changes)
+    for channel in ("sms", "whatsapp", "email"):
+        send_to_survivor(worker, case, channel, "Halo, mohon telepon kami kembali.")
 
 
 def case_with_every_event(personas):
@@ -44,6 +62,7 @@ def case_with_every_event(personas):
     actions.assign_worker(supervisor, case, worker)
     contact = case.contact
     save_contact(worker, case, contact.version, {"safe_channels": ["sms"]})
+    messages_to_her(worker, case)
     survivor = actions.add_client(
         worker,
         case,

@@ -51,6 +51,12 @@ PRODUCTION_KEYS = {
             "LINDUNGI_SECRET_KEY_FILE",
         ),
         ({"LINDUNGI_DEBUG": "1", "LINDUNGI_DATA_DIR": "/proc/forbidden"}, "LINDUNGI_DATA_DIR"),
+        ({"LINDUNGI_DEBUG": "1", "LINDUNGI_GATEWAY": "pigeon"}, "LINDUNGI_GATEWAY"),
+        ({"LINDUNGI_DEBUG": "1", "LINDUNGI_GATEWAY": "http"}, "LINDUNGI_GATEWAY_URL"),
+        (
+            {"LINDUNGI_DEBUG": "1", "LINDUNGI_GATEWAY_TEMPLATE": '{"to": $phone}'},
+            "LINDUNGI_GATEWAY_TEMPLATE",
+        ),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(changes, named, tmp_path):

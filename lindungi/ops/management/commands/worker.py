@@ -1,10 +1,12 @@
 """``lindungi worker``: the background loop, backed by the database (no broker).
 
-It seals the audit events that no request sealed after its commit every few seconds
-(``--seal-interval``), and runs every other job once a minute (``--interval``). Several
+It seals the audit events that no request sealed after its commit and sends the
+outbound messages that are due every few seconds (``--seal-interval``), and runs every
+other job once a minute (``--interval``). Several
 workers may run at the same time (on several machines, or a second one started by
 mistake): each job claims its work in the database (the sealer its lock, the overdue
-alerts with unique inserts), so work is done once whoever gets there first.
+alerts with unique inserts, the messages with a lease: ``notifications/sending.py``), so
+work is done once whoever gets there first.
 ``--once`` runs the jobs one time and exits (for cron, tests, or a manual catch-up).
 
 Log lines carry job names and counts only, never what the work was about.
@@ -24,6 +26,7 @@ from lindungi.audit import checkpoint
 from lindungi.audit.sealer import seal
 from lindungi.casework.overdue import alert_overdue
 from lindungi.core import once
+from lindungi.notifications.sending import send_due
 
 logger = logging.getLogger("lindungi.worker")
 
@@ -46,8 +49,10 @@ def write_audit_checkpoint():
 
 # (name, job, how often): each job takes no argument and returns how many items it
 # handled; "seal" jobs run every --seal-interval seconds, the others every --interval.
+# Outbound messages go at the sealer's pace: an alert should not wait a minute.
 JOBS = [
     ("audit_seal", seal_audit_events, "seal"),
+    ("outbound_messages", send_due, "seal"),
     ("audit_checkpoint", write_audit_checkpoint, "other"),
     ("overdue_alerts", alert_overdue, "other"),
     ("submit_once_expiry", once.purge, "other"),
@@ -92,7 +97,8 @@ def run_loop(stop, intervals):
 
 class Command(BaseCommand):
     help = (
-        "Run background jobs: seal audit events every few seconds; overdue deadline "
+        "Run background jobs: seal audit events and send due messages every few seconds; "
+        "overdue deadline "
         "alerts, the audit checkpoint and forgetting expired submit-once keys every "
         "minute; or all once with --once."
     )

@@ -1,0 +1,168 @@
+"""Messages to the survivor obey her safe contact: every channel, inside and outside its
+safe time, marked safe or not; held messages go when the window opens; refusals are kept
+with their reason; the text stays neutral unless she agreed; the page and the API take
+the same action."""
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from lindungi.cases.contact_actions import save_contact
+from lindungi.cases.models import CaseContact, SurvivorMessage
+from lindungi.cases.survivor_messages import NEUTRAL_TEXT, naming_words, send_to_survivor
+from lindungi.notifications.outbound import OutboundMessage, Refusal, State
+from lindungi.notifications.sending import send_due
+from tests.cases.factories import make_case
+from tests.login import log_in
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+# A Wednesday: inside the weekday window 08:00-17:00, and after it.
+INSIDE = datetime(2026, 12, 2, 10, 0, tzinfo=JAKARTA)
+OUTSIDE = datetime(2026, 12, 2, 20, 0, tzinfo=JAKARTA)
+NEXT_OPENING = datetime(2026, 12, 3, 8, 0, tzinfo=JAKARTA)
+WEEKDAYS = {"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}
+CHANNELS = ("email", "sms", "whatsapp")
+TEXT = "Halo, mohon telepon kami kembali."
+
+
+@pytest.fixture
+def case(personas, settings, tmp_path):
+    settings.LINDUNGI_GATEWAY = "file"
+    settings.DATA_DIR = tmp_path
+    settings.LINDUNGI_EMAIL_HOST = "smtp.test"
+    return make_case(personas)
+
+
+def set_contact(personas, case, safe, **extra):
+    contact = CaseContact.objects.filter(case=case).first()
+    changes = {
+        "contact_phone": "0812-1111-2222",
+        "contact_email": "her@example.test",
+        "safe_channels": safe,
+        "contact_windows": {channel: [WEEKDAYS] for channel in safe},
+        **extra,
+    }
+    return save_contact(personas.case_worker_a, case, contact.version if contact else 1, changes)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("inside", [True, False], ids=["inside", "outside"])
+@pytest.mark.parametrize("marked_safe", [True, False], ids=["safe", "not_safe"])
+def test_a_message_goes_only_on_a_safe_channel_inside_its_window(
+    personas, case, channel, inside, marked_safe
+):
+    others = [c for c in CHANNELS if c != channel]
+    set_contact(personas, case, [channel] if marked_safe else others[:1])
+    with time_machine.travel(INSIDE if inside else OUTSIDE, tick=False):
+        sent = send_to_survivor(personas.case_worker_a, case, channel, TEXT)
+        message = sent.message
+        if not marked_safe:
+            assert (message.state, message.refusal) == (State.REFUSED, Refusal.NOT_SAFE)
+        elif inside:
+            assert message.state == State.QUEUED
+        else:
+            assert message.state == State.HELD
+            assert message.hold_until == NEXT_OPENING
+        send_due()
+    message.refresh_from_db()
+    # Nothing unsafe ever leaves: only the safe message inside its window was sent.
+    assert (message.state == State.SENT) == (marked_safe and inside)
+    assert case.events.filter(kind__startswith="message_").count() == 1
+
+
+def test_a_held_message_goes_when_her_window_opens_and_is_asked_again(personas, case):
+    set_contact(personas, case, ["sms"])
+    with time_machine.travel(OUTSIDE, tick=False):
+        held = send_to_survivor(personas.case_worker_a, case, "sms", TEXT).message
+    with time_machine.travel(NEXT_OPENING.replace(minute=1), tick=False):
+        assert send_due() == 1
+    held.refresh_from_db()
+    assert held.state == State.SENT and held.gateway == "file"
+
+    # Held again, then she takes SMS off her safe ways before the window opens: refused.
+    with time_machine.travel(OUTSIDE, tick=False):
+        second = send_to_survivor(personas.case_worker_a, case, "sms", TEXT).message
+    set_contact(personas, case, ["email"])
+    with time_machine.travel(NEXT_OPENING.replace(minute=1), tick=False):
+        send_due()
+    second.refresh_from_db()
+    assert (second.state, second.refusal) == (State.REFUSED, Refusal.NOT_SAFE)
+
+
+def test_no_contact_record_or_no_number_is_a_visible_refusal(personas, case):
+    sent = send_to_survivor(personas.case_worker_a, case, "sms", TEXT)
+    assert sent.message.refusal == Refusal.NO_CONTACT
+    set_contact(personas, case, ["whatsapp"], contact_phone="")
+    sent = send_to_survivor(personas.case_worker_a, case, "whatsapp", TEXT)
+    assert sent.message.refusal == Refusal.NO_ADDRESS
+    assert SurvivorMessage.objects.filter(case=case).count() == 2
+
+
+def test_the_text_never_names_the_service_unless_she_agreed(personas, case):
+    assert naming_words(str(NEUTRAL_TEXT), case) == []
+    set_contact(personas, case, ["sms"])
+    for text in ("Dari Lindungi: hubungi kami", "Soal kekerasan kemarin", "Unit A (UPTD PPA)"):
+        with pytest.raises(ValidationError):
+            send_to_survivor(personas.case_worker_a, case, "sms", text)
+    assert not OutboundMessage.objects.exists()
+    set_contact(personas, case, ["sms"], may_name_service=True)
+    with time_machine.travel(INSIDE, tick=False):
+        sent = send_to_survivor(personas.case_worker_a, case, "sms", "Dari Lindungi: hubungi kami")
+    assert sent.message.state == State.QUEUED
+
+
+def test_only_those_who_may_edit_the_case_send(personas, case):
+    set_contact(personas, case, ["sms"])
+    with pytest.raises(PermissionDenied):
+        send_to_survivor(personas.case_worker_b, case, "sms", TEXT)
+    assert not OutboundMessage.objects.exists()
+
+
+def test_the_page_sends_lists_and_shows_a_refusal(personas, case, indonesian):
+    set_contact(personas, case, ["email"])
+    client = Client()
+    log_in(client, personas.case_worker_a)
+    url = f"/kasus/{case.pk}/pesan/"
+    page = client.get(url)
+    assert page.status_code == 200
+    token = page.context["form"]["form_token"].value()
+    with time_machine.travel(INSIDE, tick=False):
+        answer = client.post(
+            url, {"channel": "sms", "text": TEXT, "form_token": token}, follow=True
+        )
+        assert answer.status_code == 200
+        refusal = str(Refusal.NOT_SAFE.label)
+        assert any(refusal in str(m) for m in answer.context["messages"])
+        token = answer.context["form"]["form_token"].value()
+        client.post(url, {"channel": "email", "text": TEXT, "form_token": token})
+        send_due()
+    assert mail.outbox[-1].body == TEXT and mail.outbox[-1].to == ["her@example.test"]
+    listed = client.get(url).content.decode()
+    assert TEXT in listed and "message-refused" in listed and "message-sent" in listed
+
+
+def test_the_api_takes_the_same_action(personas, case):
+    set_contact(personas, case, ["whatsapp"])
+    client = Client()
+    log_in(client, personas.case_worker_a)
+    url = f"/api/v1/cases/{case.pk}/messages"
+    with time_machine.travel(OUTSIDE, tick=False):
+        answer = client.post(
+            url, json.dumps({"channel": "whatsapp", "text": TEXT}), "application/json"
+        )
+        refused = client.post(url, json.dumps({"channel": "sms", "text": TEXT}), "application/json")
+        named = client.post(
+            url, json.dumps({"channel": "whatsapp", "text": "Lindungi"}), "application/json"
+        )
+    assert answer.status_code == 201 and answer.json()["state"] == "held"
+    assert refused.status_code == 201 and refused.json()["state"] == "refused"
+    assert refused.json()["reason"]
+    assert named.status_code == 422
+    listed = client.get(url).json()
+    assert sorted(row["state"] for row in listed) == ["held", "refused"]
