@@ -34,9 +34,11 @@ from django.urls import resolve, reverse
 from lindungi.accounts.roles import Role
 from lindungi.cases.actions import break_glass
 from lindungi.cases.models import Case
+from lindungi.casework import actions as work
 from lindungi.core.input_policy import validate_text
 from lindungi.intake import actions as intake
 from lindungi.intake.models import Report
+from tests.cases.factories import make_case
 from tests.db_state import changed_models, state
 from tests.login import authenticator_for, log_in
 from tests.page_forms import browsers, form_classes, pages, posted_forms
@@ -64,11 +66,6 @@ NOT_ON_A_WALKED_PAGE = {
     ("lindungi.casework.forms.notes.TaskDoneForm", "task"): "the task list writes its done "
     "buttons out by hand, not from a form in its context: their inputs are walked as the "
     "task list's form (cases:task_done)",
-    ("lindungi.casework.forms.work.ApprovalRequestForm", "comment"): "shown only while no "
-    "approval is pending; the world's plan awaits one",
-    ("lindungi.casework.forms.work.ClosureForm", "open_services_reason"): "shown only while "
-    "services are open; the world's one is done",
-    ("lindungi.casework.forms.work.ReopenForm", "reason"): "shown only on a closed case",
     ("lindungi.intake.forms.LinkCaseForm", "case"): "a choice among the cases a search found",
     ("lindungi.intake.forms.CandidateSearchForm", "kelurahan"): "a list to choose from",
     ("lindungi.intake.forms.StaffReportForm", "kelurahan"): "a list to choose from",
@@ -160,10 +157,27 @@ def _text_fields():
     }
 
 
+def _case_work_pages(personas):
+    """The pages of a case with a plan to send for approval and a service still open, and
+    of a closed case."""
+    worker, supervisor = personas.case_worker_a, personas.supervisor_a
+    working, closed = make_case(personas, "a"), make_case(personas, "a")
+    work.save_plan(worker, working, None, "To be safe at home.")
+    service = {"type": "health", "provider_name": "RSUD", "due_on": EDITED.date()}
+    work.add_service(worker, working, service)
+    closure = work.request_closure(worker, closed, "needs_met", "Done")
+    work.decide_approval(supervisor, closure.approval, "approved")
+    return [
+        reverse("cases:plan", args=[working.pk]),
+        reverse("cases:close_case", args=[working.pk]),
+        reverse("cases:reopen_case", args=[closed.pk]),
+    ]
+
+
 def _more_pages(personas, world):
     """{browser: pages} beyond the world's: the forms of states it does not hold (a report
-    received for triage, a break-glass use to review), of the login's second step and of
-    the admin site."""
+    received for triage, a break-glass use to review, a plan to send, a service open, a
+    closed case), of the login's second step and of the admin site."""
     officer, draft = personas.intake_officer, world[Report]
     data = {"channel": draft.channel, "service_point": draft.service_point, "what_happened": "x"}
     report = intake.save_draft(officer, personas.call_centre, data, [])
@@ -175,6 +189,7 @@ def _more_pages(personas, world):
     return {
         "intake_officer": sorted(set(pages({**world, Report: report})) - set(pages(world))),
         reviewer: [reverse("cases:break_glass_reviews")],
+        "supervisor_a": _case_work_pages(personas),
         "administrator": [
             reverse("admin:accounts_user_add"),
             reverse("admin:accounts_user_change", args=[outsider.pk]),
