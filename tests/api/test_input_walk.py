@@ -165,6 +165,9 @@ def _shape_problem(response, status, code):
 
 
 class Walk:
+    """One operation's requests, as its client sends them, and what was wrong with the
+    answers."""
+
     def __init__(self, client, method, url, headers):
         self.client, self.method, self.url, self.headers = client, method, url, headers
         self.failures = []
