@@ -6,7 +6,8 @@ input, becomes empty, as the HTML value sanitization algorithm says), only the t
 boxes and radio buttons, the selected options of a
 select (the first option when none is selected and only one may be), the text of a
 textarea without the one line break that follows its opening tag, and the first submit
-button (the one Enter presses). File inputs are left out: no test here uploads.
+button (the one Enter presses). File inputs are not sent but named in ``files``, for a
+test that uploads.
 """
 
 import re
@@ -16,6 +17,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 UNSENT_INPUTS = {"submit", "image", "button", "reset", "file"}
+# Controls whose value is text a person types or a page keeps (``HtmlForm.texts``).
+TEXT_INPUTS = {"text", "search", "email", "tel", "url", "password", "hidden"}
 # The values each typed input can hold (HTML: "valid date string" and so on); the browser
 # drops any other value.
 SECONDS = r"(:\d{2}(\.\d{1,3})?)?"
@@ -53,6 +56,10 @@ class HtmlForm:
     prefilled: set = field(default_factory=set)
     hidden: set = field(default_factory=set)
     submit: tuple | None = None
+    enctype: str = "application/x-www-form-urlencoded"
+    files: list = field(default_factory=list)
+    # Names of the text inputs (TEXT_INPUTS) and textareas.
+    texts: set = field(default_factory=set)
 
     def posts_to(self, page_url):
         """Whether the form posts back to the page it is on."""
@@ -80,6 +87,7 @@ class _FormReader(HTMLParser):
         attrs = {name: "" if value is None else value for name, value in attrs}
         if tag == "form":
             self.form = HtmlForm(attrs.get("method", "get").lower(), attrs.get("action"))
+            self.form.enctype = attrs.get("enctype", self.form.enctype).lower()
             self.forms.append(self.form)
         elif self.form is None or "disabled" in attrs:
             return
@@ -99,6 +107,8 @@ class _FormReader(HTMLParser):
     def _input(self, attrs):
         kind, name = attrs.get("type", "text").lower(), attrs.get("name")
         if kind in UNSENT_INPUTS or not name:
+            if kind == "file" and name:
+                self.form.files.append(name)
             if kind in {"submit", "image"} and self.form.submit is None:
                 self.form.submit = (name, attrs.get("value", ""))
             return
@@ -106,6 +116,8 @@ class _FormReader(HTMLParser):
             if "checked" in attrs:
                 self._add(name, attrs.get("value", "on"))
             return
+        if kind in TEXT_INPUTS:
+            self.form.texts.add(name)
         self._add(name, sanitized(kind, attrs.get("value", "")), hidden=kind == "hidden")
 
     def _add(self, name, value, *, hidden=False):
@@ -129,6 +141,7 @@ class _FormReader(HTMLParser):
         elif tag == "textarea" and self.textarea is not None:
             text = self.textarea["text"]
             self._add(self.textarea["name"], text[1:] if text.startswith("\n") else text)
+            self.form.texts.add(self.textarea["name"])
             self.textarea = None
         elif tag == "select" and self.select is not None:
             self._end_select()

@@ -6,14 +6,13 @@ stored changes.
 Nothing is listed by hand. The forms are every Django form class under ``lindungi`` with
 a date or date-and-time field, found by importing every module; the pages that show them
 are found by walking the URL resolver with the fully filled world of the edit round trip
-and reading each page's forms as a browser does. The API's are every date or date-time
-property of every request body in the OpenAPI document; a POST body is completed from a
-record the route's own list shows, so that the date is what decides.
+and reading each page's forms as a browser does (both in ``tests.page_forms``). The API's
+are every date or date-time property of every request body in the OpenAPI document; a
+POST body is completed from a record the route's own list shows, so that the date is what
+decides.
 """
 
-import importlib
 import json
-import pkgutil
 import re
 from datetime import timedelta
 from urllib.parse import urljoin
@@ -22,14 +21,11 @@ import pytest
 import time_machine
 from django import forms
 from django.test import Client
-from django.urls import reverse
 
-import lindungi
 from lindungi.api.main import api
-from tests.html_forms import read_forms
 from tests.login import log_in
+from tests.page_forms import browsers, form_classes, pages, posted_forms
 from tests.test_edit_round_trip import EDITED, _changed, _param_models, _snapshot, personas, world
-from tests.test_permission_matrix import walk
 
 __all__ = ["personas", "world"]  # the module's fixtures, imported for pytest
 pytestmark = pytest.mark.django_db
@@ -46,27 +42,15 @@ TIME_VALUES = [
 ]
 KEY_USE = "ApiKey.last_used_at"
 WRONG_TYPES = [20250101, 1.5, True, ["2025-01-01"], {"year": 2025}]
+BROWSERS = ("case_worker_a", "intake_officer")  # and an anonymous one
 DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
 ERROR_ID = 'id="[^"]*{name}[-_]error"'
-
-
-def _form_classes():
-    for module in pkgutil.walk_packages(lindungi.__path__, "lindungi."):
-        if ".migrations" not in module.name:
-            importlib.import_module(module.name)
-    seen, pending = set(), [forms.BaseForm]
-    while pending:
-        for subclass in pending.pop().__subclasses__():
-            if subclass not in seen:
-                seen.add(subclass)
-                pending.append(subclass)
-    return [form for form in seen if form.__module__.startswith("lindungi.")]
 
 
 def _form_date_fields():
     """{(form class name, field name): True for a date and time, False for a date}."""
     found = {}
-    for form in _form_classes():
+    for form in form_classes():
         for name, field in getattr(form, "base_fields", {}).items():
             if isinstance(field, DATE_FIELDS):
                 found[(f"{form.__module__}.{form.__name__}", name)] = not isinstance(
@@ -84,24 +68,6 @@ def test_the_forms_with_dates_are_found():
     assert ("lindungi.intake.public_forms.PublicReportForm", "occurred_on") in FORM_DATE_FIELDS
 
 
-def _browsers(personas):
-    browsers = {"anonymous": Client()}
-    for name in ("case_worker_a", "intake_officer"):
-        browsers[name] = Client()
-        log_in(browsers[name], getattr(personas, name))
-    return browsers
-
-
-def _pages(world):
-    """The URL of every page a browser may open, ids filled from the world."""
-    models = _param_models()
-    for namespaces, name, _route, params in walk():
-        if not name or {"admin", "api"} & set(namespaces):
-            continue
-        if all(models.get(p) in world for p in params):
-            yield reverse(name, kwargs={p: str(world[models[p]].pk) for p in params})
-
-
 def _date_inputs(form):
     """The names of a form's inputs that are date fields of the forms found."""
     return sorted(
@@ -111,16 +77,11 @@ def _date_inputs(form):
 
 def _forms_with_dates(browsers, world):
     """(browser name, page URL, form, input name) for every date input on every page."""
-    found = []
-    for url in sorted(set(_pages(world))):
-        for who, browser in browsers.items():
-            page = browser.get(url)
-            if page.status_code != 200 or "text/html" not in page["Content-Type"]:
-                continue
-            for form in read_forms(page.text):
-                if form.method == "post":
-                    found += [(who, url, form, name) for name in _date_inputs(form)]
-    return found
+    return [
+        (found.who, found.url, found.form, name)
+        for found in posted_forms(browsers, pages(world))
+        for name in _date_inputs(found.form)
+    ]
 
 
 def _nothing_but_a_draft_changed(before, name):
@@ -146,8 +107,8 @@ def _refused_beside_the_field(response, name):
 def test_every_date_of_every_form_refuses_what_is_not_a_date(personas, world):
     failures, tried = [], set()
     with time_machine.travel(EDITED, tick=False):
-        found = _forms_with_dates(_browsers(personas), world)
-    browsers = _browsers(personas)
+        found = _forms_with_dates(browsers(personas, BROWSERS), world)
+    logged_in = browsers(personas, BROWSERS)
     before = _snapshot()
     for who, url, form, name in found:
         tried.add(name.rsplit("-", 1)[-1])
@@ -157,7 +118,7 @@ def test_every_date_of_every_form_refuses_what_is_not_a_date(personas, world):
             data = {**form.data(), name: [value]}
             # Some seconds after the page was opened: the public form's robot check.
             with time_machine.travel(EDITED + timedelta(seconds=30), tick=False):
-                response = browsers[who].post(target, data)
+                response = logged_in[who].post(target, data)
             where = f"{who} {url} {name}={value[:12]!r}"
             if response.status_code >= 500:
                 failures.append(f"{where}: {response.status_code}")

@@ -4,9 +4,25 @@ Routers are added here. Each takes the API's default authentication (a staff ses
 a verified second factor) unless it names its own; see ``lindungi.api.auth``.
 """
 
+import json
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja.parser import Parser
+
 from lindungi.api import cases, casework, errors, intake, messages
 from lindungi.api.auth import StaffSession
 from lindungi.api.document import DocumentedAPI
+
+
+class Utf8Parser(Parser):
+    """JSON bodies in strict UTF-8. ``json.loads`` given bytes lets UTF-8-encoded surrogates
+    through (it decodes with ``surrogatepass``); decoded strictly they are what they are, not
+    UTF-8, and the body is a 400 ``malformed_body`` like any other undecodable one."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return cast(dict[str, Any], json.loads(request.body.decode("utf-8")))
+
 
 api = DocumentedAPI(
     title="Lindungi API",
@@ -19,6 +35,7 @@ api = DocumentedAPI(
     ),
     urls_namespace="api",
     auth=StaffSession(),
+    parser=Utf8Parser(),
 )
 errors.install(api)
 api.add_router("/", cases.router)

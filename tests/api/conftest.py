@@ -1,6 +1,9 @@
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from lindungi.cases import actions
+from lindungi.casework import actions as work
 from tests.cases.factories import make_case
 from tests.login import log_in
 
@@ -24,3 +27,25 @@ def api_client():
         return client
 
     return make
+
+
+@pytest.fixture
+def ids(personas):
+    """A record of unit A for every kind of id in a path, reachable by its case worker."""
+    worker = personas.case_worker_a
+    case = make_case(personas, "a")
+    incident = case.incidents.get()
+    service = work.add_service(
+        worker, case, {"type": "health", "provider_name": "RSUD", "due_on": incident.reported_on}
+    )
+    perpetrator = actions.add_perpetrator(worker, incident, {"relationship": "tetangga"})
+    return {
+        "case_id": case.pk,
+        "client_id": case.clients.get().pk,
+        "incident_id": incident.pk,
+        "perpetrator_id": perpetrator.pk,
+        "plannedservice_id": service.pk,
+        "task_id": work.add_task(worker, case, worker, "Call back", timezone.now()).pk,
+        "casenote_id": work.add_note(worker, case, "Called").pk,
+        "assessment_id": work.record_assessment(worker, case, "risk", {}).pk,
+    }

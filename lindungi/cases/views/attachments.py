@@ -78,6 +78,9 @@ class RemoveAttachmentForm(forms.Form):
         label=gettext_lazy("Why is the file removed?"),
         min_length=store.REASON_MIN,
         max_length=store.REASON_MAX,
+        # Posted to a view the middleware checks; held to the rule here as well, like every
+        # form of this module, whose upload view reads its own body.
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
             "The file is destroyed and cannot be brought back. Its type and size, who removed "
