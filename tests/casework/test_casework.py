@@ -1,6 +1,6 @@
 """A case from report to closure, and the refusals on the way."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,7 +53,7 @@ def test_a_case_walks_from_report_to_closure(personas):
         {
             "type": "health",
             "provider_name": "RSUD Tarakan",
-            "due_on": date.today() + timedelta(days=3),
+            "due_on": timezone.localdate() + timedelta(days=3),
         },
     )
     approval = work.request_approval(worker, case, Approval.Subject.PLAN)
@@ -81,7 +81,9 @@ def test_a_supervisor_cannot_approve_their_own_request(personas, case):
     supervisor = personas.supervisor_a
     work.save_plan(supervisor, case, None, "Goals")
     work.add_service(
-        supervisor, case, {"type": "legal_aid", "provider_name": "LBH", "due_on": date.today()}
+        supervisor,
+        case,
+        {"type": "legal_aid", "provider_name": "LBH", "due_on": timezone.localdate()},
     )
     approval = work.request_approval(supervisor, case, Approval.Subject.PLAN)
     with pytest.raises(PermissionDenied):
@@ -95,7 +97,9 @@ def test_a_supervisor_cannot_approve_their_own_request(personas, case):
 def test_closing_with_open_services_needs_a_reason(personas, case):
     worker = personas.case_worker_a
     work.add_service(
-        worker, case, {"type": "health", "provider_name": "Puskesmas", "due_on": date.today()}
+        worker,
+        case,
+        {"type": "health", "provider_name": "Puskesmas", "due_on": timezone.localdate()},
     )
     with pytest.raises(ValidationError) as raised:
         work.request_closure(worker, case, "survivor_asked", "She asked to close")
@@ -127,7 +131,7 @@ def test_a_stale_version_is_refused(personas, case):
     service = work.add_service(
         personas.case_worker_a,
         case,
-        {"type": "health", "provider_name": "RSUD", "due_on": date.today()},
+        {"type": "health", "provider_name": "RSUD", "due_on": timezone.localdate()},
     )
     work.update_service(personas.case_worker_a, service, service.version, {"status": "in_progress"})
     with pytest.raises(StaleVersion):
@@ -178,7 +182,7 @@ def test_changing_the_goals_withdraws_a_waiting_approval(personas, case):
     worker = personas.case_worker_a
     plan = work.save_plan(worker, case, None, "Aman")
     work.add_service(
-        worker, case, {"type": "health", "provider_name": "RSUD", "due_on": date.today()}
+        worker, case, {"type": "health", "provider_name": "RSUD", "due_on": timezone.localdate()}
     )
     approval = work.request_approval(worker, case, Approval.Subject.PLAN)
     plan.refresh_from_db()
@@ -198,6 +202,6 @@ def test_work_on_a_closed_case_waits_for_reopening(personas, case):
         work.add_service(
             personas.case_worker_a,
             case,
-            {"type": "health", "provider_name": "RSUD", "due_on": date.today()},
+            {"type": "health", "provider_name": "RSUD", "due_on": timezone.localdate()},
         )
     assert work.add_note(personas.case_worker_a, case, "She called after closure").pk

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
@@ -161,10 +162,10 @@ def test_the_sanction_track_is_shown_on_a_restricted_case_and_updated(client, pe
     assert f'href="{edit_url(restricted, track)}"' in page.replace("&amp;", "&")
     data = page_form(client, edit_url(restricted, track), containing="version")
     data.update(
-        notified_on=date.today().isoformat(),
+        notified_on=timezone.localdate().isoformat(),
         notified_how="Letter to the personnel office",
         decision="suspension",
-        decided_on=date.today().isoformat(),
+        decided_on=timezone.localdate().isoformat(),
     )
     assert client.post(edit_url(restricted, track), data).status_code == 302
     track.refresh_from_db()
