@@ -159,6 +159,19 @@ class _Scopes:
         raise ValueError(f"no case scope for {need}")
 
 
+# A rule for a case-bound record that reaches further than its case's own (a dispatch is
+# also seen through its report before a case exists, and by its crew for a while), handed
+# down by the app above that owns the record when it is ready (``add_rule``). It receives
+# this module's own case condition, so it can only add to it what it says.
+Rule = Callable[[AnyUser, Need, Callable[[Need], Condition]], Condition]
+_RULES: dict[type[Model], Rule] = {}
+
+
+def add_rule(model: type[Model], rule: Rule) -> None:
+    """Make ``rule`` the condition ``restrict`` uses for ``model`` (its app's ``ready``)."""
+    _RULES[model] = rule
+
+
 def restrict(queryset: QuerySet[M], user: AnyUser, need: Need = Need.VIEW) -> QuerySet[M]:
     """``queryset`` (of cases, or of a model that belongs to a case) narrowed in SQL to
     what ``user`` may ``need``. The only way a list or a count of case-bound data is made."""
@@ -167,8 +180,15 @@ def restrict(queryset: QuerySet[M], user: AnyUser, need: Need = Need.VIEW) -> Qu
         return queryset.filter(unit_id__in=_units(user, {Role.SUPERVISOR}))
     if model is Case:
         return queryset.filter(_Scopes(user).of(need))
+    if model in _RULES:
+        return queryset.filter(_RULES[model](user, need, lambda of: _through_case(model, user, of)))
+    return queryset.filter(_through_case(model, user, need))
+
+
+def _through_case(model: type[Model], user: AnyUser, need: Need) -> Q:
+    """The rows of ``model`` whose case ``user`` may ``need``."""
     path = _case_path(model)
-    return queryset.filter(**{f"{path}__in": restrict(Case.objects.all(), user, need).values("pk")})
+    return Q(**{f"{path}__in": restrict(Case.objects.all(), user, need).values("pk")})
 
 
 def _case_path(model: type[Model]) -> str:

@@ -24,6 +24,7 @@ from lindungi.audit import checkpoint
 from lindungi.audit.sealer import seal
 from lindungi.casework.overdue import alert_overdue
 from lindungi.core import once
+from lindungi.response.jobs import alert_roster_gaps, escalate
 
 logger = logging.getLogger("lindungi.worker")
 
@@ -51,6 +52,8 @@ JOBS = [
     ("audit_checkpoint", write_audit_checkpoint, "other"),
     ("overdue_alerts", alert_overdue, "other"),
     ("submit_once_expiry", once.purge, "other"),
+    ("dispatch_escalation", escalate, "other"),
+    ("roster_gap_alerts", alert_roster_gaps, "other"),
 ]
 
 
