@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
 from lindungi.cases import access as case_access
@@ -59,7 +60,7 @@ def crew_window() -> timedelta:
     return timedelta(hours=settings.RESPONSE_VISIBLE_AFTER_HOURS)
 
 
-def _crew(user: AnyUser) -> Q:
+def _crew(user: User) -> Q:
     mine = DispatchMember.objects.filter(user=user).values("dispatch")
     recent = Q(status__in=OPEN) | Q(ended_at__gt=timezone.now() - crew_window())
     return Q(pk__in=mine) & recent
@@ -67,7 +68,7 @@ def _crew(user: AnyUser) -> Q:
 
 def dispatch_rule(user: AnyUser, need: Need, through_case: Callable[[Need], Condition]) -> Q:
     """The condition on dispatch rows for ``user`` and ``need`` (see the module's docstring)."""
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return NEVER
     rule = Q(through_case(need))
     if need in REPORT_NEEDS:

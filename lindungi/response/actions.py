@@ -27,6 +27,7 @@ from lindungi.intake import access as report_access
 from lindungi.intake.actions import open_case_from_report
 from lindungi.intake.models import Report
 from lindungi.notifications.models import Kind, notify
+from lindungi.places.models import Region
 from lindungi.response import access
 from lindungi.response.models import (
     OPEN,
@@ -98,6 +99,8 @@ def request_dispatch(
     case = case or (report.case if report is not None else None)
     now = timezone.now()
     kelurahan = data.get("kelurahan") or (report.kelurahan if report is not None else None)
+    if kelurahan is not None and not isinstance(kelurahan, Region):
+        raise ValidationError({"kelurahan": _("Choose a kelurahan.")})
     dispatch = Dispatch.objects.create(
         unit=unit,
         report=report,

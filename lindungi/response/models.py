@@ -43,7 +43,7 @@ class UnitSettings(BaseModel):
         verbose_name = _("rapid response settings")
         verbose_name_plural = _("rapid response settings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.unit)
 
 
@@ -61,7 +61,7 @@ class EscalationContact(BaseModel):
             models.UniqueConstraint(fields=["unit", "position"], name="escalation_step_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} #{self.position}"
 
 
@@ -77,7 +77,7 @@ class Shift(BaseModel):
         ]
         indexes = [models.Index(fields=["unit", "ends_at"], name="shift_unit_end")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
@@ -105,7 +105,7 @@ class ShiftAssignment(BaseModel):
             models.UniqueConstraint(fields=["shift", "user"], name="shift_assignment_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.role
 
 
@@ -117,7 +117,7 @@ class RosterGapAlert(models.Model):
     run = models.UUIDField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.shift_id)
 
 
@@ -157,7 +157,7 @@ class RiskNow(models.TextChoices):
 
 
 class DispatchQuerySet(CaseBoundQuerySet):
-    def open(self):
+    def open(self) -> "DispatchQuerySet":
         return self.filter(status__in=OPEN)
 
 
@@ -222,11 +222,11 @@ class Dispatch(BaseModel):
         ordering = ["-requested_at"]
         indexes = [models.Index(fields=["unit", "status"], name="dispatch_unit_status")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_status_display()
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.status in OPEN
 
 
@@ -248,7 +248,7 @@ class DispatchStep(models.Model):
             models.UniqueConstraint(fields=["dispatch", "status"], name="dispatch_step_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.status
 
 
@@ -264,7 +264,7 @@ class DispatchMember(models.Model):
             models.UniqueConstraint(fields=["dispatch", "user"], name="dispatch_member_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.role
 
 
@@ -281,5 +281,5 @@ class Escalation(models.Model):
         ordering = ["step"]
         constraints = [models.UniqueConstraint(fields=["dispatch", "step"], name="escalation_once")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.step)
