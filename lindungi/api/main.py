@@ -4,7 +4,7 @@ Routers are added here. Each takes the API's default authentication (a staff ses
 a verified second factor) unless it names its own; see ``lindungi.api.auth``.
 """
 
-from lindungi.api import cases, casework, errors, intake
+from lindungi.api import cases, casework, errors, intake, response
 from lindungi.api.auth import StaffSession
 from lindungi.api.document import DocumentedAPI
 
@@ -13,8 +13,9 @@ api = DocumentedAPI(
     version="1",
     description=(
         "Cases, clients, incidents and perpetrators, and their case work (assessments, plan, "
-        "services, notes, tasks), with the same access rules as the "
-        "staff pages: anything out of your scope answers 404. Reads return an ETag; "
+        "services, notes, tasks), the rapid response unit's dispatches, with the same access "
+        "rules as the staff pages: anything out of your scope answers 404. Reads return an "
+        "ETag; "
         "updates need it back in If-Match (428 without, 412 when stale)."
     ),
     urls_namespace="api",
@@ -23,5 +24,6 @@ api = DocumentedAPI(
 errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", casework.router)
+api.add_router("/", response.router)
 # Integrations' API keys open this router only (its own auth); sessions do not.
 api.add_router("/reports", intake.router)

@@ -348,12 +348,39 @@ def get_case_part_for(
     """A client, note, attachment or other part of a case, with the ``CaseAccess`` to its
     case. One query decides whether the part exists for this user, so a part out of reach
     and an id that never existed take the same path (and the same time) to their 404."""
+    ref = F(f"{_case_path(model)}_id")
+    part = _part(user, model, part_id, need, request, case_ref=ref)
+    return get_case_for(user, part.case_ref, need, request=request), part  # type: ignore[attr-defined]
+
+
+def _part(
+    user: AnyUser,
+    model: type[M],
+    part_id: object,
+    need: Need,
+    request: HttpRequest | None,
+    **annotations: F,
+) -> M:
     pk = _parse(part_id)
     parts = restrict(model._default_manager.filter(pk=pk), user, need)
-    found = list(parts.annotate(case_ref=F(f"{_case_path(model)}_id")).order_by()[:1]) if pk else []
+    found = list(parts.annotate(**annotations).order_by()[:1]) if pk else []
     if not found:
         _deny(user, request, model._meta.label_lower, pk, need)
-    return get_case_for(user, found[0].case_ref, need, request=request), found[0]
+    return found[0]
+
+
+def get_part_for(
+    user: AnyUser,
+    model: type[M],
+    part_id: object,
+    need: Need = Need.VIEW,
+    *,
+    request: HttpRequest | None = None,
+) -> M:
+    """A case-bound record if ``user`` may ``need`` it (``restrict``'s rule, a rule handed
+    down with ``add_rule`` included), otherwise 404, and the attempt audited. For a record
+    whose rule reaches further than its case (a dispatch's crew never sees its case)."""
+    return _part(user, model, part_id, need, request)
 
 
 def reach_without_assignment(user: User) -> list[uuid.UUID]:

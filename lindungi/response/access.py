@@ -21,12 +21,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role, UnitType
-from lindungi.audit.events import record
 from lindungi.cases import access as case_access
 from lindungi.cases.access import AnyUser, Condition, Need
 from lindungi.intake.access import Need as ReportNeed
@@ -87,13 +86,6 @@ def attach() -> None:
     case_access.add_rule(Dispatch, dispatch_rule)
 
 
-def _parse(dispatch_id: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(dispatch_id))
-    except ValueError:
-        return None
-
-
 def may(user: AnyUser, dispatch: Dispatch, need: Need) -> bool:
     return Dispatch.objects.restrict(user, need).filter(pk=dispatch.pk).exists()
 
@@ -106,16 +98,4 @@ def get_dispatch_for(
     request: HttpRequest | None = None,
 ) -> Dispatch:
     """The dispatch, if ``user`` may ``need`` it; otherwise 404, and the attempt audited."""
-    pk = _parse(dispatch_id)
-    found = list(Dispatch.objects.restrict(user, need).filter(pk=pk).order_by()[:1]) if pk else []
-    if found:
-        return found[0]
-    record(
-        "case.denied",  # the one code for refused access to case-bound data
-        request=request,
-        actor=user if user.is_authenticated else None,
-        object_type="response.dispatch",
-        object_id=str(pk) if pk else "",
-        fields=[str(need)],
-    )
-    raise Http404
+    return case_access.get_part_for(user, Dispatch, dispatch_id, need, request=request)

@@ -35,8 +35,8 @@ from lindungi.response.models import (
     CrewRole,
     Dispatch,
     DispatchMember,
+    DispatchStatus,
     DispatchStep,
-    Status,
     TakenTo,
 )
 from lindungi.response.roster import current_shift, on_call
@@ -47,9 +47,9 @@ REQUEST_FIELDS = ("location", "danger", "who_is_there", "accommodation", "safe_a
 CLOCK_SLACK = timedelta(minutes=1)
 # Where each step's seconds from the request are kept, for the statistics.
 DURATIONS = {
-    Status.ACKNOWLEDGED: "seconds_to_acknowledge",
-    Status.EN_ROUTE: "seconds_to_en_route",
-    Status.ON_SCENE: "seconds_to_on_scene",
+    DispatchStatus.ACKNOWLEDGED: "seconds_to_acknowledge",
+    DispatchStatus.EN_ROUTE: "seconds_to_en_route",
+    DispatchStatus.ON_SCENE: "seconds_to_on_scene",
 }
 
 
@@ -109,7 +109,7 @@ def request_dispatch(
         kelurahan=kelurahan,
         kota_id=kelurahan.code[:5] if kelurahan is not None else None,
         children_present=bool(data.get("children_present")),
-        status=Status.REQUESTED,
+        status=DispatchStatus.REQUESTED,
         shift=current_shift(unit, now),
         requested_at=now,
         requested_by=actor,
@@ -120,7 +120,7 @@ def request_dispatch(
         [DispatchMember(dispatch=dispatch, user=a.user, role=a.role) for a in crew]
     )
     DispatchStep.objects.create(
-        dispatch=dispatch, status=Status.REQUESTED, at=now, recorded_by=actor
+        dispatch=dispatch, status=DispatchStatus.REQUESTED, at=now, recorded_by=actor
     )
     leads = [a.user for a in crew if a.role == CrewRole.TEAM_LEAD]
     notify(leads or supervisors(unit), Kind.DISPATCH_REQUESTED, case=case, report=report)
@@ -140,11 +140,11 @@ def _locked(actor: User, dispatch: Dispatch, version: int, need: case_access.Nee
     return current
 
 
-def next_step(dispatch: Dispatch) -> Status | None:
+def next_step(dispatch: Dispatch) -> DispatchStatus | None:
     """The step that comes after the dispatch's state, or None once it ended."""
     if dispatch.status not in OPEN:
         return None
-    return STEPS[STEPS.index(Status(dispatch.status)) + 1]
+    return STEPS[STEPS.index(DispatchStatus(dispatch.status)) + 1]
 
 
 def _told_time(at: datetime | None, now: datetime) -> datetime:
@@ -165,7 +165,7 @@ def _save(current: Dispatch, actor: User, status: str, at: datetime, now: dateti
     current.out_of_order = current.out_of_order or out_of_order
     if status in DURATIONS:
         seconds = int((at - current.requested_at).total_seconds())
-        setattr(current, DURATIONS[Status(status)], seconds)
+        setattr(current, DURATIONS[DispatchStatus(status)], seconds)
     if status not in OPEN:
         current.ended_at = now
     current.version += 1
@@ -191,14 +191,14 @@ def record_step(
     now = timezone.now()
     at = _told_time(at, now)
     fields = ["status"]
-    if status == Status.SAFE:
+    if status == DispatchStatus.SAFE:
         if taken_to not in TakenTo.values:
             raise ValidationError({"taken_to": _("Say where the survivor was taken.")})
         current.taken_to = taken_to
         fields.append("taken_to")
     _save(current, actor, status, at, now)
     record(f"dispatch.{status}", request=request, actor=actor, obj=current, fields=fields)
-    if status == Status.CLEARED:
+    if status == DispatchStatus.CLEARED:
         _event(current, actor, EventKind.DISPATCH_CLEARED, at, taken_to=current.taken_to)
     return current
 
@@ -219,7 +219,7 @@ def cancel(
         raise ValidationError({"reason": _("Say why the dispatch is cancelled.")})
     now = timezone.now()
     current.cancel_reason = reason[:2000]
-    _save(current, actor, Status.CANCELLED, now, now)
+    _save(current, actor, DispatchStatus.CANCELLED, now, now)
     record("dispatch.cancel", request=request, actor=actor, obj=current, fields=["cancel_reason"])
     _event(current, actor, EventKind.DISPATCH_CANCELLED, now)
     return current

@@ -26,15 +26,15 @@ from lindungi.response.actions import supervisors
 from lindungi.response.models import (
     CrewRole,
     Dispatch,
+    DispatchStatus,
     Escalation,
     EscalationContact,
     RosterGapAlert,
-    Status,
 )
 from lindungi.response.roster import gaps
 
 # The states in which a dispatch is not yet under way.
-NOT_UNDER_WAY = [Status.REQUESTED, Status.ACKNOWLEDGED]
+NOT_UNDER_WAY = [DispatchStatus.REQUESTED, DispatchStatus.ACKNOWLEDGED]
 
 
 def ack_limit() -> timedelta:
@@ -49,10 +49,10 @@ def lateness(dispatch: Dispatch, now: datetime) -> str:
     """What the dispatch is late for, from its own times ("" if nothing): the board shows
     it whether or not a worker runs."""
     age = now - dispatch.requested_at
-    if dispatch.status == Status.REQUESTED and age > ack_limit():
-        return Status.ACKNOWLEDGED
+    if dispatch.status == DispatchStatus.REQUESTED and age > ack_limit():
+        return DispatchStatus.ACKNOWLEDGED
     if dispatch.status in NOT_UNDER_WAY and age > en_route_limit():
-        return Status.EN_ROUTE
+        return DispatchStatus.EN_ROUTE
     return ""
 
 
@@ -60,7 +60,7 @@ def due_steps(dispatch: Dispatch, chain_length: int, now: datetime) -> list[int]
     """The escalation steps whose time has come for ``dispatch``."""
     age = now - dispatch.requested_at
     steps = []
-    if dispatch.status == Status.REQUESTED and age > ack_limit():
+    if dispatch.status == DispatchStatus.REQUESTED and age > ack_limit():
         steps.append(1)
     if dispatch.status in NOT_UNDER_WAY:
         periods = int(age / en_route_limit())

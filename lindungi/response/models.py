@@ -121,7 +121,7 @@ class RosterGapAlert(models.Model):
         return str(self.shift_id)
 
 
-class Status(models.TextChoices):
+class DispatchStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     EN_ROUTE = "en_route", _("En route")
@@ -133,14 +133,14 @@ class Status(models.TextChoices):
 
 # The lifecycle in order; cancelled leaves it from any open step.
 STEPS = [
-    Status.REQUESTED,
-    Status.ACKNOWLEDGED,
-    Status.EN_ROUTE,
-    Status.ON_SCENE,
-    Status.SAFE,
-    Status.CLEARED,
+    DispatchStatus.REQUESTED,
+    DispatchStatus.ACKNOWLEDGED,
+    DispatchStatus.EN_ROUTE,
+    DispatchStatus.ON_SCENE,
+    DispatchStatus.SAFE,
+    DispatchStatus.CLEARED,
 ]
-OPEN = [s for s in STEPS if s != Status.CLEARED]
+OPEN = [s for s in STEPS if s != DispatchStatus.CLEARED]
 
 
 class TakenTo(models.TextChoices):
@@ -195,7 +195,7 @@ class Dispatch(BaseModel):
     who_is_there = EncryptedTextField(_("who is there"), blank=True)
     safe_approach = EncryptedTextField(_("safe way to approach and contact"), blank=True)
 
-    status = models.CharField(_("state"), max_length=16, choices=Status.choices)
+    status = models.CharField(_("state"), max_length=16, choices=DispatchStatus.choices)
     shift = models.ForeignKey(
         Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="dispatches"
     )
@@ -234,7 +234,7 @@ class DispatchStep(models.Model):
     """One step of a dispatch: when it happened (as told) and who recorded it when."""
 
     dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="steps")
-    status = models.CharField(max_length=16, choices=Status.choices)
+    status = models.CharField(max_length=16, choices=DispatchStatus.choices)
     at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

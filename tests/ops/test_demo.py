@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from django.core.management import call_command
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from lindungi.accounts.mfa.devices import base32_secret
 from lindungi.accounts.mfa.models import Authenticator

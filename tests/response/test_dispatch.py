@@ -12,7 +12,7 @@ from lindungi.audit.models import AuditEvent
 from lindungi.cases.models import CaseEvent
 from lindungi.notifications.models import Kind, Notification
 from lindungi.response import actions
-from lindungi.response.models import CrewRole, Dispatch, Status
+from lindungi.response.models import CrewRole, Dispatch, DispatchStatus
 from tests.cases.factories import make_case
 from tests.login import log_in
 from tests.response.factories import (
@@ -34,7 +34,7 @@ def page(dispatch, action=""):
 
 def walk(user, dispatch, *steps):
     for status in steps:
-        taken_to = "safe_house" if status == Status.SAFE else ""
+        taken_to = "safe_house" if status == DispatchStatus.SAFE else ""
         dispatch = actions.record_step(user, dispatch, dispatch.version, status, taken_to=taken_to)
     return dispatch
 
@@ -65,19 +65,19 @@ def test_the_lifecycle_keeps_each_time_who_recorded_it_and_the_durations(persona
     with time_machine.travel(start, tick=False) as clock:
         dispatch = dispatch_from_report(personas, team)
         for minutes, status in (
-            (2, Status.ACKNOWLEDGED),
-            (5, Status.EN_ROUTE),
-            (25, Status.ON_SCENE),
+            (2, DispatchStatus.ACKNOWLEDGED),
+            (5, DispatchStatus.EN_ROUTE),
+            (25, DispatchStatus.ON_SCENE),
         ):
             clock.move_to(start + timedelta(minutes=minutes))
             dispatch = walk(team.lead, dispatch, status)
-        dispatch = walk(team.responders[0], dispatch, Status.SAFE, Status.CLEARED)
-    assert dispatch.status == Status.CLEARED and dispatch.taken_to == "safe_house"
+        dispatch = walk(team.responders[0], dispatch, DispatchStatus.SAFE, DispatchStatus.CLEARED)
+    assert dispatch.status == DispatchStatus.CLEARED and dispatch.taken_to == "safe_house"
     assert (dispatch.seconds_to_acknowledge, dispatch.seconds_to_en_route) == (120, 300)
     assert dispatch.seconds_to_on_scene == 1500
     steps = list(dispatch.steps.values_list("status", "recorded_by"))
-    assert steps[1] == (Status.ACKNOWLEDGED, team.lead.pk)
-    assert steps[-1] == (Status.CLEARED, team.responders[0].pk)
+    assert steps[1] == (DispatchStatus.ACKNOWLEDGED, team.lead.pk)
+    assert steps[-1] == (DispatchStatus.CLEARED, team.responders[0].pk)
     assert not dispatch.out_of_order
 
 
@@ -85,15 +85,18 @@ def test_a_time_out_of_order_is_kept_and_flagged_a_future_time_refused(personas,
     dispatch = dispatch_from_report(personas, team)
     earlier = dispatch.requested_at - timedelta(minutes=3)
     dispatch = actions.record_step(
-        team.lead, dispatch, dispatch.version, Status.ACKNOWLEDGED, at=earlier
+        team.lead, dispatch, dispatch.version, DispatchStatus.ACKNOWLEDGED, at=earlier
     )
-    assert dispatch.out_of_order and dispatch.steps.get(status=Status.ACKNOWLEDGED).out_of_order
+    assert (
+        dispatch.out_of_order
+        and dispatch.steps.get(status=DispatchStatus.ACKNOWLEDGED).out_of_order
+    )
     with pytest.raises(ValidationError) as refused:
         actions.record_step(
             team.lead,
             dispatch,
             dispatch.version,
-            Status.EN_ROUTE,
+            DispatchStatus.EN_ROUTE,
             at=timezone.now() + timedelta(hours=1),
         )
     assert "at" in refused.value.error_dict
@@ -114,7 +117,7 @@ def test_the_future_time_is_refused_on_the_form_in_indonesian(client, indonesian
     assert response.status_code == 400
     assert "masa depan" in response.content.decode()
     dispatch.refresh_from_db()
-    assert dispatch.status == Status.REQUESTED
+    assert dispatch.status == DispatchStatus.REQUESTED
 
 
 def test_cancelling_needs_a_reason(personas, team):
@@ -122,7 +125,7 @@ def test_cancelling_needs_a_reason(personas, team):
     with pytest.raises(ValidationError):
         actions.cancel(team.lead, dispatch, dispatch.version, " ")
     dispatch = actions.cancel(personas.intake_officer, dispatch, dispatch.version, "Canary: safe")
-    assert dispatch.status == Status.CANCELLED and dispatch.ended_at is not None
+    assert dispatch.status == DispatchStatus.CANCELLED and dispatch.ended_at is not None
 
 
 # --- Who sees a dispatch -------------------------------------------------------------------
@@ -149,7 +152,7 @@ def test_a_responder_not_on_the_dispatch_or_of_another_unit_gets_404(client, per
 
 def test_the_crew_loses_the_dispatch_after_the_window(client, personas, team):
     dispatch = dispatch_from_report(personas, team)
-    dispatch = walk(team.lead, dispatch, *[Status.ACKNOWLEDGED, Status.EN_ROUTE])
+    dispatch = walk(team.lead, dispatch, *[DispatchStatus.ACKNOWLEDGED, DispatchStatus.EN_ROUTE])
     dispatch = actions.cancel(team.lead, dispatch, dispatch.version, "Canary: false alarm")
     log_in(client, team.lead)
     assert client.get(page(dispatch)).status_code == 200

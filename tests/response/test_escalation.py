@@ -10,7 +10,7 @@ from django.utils import timezone
 from lindungi.notifications.models import Kind, Notification
 from lindungi.response import actions, roster
 from lindungi.response.jobs import alert_roster_gaps, escalate
-from lindungi.response.models import CrewRole, Escalation, Shift, Status
+from lindungi.response.models import CrewRole, DispatchStatus, Escalation, Shift
 from lindungi.response.views.board import board_context
 from tests.browser.marks import commits
 from tests.concurrency import at_once
@@ -34,7 +34,7 @@ def test_nothing_escalates_in_time_and_an_acknowledged_dispatch_skips_step_one(p
         dispatch = dispatch_from_report(personas, team)
         clock.move_to(start + timedelta(minutes=4))
         assert escalate() == 0
-        actions.record_step(team.lead, dispatch, dispatch.version, Status.ACKNOWLEDGED)
+        actions.record_step(team.lead, dispatch, dispatch.version, DispatchStatus.ACKNOWLEDGED)
         clock.move_to(start + timedelta(minutes=6))
         assert escalate() == 0
 
@@ -63,7 +63,7 @@ def test_the_board_shows_a_late_dispatch_from_its_own_times_without_a_worker(per
         clock.move_to(start + timedelta(minutes=6))
         context = board_context(team.lead, timezone.now())
         assert [(r.dispatch.pk, r.late) for r in context["rows"]] == [
-            (dispatch.pk, Status.ACKNOWLEDGED)
+            (dispatch.pk, DispatchStatus.ACKNOWLEDGED)
         ]
         assert not Escalation.objects.exists()
         panel = context["panels"][0]

@@ -31,7 +31,7 @@ from lindungi.response.forms import (
     response_units,
 )
 from lindungi.response.jobs import lateness
-from lindungi.response.models import Status
+from lindungi.response.models import DispatchStatus
 from lindungi.response.roster import on_call
 from lindungi.response.views.board import board_context
 
@@ -99,8 +99,8 @@ def _dispatch_page(request, dispatch, *, step_form=None, cancel_form=None, statu
         "late": lateness(dispatch, timezone.now()),
         "may_act": may_act,
         "next": following,
-        "next_label": Status(following).label if following else "",
-        "asks_where": following == Status.SAFE,
+        "next_label": DispatchStatus(following).label if following else "",
+        "asks_where": following == DispatchStatus.SAFE,
         "step_form": step_form or StepForm(initial=initial),
         "cancel_form": cancel_form or CancelForm(initial={"version": dispatch.version}),
         "poll": POLL_SECONDS,
