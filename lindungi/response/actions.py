@@ -123,7 +123,8 @@ def request_dispatch(
         dispatch=dispatch, status=DispatchStatus.REQUESTED, at=now, recorded_by=actor
     )
     leads = [a.user for a in crew if a.role == CrewRole.TEAM_LEAD]
-    notify(leads or supervisors(unit), Kind.DISPATCH_REQUESTED, case=case, report=report)
+    # No link to the report or case: the crew may not open them; the board shows the dispatch.
+    notify(leads or supervisors(unit), Kind.DISPATCH_REQUESTED)
     record("dispatch.request", request=request, actor=actor, obj=dispatch, fields=REQUEST_FIELDS)
     _event(dispatch, actor, EventKind.DISPATCH_REQUESTED, now)
     return dispatch

@@ -86,12 +86,7 @@ def _escalate_one(dispatch: Dispatch, steps: list[int], chain: list[User]) -> in
     )
     won = list(Escalation.objects.filter(run=run).values_list("step", flat=True))
     for step in sorted(won):
-        notify(
-            _recipients(dispatch, step, chain),
-            Kind.DISPATCH_ESCALATED,
-            case=dispatch.case,
-            report=dispatch.report,
-        )
+        notify(_recipients(dispatch, step, chain), Kind.DISPATCH_ESCALATED)
     return len(won)
 
 
@@ -100,7 +95,7 @@ def escalate(now: datetime | None = None) -> int:
     now = now or timezone.now()
     late = (
         Dispatch.objects.filter(status__in=NOT_UNDER_WAY, requested_at__lt=now - ack_limit())
-        .select_related("unit", "case", "report")
+        .select_related("unit")
         .prefetch_related("crew__user")
         .order_by("requested_at")
     )

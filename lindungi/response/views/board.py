@@ -11,6 +11,7 @@ from django.conf import settings
 from lindungi.accounts.models import Unit
 from lindungi.accounts.roles import UnitType
 from lindungi.cases.access import AnyUser
+from lindungi.response.access import supervised_units
 from lindungi.response.jobs import lateness
 from lindungi.response.models import Dispatch
 from lindungi.response.roster import Gap, current_shift, gaps, on_call
@@ -64,4 +65,4 @@ def board_context(user: AnyUser, now: datetime) -> dict[str, object]:
                 gaps=gaps(Unit.objects.filter(pk=unit.pk), now, ahead),
             )
         )
-    return {"rows": rows, "panels": panels, "now": now}
+    return {"rows": rows, "panels": panels, "now": now, "supervises": bool(supervised_units(user))}
