@@ -79,6 +79,23 @@ def _check_asker(actor: User, report: Report | None, case: Case | None) -> None:
         raise PermissionDenied
 
 
+def _told(unit: Unit, data: Mapping[str, object]) -> dict[str, str]:
+    """What the one asking wrote, checked: a unit that answers, a place and a danger."""
+    if unit.type != UnitType.RAPID_RESPONSE or not unit.is_active:
+        raise ValidationError({"unit": _("Choose a rapid response unit.")})
+    told = {name: str(data.get(name) or "").strip() for name in REQUEST_FIELDS}
+    if not told["location"] or not told["danger"]:
+        raise ValidationError(_("Say where the team must go and what the danger is."))
+    return told
+
+
+def _kelurahan(data: Mapping[str, object], report: Report | None) -> Region | None:
+    kelurahan = data.get("kelurahan") or (report.kelurahan if report is not None else None)
+    if kelurahan is not None and not isinstance(kelurahan, Region):
+        raise ValidationError({"kelurahan": _("Choose a kelurahan.")})
+    return kelurahan
+
+
 @transaction.atomic
 def request_dispatch(
     actor: User,
@@ -92,15 +109,10 @@ def request_dispatch(
     """Ask ``unit`` for a team, from a report or a case. The crew is who is on call now;
     the team lead is alerted at once (the unit's supervisors when there is none)."""
     _check_asker(actor, report, case)
-    if unit.type != UnitType.RAPID_RESPONSE or not unit.is_active:
-        raise ValidationError({"unit": _("Choose a rapid response unit.")})
-    if not str(data.get("location") or "").strip() or not str(data.get("danger") or "").strip():
-        raise ValidationError(_("Say where the team must go and what the danger is."))
+    told = _told(unit, data)
     case = case or (report.case if report is not None else None)
+    kelurahan = _kelurahan(data, report)
     now = timezone.now()
-    kelurahan = data.get("kelurahan") or (report.kelurahan if report is not None else None)
-    if kelurahan is not None and not isinstance(kelurahan, Region):
-        raise ValidationError({"kelurahan": _("Choose a kelurahan.")})
     dispatch = Dispatch.objects.create(
         unit=unit,
         report=report,
@@ -113,7 +125,7 @@ def request_dispatch(
         shift=current_shift(unit, now),
         requested_at=now,
         requested_by=actor,
-        **{name: str(data.get(name) or "").strip() for name in REQUEST_FIELDS},
+        **told,
     )
     crew = list(on_call(unit, now))
     DispatchMember.objects.bulk_create(
