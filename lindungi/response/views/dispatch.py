@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.actions import StaleVersion
+from lindungi.cases.forms import CaseForm
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.cases.views.edits import _edit as edit_versioned
 from lindungi.core.htmx import render_page
@@ -116,62 +117,51 @@ def dispatch_view(request, dispatch_id):
     return _dispatch_page(request, dispatch)
 
 
-def _stale(request, dispatch_id):
-    messages.info(request, _("Someone recorded this dispatch meanwhile: here it is now."))
-    return redirect("response:dispatch", dispatch_id=dispatch_id)
+def _act(request, dispatch_id, form_class, work, form_name):
+    """Run ``work(dispatch, cleaned data)`` for a valid form, then back to the dispatch; a
+    refused form shows on the dispatch's page with its errors (400); a stale one sends the
+    reader to the dispatch as it is now."""
+    dispatch = get_dispatch_for(request.user, dispatch_id, Need.EDIT, request=request)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            work(dispatch, form.cleaned_data)
+        except StaleVersion:
+            messages.info(request, _("Someone recorded this dispatch meanwhile: here it is now."))
+            return redirect("response:dispatch", dispatch_id=dispatch.pk)
+        except ValidationError as error:
+            # The case forms' way of putting an action's errors beside their fields.
+            CaseForm.add_action_errors(form, error)
+        else:
+            return redirect("response:dispatch", dispatch_id=dispatch.pk)
+    return _dispatch_page(request, dispatch, status=400, **{form_name: form})
 
 
 @login_required
 @require_POST
 def step(request, dispatch_id):
-    dispatch = get_dispatch_for(request.user, dispatch_id, Need.EDIT, request=request)
-    form = StepForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.record_step(
-                request.user,
-                dispatch,
-                data["version"],
-                data["status"],
-                at=data["at"],
-                taken_to=data["taken_to"] or "",
-                request=request,
-            )
-        except StaleVersion:
-            return _stale(request, dispatch.pk)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("response:dispatch", dispatch_id=dispatch.pk)
-    return _dispatch_page(request, dispatch, step_form=form, status=400)
+    def work(dispatch, data):
+        actions.record_step(
+            request.user,
+            dispatch,
+            data["version"],
+            data["status"],
+            at=data["at"],
+            taken_to=data["taken_to"] or "",
+            request=request,
+        )
 
-
-def _form_errors(form, error):
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+    return _act(request, dispatch_id, StepForm, work, "step_form")
 
 
 @login_required
 @require_POST
 def cancel(request, dispatch_id):
-    dispatch = get_dispatch_for(request.user, dispatch_id, Need.EDIT, request=request)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.cancel(request.user, dispatch, data["version"], data["reason"], request=request)
-        except StaleVersion:
-            return _stale(request, dispatch.pk)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The dispatch is cancelled."))
-            return redirect("response:dispatch", dispatch_id=dispatch.pk)
-    return _dispatch_page(request, dispatch, cancel_form=form, status=400)
+    def work(dispatch, data):
+        actions.cancel(request.user, dispatch, data["version"], data["reason"], request=request)
+        messages.success(request, _("The dispatch is cancelled."))
+
+    return _act(request, dispatch_id, CancelForm, work, "cancel_form")
 
 
 @login_required
