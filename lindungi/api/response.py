@@ -13,10 +13,10 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from lindungi.api.auth import StaffRequest
-from lindungi.api.case_schemas import RecordId
+from lindungi.api.case_schemas import Input, RecordId
 from lindungi.api.cases import READ, WRITE
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record_read
@@ -60,9 +60,9 @@ class DispatchOut(DispatchRow):
     steps: list[StepOut]
 
 
-class StepIn(Schema):
+class StepIn(Input):
     status: DispatchStatus
-    at: datetime | None = None
+    at: datetime | None = Field(None, description="Without an offset it is read in local time.")
     taken_to: TakenTo | None = None
 
 

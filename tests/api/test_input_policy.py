@@ -15,6 +15,7 @@ from lindungi.api.main import api
 from lindungi.cases import actions
 from lindungi.casework import actions as work
 from lindungi.intake import apikeys
+from lindungi.response.actions import request_dispatch
 from tests.cases.factories import make_case
 
 CONTROL = "a\x00b"
@@ -61,6 +62,12 @@ def ids(personas):
         "task_id": work.add_task(worker, case, worker, "Call back", timezone.now()).pk,
         "casenote_id": work.add_note(worker, case, "Called").pk,
         "assessment_id": work.record_assessment(worker, case, "risk", {}).pk,
+        "dispatch_id": request_dispatch(
+            worker,
+            personas.rapid_response,
+            {"location": "Jl. Melati 4", "danger": "A knife"},
+            case=case,
+        ).pk,
     }
 
 
