@@ -142,12 +142,27 @@ def request_dispatch(
     return dispatch
 
 
-def _locked(actor: User, dispatch: Dispatch, version: int, need: case_access.Need) -> Dispatch:
+def _follow_case(current: Dispatch) -> None:
+    """A dispatch asked from a report follows the case opened from it since, so that its
+    steps and visit join that case's timeline."""
+    report = current.report
+    if current.case_id is None and report is not None and report.case is not None:
+        current.case = report.case
+        current.survivor_code = report.case.survivor_code
+
+
+def _current(actor: User, dispatch: Dispatch, version: int, need: case_access.Need) -> Dispatch:
     current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
     if not access.may(actor, current, need):
         raise PermissionDenied
     if current.version != version:
         raise StaleVersion(current)
+    _follow_case(current)
+    return current
+
+
+def _locked(actor: User, dispatch: Dispatch, version: int, need: case_access.Need) -> Dispatch:
+    current = _current(actor, dispatch, version, need)
     if current.status not in OPEN:
         raise ValidationError(_("This dispatch has ended."))
     return current
@@ -255,11 +270,7 @@ def report_visit(
     """The visit's short report: what was found, where the survivor was taken, the risk
     now. It joins the case's timeline; without a case yet, one is opened from the report
     in ``open_in`` (intake's own action) when the actor may open cases there."""
-    current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-    if not access.may(actor, current, case_access.Need.EDIT):
-        raise PermissionDenied
-    if current.version != version:
-        raise StaleVersion(current)
+    current = _current(actor, dispatch, version, case_access.Need.EDIT)
     report = current.report
     if current.case_id is None and report is not None and open_in is not None:
         if not _may_open_case(actor, open_in):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases.models import CaseEvent
+from lindungi.intake import actions as intake
 from lindungi.notifications.models import Kind, Notification
 from lindungi.response import actions
 from lindungi.response.models import CrewRole, Dispatch, DispatchStatus
@@ -203,3 +204,36 @@ def test_the_visit_report_joins_the_case_timeline_opening_the_case_if_needed(
     log_in(client, supervisor)
     body = client.get(f"/kasus/{dispatch.case_id}/").content.decode()
     assert "Rapid response visit report" in body or "Laporan kunjungan" in body
+
+
+def test_a_case_opened_from_the_report_since_gets_the_visit_on_its_timeline(personas, team):
+    dispatch = dispatch_from_report(personas, team)
+    report = intake.hand_over(
+        personas.intake_officer, dispatch.report, dispatch.report.version, personas.unit_a
+    )
+    report = intake.open_case_from_report(
+        personas.supervisor_a, report, report.version, personas.unit_a
+    )
+    dispatch = walk(team.lead, dispatch, *actions.STEPS[1:])
+    assert dispatch.case == report.case
+    visit = {"found": "Canary found", "taken_to": "police", "risk_now": "high"}
+    actions.report_visit(team.lead, dispatch, dispatch.version, visit)
+    kinds = set(report.case.events.values_list("kind", flat=True))
+    assert {"dispatch_cleared", "visit_reported"} <= kinds
+
+
+def test_asking_twice_with_one_form_sends_one_team(client, personas, team):
+    case = make_case(personas, "a")
+    log_in(client, personas.case_worker_a)
+    url = f"/reaksi-cepat/kasus/{case.pk}/"
+    form = client.get(url).context["form"]
+    data = {
+        "form_token": form["form_token"].initial,
+        "unit": team.unit.pk,
+        **{k: v for k, v in REQUEST.items() if k != "children_present"},
+    }
+    first = client.post(url, data)
+    again = client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Dispatch.objects.restrict(personas.case_worker_a).count() == 1
