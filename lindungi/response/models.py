@@ -7,7 +7,10 @@ Each lifecycle step keeps its time and who recorded it; durations are stored for
 statistics.
 """
 
+from datetime import time
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +48,16 @@ class UnitSettings(BaseModel):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+    def clean(self) -> None:
+        for part in self.shift_starts.split(","):
+            try:
+                if part.strip():
+                    time.fromisoformat(part.strip())
+            except ValueError:
+                raise ValidationError(
+                    {"shift_starts": _("Write times of day as 07:00, separated by commas.")}
+                ) from None
 
 
 class EscalationContact(BaseModel):

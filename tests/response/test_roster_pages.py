@@ -1,6 +1,12 @@
 """The roster page: only the unit's supervisors; making shifts, swaps and leave audited."""
 
+from datetime import time
+
+import pytest
+from django.core.exceptions import ValidationError
+
 from lindungi.audit.models import AuditEvent
+from lindungi.response import roster
 from lindungi.response.models import CrewRole, ShiftAssignment
 from tests.login import log_in
 from tests.response.factories import make_team
@@ -36,3 +42,14 @@ def test_a_supervisor_assigns_swaps_and_gives_leave_and_each_is_audited(client, 
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"roster.assign", "roster.swap", "roster.leave"} <= actions
     assert client.post(f"{ROSTER}buat/", {"days": 2}).status_code == 302
+
+
+def test_a_unit_pattern_must_be_times_of_day(personas):
+    settings = roster.unit_settings(personas.rapid_response)
+    settings.shift_starts = "07:00, noon"
+    with pytest.raises(ValidationError):
+        settings.full_clean()
+    settings.shift_starts = "06:00,18:00"
+    settings.full_clean()
+    settings.save()
+    assert roster.shift_starts(personas.rapid_response) == [time(6), time(18)]
