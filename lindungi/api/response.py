@@ -61,7 +61,7 @@ class DispatchOut(DispatchRow):
 
 
 class StepIn(Input):
-    status: DispatchStatus
+    status: DispatchStatus | None = Field(None, description="Left out: the step that comes next.")
     at: datetime | None = Field(None, description="Without an offset it is read in local time.")
     taken_to: TakenTo | None = None
 
@@ -115,18 +115,20 @@ def read_dispatch(request: StaffRequest, dispatch_id: RecordId, response: HttpRe
 def add_step(
     request: StaffRequest, dispatch_id: RecordId, payload: StepIn, response: HttpResponse
 ) -> Body:
-    """Record the dispatch's next step (``at``: when it happened, now if left out; the
-    survivor-safe step says where she was ``taken_to``). Send the dispatch's ETag."""
+    """Record the dispatch's next step (``status`` names it, or is left out; ``at``: when it
+    happened, now if left out; the survivor-safe step says where she was ``taken_to``).
+    Send the dispatch's ETag."""
     dispatch = get_dispatch_for(request.auth, dispatch_id, Need.EDIT, request=request)
-    version = required_version(request)
     at = payload.at
     if at is not None and timezone.is_naive(at):
         at = timezone.make_aware(at)
+    at = actions.step_time(at)  # a time that cannot be is refused before the version
+    version = required_version(request)
     dispatch = actions.record_step(
         request.auth,
         dispatch,
         version,
-        payload.status,
+        payload.status or actions.next_step(dispatch) or "",
         at=at,
         taken_to=payload.taken_to or "",
         request=request,

@@ -23,6 +23,7 @@ from lindungi.cases import access as case_access
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.models import Case, CaseEvent
 from lindungi.cases.timeline import EventKind
+from lindungi.core.dates import EARLIEST, TOO_EARLY
 from lindungi.intake import access as report_access
 from lindungi.intake.actions import open_case_from_report
 from lindungi.intake.models import Report
@@ -175,11 +176,16 @@ def next_step(dispatch: Dispatch) -> DispatchStatus | None:
     return STEPS[STEPS.index(DispatchStatus(dispatch.status)) + 1]
 
 
-def _told_time(at: datetime | None, now: datetime) -> datetime:
+def step_time(at: datetime | None) -> datetime:
+    """The time a step happened, as told (now if not told): a time in the future, or
+    before 1900, is refused."""
+    now = timezone.now()
     if at is None:
         return now
     if at > now + CLOCK_SLACK:
         raise ValidationError({"at": _("This time is in the future: give the time it happened.")})
+    if at.date() < EARLIEST:
+        raise ValidationError({"at": TOO_EARLY})
     return at
 
 
@@ -216,8 +222,8 @@ def record_step(
     current = _locked(actor, dispatch, version, case_access.Need.EDIT)
     if status != next_step(current):
         raise StaleVersion(current)
+    at = step_time(at)
     now = timezone.now()
-    at = _told_time(at, now)
     fields = ["status"]
     if status == DispatchStatus.SAFE:
         if taken_to not in TakenTo.values:
@@ -271,16 +277,23 @@ def report_visit(
     now. It joins the case's timeline; without a case yet, one is opened from the report
     in ``open_in`` (intake's own action) when the actor may open cases there."""
     current = _current(actor, dispatch, version, case_access.Need.EDIT)
+    told = {
+        "found": data.get("found", "").strip()[:4000],
+        "taken_to": data.get("taken_to") or current.taken_to,
+        "risk_now": data.get("risk_now", ""),
+    }
     report = current.report
-    if current.case_id is None and report is not None and open_in is not None:
+    opens = current.case_id is None and report is not None and open_in is not None
+    if not opens and all(getattr(current, name) == value for name, value in told.items()):
+        return current  # sent again unchanged: nothing to record
+    if opens and report is not None and open_in is not None:
         if not _may_open_case(actor, open_in):
             raise PermissionDenied
         opened = open_case_from_report(actor, report, report.version, open_in, request=request)
         current.case = opened.case
         current.survivor_code = opened.case.survivor_code if opened.case else ""
-    current.found = data.get("found", "").strip()[:4000]
-    current.taken_to = data.get("taken_to") or current.taken_to
-    current.risk_now = data.get("risk_now", "")
+    for name, value in told.items():
+        setattr(current, name, value)
     current.version += 1
     current.save()
     fields = ["found", "taken_to", "risk_now"]

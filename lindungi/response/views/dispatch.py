@@ -21,7 +21,7 @@ from lindungi.cases.forms import CaseForm
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.cases.views.edits import _edit as edit_versioned
 from lindungi.core.htmx import render_page
-from lindungi.intake.access import get_report_for
+from lindungi.intake.access import get_report_for, shows_identity
 from lindungi.response import actions
 from lindungi.response.access import get_dispatch_for, may
 from lindungi.response.forms import (
@@ -68,7 +68,9 @@ def _ask(request, form, context, **origin):
 @require_http_methods(["GET", "POST"])
 def request_from_report(request, report_id):
     report = get_report_for(request.user, report_id, request=request)
-    initial = {"location": report.street_detail}
+    # The place the report gives, for those who may read it (intake's own rule).
+    shown = shows_identity(request.user, report, getattr(request, "membership", None))
+    initial = {"location": report.street_detail if shown else ""}
     form = DispatchRequestForm(_posted(request), initial=initial, kelurahan=report.kelurahan_id)
     form.initial.setdefault("kelurahan", report.kelurahan_id)
     return _ask(request, form, {"report": report}, report=report)
@@ -90,7 +92,8 @@ def board(request):
 
 
 def _dispatch_page(request, dispatch, *, step_form=None, cancel_form=None, status=None):
-    may_act = dispatch.is_open and may(request.user, dispatch, Need.EDIT)
+    may_edit = may(request.user, dispatch, Need.EDIT)
+    may_act = dispatch.is_open and may_edit
     following = actions.next_step(dispatch)
     initial = {"version": dispatch.version, "status": following}
     context = {
@@ -99,6 +102,7 @@ def _dispatch_page(request, dispatch, *, step_form=None, cancel_form=None, statu
         "crew": dispatch.crew.select_related("user"),
         "late": lateness(dispatch, timezone.now()),
         "may_act": may_act,
+        "may_edit": may_edit,
         "next": following,
         "next_label": DispatchStatus(following).label if following else "",
         "asks_where": following == DispatchStatus.SAFE,
