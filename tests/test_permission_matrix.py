@@ -136,7 +136,7 @@ ROUTE_NEEDS = {
     "response:cancel": {"post": (Need.EDIT, 400)},
     "response:visit": EDIT_FORM,
     "api:dispatch": {"get": (Need.CONTENT, 200)},
-    "api:dispatch_steps": {"post": (Need.EDIT, 422)},
+    "api:dispatch_steps": {"post": (Need.EDIT, 428)},
 }
 DEFAULT_STATUS = 400  # of a route whose status depends on the scenario, elsewhere
 
