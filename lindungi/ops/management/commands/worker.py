@@ -4,7 +4,8 @@ It seals the audit events that no request sealed after its commit every few seco
 (``--seal-interval``), and runs every other job once a minute (``--interval``). Several
 workers may run at the same time (on several machines, or a second one started by
 mistake): each job claims its work in the database (the sealer its lock, the overdue
-alerts, dispatch escalations and roster gap alerts with unique inserts), so work is done once whoever gets there first.
+alerts, dispatch escalations and roster gap alerts with unique inserts), so work is done
+once whoever gets there first.
 ``--once`` runs the jobs one time and exits (for cron, tests, or a manual catch-up).
 
 Log lines carry job names and counts only, never what the work was about.
