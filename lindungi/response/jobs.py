@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lindungi.accounts.models import Unit, User
 from lindungi.accounts.roles import UnitType
+from lindungi.audit.events import record
 from lindungi.notifications.models import Kind, notify
 from lindungi.response.actions import supervisors
 from lindungi.response.models import (
@@ -87,6 +88,7 @@ def _escalate_one(dispatch: Dispatch, steps: list[int], chain: list[User]) -> in
     won = list(Escalation.objects.filter(run=run).values_list("step", flat=True))
     for step in sorted(won):
         notify(_recipients(dispatch, step, chain), Kind.DISPATCH_ESCALATED)
+        record("dispatch.escalate", obj=dispatch, fields=[f"step_{step}"])
     return len(won)
 
 

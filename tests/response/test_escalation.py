@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from lindungi.audit.models import AuditEvent
 from lindungi.notifications.models import Kind, Notification
 from lindungi.response import actions, roster
 from lindungi.response.jobs import alert_roster_gaps, escalate
@@ -51,6 +52,10 @@ def test_unacknowledged_the_backup_and_supervisor_then_the_chain_are_alerted_onc
         assert escalate() == 1
         assert team.chief.pk in alerted(Kind.DISPATCH_ESCALATED)
         assert list(dispatch.escalations.values_list("step", flat=True)) == [1, 2]
+        escalated = AuditEvent.objects.filter(
+            action="dispatch.escalate", object_id=str(dispatch.pk)
+        )
+        assert sorted(e.fields[0] for e in escalated) == ["step_1", "step_2"]
         clock.move_to(start + timedelta(minutes=40))
         assert escalate() == 0  # the chain has one person: nobody further
 
