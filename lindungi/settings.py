@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lindungi.casework",
     "lindungi.notifications",
     "lindungi.intake",
+    "lindungi.response",
     "lindungi.ops",
     "lindungi.accounts.apps.AdminConfig",
     "django.contrib.auth",
@@ -235,6 +236,16 @@ if LINDUNGI_GATEWAY == "http" and not LINDUNGI_GATEWAY_URL.startswith(("https://
 LINDUNGI_MESSAGE_MAX_ATTEMPTS = config.integer("LINDUNGI_MESSAGE_MAX_ATTEMPTS", 8, 1, 50)
 LINDUNGI_MESSAGE_RETRY_SECONDS = config.integer("LINDUNGI_MESSAGE_RETRY_SECONDS", 60, 1, 3600)
 LINDUNGI_MESSAGE_LEASE_SECONDS = config.integer("LINDUNGI_MESSAGE_LEASE_SECONDS", 300, 1, 3600)
+
+# The rapid response unit (lindungi.response; README, "Rapid response"): the shifts' start
+# times in the deployment's zone (each lasts until the next starts), how far ahead a roster
+# gap is alerted, the minutes before an unacknowledged dispatch and one not yet under way
+# escalate, and how long the crew still sees a dispatch after it ended.
+RESPONSE_SHIFT_STARTS = config.raw("LINDUNGI_RESPONSE_SHIFT_STARTS") or "07:00,15:00,23:00"
+RESPONSE_GAP_ALERT_HOURS = config.integer("LINDUNGI_RESPONSE_GAP_ALERT_HOURS", 24, 1, 24 * 14)
+RESPONSE_ACK_MINUTES = config.integer("LINDUNGI_RESPONSE_ACK_MINUTES", 5, 1, 120)
+RESPONSE_EN_ROUTE_MINUTES = config.integer("LINDUNGI_RESPONSE_EN_ROUTE_MINUTES", 15, 1, 240)
+RESPONSE_VISIBLE_AFTER_HOURS = config.integer("LINDUNGI_RESPONSE_VISIBLE_AFTER_HOURS", 2, 0, 48)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

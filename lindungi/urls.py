@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifikasi/", include("lindungi.notifications.urls")),
     path("lapor/", include("lindungi.intake.public")),
     path("laporan/", include("lindungi.intake.urls")),
+    path("reaksi-cepat/", include("lindungi.response.urls")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
 ]

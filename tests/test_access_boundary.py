@@ -44,6 +44,10 @@ ALLOWED = {
     "narrowed by restrict",
     "intake/case_facts.py": "loads the first account of the case of a CaseAccess",
     "cases/forms.py": "form choices among the parts of the case of a CaseAccess",
+    "response/actions.py": "actions: they lock the dispatch, then check the actor with "
+    "response.access.may (the rule restrict applies)",
+    "response/jobs.py": "the escalation job over every open dispatch: it alerts the crew's "
+    "backup, the unit's supervisors and its escalation chain, and shows nobody anything",
     "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",
 }
 
@@ -58,6 +62,10 @@ WITHOUT_CASE_PATH = {
     "intake.ReportPerson": "part of a report: read only through a report intake/access.py gave",
     "notifications.Notification": "one recipient's alert: read only by that recipient",
     "notifications.OverdueAlert": "the worker's claim on an overdue item: never shown",
+    "response.DispatchStep": "a dispatch's step: read only through a dispatch restrict gave",
+    "response.DispatchMember": "a dispatch's crew: the dispatch rule's own data "
+    "(response/access.py), else read through a dispatch restrict gave",
+    "response.Escalation": "the worker's claim on an escalation step: never shown",
 }
 
 

@@ -44,6 +44,8 @@ from lindungi.intake import actions as intake
 from lindungi.intake.models import Report
 from lindungi.notifications.models import Notification
 from lindungi.places.models import Region, ServicePoint, ServicePointKind
+from lindungi.response import actions as dispatches
+from lindungi.response.models import Dispatch
 from tests.html_forms import read_forms
 from tests.login import log_in
 from tests.test_permission_matrix import walk
@@ -69,6 +71,7 @@ EDIT_FORMS = {
     "cases:police_report": PoliceReport,
     "cases:edit_contact": CaseContact,
     "intake:draft": Report,
+    "response:visit": Dispatch,
 }
 # Fields a fully filled record may leave empty, and why.
 MAY_BE_EMPTY = {
@@ -100,6 +103,9 @@ MAY_BE_EMPTY = {
     },
     # Still open: closed_at is set by the closure.
     Case: {"closed_at"},
+    # Asked from the case (no report), with no roster in this world (no shift), on scene:
+    # not ended, so not cancelled either; its times came in order.
+    Dispatch: {"report", "shift", "ended_at", "cancel_reason", "out_of_order"},
 }
 # Every stored row is compared before and after, the timeline's included: a form saved
 # unchanged did nothing, so nothing may say it did.
@@ -194,6 +200,24 @@ def _incident(worker, case, survivor):
         },
     )
     return incident
+
+
+def _dispatch(worker, case, personas):
+    """A team on scene, with its visit report written."""
+    asked = {
+        "location": "Jl. Melati 4, rumah belakang",
+        "kelurahan": _kelurahan(),
+        "danger": "He has a knife",
+        "who_is_there": "Her two children",
+        "children_present": True,
+        "accommodation": "Uses a wheelchair",
+        "safe_approach": "Come to the back door",
+    }
+    sent = dispatches.request_dispatch(worker, personas.rapid_response, asked, case=case)
+    for step in dispatches.STEPS[1:4]:
+        sent = dispatches.record_step(worker, sent, sent.version, step)
+    visit = {"found": "Safe, shaken", "taken_to": "health", "risk_now": "medium"}
+    return dispatches.report_visit(worker, sent, sent.version, visit)
 
 
 def _casework(worker, case, personas):
@@ -333,6 +357,7 @@ def world(personas):
         _contact(worker, case)
         report = _draft(personas)
         task = work.add_task(personas.supervisor_a, case, worker, "Call back", EDITED)
+        dispatch = _dispatch(worker, case, personas)
     with time_machine.travel(REPORTED_TO_POLICE, tick=False):
         work.record_police_report(
             worker, case, reported_at=REPORTED_TO_POLICE, police_reference="LP/B/123/XI/2026"
@@ -355,6 +380,7 @@ def world(personas):
         CaseContact: case.contact,
         Report: report,
         Task: task,
+        Dispatch: dispatch,
         Notification: Notification.objects.filter(user=worker).first(),
     }
 
@@ -438,7 +464,7 @@ def _unfilled(field, value):
 
 def _snapshot():
     rows = {}
-    for config in map(apps.get_app_config, ("cases", "casework", "intake")):
+    for config in map(apps.get_app_config, ("cases", "casework", "intake", "response")):
         for model in config.get_models():
             if model in NOT_COMPARED_MODELS:
                 continue

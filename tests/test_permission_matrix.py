@@ -23,6 +23,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from lindungi.accounts.models import Unit
+from lindungi.accounts.roles import UnitType
 from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
 from lindungi.cases.access import Need
@@ -31,6 +33,8 @@ from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from lindungi.casework import actions as work
 from lindungi.casework.models import Approval, Assessment, CaseNote, PlannedService, Task
+from lindungi.response import actions as dispatch
+from lindungi.response.models import Dispatch
 from tests.cases.factories import make_case
 from tests.login import log_in
 
@@ -129,6 +133,15 @@ ROUTE_NEEDS = {
     "api:case_tasks": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
     "api:task": {"get": (Need.CONTENT, 200), "patch": (Need.EDIT, 422)},
     "api:case_messages": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
+    # The rapid response unit's: a dispatch asked from the case (its crew, not on call here,
+    # and the unit's supervisors are tested in tests/response).
+    "response:request_from_case": EDIT_FORM,
+    "response:dispatch": {"get": (Need.CONTENT, 200)},
+    "response:step": {"post": (Need.EDIT, 400)},
+    "response:cancel": {"post": (Need.EDIT, 400)},
+    "response:visit": EDIT_FORM,
+    "api:dispatch": {"get": (Need.CONTENT, 200)},
+    "api:dispatch_steps": {"post": (Need.EDIT, 428)},
 }
 DEFAULT_STATUS = 400  # of a route whose status depends on the scenario, elsewhere
 
@@ -235,6 +248,12 @@ def _records(case, key):
         Approval: _plan_approval(worker, case),
         CaseNote: work.add_note(worker, case, "Canary note body"),
         Task: work.add_task(worker, case, worker, "Canary task title", timezone.now()),
+        Dispatch: dispatch.request_dispatch(
+            worker,
+            Unit.objects.get(type=UnitType.RAPID_RESPONSE),
+            {"location": "Canary location", "danger": "Canary danger"},
+            case=case,
+        ),
     }
 
 

@@ -13,6 +13,11 @@ ENTRIES = [
     (_("Overview"), "cases:overview", {Role.SUPERVISOR}),
     (_("New report"), "intake:new", {Role.INTAKE_OFFICER, Role.SUPERVISOR}),
     (_("Triage queue"), "intake:queue", {Role.INTAKE_OFFICER, Role.SUPERVISOR}),
+    (
+        _("Rapid response"),
+        "response:board",
+        {Role.RESPONDER, Role.INTAKE_OFFICER, Role.SUPERVISOR},
+    ),
     (_("Service points"), "places:service_points", None),
     (_("Administration"), "admin:index", {Role.ADMINISTRATOR}),
 ]

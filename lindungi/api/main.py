@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.http import HttpRequest
 from ninja.parser import Parser
 
-from lindungi.api import cases, casework, errors, intake, messages
+from lindungi.api import cases, casework, errors, intake, messages, response
 from lindungi.api.auth import StaffSession
 from lindungi.api.document import DocumentedAPI
 
@@ -29,8 +29,9 @@ api = DocumentedAPI(
     version="1",
     description=(
         "Cases, clients, incidents and perpetrators, and their case work (assessments, plan, "
-        "services, notes, tasks), with the same access rules as the "
-        "staff pages: anything out of your scope answers 404. Reads return an ETag; "
+        "services, notes, tasks), the rapid response unit's dispatches, with the same access "
+        "rules as the staff pages: anything out of your scope answers 404. Reads return an "
+        "ETag; "
         "updates need it back in If-Match (428 without, 412 when stale)."
     ),
     urls_namespace="api",
@@ -41,5 +42,6 @@ errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", casework.router)
 api.add_router("/", messages.router)
+api.add_router("/", response.router)
 # Integrations' API keys open this router only (its own auth); sessions do not.
 api.add_router("/reports", intake.router)

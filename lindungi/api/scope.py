@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models import Model
 from django.http import HttpRequest
 
-from lindungi.cases.access import Need, get_case_for, get_case_part_for
+from lindungi.cases.access import Need, get_case_for, get_part_for
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -35,4 +35,4 @@ def check_path(request: HttpRequest) -> None:
         if name == "case_id":
             get_case_for(request.user, value, need, request=request)
         elif name in parts:
-            get_case_part_for(request.user, parts[name], value, need, request=request)
+            get_part_for(request.user, parts[name], value, need, request=request)

@@ -159,6 +159,19 @@ class _Scopes:
         raise ValueError(f"no case scope for {need}")
 
 
+# A rule for a case-bound record that reaches further than its case's own (a dispatch is
+# also seen through its report before a case exists, and by its crew for a while), handed
+# down by the app above that owns the record when it is ready (``add_rule``). It receives
+# this module's own case condition, so it can only add to it what it says.
+Rule = Callable[[AnyUser, Need, Callable[[Need], Condition]], Condition]
+_RULES: dict[type[Model], Rule] = {}
+
+
+def add_rule(model: type[Model], rule: Rule) -> None:
+    """Make ``rule`` the condition ``restrict`` uses for ``model`` (its app's ``ready``)."""
+    _RULES[model] = rule
+
+
 def restrict(queryset: QuerySet[M], user: AnyUser, need: Need = Need.VIEW) -> QuerySet[M]:
     """``queryset`` (of cases, or of a model that belongs to a case) narrowed in SQL to
     what ``user`` may ``need``. The only way a list or a count of case-bound data is made."""
@@ -167,8 +180,15 @@ def restrict(queryset: QuerySet[M], user: AnyUser, need: Need = Need.VIEW) -> Qu
         return queryset.filter(unit_id__in=_units(user, {Role.SUPERVISOR}))
     if model is Case:
         return queryset.filter(_Scopes(user).of(need))
+    if model in _RULES:
+        return queryset.filter(_RULES[model](user, need, lambda of: _through_case(model, user, of)))
+    return queryset.filter(_through_case(model, user, need))
+
+
+def _through_case(model: type[Model], user: AnyUser, need: Need) -> Q:
+    """The rows of ``model`` whose case ``user`` may ``need``."""
     path = _case_path(model)
-    return queryset.filter(**{f"{path}__in": restrict(Case.objects.all(), user, need).values("pk")})
+    return Q(**{f"{path}__in": restrict(Case.objects.all(), user, need).values("pk")})
 
 
 def _case_path(model: type[Model]) -> str:
@@ -328,12 +348,39 @@ def get_case_part_for(
     """A client, note, attachment or other part of a case, with the ``CaseAccess`` to its
     case. One query decides whether the part exists for this user, so a part out of reach
     and an id that never existed take the same path (and the same time) to their 404."""
+    ref = F(f"{_case_path(model)}_id")
+    part = _part(user, model, part_id, need, request, case_ref=ref)
+    return get_case_for(user, part.case_ref, need, request=request), part  # type: ignore[attr-defined]
+
+
+def _part(
+    user: AnyUser,
+    model: type[M],
+    part_id: object,
+    need: Need,
+    request: HttpRequest | None,
+    **annotations: F,
+) -> M:
     pk = _parse(part_id)
     parts = restrict(model._default_manager.filter(pk=pk), user, need)
-    found = list(parts.annotate(case_ref=F(f"{_case_path(model)}_id")).order_by()[:1]) if pk else []
+    found = list(parts.annotate(**annotations).order_by()[:1]) if pk else []
     if not found:
         _deny(user, request, model._meta.label_lower, pk, need)
-    return get_case_for(user, found[0].case_ref, need, request=request), found[0]
+    return found[0]
+
+
+def get_part_for(
+    user: AnyUser,
+    model: type[M],
+    part_id: object,
+    need: Need = Need.VIEW,
+    *,
+    request: HttpRequest | None = None,
+) -> M:
+    """A case-bound record if ``user`` may ``need`` it (``restrict``'s rule, a rule handed
+    down with ``add_rule`` included), otherwise 404, and the attempt audited. For a record
+    whose rule reaches further than its case (a dispatch's crew never sees its case)."""
+    return _part(user, model, part_id, need, request)
 
 
 def reach_without_assignment(user: User) -> list[uuid.UUID]:

@@ -24,6 +24,7 @@ PLAIN_COLUMNS = {
     "cases.Case.survivor_code": "random code shown instead of the name",
     "intake.Report.reference": "random reference the reporter quotes",
     "cases.FirstAccount.reference": "copy of the report's reference",
+    "response.Dispatch.survivor_code": "copy of the case's survivor code",
     # Codes of a vocabulary, written by code from a fixed list (no choices= because the
     # list lives in code or is copied from a field that has them).
     "cases.FirstAccount.channel": "copy of the report's channel code",

@@ -54,6 +54,11 @@ class EventKind(models.TextChoices):
     ATTACHMENT_REMOVED = "attachment_removed", _("Document removed")
     BREAK_GLASS_USED = "break_glass_used", _("Case opened by break-glass access")
     BREAK_GLASS_REVIEWED = "break_glass_reviewed", _("Break-glass access reviewed")
+    # The rapid response unit's visits (lindungi.response).
+    DISPATCH_REQUESTED = "dispatch_requested", _("Rapid response team dispatched")
+    DISPATCH_CLEARED = "dispatch_cleared", _("Rapid response visit ended")
+    DISPATCH_CANCELLED = "dispatch_cancelled", _("Rapid response dispatch cancelled")
+    VISIT_REPORTED = "visit_reported", _("Rapid response visit report")
 
 
 def require_kind(kind):

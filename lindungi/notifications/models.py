@@ -37,6 +37,12 @@ class Kind(models.TextChoices):
     APPROVAL_REQUESTED = "approval_requested", _("A request waits for your approval")
     APPROVAL_DECIDED = "approval_decided", _("Your request was answered")
     DEADLINE_OVERDUE = "deadline_overdue", _("A deadline in your unit has passed")
+    DISPATCH_REQUESTED = "dispatch_requested", _("Rapid response: a team is needed now")
+    DISPATCH_ESCALATED = (
+        "dispatch_escalated",
+        _("Rapid response: a dispatch is not taken up in time"),
+    )
+    ROSTER_GAP = "roster_gap", _("Rapid response: a shift on the roster is not covered")
 
 
 class Notification(models.Model):

@@ -5,8 +5,10 @@ invented; organisation names are the real public bodies a Jakarta deployment wor
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from lindungi.accounts.mfa.devices import base32_secret, new_secret, otpauth_uri
 from lindungi.accounts.mfa.models import Authenticator
@@ -14,6 +16,8 @@ from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.places.loader import load_province
 from lindungi.places.models import Region, ServicePoint, ServicePointKind
+from lindungi.response import roster
+from lindungi.response.models import CrewRole
 
 PROVINCE = "31"
 DEMO_PASSWORD = "lindungi-demo-2026"  # noqa: S105 - published on purpose, refused outside debug
@@ -147,6 +151,39 @@ def _complaint_posts():
     return posts
 
 
+# The rapid response unit's demo roster: its crew besides the demo responder (the team lead),
+# and the days of shifts made around today.
+RAPID_RESPONSE_UNIT = "Tim Reaksi Cepat UPTD PPA"
+DEMO_CREW = [
+    ("responder.2", "Demo Responder 2", CrewRole.RESPONDER),
+    ("responder.3", "Demo Responder 3", CrewRole.RESPONDER),
+    ("driver", "Demo Driver", CrewRole.DRIVER),
+]
+ROSTER_DAYS = 7
+
+
+def _demo_roster(unit):
+    """Shifts for a week with the demo responder as team lead, two responders and a driver,
+    and the demo supervisor supervising the unit too; the last shift is left short, so the
+    board shows a roster gap."""
+    supervisor = User.objects.get(email=demo_email(Role.SUPERVISOR))
+    Membership.objects.get_or_create(user=supervisor, unit=unit, role=Role.SUPERVISOR)
+    crew = [(User.objects.get(email=demo_email(Role.RESPONDER)), CrewRole.TEAM_LEAD)]
+    for key, name, role in DEMO_CREW:
+        user = User.objects.filter(email=f"{key}@demo.lindungi.id").first() or (
+            User.objects.create_user(
+                f"{key}@demo.lindungi.id", DEMO_PASSWORD, display_name=name, is_demo=True
+            )
+        )
+        Membership.objects.get_or_create(user=user, unit=unit, role=Role.RESPONDER)
+        crew.append((user, role))
+    today = timezone.localdate()
+    shifts = roster.plan_shifts(supervisor, unit, today - timedelta(days=1), ROSTER_DAYS)
+    for shift in shifts[:-1]:
+        for user, role in crew:
+            roster.assign(supervisor, shift, user, role)
+
+
 @transaction.atomic
 def load_demo(create_users=True):
     load_province(PROVINCE)
@@ -181,4 +218,5 @@ def load_demo(create_users=True):
                     otpauth_uri=otpauth_uri(user, device.key),
                 )
             )
+        _demo_roster(units[RAPID_RESPONSE_UNIT])
     return logins

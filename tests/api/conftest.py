@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from lindungi.cases import actions
 from lindungi.casework import actions as work
+from lindungi.response.actions import request_dispatch
 from tests.cases.factories import make_case
 from tests.login import log_in
 
@@ -48,4 +49,10 @@ def ids(personas):
         "task_id": work.add_task(worker, case, worker, "Call back", timezone.now()).pk,
         "casenote_id": work.add_note(worker, case, "Called").pk,
         "assessment_id": work.record_assessment(worker, case, "risk", {}).pk,
+        "dispatch_id": request_dispatch(
+            worker,
+            personas.rapid_response,
+            {"location": "Jl. Melati 4", "danger": "A knife"},
+            case=case,
+        ).pk,
     }

@@ -17,6 +17,7 @@ from lindungi.cases.vocabulary import GbvType, Sex
 from lindungi.casework import actions as work
 from lindungi.intake import actions as intake
 from lindungi.places.models import Region
+from lindungi.response import actions as response
 
 BREAK_GLASS_REASON = "Polisi Sektor Tebet menelepon: dia di kantor kami dan butuh rencana aman."
 
@@ -136,6 +137,16 @@ def case_with_every_event(personas):
     work.decide_approval(supervisor, closure.approval, "approved")
     case.refresh_from_db()
     work.reopen_case(worker, case, "She called: he is back")
+    # The rapid response team goes out, and once more, called off.
+    asked = {"location": "Jl. Melati 4", "danger": "He is back with a knife"}
+    sent = response.request_dispatch(worker, personas.rapid_response, asked, case=case)
+    for step in response.STEPS[1:]:
+        where = "safe_house" if step == "safe" else ""
+        sent = response.record_step(worker, sent, sent.version, step, taken_to=where)
+    visit = {"found": "Safe", "taken_to": "safe_house", "risk_now": "medium"}
+    response.report_visit(worker, sent, sent.version, visit)
+    again = response.request_dispatch(worker, personas.rapid_response, asked, case=case)
+    response.cancel(worker, again, again.version, "She is safe at her sister's")
     reviewer = colleague(personas.unit_b, Role.SUPERVISOR, "reviewer")
     grant = actions.break_glass(personas.supervisor_b, case, BREAK_GLASS_REASON)
     actions.review_break_glass(reviewer, grant, "Justified")

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from lindungi.accounts.mfa.devices import base32_secret
 from lindungi.accounts.mfa.models import Authenticator
@@ -9,6 +12,7 @@ from lindungi.cases.models import Case
 from lindungi.ops.demo import DEMO_PASSWORD
 from lindungi.ops.management.commands.demo import DEMO_CASES
 from lindungi.places.models import ServicePoint, ServicePointKind
+from lindungi.response import roster
 from tests.login import totp_code
 
 
@@ -54,6 +58,17 @@ def test_demo_has_the_units_jakarta_works_with(db, settings):
     assert posts.count() >= 19
     kota = {p.region_id[:5] for p in posts}
     assert kota == {"31.71", "31.72", "31.73", "31.74", "31.75"}
+
+
+def test_demo_rapid_response_unit_has_a_team_on_call_and_a_gap_to_show(db, settings):
+    settings.DEBUG = True
+    call_command("demo")
+    unit = Unit.objects.get(name="Tim Reaksi Cepat UPTD PPA")
+    on_call = {a.role: a.user.email for a in roster.on_call(unit)}
+    assert on_call["team_lead"] == "responder@demo.lindungi.id"
+    assert len(on_call) == 3  # team lead, responders, driver
+    ahead = timezone.now() + timedelta(days=7)
+    assert roster.gaps(Unit.objects.filter(pk=unit.pk), timezone.now(), ahead)
 
 
 def test_every_demo_user_can_log_in_in_development_with_the_printed_secret(db, settings, capsys):

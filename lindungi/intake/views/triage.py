@@ -38,6 +38,7 @@ from lindungi.intake.forms import (
     screening_answers,
 )
 from lindungi.intake.models import Report, ReportStatus
+from lindungi.intake.report_page import sections as report_sections
 from lindungi.intake.views import intake_view
 
 QUEUE_MAX = 500
@@ -130,6 +131,7 @@ def _page(request, report, status=None, notice=None, **forms):
         and Case.objects.restrict(user).filter(pk=report.case_id).exists(),
         "notice": notice,
         "candidates": None,
+        "report_sections": report_sections(),
         **(_blank_forms(request, report) if actionable else {}),
         **forms,
     }

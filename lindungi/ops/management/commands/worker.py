@@ -5,8 +5,8 @@ outbound messages that are due every few seconds (``--seal-interval``), and runs
 other job once a minute (``--interval``). Several
 workers may run at the same time (on several machines, or a second one started by
 mistake): each job claims its work in the database (the sealer its lock, the overdue
-alerts with unique inserts, the messages with a lease: ``notifications/sending.py``), so
-work is done once whoever gets there first.
+alerts, dispatch escalations and roster gap alerts with unique inserts, the messages
+with a lease: ``notifications/sending.py``), so work is done once whoever gets there first.
 ``--once`` runs the jobs one time and exits (for cron, tests, or a manual catch-up).
 
 Log lines carry job names and counts only, never what the work was about.
@@ -27,6 +27,7 @@ from lindungi.audit.sealer import seal
 from lindungi.casework.overdue import alert_overdue
 from lindungi.core import once
 from lindungi.notifications.sending import send_due
+from lindungi.response.jobs import alert_roster_gaps, escalate
 
 logger = logging.getLogger("lindungi.worker")
 
@@ -56,6 +57,8 @@ JOBS = [
     ("audit_checkpoint", write_audit_checkpoint, "other"),
     ("overdue_alerts", alert_overdue, "other"),
     ("submit_once_expiry", once.purge, "other"),
+    ("dispatch_escalation", escalate, "other"),
+    ("roster_gap_alerts", alert_roster_gaps, "other"),
 ]
 
 
@@ -98,9 +101,9 @@ def run_loop(stop, intervals):
 class Command(BaseCommand):
     help = (
         "Run background jobs: seal audit events and send due messages every few seconds; "
-        "overdue deadline "
-        "alerts, the audit checkpoint and forgetting expired submit-once keys every "
-        "minute; or all once with --once."
+        "overdue deadline alerts, rapid response escalation and roster gaps, the audit "
+        "checkpoint and forgetting expired submit-once keys every minute; or all once with "
+        "--once."
     )
 
     def add_arguments(self, parser):
