@@ -10,7 +10,7 @@ from lindungi.cases import actions
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.models import Case, Status
 from lindungi.casework import actions as work
-from lindungi.casework.models import Approval, CaseNote, NoteIsFinal, ServicePlan
+from lindungi.casework.models import Approval, CaseNote, Closure, NoteIsFinal, ServicePlan
 from lindungi.intake import actions as intake
 from lindungi.notifications.models import Notification
 from tests.cases.factories import make_case
@@ -163,6 +163,17 @@ def test_reopening_records_why(personas, case):
     case.refresh_from_db()
     assert case.status == Status.REOPENED and case.closed_at is None
     assert reopening.summary == "She came back, new incident"
+
+
+def test_a_case_is_reopened_once_even_from_a_copy_read_before_the_first_reopening(personas, case):
+    closure = work.request_closure(personas.case_worker_a, case, "moved_away", "Moved to Bandung")
+    work.decide_approval(personas.supervisor_a, closure.approval, "approved")
+    case.refresh_from_db()
+    stale = Case.objects.get(pk=case.pk)  # a second person's page, opened at the same time
+    work.reopen_case(personas.case_worker_a, case, "She came back")
+    with pytest.raises(ValidationError):
+        work.reopen_case(personas.supervisor_a, stale, "She came back")
+    assert case.closures.filter(kind=Closure.Kind.REOPEN).count() == 1
 
 
 def test_a_public_employee_perpetrator_opens_the_sanction_track(personas):

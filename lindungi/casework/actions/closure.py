@@ -66,6 +66,9 @@ def reopen_case(
     actor: User, case: Case, reason: str | None, *, request: HttpRequest | None = None
 ) -> Closure:
     _require_edit(actor, case)
+    # The case as it is now, locked: two reopenings at once must not both pass the check
+    # on a copy read before either wrote.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Status.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."))
     closure = Closure.objects.create(
