@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, JsonResponse
@@ -149,8 +150,8 @@ IDEMPOTENCY_HELP = (
     "key and body gets the first answer again (header `Idempotent-Replayed: true`) and makes "
     "no second report; the same key with another body answers 422. A request sent while the "
     "first with its key is still running waits for it and gets its answer; if the first "
-    "failed or never finished (a crash), the retry makes the report. Keys are kept for 24 "
-    "hours."
+    "failed or never finished (a crash), the retry makes the report. Keys are kept for "
+    f"{settings.SUBMIT_ONCE_KEEP.total_seconds() / 3600:g} hours."
 )
 
 
