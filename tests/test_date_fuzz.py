@@ -100,7 +100,7 @@ def _nothing_but_a_draft_changed(before, name):
 def _refused_beside_the_field(response, name):
     page = response.content.decode()
     field = name.rsplit("-", 1)[-1]
-    refused_by_the_policy = any(t.name == "400_input.html" for t in response.templates)
+    refused_by_the_policy = any(t.name.endswith("400_input.html") for t in response.templates)
     return re.search(ERROR_ID.format(name=re.escape(field)), page) or refused_by_the_policy
 
 

@@ -99,4 +99,9 @@ class FormInputMiddleware:
         problem = form_post_problem(request)
         if problem is None:
             return None
+        # A view may answer the refusal in its own frame (the public pages keep their quick
+        # exit); it gets the problem and must answer 400 without acting.
+        refuse = getattr(view, "input_refusal", None)
+        if refuse is not None:
+            return refuse(request, problem)
         return render(request, "400_input.html", {"problem": problem}, status=400)

@@ -47,13 +47,20 @@ SCOPE = "lapor.form"
 def public_page(view):
     """Open to anyone, and no copy kept anywhere: the browser's cache must not hold a
     report (no_store). The site-wide Referrer-Policy (same-origin) already keeps the
-    Referer from other sites."""
-    return login_not_required(no_store(view))
+    Referer from other sites. Text the input policy refuses (lindungi.core.input_policy)
+    is answered on a public page, with its quick exit."""
+    page = login_not_required(no_store(view))
+    page.input_refusal = _input_refusal
+    return page
 
 
 def _render(request, template, context, status=200):
     context = {**context, "quick_exit_url": QUICK_EXIT_URL}
     return render(request, template, context, status=status)
+
+
+def _input_refusal(request, problem):
+    return _render(request, "intake/400_input.html", {"problem": problem}, status=400)
 
 
 def _address(request):

@@ -4,6 +4,7 @@ person's language, before any view runs, so nothing changes; the attachment uplo
 reads its own body, refuses them beside its field; the API refuses them in its JSON shape."""
 
 import json
+import re
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -13,6 +14,7 @@ from django.test.client import encode_multipart
 from django.urls import reverse
 
 from lindungi.cases.models import Attachment
+from lindungi.intake import public
 from lindungi.intake.models import Report
 from tests.cases.factories import make_case
 from tests.cases.test_edits import page_form
@@ -96,8 +98,12 @@ def test_the_public_form_refuses_bad_text_and_stores_nothing(indonesian, client,
     body = _body({"reporter_type": "survivor", "kelurahan": ""}, "what_happened", raw)
     response = client.post("/lapor/", body, content_type=FORM)
     assert response.status_code == 400
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
     assert Report.objects.count() == 0
+    # On the public page's frame: its quick exit is still the first link.
+    first_link = re.search(r"<a [^>]*>", page).group(0)
+    assert 'id="quick-exit"' in first_link and public.QUICK_EXIT_URL.replace("&", "&amp;") in page
 
 
 @pytest.mark.parametrize(
