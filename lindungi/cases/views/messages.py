@@ -18,7 +18,8 @@ from lindungi.audit.events import record
 from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.forms import CaseForm
 from lindungi.cases.models import SurvivorMessage
-from lindungi.cases.survivor_messages import MAX_LENGTH, NEUTRAL_TEXT, send_to_survivor
+from lindungi.cases.safe_messages import MAX_LENGTH, NEUTRAL_TEXT
+from lindungi.cases.survivor_messages import send_to_survivor
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.core.htmx import render_page
 from lindungi.notifications.outbound import Channel, Refusal, State
