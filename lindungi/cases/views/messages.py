@@ -56,6 +56,13 @@ def outcome(message):
     return _("Queued: it will be sent now.")
 
 
+def told(request, message, url):
+    """Tell the sender what became of ``message`` (a refusal as a warning); then ``url``."""
+    show = messages.warning if message.state == State.REFUSED else messages.success
+    show(request, outcome(message))
+    return url
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def survivor_messages(request, case_id):
@@ -79,9 +86,7 @@ def survivor_messages(request, case_id):
                 form.cleaned_data["text"],
                 request=request,
             )
-            show = messages.warning if sent.message.state == State.REFUSED else messages.success
-            show(request, outcome(sent.message))
-            return reverse("cases:messages", args=[case.pk])
+            return told(request, sent.message, reverse("cases:messages", args=[case.pk]))
 
         return add_once(request, form, create, "cases/messages.html", context)
     record("survivormessage.list", request=request, obj=case)

@@ -6,7 +6,6 @@ For those who may see the report and read its contact details (``may_message``);
 else gets 404, audited, as for an id that does not exist.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.urls import path, reverse
@@ -14,11 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from lindungi.audit.events import record
 from lindungi.cases.views.edits import _add as add_once
-from lindungi.cases.views.messages import MessageForm, outcome
+from lindungi.cases.views.messages import MessageForm, told
 from lindungi.core.htmx import render_page
 from lindungi.intake.access import get_report_for
 from lindungi.intake.reporter_messages import may_message, send_to_reporter
-from lindungi.notifications.outbound import State
 
 TEMPLATE = "intake/reporter_messages.html"
 
@@ -42,9 +40,7 @@ def reporter_messages(request, report_id):
                 form.cleaned_data["text"],
                 request=request,
             )
-            show = messages.warning if sent.message.state == State.REFUSED else messages.success
-            show(request, outcome(sent.message))
-            return reverse("intake:messages", args=[report.pk])
+            return told(request, sent.message, reverse("intake:messages", args=[report.pk]))
 
         return add_once(request, form, create, TEMPLATE, context)
     record("reportermessage.list", request=request, obj=report)
