@@ -60,6 +60,8 @@ WITHOUT_CASE_PATH = {
     "cases.NamedAccess": "the access rule's own data: read only by the access module",
     "intake.Report": "the report root: intake/access.py narrows it (Report.objects.restrict)",
     "intake.ReportPerson": "part of a report: read only through a report intake/access.py gave",
+    "intake.ReporterMessage": "a message to a report's reporter: read only through a report "
+    "intake/access.py gave (and reporter_messages.may_message), or by the worker's rule",
     "notifications.Notification": "one recipient's alert: read only by that recipient",
     "notifications.OverdueAlert": "the worker's claim on an overdue item: never shown",
     "response.DispatchStep": "a dispatch's step: read only through a dispatch restrict gave",

@@ -20,7 +20,8 @@ from lindungi.api.versions import etag, list_etag
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.models import SurvivorMessage
-from lindungi.cases.survivor_messages import MAX_LENGTH, send_to_survivor
+from lindungi.cases.safe_messages import MAX_LENGTH
+from lindungi.cases.survivor_messages import send_to_survivor
 
 router = Router(tags=["messages"])
 _Tagged = namedtuple("_Tagged", "pk version")

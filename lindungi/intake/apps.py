@@ -9,7 +9,8 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from lindungi.cases import case_page
-        from lindungi.intake import access, case_facts
+        from lindungi.intake import access, case_facts, reporter_messages
 
         access.attach()
+        reporter_messages.attach()
         case_page.add_part(case_facts.case_page_part)

@@ -197,6 +197,28 @@ class ReportPerson(Searchable, WashingtonGroup, BaseModel):
         return str(self.pk)
 
 
+class ReporterMessage(BaseModel):
+    """A message to the person who made the report, sent from the report: who sent it, and
+    the queued message (``notifications.OutboundMessage``: its channel, text, state, and
+    why it was held or refused). Written only by ``intake/reporter_messages.py``."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    message = models.OneToOneField(
+        "notifications.OutboundMessage", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("message to the reporter")
+        verbose_name_plural = _("messages to the reporter")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return str(self.pk)
+
+
 class ApiKey(BaseModel):
     """A key for one integration (112 dispatch, the citizen app), scoped to intake only.
 

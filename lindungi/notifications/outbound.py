@@ -45,6 +45,7 @@ class Refusal(models.TextChoices):
     NO_ADDRESS = "no_address", _("There is no phone number or email address for this way.")
     NO_CONTACT = "no_contact", _("There is no contact record to send to.")
     WITHDRAWN = "withdrawn", _("She withdrew her consent to be contacted.")
+    NO_CONSENT = "no_consent", _("The report does not record consent to be contacted.")
 
 
 class OutboundMessage(BaseModel):
@@ -110,12 +111,23 @@ class Verdict:
 
 
 ContactRule = Callable[[OutboundMessage, datetime], Verdict]
+RefusedHook = Callable[[OutboundMessage], None]
 CONTACT_RULES: dict[str, ContactRule] = {}
+REFUSED_HOOKS: dict[str, RefusedHook] = {}
 
 
-def register_contact(kind: str, rule: ContactRule) -> None:
-    """How a higher app reaches its kind of contact, asked again at each send."""
+def register_contact(kind: str, rule: ContactRule, *, refused: RefusedHook) -> None:
+    """How a higher app reaches its kind of contact, asked again at each send, and what it
+    records when the worker refuses a message that had been queued or held (``refused``,
+    called in the transaction that marks the refusal: a refusal is never silent)."""
     CONTACT_RULES[kind] = rule
+    REFUSED_HOOKS[kind] = refused
+
+
+def refused_later(message: OutboundMessage) -> None:
+    """Tell the owner of the contact that the worker refused ``message``."""
+    if message.contact_kind:
+        REFUSED_HOOKS[message.contact_kind](message)
 
 
 def verdict_for(message: OutboundMessage, instant: datetime) -> Verdict:

@@ -9,7 +9,8 @@ attempt (``lease_expired``) and sends again, with the same id as the gateway's
 idempotency key, so the message is neither lost nor delivered twice.
 
 A held message is claimed when its hold ends, and the safe-contact rule is asked again
-before it is sent: it may be held again, or refused if she changed her answers.
+before it is sent: it may be held again, or refused if she changed her answers (the
+app that owns the contact then records the refusal: ``register_contact``).
 Failures are retried with exponential backoff (``LINDUNGI_MESSAGE_RETRY_SECONDS``,
 doubling) until ``LINDUNGI_MESSAGE_MAX_ATTEMPTS``; then the message fails. Log lines
 carry ids and codes only.
@@ -31,6 +32,7 @@ from lindungi.notifications.outbound import (
     OutboundMessage,
     State,
     apply_verdict,
+    refused_later,
     verdict_for,
 )
 
@@ -136,8 +138,10 @@ def deliver(message: OutboundMessage, instant: datetime) -> None:
     token = message.claim
     verdict = verdict_for(message, instant)
     if verdict.refusal or verdict.hold_until:
-        apply_verdict(message, verdict, instant)
-        _mark(message, token)
+        with transaction.atomic():
+            apply_verdict(message, verdict, instant)
+            if _mark(message, token) and verdict.refusal:
+                refused_later(message)
         return
     try:
         gateway = _send(message, verdict.address)

@@ -15,7 +15,9 @@ from django.test import Client
 
 from lindungi.cases.contact_actions import save_contact
 from lindungi.cases.models import CaseContact, SurvivorMessage
-from lindungi.cases.survivor_messages import NEUTRAL_TEXT, naming_words, send_to_survivor
+from lindungi.cases.safe_messages import NEUTRAL_TEXT, naming_words
+from lindungi.cases.survivor_messages import send_to_survivor
+from lindungi.cases.timeline import EventKind
 from lindungi.notifications.outbound import OutboundMessage, Refusal, State
 from lindungi.notifications.sending import send_due
 from tests.cases.factories import make_case
@@ -93,6 +95,11 @@ def test_a_held_message_goes_when_her_window_opens_and_is_asked_again(personas, 
         send_due()
     second.refresh_from_db()
     assert (second.state, second.refusal) == (State.REFUSED, Refusal.NOT_SAFE)
+    # The later refusal is on the case's timeline, with its reason's code, never the text.
+    later = case.events.filter(kind=EventKind.MESSAGE_REFUSED).get()
+    assert later.actor is None
+    assert later.detail == {"fields": [], "channel": "sms", "reason": "not_safe"}
+    assert TEXT not in str(later.detail)
 
 
 def test_no_contact_record_or_no_number_is_a_visible_refusal(personas, case):
@@ -105,7 +112,7 @@ def test_no_contact_record_or_no_number_is_a_visible_refusal(personas, case):
 
 
 def test_the_text_never_names_the_service_unless_she_agreed(personas, case):
-    assert naming_words(str(NEUTRAL_TEXT), case) == []
+    assert naming_words(str(NEUTRAL_TEXT), case.unit.name) == []
     set_contact(personas, case, ["sms"])
     for text in ("Dari Lindungi: hubungi kami", "Soal kekerasan kemarin", "Unit A (UPTD PPA)"):
         with pytest.raises(ValidationError):

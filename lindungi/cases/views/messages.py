@@ -18,7 +18,8 @@ from lindungi.audit.events import record
 from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.forms import CaseForm
 from lindungi.cases.models import SurvivorMessage
-from lindungi.cases.survivor_messages import MAX_LENGTH, NEUTRAL_TEXT, send_to_survivor
+from lindungi.cases.safe_messages import MAX_LENGTH, NEUTRAL_TEXT
+from lindungi.cases.survivor_messages import send_to_survivor
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.core.htmx import render_page
 from lindungi.notifications.outbound import Channel, Refusal, State
@@ -55,6 +56,13 @@ def outcome(message):
     return _("Queued: it will be sent now.")
 
 
+def told(request, message, url):
+    """Tell the sender what became of ``message`` (a refusal as a warning); then ``url``."""
+    show = messages.warning if message.state == State.REFUSED else messages.success
+    show(request, outcome(message))
+    return url
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def survivor_messages(request, case_id):
@@ -78,9 +86,7 @@ def survivor_messages(request, case_id):
                 form.cleaned_data["text"],
                 request=request,
             )
-            show = messages.warning if sent.message.state == State.REFUSED else messages.success
-            show(request, outcome(sent.message))
-            return reverse("cases:messages", args=[case.pk])
+            return told(request, sent.message, reverse("cases:messages", args=[case.pk]))
 
         return add_once(request, form, create, "cases/messages.html", context)
     record("survivormessage.list", request=request, obj=case)
