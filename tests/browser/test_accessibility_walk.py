@@ -5,7 +5,7 @@ The pages are every route of the URL resolver (``tests.page_forms.pages``), thei
 filled from the fully filled world of the edit round trip (a case with every part, an
 intake draft, a dispatch with its visit report), made here for the live server, with a
 received 112 report for the triage pages and a rostered rapid response team. Each page is
-opened by the first persona, in ``WHO``'s order, who gets it as HTML: a case worker of the
+opened by the first persona, in ``WHO``'s order (``FIRST`` on some routes), who gets it as HTML: a case worker of the
 case's unit, its supervisor, the 112 intake officer, a responder and the supervisor of the
 rapid response unit, the administrator, someone half way through logging in (password
 given, code not yet) or setting up a second factor, and nobody (the public form, login). A
@@ -38,8 +38,7 @@ from tests.test_edit_round_trip import make_world
 # service points) need its templates, which ``tests.browser.marks.commits`` leaves out.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Who opens a page: the first of these who gets it as HTML; the rapid response unit's own
-# people first on its pages.
+# Who opens a page: the first of these who gets it as HTML (``FIRST`` goes before them).
 WHO = [
     "case_worker_a",
     "supervisor_a",
@@ -122,13 +121,20 @@ def _urls(personas):
     return by_route
 
 
-RAPID_RESPONSE = ["responder", "rr_supervisor"]
+# Who comes first, by namespace or route: the rapid response unit's own people on its
+# pages, nobody on the public form and the login.
+FIRST = {
+    "response": ["responder", "rr_supervisor"],
+    "lapor": ["anonymous"],
+    "accounts:login": ["anonymous"],
+}
 
 
 def _opener(clients, url):
     """The first persona whose browser gets ``url`` as an HTML page, or None."""
-    order = RAPID_RESPONSE + WHO if resolve(url).namespace == "response" else WHO
-    for who in dict.fromkeys(order):
+    match = resolve(url)
+    first = FIRST.get(match.view_name, FIRST.get(match.namespace, []))
+    for who in dict.fromkeys(first + WHO):
         answer = clients[who].get(url)
         if answer.status_code == 200 and "text/html" in answer.get("Content-Type", ""):
             return who
@@ -153,7 +159,9 @@ def _openers(clients, by_route):
 def _browser_for(chromium, live_server, clients, who):
     if who == "anonymous":
         return open_page(chromium)
-    return signed_in(chromium, live_server, clients[who].cookies[settings.SESSION_COOKIE_NAME].value)
+    return signed_in(
+        chromium, live_server, clients[who].cookies[settings.SESSION_COOKIE_NAME].value
+    )
 
 
 @pytest.mark.usefixtures("plain_session_cookie")
@@ -174,5 +182,6 @@ def test_every_page_has_no_serious_or_critical_accessibility_violation(
                 found[f"{who} {resolve(url).view_name}"] = problems
         context.close()
     walked = sum(map(len, openers.values()))
-    print(f"axe: {walked} pages in {time.monotonic() - started:.1f} s", end=" ")
+    by_who = ", ".join(f"{who} {len(urls)}" for who, urls in openers.items())
+    print(f"axe: {walked} pages ({by_who}) in {time.monotonic() - started:.1f} s", end=" ")
     assert not found, "\n".join(f"{where}: {problems}" for where, problems in found.items())

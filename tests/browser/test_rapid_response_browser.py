@@ -83,6 +83,7 @@ def test_a_high_risk_112_report_gets_a_team_out_and_back_with_the_visit_on_the_c
     assert button is not None and button["width"] > PHONE["width"] * 0.8
     step(page, "Acknowledged")
     board.get_by_text(shown("Acknowledged")).first.wait_for()
+    assert_accessible(board, "the board, a dispatch under way")
     step(page, "En route")
     step(page, "On scene")
     step(page, "Survivor safe", where="safe_house")
@@ -90,7 +91,6 @@ def test_a_high_risk_112_report_gets_a_team_out_and_back_with_the_visit_on_the_c
     context.close()
     board.get_by_text(shown("No open dispatch.")).wait_for()
     assert board.evaluate("window.notReloaded") is True
-    assert_accessible(board, "the board")
     board_context.close()
     dispatch.refresh_from_db()
     assert dispatch.status == DispatchStatus.CLEARED and dispatch.taken_to == "safe_house"
