@@ -5,11 +5,12 @@ The pages are every route of the URL resolver (``tests.page_forms.pages``), thei
 filled from the fully filled world of the edit round trip (a case with every part, an
 intake draft, a dispatch with its visit report), made here for the live server, with a
 received 112 report for the triage pages and a rostered rapid response team. Each page is
-opened by the first persona, in ``WHO``'s order (``FIRST`` on some routes), who gets it as HTML: a case worker of the
-case's unit, its supervisor, the 112 intake officer, a responder and the supervisor of the
-rapid response unit, the administrator, someone half way through logging in (password
-given, code not yet) or setting up a second factor, and nobody (the public form, login). A
-route whose pages nobody can open fails the walk, unless ``NOT_WALKED`` gives the reason.
+opened by the first persona who gets it as HTML, in ``WHO``'s order (``FIRST`` before it on
+some routes): a case worker of the case's unit, its supervisor, the 112 intake officer, a
+responder and the supervisor of the rapid response unit, the administrator, someone half
+way through logging in (password given, code not yet) or setting up a second factor, and
+nobody (the public form, login). A route whose pages nobody can open fails the walk,
+unless ``NOT_WALKED`` gives the reason.
 
 One browser, one context per persona, reused across its pages.
 """
