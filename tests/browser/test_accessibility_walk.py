@@ -4,7 +4,8 @@ critical accessibility violation.
 The pages are every route of the URL resolver (``tests.page_forms.pages``), their ids
 filled from the fully filled world of the edit round trip (a case with every part, an
 intake draft, a dispatch with its visit report), made here for the live server, with a
-received 112 report for the triage pages and a rostered rapid response team. Each page is
+received 112 report for the triage pages and a rostered rapid response team, and the
+administration's pages. Each page is
 opened by the first persona who gets it as HTML, in ``WHO``'s order (``FIRST`` before it on
 some routes): a case worker of the case's unit, its supervisor, the 112 intake officer, a
 responder and the supervisor of the rapid response unit, the administrator, someone half
@@ -19,8 +20,9 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.test import Client
-from django.urls import resolve
+from django.urls import resolve, reverse
 
 from lindungi.intake.models import Report
 from lindungi.places.loader import load_province
@@ -111,13 +113,25 @@ def _clients(personas):
     return clients
 
 
+def _admin_pages():
+    """The administration's index, and the list and the new-record form of every Lindungi
+    model it manages (``tests.page_forms.pages`` leaves the admin's routes out; the login
+    throttling's and Django's groups are a superuser's, not the administrator's)."""
+    yield reverse("admin:index")
+    for model in admin.site._registry:
+        if not model.__module__.startswith("lindungi."):
+            continue
+        for page in ("changelist", "add"):
+            yield reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}")
+
+
 def _urls(personas):
     """Every page's URL, by route: the world's, and the triage pages of a received report."""
     world = make_world(personas)
     received = high_risk_report(personas)
     assert received.status != world[Report].status
     by_route = {}
-    for url in {*pages(world), *pages({**world, Report: received})}:
+    for url in {*pages(world), *pages({**world, Report: received}), *_admin_pages()}:
         by_route.setdefault(resolve(url).view_name, []).append(url)
     return by_route
 
