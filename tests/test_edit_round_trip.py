@@ -347,7 +347,12 @@ def personas(module_personas):
 
 @pytest.fixture(scope="module")
 def world(personas):
-    """One case with every part filled in, and a fully filled intake draft."""
+    return make_world(personas)
+
+
+def make_world(personas):
+    """One case with every part filled in, and a fully filled intake draft (the browser's
+    accessibility walk makes it too, committed for its live server)."""
     worker = personas.case_worker_a
     with time_machine.travel(OPENED, tick=False):
         case = actions.open_case(worker, personas.unit_a, priority="medium")

@@ -10,7 +10,9 @@ from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.sessions import end_sessions
 
 
-class MembershipInline(AdministratorPermissions, admin.TabularInline):
+class MembershipInline(AdministratorPermissions, admin.StackedInline):
+    # Stacked: each field has its own label (a tabular row names its fields only by the
+    # column headings, which assistive technology does not read as labels).
     allow_delete = True
     model = Membership
     extra = 1

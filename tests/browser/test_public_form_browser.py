@@ -6,6 +6,7 @@ import re
 import pytest
 
 from lindungi.intake.models import Report
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import open_page, shown
 from tests.browser.marks import commits
 
@@ -37,7 +38,9 @@ def test_a_person_fills_the_form_and_sees_the_reference(
     context, page = open_page(chromium)
     page.goto(f"{live_server.url}/lapor/")
     fill_in(page)
+    assert_accessible(page, "the public form, filled in")
     reference, pin = send_and_read_reference(page)
+    assert_accessible(page, "the public form's reference")
     assert re.fullmatch(r"LP-[0-9A-Z]{5}-[0-9A-Z]{5}", reference)
     assert re.fullmatch(r"\d{6}", pin)
     stored = Report.objects.get(reference=reference)

@@ -10,6 +10,7 @@ from lindungi.cases.models import Case
 from lindungi.intake import actions as intake
 from lindungi.response.models import Dispatch, DispatchStatus
 from lindungi.response.views import dispatch as dispatch_views
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import shown
 from tests.browser.marks import commits
 from tests.browser.test_report_to_case_browser import (  # noqa: F401 - a fixture
@@ -67,6 +68,7 @@ def test_a_high_risk_112_report_gets_a_team_out_and_back_with_the_visit_on_the_c
     page.locator("#id_children_present").check()
     page.locator('form:has(#id_location) button[type="submit"]').click()
     page.wait_for_url(re.compile(r"/reaksi-cepat/penugasan/[0-9a-f-]{36}/$"))
+    assert_accessible(page, "the dispatch asked")
     dispatch = Dispatch.objects.get()
     context.close()
     board.get_by_text(shown("Requested")).first.wait_for()
@@ -76,10 +78,12 @@ def test_a_high_risk_112_report_gets_a_team_out_and_back_with_the_visit_on_the_c
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/reaksi-cepat/penugasan/{dispatch.pk}/")
     assert "Canary-bahaya" in page.inner_text("body")
+    assert_accessible(page, "the dispatch on a phone")
     button = page.locator("form.next-step button.big").bounding_box()
     assert button is not None and button["width"] > PHONE["width"] * 0.8
     step(page, "Acknowledged")
     board.get_by_text(shown("Acknowledged")).first.wait_for()
+    assert_accessible(board, "the board, a dispatch under way")
     step(page, "En route")
     step(page, "On scene")
     step(page, "Survivor safe", where="safe_house")

@@ -11,6 +11,7 @@ from django.test import Client
 
 from lindungi.cases.models import Case
 from lindungi.intake.models import Report
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import open_page
 from tests.browser.marks import commits
 from tests.login import log_in
@@ -121,6 +122,7 @@ def test_a_112_report_becomes_a_case_the_case_worker_reads_without_retyping(
     # server's SQLite takes one writer at a time).
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "id"
+    assert_accessible(page, "the case opened from the report")
     summary = page.locator('section[aria-labelledby="case-summary-heading"]')
     rules = summary.locator("dl.safe-contact").inner_text()
     assert "Panggilan telepon: Senin, Selasa, Rabu, Kamis, Jumat: 08:00–17:00" in rules
