@@ -4,8 +4,6 @@ with their reason; the text stays neutral unless she agreed; the page and the AP
 the same action."""
 
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -22,15 +20,15 @@ from lindungi.notifications.outbound import OutboundMessage, Refusal, State
 from lindungi.notifications.sending import send_due
 from tests.cases.factories import make_case
 from tests.login import log_in
-
-JAKARTA = ZoneInfo("Asia/Jakarta")
-# A Wednesday: inside the weekday window 08:00-17:00, and after it.
-INSIDE = datetime(2026, 12, 2, 10, 0, tzinfo=JAKARTA)
-OUTSIDE = datetime(2026, 12, 2, 20, 0, tzinfo=JAKARTA)
-NEXT_OPENING = datetime(2026, 12, 3, 8, 0, tzinfo=JAKARTA)
-WEEKDAYS = {"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}
-CHANNELS = ("email", "sms", "whatsapp")
-TEXT = "Halo, mohon telepon kami kembali."
+from tests.notifications.safe_times import (
+    CHANNELS,
+    INSIDE,
+    NEXT_OPENING,
+    OUTSIDE,
+    TEXT,
+    WEEKDAYS,
+    send_through_the_page,
+)
 
 
 @pytest.fixture
@@ -135,23 +133,8 @@ def test_the_page_sends_lists_and_shows_a_refusal(personas, case, indonesian):
     set_contact(personas, case, ["email"])
     client = Client()
     log_in(client, personas.case_worker_a)
-    url = f"/kasus/{case.pk}/pesan/"
-    page = client.get(url)
-    assert page.status_code == 200
-    token = page.context["form"]["form_token"].value()
-    with time_machine.travel(INSIDE, tick=False):
-        answer = client.post(
-            url, {"channel": "sms", "text": TEXT, "form_token": token}, follow=True
-        )
-        assert answer.status_code == 200
-        refusal = str(Refusal.NOT_SAFE.label)
-        assert any(refusal in str(m) for m in answer.context["messages"])
-        token = answer.context["form"]["form_token"].value()
-        client.post(url, {"channel": "email", "text": TEXT, "form_token": token})
-        send_due()
+    send_through_the_page(client, f"/kasus/{case.pk}/pesan/")
     assert mail.outbox[-1].body == TEXT and mail.outbox[-1].to == ["her@example.test"]
-    listed = client.get(url).content.decode()
-    assert TEXT in listed and "message-refused" in listed and "message-sent" in listed
 
 
 def test_the_api_takes_the_same_action(personas, case):

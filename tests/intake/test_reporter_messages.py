@@ -3,9 +3,6 @@ same rule as the messages to a survivor: every channel, inside and outside its s
 marked safe or not; held messages are asked again by the worker; refusals are kept with
 their reason and shown; only those who may see the report's contact details send."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,15 +15,15 @@ from lindungi.intake.reporter_messages import send_to_reporter
 from lindungi.notifications.outbound import OutboundMessage, Refusal, State
 from lindungi.notifications.sending import send_due
 from tests.login import log_in
-
-JAKARTA = ZoneInfo("Asia/Jakarta")
-# A Wednesday: inside the weekday window 08:00-17:00, and after it.
-INSIDE = datetime(2026, 12, 2, 10, 0, tzinfo=JAKARTA)
-OUTSIDE = datetime(2026, 12, 2, 20, 0, tzinfo=JAKARTA)
-NEXT_OPENING = datetime(2026, 12, 3, 8, 0, tzinfo=JAKARTA)
-WEEKDAYS = {"days": [1, 2, 3, 4, 5], "start": "08:00", "end": "17:00"}
-CHANNELS = ("email", "sms", "whatsapp")
-TEXT = "Halo, mohon telepon kami kembali."
+from tests.notifications.safe_times import (
+    CHANNELS,
+    INSIDE,
+    NEXT_OPENING,
+    OUTSIDE,
+    TEXT,
+    WEEKDAYS,
+    send_through_the_page,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -126,19 +123,5 @@ def test_the_page_sends_lists_shows_a_refusal_and_is_404_to_others(personas, ind
     assert client.post(url, {"channel": "sms", "text": TEXT}).status_code == 404
     log_in(client, personas.intake_officer)
     assert url in client.get(f"/laporan/triase/{report.pk}/").content.decode()
-    page = client.get(url)
-    assert page.status_code == 200
-    token = page.context["form"]["form_token"].value()
-    with time_machine.travel(INSIDE, tick=False):
-        answer = client.post(
-            url, {"channel": "sms", "text": TEXT, "form_token": token}, follow=True
-        )
-        assert answer.status_code == 200
-        refusal = str(Refusal.NOT_SAFE.label)
-        assert any(refusal in str(m) for m in answer.context["messages"])
-        token = answer.context["form"]["form_token"].value()
-        client.post(url, {"channel": "email", "text": TEXT, "form_token": token})
-        send_due()
-    listed = client.get(url).content.decode()
-    assert TEXT in listed and "message-refused" in listed and "message-sent" in listed
+    send_through_the_page(client, url)
     assert ReporterMessage.objects.filter(report=report).count() == 2
