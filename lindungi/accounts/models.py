@@ -89,6 +89,12 @@ class Unit(BaseModel):
     def __str__(self):
         return self.name
 
+    def supervisors(self) -> "models.QuerySet[User]":
+        """The unit's active supervisors: to whom its alerts go."""
+        return User.objects.filter(
+            memberships__unit=self, memberships__role=Role.SUPERVISOR, is_active=True
+        ).distinct()
+
 
 class Membership(BaseModel):
     """A user's role in a unit. A user may hold several (e.g. supervisor in two posts)."""

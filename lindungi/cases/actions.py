@@ -184,14 +184,52 @@ def open_case(
     roles = _roles_in(actor, unit.pk)
     if not roles & {Role.CASE_WORKER, Role.SUPERVISOR}:
         raise PermissionDenied
-    now = timezone.now()
+    case = _new_case(actor, unit, priority, history, request, detail)
+    if Role.CASE_WORKER in roles:
+        Assignment.objects.create(
+            case=case, user=actor, assigned_by=actor, assigned_at=case.opened_at
+        )
+    return case
+
+
+@transaction.atomic
+def open_case_for_unit(
+    actor: User,
+    unit: Unit,
+    clients: Iterable[Data],
+    *,
+    priority: str | None = None,
+    history: Iterable[HistoryStep] = (),
+    request: HttpRequest | None = None,
+    **detail: str,
+) -> Case:
+    """Open a case owned by ``unit``, with its ``clients``, on the word of someone outside
+    it (the rapid response team's visit to a survivor nobody had triaged yet). The caller
+    has checked that the actor's work gives that word; the opener is kept, nobody is
+    assigned, and the unit's supervisors are alerted to assign a case worker."""
+    case = _new_case(actor, unit, priority, history, request, detail)
+    for data in clients:
+        _save_client(actor, case, data, request)
+    notify(unit.supervisors(), Kind.CASE_TO_ASSIGN, case=case)
+    return case
+
+
+def _new_case(
+    actor: User,
+    unit: Unit,
+    priority: str | None,
+    history: Iterable[HistoryStep],
+    request: HttpRequest | None,
+    detail: Mapping[str, str],
+) -> Case:
+    opened_at = timezone.now()
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 case = Case.objects.create(
                     unit=unit,
                     opened_by=actor,
-                    opened_at=now,
+                    opened_at=opened_at,
                     priority=priority or Case._meta.get_field("priority").default,
                     survivor_code=new_survivor_code(),
                 )
@@ -200,8 +238,6 @@ def open_case(
             continue
     else:
         raise IntegrityError("could not draw a unique survivor code")
-    if Role.CASE_WORKER in roles:
-        Assignment.objects.create(case=case, user=actor, assigned_by=actor, assigned_at=now)
     for at, who, step, step_detail in history:
         CaseEvent.objects.create(case=case, at=at, actor=who, kind=step, detail=step_detail)
     _log(request, actor, "case.open", case, case, EventKind.OPENED, **detail)
@@ -285,9 +321,7 @@ def restrict_case(
     # Locked first: the flag and the version are read and written as one step.
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
-    supervisors = User.objects.filter(
-        memberships__unit_id=case.unit_id, memberships__role=Role.SUPERVISOR, is_active=True
-    ).distinct()
+    supervisors = case.unit.supervisors()
     named = {actor.pk: actor}
     named.update({u.pk: u for u in case.workers.all()})
     named.update({u.pk: u for u in supervisors})
@@ -401,6 +435,12 @@ def add_client(
     ``Replayed`` instead of adding the person twice."""
     _require_edit(actor, case)
     claim(once)
+    client = _save_client(actor, case, data, request)
+    done(once, client)
+    return client
+
+
+def _save_client(actor: User, case: Case, data: Data, request: HttpRequest | None) -> Client:
     _only(data, CLIENT_FIELDS)
     data = _client_data(data)
     client = Client(case=case, **data)
@@ -408,7 +448,6 @@ def add_client(
     client.full_clean()
     client.save()
     _log(request, actor, "client.create", client, case, EventKind.CLIENT_ADDED, _filled(data))
-    done(once, client)
     return client
 
 

@@ -9,6 +9,7 @@ both win: the second is told what happened.
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -395,23 +396,48 @@ def open_case_from_report(
     carrying everything the report holds onto it (``carry``) so nobody tells their story
     twice. The case's timeline starts with the report's receipt and hand-over."""
     current = _triage(actor, report, version)
-    case = case_actions.open_case(
-        actor,
-        unit,
-        priority=_priority(current.risk),
-        history=_history(current),
-        report=str(current.pk),
-        reference=current.reference,
-        request=request,
-    )
+    case = case_actions.open_case(actor, unit, request=request, **_case_facts(current))
     for person in current.people.all():
         case_actions.add_client(actor, case, carry.client_data(current, person), request=request)
-    current.case = case
-    current = _finish(
-        actor, current, ReportStatus.CASE_OPENED, "report.open_case", request, ["case"]
+    return _opened(actor, current, case, request)
+
+
+@transaction.atomic
+def open_case_after_visit(
+    actor: User, report: Report, unit: Unit, *, request: HttpRequest | None = None
+) -> Case | None:
+    """The rapid response team went out on this report before anyone triaged it: the
+    visit opens the case in ``unit`` (the service centre covering the place) on the word of
+    the crew member who reports it, and that centre's supervisors are alerted to assign it.
+    The caller has checked that ``actor`` is on the dispatch; the report is not theirs to
+    read. A report intake has already decided on keeps that decision: None."""
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    if current.status != ReportStatus.RECEIVED:
+        return None
+    clients = [carry.client_data(current, person) for person in current.people.all()]
+    case = case_actions.open_case_for_unit(
+        actor, unit, clients, request=request, **_case_facts(current)
     )
-    carry.carry_to_case(actor, current, case, request=request)
-    return current
+    _opened(actor, current, case, request)
+    return case
+
+
+def _case_facts(report: Report) -> dict[str, Any]:
+    """What a case opened from ``report`` starts with: its priority, the report's steps
+    on the timeline, and the report named on the opening."""
+    return {
+        "priority": _priority(report.risk),
+        "history": _history(report),
+        "report": str(report.pk),
+        "reference": report.reference,
+    }
+
+
+def _opened(actor: User, report: Report, case: Case, request: HttpRequest | None) -> Report:
+    report.case = case
+    report = _finish(actor, report, ReportStatus.CASE_OPENED, "report.open_case", request, ["case"])
+    carry.carry_to_case(actor, report, case, request=request)
+    return report
 
 
 def _history(report: Report) -> list[HistoryStep]:

@@ -33,6 +33,10 @@ class Kind(models.TextChoices):
     )
     RAPID_RESPONSE_REQUESTED = "rapid_response", _("A report needs the rapid response unit now")
     REPORT_HANDED_OVER = "report_handed_over", _("A report was handed over to your unit")
+    CASE_TO_ASSIGN = (
+        "case_to_assign",
+        _("A rapid response visit opened a case in your unit: assign a case worker"),
+    )
     TASK_ASSIGNED = "task_assigned", _("A task was given to you")
     APPROVAL_REQUESTED = "approval_requested", _("A request waits for your approval")
     APPROVAL_DECIDED = "approval_decided", _("Your request was answered")

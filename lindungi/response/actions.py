@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import Unit, User
-from lindungi.accounts.roles import Role, UnitType
+from lindungi.accounts.roles import UnitType
 from lindungi.audit.events import record
 from lindungi.cases import access as case_access
 from lindungi.cases.actions import StaleVersion
@@ -25,8 +25,8 @@ from lindungi.cases.models import Case, CaseEvent
 from lindungi.cases.timeline import EventKind
 from lindungi.core.dates import EARLIEST, TOO_EARLY
 from lindungi.intake import access as report_access
-from lindungi.intake.actions import open_case_from_report
-from lindungi.intake.models import Report
+from lindungi.intake.actions import open_case_after_visit, open_case_from_report
+from lindungi.intake.models import Report, ReportStatus
 from lindungi.notifications.models import Kind, notify
 from lindungi.places.models import Region
 from lindungi.response import access
@@ -52,14 +52,6 @@ DURATIONS = {
     DispatchStatus.EN_ROUTE: "seconds_to_en_route",
     DispatchStatus.ON_SCENE: "seconds_to_on_scene",
 }
-
-
-def supervisors(unit: Unit) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__unit=unit, memberships__role=Role.SUPERVISOR, is_active=True
-        ).distinct()
-    )
 
 
 def _event(dispatch: Dispatch, actor: User, kind: EventKind, at: datetime, **detail: str) -> None:
@@ -137,7 +129,7 @@ def request_dispatch(
     )
     leads = [a.user for a in crew if a.role == CrewRole.TEAM_LEAD]
     # No link to the report or case: the crew may not open them; the board shows the dispatch.
-    notify(leads or supervisors(unit), Kind.DISPATCH_REQUESTED)
+    notify(leads or unit.supervisors(), Kind.DISPATCH_REQUESTED)
     record("dispatch.request", request=request, actor=actor, obj=dispatch, fields=REQUEST_FIELDS)
     _event(dispatch, actor, EventKind.DISPATCH_REQUESTED, now)
     return dispatch
@@ -259,8 +251,39 @@ def cancel(
     return current
 
 
-def _may_open_case(actor: User, unit: Unit) -> bool:
-    return unit in report_access.case_units(actor)
+def covering_centre(place: Region | None, fallback: Unit | None) -> Unit | None:
+    """The service centre for a place: the active UPTD PPA whose region holds it most
+    closely (its kecamatan, then its kota, then the province); without a place, the one
+    nearest the unit that received the report."""
+    region = place or (fallback.region if fallback is not None else None)
+    if region is None:
+        return None
+    parts = region.code.split(".")
+    codes = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    centres = Unit.objects.filter(type=UnitType.UPTD_PPA, is_active=True, region_id__in=codes)
+    by_region: dict[str, Unit] = {}
+    for centre in centres.order_by("name"):
+        by_region.setdefault(centre.region_id, centre)
+    return next((by_region[code] for code in codes if code in by_region), None)
+
+
+def _open_case(
+    actor: User,
+    dispatch: Dispatch,
+    report: Report,
+    open_in: Unit | None,
+    request: HttpRequest | None,
+) -> Case | None:
+    """The case the visit opens: in ``open_in`` when the actor may open cases there and
+    chose it, otherwise in the service centre covering the place, on the crew's word."""
+    if open_in is not None:
+        if open_in not in report_access.case_units(actor):
+            raise PermissionDenied
+        return open_case_from_report(actor, report, report.version, open_in, request=request).case
+    centre = covering_centre(dispatch.kelurahan, report.unit)
+    if centre is None:
+        return None
+    return open_case_after_visit(actor, report, centre, request=request)
 
 
 @transaction.atomic
@@ -274,8 +297,8 @@ def report_visit(
     request: HttpRequest | None = None,
 ) -> Dispatch:
     """The visit's short report: what was found, where the survivor was taken, the risk
-    now. It joins the case's timeline; without a case yet, one is opened from the report
-    in ``open_in`` (intake's own action) when the actor may open cases there."""
+    now. It joins the case's timeline; a dispatch on a report nobody has triaged yet opens
+    its case (``_open_case``), so that a survivor the team has seen is never left without one."""
     current = _current(actor, dispatch, version, case_access.Need.EDIT)
     told = {
         "found": data.get("found", "").strip()[:4000],
@@ -283,15 +306,16 @@ def report_visit(
         "risk_now": data.get("risk_now", ""),
     }
     report = current.report
-    opens = current.case_id is None and report is not None and open_in is not None
+    opens = (
+        current.case_id is None and report is not None and report.status == ReportStatus.RECEIVED
+    )
     if not opens and all(getattr(current, name) == value for name, value in told.items()):
         return current  # sent again unchanged: nothing to record
-    if opens and report is not None and open_in is not None:
-        if not _may_open_case(actor, open_in):
-            raise PermissionDenied
-        opened = open_case_from_report(actor, report, report.version, open_in, request=request)
-        current.case = opened.case
-        current.survivor_code = opened.case.survivor_code if opened.case else ""
+    if opens and report is not None:
+        case = _open_case(actor, current, report, open_in, request)
+        if case is not None:
+            current.case = case
+            current.survivor_code = case.survivor_code
     for name, value in told.items():
         setattr(current, name, value)
     current.version += 1

@@ -111,7 +111,10 @@ class VisitForm(CaseForm):
                 queryset=case_units(self.user),
                 required=False,
                 label=_("Open a case in"),
-                help_text=_("No case exists yet: open one from the report with this visit."),
+                help_text=_(
+                    "No case exists yet: this visit opens one. Left empty, it opens in the "
+                    "service centre covering the place, whose supervisors assign it."
+                ),
             )
 
     def initial_from(self, record):

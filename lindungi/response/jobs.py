@@ -23,7 +23,6 @@ from lindungi.accounts.models import Unit, User
 from lindungi.accounts.roles import UnitType
 from lindungi.audit.events import record
 from lindungi.notifications.models import Kind, notify
-from lindungi.response.actions import supervisors
 from lindungi.response.models import (
     CrewRole,
     Dispatch,
@@ -72,10 +71,10 @@ def due_steps(dispatch: Dispatch, chain_length: int, now: datetime) -> list[int]
 def _recipients(dispatch: Dispatch, step: int, chain: list[User]) -> list[User]:
     if step == 1:
         backups = [m.user for m in dispatch.crew.all() if m.role == CrewRole.BACKUP]
-        return backups + supervisors(dispatch.unit)
+        return backups + list(dispatch.unit.supervisors())
     if chain:
         return [chain[step - 2]]
-    return supervisors(dispatch.unit)
+    return list(dispatch.unit.supervisors())
 
 
 @transaction.atomic
@@ -130,5 +129,5 @@ def alert_roster_gaps(now: datetime | None = None) -> int:
     )
     won = RosterGapAlert.objects.filter(run=run).values_list("shift_id", flat=True)
     for shift_id in won:
-        notify(supervisors(found[shift_id].unit), Kind.ROSTER_GAP)
+        notify(found[shift_id].unit.supervisors(), Kind.ROSTER_GAP)
     return len(won)

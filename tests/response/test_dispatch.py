@@ -5,13 +5,16 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from lindungi.accounts.models import Unit
+from lindungi.accounts.roles import UnitType
 from lindungi.audit.models import AuditEvent
-from lindungi.cases.models import CaseEvent
+from lindungi.cases.models import Case, CaseEvent
 from lindungi.intake import actions as intake
 from lindungi.notifications.models import Kind, Notification
+from lindungi.places.models import Region
 from lindungi.response import actions
 from lindungi.response.models import CrewRole, Dispatch, DispatchStatus
 from tests.cases.factories import make_case
@@ -182,28 +185,78 @@ def test_a_dispatch_from_a_case_never_opens_the_case_to_the_crew(client, persona
 # --- The outcome ---------------------------------------------------------------------------
 
 
-def test_the_visit_report_joins_the_case_timeline_opening_the_case_if_needed(
-    client, personas, team
-):
+def test_the_crews_visit_opens_the_case_in_the_centre_covering_the_place(client, personas, team):
     dispatch = dispatch_from_report(personas, team)
     dispatch = walk(team.lead, dispatch, *actions.STEPS[1:])
+    # A centre for the kota and one elsewhere: the report's kelurahan is in 31.74.
+    Unit.objects.create(name="Closed centre", type=UnitType.UPTD_PPA, region_id="31.74.01")
+    Unit.objects.filter(name="Closed centre").update(is_active=False)
     visit = {"found": "Canary found", "taken_to": "safe_house", "risk_now": "medium"}
-    # The crew records it; there is no case yet.
     dispatch = actions.report_visit(team.lead, dispatch, dispatch.version, visit)
-    assert dispatch.case is None
-    # A supervisor of the service centre opens the case with it.
-    supervisor = personas.supervisor_a
-    dispatch.report.handed_to = personas.unit_a
-    dispatch.report.save()
-    dispatch = actions.report_visit(
-        supervisor, dispatch, dispatch.version, visit, open_in=personas.unit_a
-    )
-    assert dispatch.case is not None and dispatch.case.unit == personas.unit_a
-    kinds = set(dispatch.case.events.values_list("kind", flat=True))
-    assert "visit_reported" in kinds
-    log_in(client, supervisor)
-    body = client.get(f"/kasus/{dispatch.case_id}/").content.decode()
+    case = dispatch.case
+    assert case is not None and case.unit == personas.unit_a
+    assert dispatch.survivor_code == case.survivor_code
+    # Opened on the team lead's word: kept as the opener, nobody assigned, the report's
+    # survivor and first account carried, the centre's supervisors asked to assign it.
+    assert case.opened_by == team.lead and not case.workers.exists()
+    assert list(case.clients.values_list("role", flat=True)) == ["survivor"]
+    assert case.accounts.filter(report=dispatch.report).exists()
+    dispatch.report.refresh_from_db()
+    assert dispatch.report.case == case and dispatch.report.status == "case_opened"
+    alerted = Notification.objects.filter(kind=Kind.CASE_TO_ASSIGN, case=case)
+    assert set(alerted.values_list("user", flat=True)) == {personas.supervisor_a.pk}
+    kinds = set(case.events.values_list("kind", flat=True))
+    assert {"opened", "visit_reported"} <= kinds
+    # The crew's word opens the case, not the case to the crew.
+    log_in(client, team.lead)
+    assert client.get(f"/kasus/{case.pk}/").status_code == 404
+    log_in(client, personas.supervisor_a)
+    body = client.get(f"/kasus/{case.pk}/").content.decode()
     assert "Rapid response visit report" in body or "Laporan kunjungan" in body
+    # Sent again unchanged, nothing more happens.
+    again = actions.report_visit(team.lead, dispatch, dispatch.version, visit)
+    assert again.version == dispatch.version
+    assert Case.objects.filter(pk=case.pk).count() == 1
+
+
+def test_a_supervisor_may_choose_the_centre_but_not_one_they_do_not_work_in(personas, team):
+    dispatch = dispatch_from_report(personas, team)
+    visit = {"found": "Canary found", "taken_to": "home", "risk_now": "low"}
+    dispatch.report.handed_to = personas.unit_b
+    dispatch.report.save()
+    with pytest.raises(PermissionDenied):
+        actions.report_visit(
+            personas.supervisor_b, dispatch, dispatch.version, visit, open_in=personas.unit_a
+        )
+    dispatch = actions.report_visit(
+        personas.supervisor_b, dispatch, dispatch.version, visit, open_in=personas.unit_b
+    )
+    assert dispatch.case.unit == personas.unit_b
+    assert dispatch.case.workers.count() == 0  # a supervisor opens it without taking it on
+
+
+def test_a_report_intake_already_decided_on_keeps_its_decision(personas, team):
+    dispatch = dispatch_from_report(personas, team)
+    report = dispatch.report
+    intake.close_not_protection(personas.intake_officer, report, report.version, "Test reason")
+    visit = {"found": "Canary found", "taken_to": "home", "risk_now": "low"}
+    dispatch = actions.report_visit(team.lead, dispatch, dispatch.version, visit)
+    assert dispatch.case is None and dispatch.found == "Canary found"
+    assert not Case.objects.exists()
+
+
+def test_the_covering_centre_is_the_closest_active_one_holding_the_place(personas):
+    kelurahan = Region.objects.get(code="31.74.01.1001")
+    assert actions.covering_centre(kelurahan, None) == personas.unit_a
+    near = Unit.objects.create(name="Kecamatan post", type=UnitType.UPTD_PPA, region_id="31.74.01")
+    assert actions.covering_centre(kelurahan, None) == near
+    near.is_active = False
+    near.save()
+    assert actions.covering_centre(kelurahan, None) == personas.unit_a
+    # Without a place: nearest the unit that received the report (the 112 centre, in 31.74).
+    assert actions.covering_centre(None, personas.call_centre) == personas.unit_a
+    elsewhere = Region.objects.get(code="31.71")
+    assert actions.covering_centre(elsewhere, None) is None
 
 
 def test_a_case_opened_from_the_report_since_gets_the_visit_on_its_timeline(personas, team):

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from lindungi.accounts.models import User
-from lindungi.accounts.roles import Role
+from lindungi.accounts.models import Unit, User
 from lindungi.cases.models import Case, Status
 
 TEXT_LIMIT = 20000
@@ -30,7 +29,5 @@ def _require_open(case: Case) -> None:
 
 
 def _supervisors(unit_id: uuid.UUID, exclude: User | None = None) -> QuerySet[User]:
-    users = User.objects.filter(
-        memberships__unit_id=unit_id, memberships__role=Role.SUPERVISOR, is_active=True
-    ).distinct()
+    users = Unit(pk=unit_id).supervisors()
     return users.exclude(pk=exclude.pk) if exclude is not None else users
