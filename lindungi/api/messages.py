@@ -1,15 +1,17 @@
-"""Messages to the survivor of a case: the list (what was sent, held or refused, and why)
-and sending one, through the same action as the case's messages page
-(``lindungi.cases.survivor_messages.send_to_survivor``). A message refused for her
-safety is answered 201 with its state ``refused`` and the reason: it is kept, never
-dropped in silence. Message texts are case content: a reader by break-glass gets 404."""
+"""Messages to the survivor of a case and to the person who made a report: the list (what
+was sent, held or refused, and why) and sending one, through the same actions as the
+pages (``cases.survivor_messages.send_to_survivor``, ``intake.reporter_messages
+.send_to_reporter``). A message refused for their safety is answered 201 with its state
+``refused`` and the reason: it is kept, never dropped in silence. Message texts are
+content: a case's reader by break-glass gets 404, and so does a report's reader who may
+not see its contact details (``may_message``), as on the pages."""
 
 from collections import namedtuple
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
@@ -22,6 +24,9 @@ from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.models import SurvivorMessage
 from lindungi.cases.safe_messages import MAX_LENGTH
 from lindungi.cases.survivor_messages import send_to_survivor
+from lindungi.intake.access import get_report_for
+from lindungi.intake.models import Report, ReporterMessage
+from lindungi.intake.reporter_messages import may_message, send_to_reporter
 
 router = Router(tags=["messages"])
 _Tagged = namedtuple("_Tagged", "pk version")
@@ -38,7 +43,6 @@ class MessageIn(Input):
 
 class MessageOut(Schema):
     id: UUID
-    case_id: UUID
     sent_by: UUID
     channel: str
     text: str
@@ -50,11 +54,22 @@ class MessageOut(Schema):
     created_at: datetime
 
 
-def _message(row: SurvivorMessage) -> Body:
+class CaseMessageOut(MessageOut):
+    case_id: UUID
+
+
+class ReportMessageOut(MessageOut):
+    report_id: UUID
+
+
+Sent = SurvivorMessage | ReporterMessage
+
+
+def _message(row: Sent, **parent: UUID) -> Body:
     message = row.message
     return {
         "id": row.pk,
-        "case_id": row.case_id,
+        **parent,
         "sent_by": row.sent_by_id,
         "channel": message.channel,
         "text": message.body,
@@ -67,28 +82,43 @@ def _message(row: SurvivorMessage) -> Body:
     }
 
 
-@router.get(
-    "/cases/{case_id}/messages", response={200: list[MessageOut], **READ}, url_name="case_messages"
-)
-def list_messages(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
-    """The messages to the survivor of this case, newest first."""
-    access = get_case_for(request.auth, case_id, Need.CONTENT, request=request)
-    rows = list(
-        SurvivorMessage.objects.restrict(request.auth, Need.CONTENT)
-        .filter(case=access.case)
-        .select_related("message")
-    )
+def _listed(
+    request: StaffRequest, rows: list[Sent], response: HttpResponse, **parent: UUID
+) -> list[Body]:
     for row in rows:
         record_read(request, row)
     # A message does not change, but its state does: the tag follows the state.
     response["ETag"] = list_etag(
         _Tagged(row.pk, f"{row.message.state}.{row.message.attempts}") for row in rows
     )
-    return [_message(row) for row in rows]
+    return [_message(row, **parent) for row in rows]
+
+
+def _sent(row: Sent, response: HttpResponse, **parent: UUID) -> Reply:
+    response["ETag"] = etag(VERSION)
+    return Reply(201, _message(row, **parent))
+
+
+@router.get(
+    "/cases/{case_id}/messages",
+    response={200: list[CaseMessageOut], **READ},
+    url_name="case_messages",
+)
+def list_messages(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
+    """The messages to the survivor of this case, newest first."""
+    access = get_case_for(request.auth, case_id, Need.CONTENT, request=request)
+    rows = (
+        SurvivorMessage.objects.restrict(request.auth, Need.CONTENT)
+        .filter(case=access.case)
+        .select_related("message")
+    )
+    return _listed(request, list(rows), response, case_id=access.case.pk)
 
 
 @router.post(
-    "/cases/{case_id}/messages", response={201: MessageOut, **CREATE}, url_name="case_messages"
+    "/cases/{case_id}/messages",
+    response={201: CaseMessageOut, **CREATE},
+    url_name="case_messages",
 )
 def send_message(
     request: StaffRequest, case_id: RecordId, payload: MessageIn, response: HttpResponse
@@ -99,5 +129,40 @@ def send_message(
     row = send_to_survivor(
         request.auth, access.case, payload.channel, payload.text, request=request
     )
-    response["ETag"] = etag(VERSION)
-    return Reply(201, _message(row))
+    return _sent(row, response, case_id=access.case.pk)
+
+
+def _report(request: StaffRequest, report_id: str) -> Report:
+    report = get_report_for(request.auth, report_id, request=request)
+    if not may_message(request.auth, report):
+        raise Http404
+    return report
+
+
+@router.get(
+    "/reports/{report_id}/messages",
+    response={200: list[ReportMessageOut], **READ},
+    url_name="report_messages",
+)
+def list_report_messages(
+    request: StaffRequest, report_id: RecordId, response: HttpResponse
+) -> list[Body]:
+    """The messages to the person who made this report, newest first."""
+    report = _report(request, report_id)
+    rows = report.messages.select_related("message")
+    return _listed(request, list(rows), response, report_id=report.pk)
+
+
+@router.post(
+    "/reports/{report_id}/messages",
+    response={201: ReportMessageOut, **CREATE},
+    url_name="report_messages",
+)
+def send_report_message(
+    request: StaffRequest, report_id: RecordId, payload: MessageIn, response: HttpResponse
+) -> Reply:
+    """Send a message to the person who made the report: queued, held until a safe time, or
+    refused with the reason, by the report's safe contact (never naming the service)."""
+    report = _report(request, report_id)
+    row = send_to_reporter(request.auth, report, payload.channel, payload.text, request=request)
+    return _sent(row, response, report_id=report.pk)

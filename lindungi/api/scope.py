@@ -3,7 +3,7 @@
 django-ninja validates the body before the view runs, so without this an outsider who
 sends a bad body to a case they cannot see would learn "422" instead of "404", and the
 attempt would go unaudited. When a request is refused for its input, the case-bound ids
-in its path go through the choke point first, exactly as the view would have sent them.
+in its path (a case's, its parts', a report's) go through the choke points first, exactly as the view would have sent them.
 """
 
 from django.apps import apps
@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from lindungi.cases.access import Need, get_case_for, get_part_for
+from lindungi.intake.access import get_report_for
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -36,3 +37,5 @@ def check_path(request: HttpRequest) -> None:
             get_case_for(request.user, value, need, request=request)
         elif name in parts:
             get_part_for(request.user, parts[name], value, need, request=request)
+        elif name == "report_id":
+            get_report_for(request.user, value, request=request)

@@ -4,9 +4,11 @@ from django.utils import timezone
 
 from lindungi.cases import actions
 from lindungi.casework import actions as work
+from lindungi.intake import actions as intake
 from lindungi.response.actions import request_dispatch
 from tests.cases.factories import make_case
 from tests.login import log_in
+from tests.response.factories import high_risk_report
 
 
 @pytest.fixture
@@ -30,6 +32,10 @@ def api_client():
     return make
 
 
+def _at(report):
+    return report, report.version
+
+
 @pytest.fixture
 def ids(personas):
     """A record of unit A for every kind of id in a path, reachable by its case worker."""
@@ -40,7 +46,15 @@ def ids(personas):
         worker, case, {"type": "health", "provider_name": "RSUD", "due_on": incident.reported_on}
     )
     perpetrator = actions.add_perpetrator(worker, incident, {"relationship": "tetangga"})
+    # A report whose case the case worker is given (and so reads, contact details included).
+    supervisor = personas.supervisor_a
+    report = intake.hand_over(
+        personas.intake_officer, *_at(high_risk_report(personas)), personas.unit_a
+    )
+    report = intake.open_case_from_report(supervisor, *_at(report), personas.unit_a)
+    actions.assign_worker(supervisor, report.case, worker)
     return {
+        "report_id": report.pk,
         "case_id": case.pk,
         "client_id": case.clients.get().pk,
         "incident_id": incident.pk,

@@ -3,6 +3,8 @@ same rule as the messages to a survivor: every channel, inside and outside its s
 marked safe or not; held messages are asked again by the worker; refusals are kept with
 their reason and shown; only those who may see the report's contact details send."""
 
+import json
+
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -125,3 +127,29 @@ def test_the_page_sends_lists_shows_a_refusal_and_is_404_to_others(personas, ind
     assert url in client.get(f"/laporan/triase/{report.pk}/").content.decode()
     send_through_the_page(client, url)
     assert ReporterMessage.objects.filter(report=report).count() == 2
+
+
+def test_the_api_takes_the_same_action_and_is_404_to_others(personas):
+    report = make_report(personas, ["whatsapp"])
+    url = f"/api/v1/reports/{report.pk}/messages"
+    client = Client()
+    log_in(client, personas.case_worker_a)
+    body = json.dumps({"channel": "whatsapp", "text": TEXT})
+    assert client.get(url).status_code == 404
+    assert client.post(url, body, "application/json").status_code == 404
+    log_in(client, personas.intake_officer)
+    with time_machine.travel(OUTSIDE, tick=False):
+        held = client.post(url, body, "application/json")
+        refused = client.post(url, json.dumps({"channel": "sms", "text": TEXT}), "application/json")
+        named = client.post(
+            url, json.dumps({"channel": "whatsapp", "text": "Lindungi"}), "application/json"
+        )
+    assert held.status_code == 201 and held.json()["state"] == "held"
+    assert held.json()["report_id"] == str(report.pk)
+    assert refused.status_code == 201 and refused.json()["state"] == "refused"
+    assert refused.json()["reason"]
+    assert named.status_code == 422
+    listed = client.get(url).json()
+    assert sorted(row["state"] for row in listed) == ["held", "refused"]
+    assert ReporterMessage.objects.filter(report=report).count() == 2
+    assert AuditEvent.objects.filter(action="reportermessage.read").count() == 2
