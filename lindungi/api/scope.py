@@ -2,8 +2,9 @@
 
 django-ninja validates the body before the view runs, so without this an outsider who
 sends a bad body to a case they cannot see would learn "422" instead of "404", and the
-attempt would go unaudited. When a request is refused for its input, the case-bound ids
-in its path (a case's, its parts', a report's) go through the choke points first, exactly as the view would have sent them.
+attempt would go unaudited. When a request is refused for its input, the ids in its path
+(a case's, its parts', a report's) go through the choke points first, exactly as the view
+would have sent them.
 """
 
 from django.apps import apps
