@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import Unit, User
-from lindungi.accounts.roles import Role, UnitType
+from lindungi.accounts.roles import UnitType
 from lindungi.audit.events import record
 from lindungi.cases import actions as case_actions
 from lindungi.cases.actions import Data, HistoryStep, StaleVersion
@@ -470,23 +470,11 @@ def link_to_case(
     return _finish(actor, current, ReportStatus.LINKED, "report.link_case", request, ["case"])
 
 
-@transaction.atomic
-def request_rapid_response(
-    actor: User, report: Report, version: int, *, request: HttpRequest | None = None
-) -> Report:
-    """Mark the report urgent and alert the rapid response team's supervisors."""
-    current = _triage(actor, report, version)
-    current.urgent = True
-    current.version += 1
-    current.save()
-    supervisors = User.objects.filter(
-        memberships__unit__type=UnitType.RAPID_RESPONSE,
-        memberships__role=Role.SUPERVISOR,
-        is_active=True,
-    ).distinct()
-    notify(supervisors, Kind.RAPID_RESPONSE_REQUESTED, report=current)
-    record("report.rapid_response", request=request, actor=actor, obj=current, fields=["urgent"])
-    return current
+def mark_urgent(report: Report) -> None:
+    """A rapid response team was sent for the report (``response``'s dispatch action, in
+    its transaction): the triage queue shows it urgent. Not a triage decision, so the
+    version a triage form was read at stays."""
+    Report.objects.filter(pk=report.pk).update(urgent=True)
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
         "break_glass_on_case",
         _("A supervisor of another unit opened a case of yours by break-glass access"),
     )
+    # No longer sent (a dispatch alerts its team lead): it names the alerts sent before.
     RAPID_RESPONSE_REQUESTED = "rapid_response", _("A report needs the rapid response unit now")
     REPORT_HANDED_OVER = "report_handed_over", _("A report was handed over to your unit")
     CASE_TO_ASSIGN = (

@@ -25,7 +25,7 @@ from lindungi.cases.models import Case, CaseEvent
 from lindungi.cases.timeline import EventKind
 from lindungi.core.dates import EARLIEST, TOO_EARLY
 from lindungi.intake import access as report_access
-from lindungi.intake.actions import open_case_after_visit, open_case_from_report
+from lindungi.intake.actions import mark_urgent, open_case_after_visit, open_case_from_report
 from lindungi.intake.models import Report, ReportStatus
 from lindungi.notifications.models import Kind, notify
 from lindungi.places.models import Region
@@ -120,6 +120,8 @@ def request_dispatch(
         requested_by=actor,
         **told,
     )
+    if report is not None:
+        mark_urgent(report)
     crew = list(on_call(unit, now))
     DispatchMember.objects.bulk_create(
         [DispatchMember(dispatch=dispatch, user=a.user, role=a.role) for a in crew]

@@ -78,7 +78,6 @@ NOT_WALKED = {
     "intake:hand_over": POST_ONLY,
     "intake:search_cases": POST_ONLY,
     "intake:link_case": POST_ONLY,
-    "intake:rapid_response": POST_ONLY,
     "intake:refer": POST_ONLY,
     "intake:close": POST_ONLY,
     "response:step": POST_ONLY,

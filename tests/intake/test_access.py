@@ -38,7 +38,6 @@ def _triage_calls(personas):
         "override_risk": lambda who, r: actions.override_risk(
             who, r, r.version, "high", "Caller whispering"
         ),
-        "rapid_response": lambda who, r: actions.request_rapid_response(who, r, r.version),
         "open_case": lambda who, r: actions.open_case_from_report(
             who, r, r.version, personas.unit_b
         ),
@@ -49,7 +48,7 @@ def _triage_calls(personas):
     }
 
 
-ACTIONS = ("override_risk", "rapid_response", "open_case", "hand_over", "link", "refer", "close")
+ACTIONS = ("override_risk", "open_case", "hand_over", "link", "refer", "close")
 
 
 def _state(report):

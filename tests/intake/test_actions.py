@@ -10,7 +10,6 @@ from lindungi.cases.actions import StaleVersion
 from lindungi.cases.models import Client
 from lindungi.intake import actions
 from lindungi.intake.models import Report, ReportStatus
-from lindungi.notifications.models import Notification
 
 
 @pytest.fixture
@@ -103,17 +102,6 @@ def test_opening_a_case_carries_the_people_over(personas, draft):
     assert client.name == "Siti Aminah"
     assert client.age_estimate == 34
     assert report.case.priority == "medium"
-
-
-def test_asking_for_rapid_response_alerts_its_supervisors(personas, draft):
-    from lindungi.accounts.models import Membership, User
-
-    boss = User.objects.create_user("trc.boss@test.lindungi.id", "x" * 16, display_name="B")
-    Membership.objects.create(user=boss, unit=personas.rapid_response, role="supervisor")
-    report = actions.submit_report(personas.intake_officer, draft, draft.version)
-    report = actions.request_rapid_response(personas.intake_officer, report, report.version)
-    assert report.urgent
-    assert Notification.objects.filter(user=boss, kind="rapid_response", report=report).exists()
 
 
 def test_a_risk_override_needs_a_reason(personas, draft):

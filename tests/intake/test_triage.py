@@ -15,6 +15,7 @@ from lindungi.audit.models import AuditEvent
 from lindungi.cases.models import Case
 from lindungi.intake import actions
 from lindungi.intake.models import Report, ReportStatus
+from lindungi.response.actions import request_dispatch
 from tests.cases.factories import make_case
 from tests.login import log_in
 
@@ -60,7 +61,8 @@ def test_the_queue_is_sorted_by_due_time_with_overdue_and_urgent_marked(
     english, personas, at_112, online
 ):
     high = received(personas.intake_officer, personas.call_centre, in_danger_now=True)
-    actions.request_rapid_response(personas.intake_officer, high, high.version)
+    ask = {"location": "Jl. Melati 4", "danger": "A knife"}
+    request_dispatch(personas.intake_officer, personas.rapid_response, ask, report=high)
     with time_machine.travel(timezone.now() + timedelta(hours=7)):
         log_in(english, personas.intake_officer)
         page = english.get(QUEUE).content.decode()
@@ -103,7 +105,6 @@ ACTIONS = [
     "serahkan",
     "cari",
     "tautkan",
-    "reaksi-cepat",
     "rujuk",
     "tutup",
 ]
@@ -283,14 +284,6 @@ def test_a_restricted_case_the_officer_cannot_see_is_not_a_candidate(english, pe
     assert case.survivor_code not in page
 
 
-def test_asking_for_rapid_response_marks_the_report_urgent(english, personas, at_112):
-    log_in(english, personas.intake_officer)
-    response = english.post(url(at_112, "reaksi-cepat"), {"version": at_112.version})
-    assert response.status_code == 302
-    report = Report.objects.get(pk=at_112.pk)
-    assert report.urgent and report.status == ReportStatus.RECEIVED
-
-
 def test_referring_out_and_closing_need_their_reasons(english, personas, at_112):
     log_in(english, personas.intake_officer)
     assert english.post(url(at_112, "rujuk"), {"version": at_112.version}).status_code == 400
@@ -306,9 +299,10 @@ def test_referring_out_and_closing_need_their_reasons(english, personas, at_112)
 @pytest.mark.parametrize("version", ["", "abc", "-1"])
 def test_a_missing_or_malformed_version_is_refused(english, personas, at_112, version):
     log_in(english, personas.intake_officer)
-    response = english.post(url(at_112, "reaksi-cepat"), {"version": version})
+    answer = {"version": version, "level": "high", "reason": "Caller whispering"}
+    response = english.post(url(at_112, "risiko"), answer)
     assert response.status_code == 400
-    assert not Report.objects.get(pk=at_112.pk).urgent
+    assert Report.objects.get(pk=at_112.pk).version == at_112.version  # nothing changed
 
 
 # --- Two officers at once ---------------------------------------------------------------

@@ -51,6 +51,10 @@ def test_a_dispatch_from_a_report_takes_the_crew_on_call_and_alerts_its_team_lea
     alerted = Notification.objects.filter(kind=Kind.DISPATCH_REQUESTED)
     assert list(alerted.values_list("user_id", flat=True)) == [team.lead.pk]
     assert dispatch.kota_id == "31.74"
+    # The triage queue shows the report urgent; a triage form read before is not stale.
+    version = dispatch.report.version
+    dispatch.report.refresh_from_db()
+    assert dispatch.report.urgent and dispatch.report.version == version
     stored = Dispatch.objects.filter(pk=dispatch.pk).values_list("location", flat=True)
     assert stored.get() == REQUEST["location"]
     event = AuditEvent.objects.get(action="dispatch.request")

@@ -34,7 +34,6 @@ from lindungi.intake.forms import (
     OpenCaseForm,
     OverrideRiskForm,
     ReferForm,
-    VersionForm,
     screening_answers,
 )
 from lindungi.intake.models import Report, ReportStatus
@@ -108,7 +107,6 @@ def _blank_forms(request, report):
         ),
         "refer_form": (ReferForm, {"initial": initial}),
         "close_form": (CloseForm, {"initial": initial}),
-        "version_form": (VersionForm, {"initial": initial}),
     }
     return {name: cls(auto_id=_ids(name), **kwargs) for name, (cls, kwargs) in forms.items()}
 
@@ -315,22 +313,6 @@ def link_case(request, report_id):
 
 @intake_view
 @require_POST
-def rapid_response(request, report_id):
-    def run(form, report, version):
-        return actions.request_rapid_response(request.user, report, version, request=request)
-
-    return _act(
-        request,
-        report_id,
-        "version_form",
-        VersionForm,
-        run,
-        _reference(_("Rapid response requested for %(reference)s; its supervisors are alerted.")),
-    )
-
-
-@intake_view
-@require_POST
 def refer(request, report_id):
     def run(form, report, version):
         to = form.cleaned_data["to"]
@@ -371,7 +353,6 @@ urlpatterns = [
     path("triase/<uuid:report_id>/serahkan/", hand_over, name="hand_over"),
     path("triase/<uuid:report_id>/cari/", search_cases, name="search_cases"),
     path("triase/<uuid:report_id>/tautkan/", link_case, name="link_case"),
-    path("triase/<uuid:report_id>/reaksi-cepat/", rapid_response, name="rapid_response"),
     path("triase/<uuid:report_id>/rujuk/", refer, name="refer"),
     path("triase/<uuid:report_id>/tutup/", close, name="close"),
 ]
