@@ -46,8 +46,11 @@ from lindungi.notifications.models import Notification
 from lindungi.places.models import Region, ServicePoint, ServicePointKind
 from lindungi.response import actions as dispatches
 from lindungi.response.models import Dispatch
+from lindungi.shelter import actions as shelter
+from lindungi.shelter.models import Bed, House, Placement
 from tests.html_forms import read_forms
 from tests.login import log_in
+from tests.shelter.factories import make_house
 from tests.test_permission_matrix import walk
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +223,22 @@ def _dispatch(worker, case, personas):
     return dispatches.report_visit(worker, sent, sent.version, visit)
 
 
+def _placement(worker, case, personas, dispatch):
+    """The survivor asked for, given a bed by the persona's safe house, and staying."""
+    house = make_house()
+    asked = {
+        "people": [case.clients.get(role="survivor")],
+        "house": house,
+        "urgency": "tonight",
+        "needs": "Asthma inhaler",
+        "dispatch": dispatch,
+    }
+    officer = personas.shelter_officer
+    placement = shelter.request_placement(worker, case, asked)
+    placement = shelter.accept(officer, placement, placement.version, house.rooms.first())
+    return shelter.check_in(officer, placement, placement.version)
+
+
 def _casework(worker, case, personas):
     work.save_plan(worker, case, None, "To be safe at home and to finish school.")
     work.add_service(
@@ -363,6 +382,7 @@ def make_world(personas):
         report = _draft(personas)
         task = work.add_task(personas.supervisor_a, case, worker, "Call back", EDITED)
         dispatch = _dispatch(worker, case, personas)
+        placement = _placement(worker, case, personas, dispatch)
     with time_machine.travel(REPORTED_TO_POLICE, tick=False):
         work.record_police_report(
             worker, case, reported_at=REPORTED_TO_POLICE, police_reference="LP/B/123/XI/2026"
@@ -386,6 +406,9 @@ def make_world(personas):
         Report: report,
         Task: task,
         Dispatch: dispatch,
+        Placement: placement,
+        House: placement.house,
+        Bed: Bed.objects.filter(room__house=placement.house).first(),
         Notification: Notification.objects.filter(user=worker).first(),
     }
 
