@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.models import Client, ClientRole
@@ -15,8 +17,8 @@ ADULT_AGE = 18
 REFUSED_SEX = {Takes.WOMEN: Sex.MALE, Takes.MEN: Sex.FEMALE}
 
 
-def _adult_fits(house: House, client: Client, today: date) -> list[str]:
-    problems = []
+def _adult_fits(house: House, client: Client, today: date) -> list[str | Promise]:
+    problems: list[str | Promise] = []
     if client.sex == REFUSED_SEX.get(Takes(house.takes)):
         problems.append(_("This house does not take residents of this sex."))
     age = client.age_on(today)
@@ -28,7 +30,7 @@ def _adult_fits(house: House, client: Client, today: date) -> list[str]:
 def fits(house: House, people: Iterable[Client], wheelchair: bool, today: date) -> None:
     """Refuse (ValidationError) people this house cannot take: the sex and age of its
     residents, children, wheelchair access."""
-    problems: list[str] = []
+    problems: list[str | Promise] = []
     for client in people:
         age = client.age_on(today)
         child = client.role == ClientRole.DEPENDANT and age is not None and age < ADULT_AGE
@@ -42,12 +44,7 @@ def fits(house: House, people: Iterable[Client], wheelchair: bool, today: date) 
         raise ValidationError(sorted(set(map(str, problems))))
 
 
-def held_beds(beds):
-    """The beds of ``beds`` a placement holds now."""
-    return beds.filter(sleepers__holding=True).distinct()
-
-
-def free_beds(room: Room):
+def free_beds(room: Room) -> QuerySet[Bed]:
     """The room's beds in use and held by nobody (none, if the room is held whole)."""
     if room.held_by.filter(status__in=HOLDING).exists():
         return Bed.objects.none()

@@ -76,7 +76,18 @@ class PlacementRequestForm(CaseForm):
         )
 
 
-class AcceptForm(HtmlInputsForm):
+class PlacementStepForm(HtmlInputsForm):
+    """A form of the placement's page, which shows several at once: each its own ids."""
+
+    ids = "step"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AcceptForm(PlacementStepForm):
+    ids = "accept"
     version = _version()
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
     whole_room = forms.BooleanField(label=_("Hold the whole room for the family"), required=False)
@@ -87,24 +98,28 @@ class AcceptForm(HtmlInputsForm):
         self.fields["room"].queryset = rooms
 
 
-class DeclineForm(HtmlInputsForm):
+class DeclineForm(PlacementStepForm):
+    ids = "decline"
     version = _version()
     reason = _text(_("Why the house cannot take her"))
 
 
-class CheckInForm(HtmlInputsForm):
+class CheckInForm(PlacementStepForm):
+    ids = "check_in"
     version = _version()
     on = past_date(_("Arrived on (leave empty for today)"))
 
 
-class CheckOutForm(HtmlInputsForm):
+class CheckOutForm(PlacementStepForm):
+    ids = "check_out"
     version = _version()
     destination = radios(Placement, "destination")
     reason = _text(_("Reason"), required=False)
     on = past_date(_("Left on (leave empty for today)"))
 
 
-class StayRecordForm(HtmlInputsForm):
+class StayRecordForm(PlacementStepForm):
+    ids = "record"
     kind = radios(StayRecord, "kind")
     note = _text(_("What happened"))
     visitor = forms.CharField(

@@ -82,7 +82,9 @@ def test_the_address_shows_only_where_it_is_allowed(module_personas, caplog):
     officer = personas.shelter_officer
     asked = {"people": list(case.clients.all()), "house": house, "urgency": "tonight"}
     placement = actions.request_placement(personas.case_worker_a, case, asked)
-    placement = actions.accept(officer, placement, placement.version, house.rooms.first(), whole_room=True)
+    placement = actions.accept(
+        officer, placement, placement.version, house.rooms.first(), whole_room=True
+    )
     seen = set()
     _read_everything(personas, placement, case, seen)
     # The letter for transport gives the meeting point instead.
