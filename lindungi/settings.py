@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lindungi.notifications",
     "lindungi.intake",
     "lindungi.response",
+    "lindungi.prevention",
     "lindungi.shelter",
     "lindungi.ops",
     "lindungi.accounts.apps.AdminConfig",

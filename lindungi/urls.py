@@ -22,6 +22,7 @@ urlpatterns = [
     path("laporan/", include("lindungi.intake.urls")),
     path("reaksi-cepat/", include("lindungi.response.urls")),
     path("rumah-aman/", include("lindungi.shelter.urls")),
+    path("pencegahan/", include("lindungi.prevention.urls")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
 ]
