@@ -86,7 +86,6 @@ def test_the_address_shows_only_where_it_is_allowed(module_personas, caplog):
         officer, placement, placement.version, house.rooms.first(), whole_room=True
     )
     seen = set()
-    _read_everything(personas, placement, case, seen)
     # The letter for transport gives the meeting point instead.
     letter = Client()
     log_in(letter, personas.case_worker_a)
