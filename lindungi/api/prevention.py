@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status as Reply
 
 from lindungi.api.auth import StaffRequest
 from lindungi.api.case_schemas import Input, RecordId, RegionCode
@@ -115,7 +116,7 @@ def list_outreach(request: StaffRequest, response: HttpResponse) -> list[Body]:
 
 
 @router.post("/outreach", response={201: OutreachOut, **CREATE}, url_name="outreach_list")
-def add_outreach(request: StaffRequest, payload: OutreachIn, response: HttpResponse) -> Any:
+def add_outreach(request: StaffRequest, payload: OutreachIn, response: HttpResponse) -> Reply:
     """Record an activity for a unit you work in."""
     units = {unit.pk: unit for unit in actions.outreach_units(request.auth)}
     if payload.unit not in units:
@@ -124,7 +125,7 @@ def add_outreach(request: StaffRequest, payload: OutreachIn, response: HttpRespo
         request.auth, units[payload.unit], _data(payload), request=request
     )
     response["ETag"] = etag(made.version)
-    return 201, _out(made)
+    return Reply(201, _out(made))
 
 
 def _get(outreach_id: str) -> Outreach:
