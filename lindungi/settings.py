@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "lindungi.notifications",
     "lindungi.intake",
     "lindungi.response",
+    "lindungi.prevention",
+    "lindungi.shelter",
     "lindungi.ops",
     "lindungi.accounts.apps.AdminConfig",
     "django.contrib.auth",
@@ -246,6 +248,13 @@ RESPONSE_GAP_ALERT_HOURS = config.integer("LINDUNGI_RESPONSE_GAP_ALERT_HOURS", 2
 RESPONSE_ACK_MINUTES = config.integer("LINDUNGI_RESPONSE_ACK_MINUTES", 5, 1, 120)
 RESPONSE_EN_ROUTE_MINUTES = config.integer("LINDUNGI_RESPONSE_EN_ROUTE_MINUTES", 15, 1, 240)
 RESPONSE_VISIBLE_AFTER_HOURS = config.integer("LINDUNGI_RESPONSE_VISIBLE_AFTER_HOURS", 2, 0, 48)
+
+# The safe houses (lindungi.shelter; README, "Safe houses"): the longest stay the deployment
+# allows (days), how many days before its end the case's workers and the house are alerted,
+# and how long the house's staff still see a resident's placement after the check-out.
+SHELTER_MAX_STAY_DAYS = config.integer("LINDUNGI_SHELTER_MAX_STAY_DAYS", 180, 1, 3650)
+SHELTER_ALERT_DAYS_BEFORE = config.integer("LINDUNGI_SHELTER_ALERT_DAYS_BEFORE", 14, 0, 365)
+SHELTER_VISIBLE_AFTER_HOURS = config.integer("LINDUNGI_SHELTER_VISIBLE_AFTER_HOURS", 72, 0, 720)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

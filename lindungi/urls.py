@@ -21,6 +21,8 @@ urlpatterns = [
     path("lapor/", include("lindungi.intake.public")),
     path("laporan/", include("lindungi.intake.urls")),
     path("reaksi-cepat/", include("lindungi.response.urls")),
+    path("rumah-aman/", include("lindungi.shelter.urls")),
+    path("pencegahan/", include("lindungi.prevention.urls")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
 ]

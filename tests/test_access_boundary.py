@@ -49,6 +49,15 @@ ALLOWED = {
     "response/jobs.py": "the escalation job over every open dispatch: it alerts the crew's "
     "backup, the unit's supervisors and its escalation chain, and shows nobody anything",
     "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",
+    "shelter/actions.py": "actions: they lock the placement, then check the actor with "
+    "shelter.access.may (the rule restrict applies) and the house's staff",
+    "shelter/forms.py": "form choices among the people and dispatches of the case, "
+    "through restrict",
+    "shelter/capacity.py": "which beds are held, for the house's yes: counts no one reads",
+    "shelter/occupancy.py": "the board's counts of beds held, which name nobody; names only "
+    "through restrict",
+    "shelter/jobs.py": "the longest-stay alert job over every stay: it alerts the case's "
+    "supervisors and the house's staff, and shows nobody anything",
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no
@@ -68,6 +77,7 @@ WITHOUT_CASE_PATH = {
     "response.DispatchMember": "a dispatch's crew: the dispatch rule's own data "
     "(response/access.py), else read through a dispatch restrict gave",
     "response.Escalation": "the worker's claim on an escalation step: never shown",
+    "shelter.MaxStayAlert": "the worker's claim on a stay's longest-stay alert: never shown",
 }
 
 

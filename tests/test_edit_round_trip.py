@@ -14,6 +14,7 @@ listed in ``EDIT_FORMS``, so a new edit form is covered as soon as it exists, an
 below must hold a fully filled record for it.
 """
 
+import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from lindungi.cases import actions
 from lindungi.cases.attachments import upload_attachment
@@ -44,10 +46,15 @@ from lindungi.intake import actions as intake
 from lindungi.intake.models import Report
 from lindungi.notifications.models import Notification
 from lindungi.places.models import Region, ServicePoint, ServicePointKind
+from lindungi.prevention import actions as prevention
+from lindungi.prevention.models import COUNTS, Outreach, OutreachPhoto
 from lindungi.response import actions as dispatches
 from lindungi.response.models import Dispatch
+from lindungi.shelter import actions as shelter
+from lindungi.shelter.models import Bed, House, Placement
 from tests.html_forms import read_forms
 from tests.login import log_in
+from tests.shelter.factories import make_house
 from tests.test_permission_matrix import walk
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +79,7 @@ EDIT_FORMS = {
     "cases:edit_contact": CaseContact,
     "intake:draft": Report,
     "response:visit": Dispatch,
+    "prevention:edit": Outreach,
 }
 # Fields a fully filled record may leave empty, and why.
 MAY_BE_EMPTY = {
@@ -220,6 +228,42 @@ def _dispatch(worker, case, personas):
     return dispatches.report_visit(worker, sent, sent.version, visit)
 
 
+def _placement(worker, case, personas, dispatch):
+    """The survivor asked for, given a bed by the persona's safe house, and staying."""
+    house = make_house()
+    asked = {
+        "people": [case.clients.get(role="survivor")],
+        "house": house,
+        "urgency": "tonight",
+        "needs": "Asthma inhaler",
+        "dispatch": dispatch,
+    }
+    officer = personas.shelter_officer
+    placement = shelter.request_placement(worker, case, asked)
+    placement = shelter.accept(officer, placement, placement.version, house.rooms.first())
+    return shelter.check_in(officer, placement, placement.version)
+
+
+def _outreach(worker, personas):
+    """A school session of unit A, every count and text given, with a photo."""
+    data = {
+        "kind": "school",
+        "held_on": OPENED.date(),
+        "kelurahan": _kelurahan(),
+        "title": "Sesi sekolah SDN 01",
+        **{name: 3 + i for i, name in enumerate(COUNTS)},
+        "with_disabilities": 2,
+        "partners": "Puskesmas Tebet",
+        "materials": "Poster, buku saku",
+        "follow_ups": "Sesi kedua bulan depan",
+    }
+    outreach = prevention.record_outreach(worker, personas.unit_a, data)
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(image, format="PNG")
+    upload = SimpleUploadedFile("kegiatan.png", image.getvalue(), "image/png")
+    return outreach, prevention.add_photo(worker, outreach, upload)
+
+
 def _casework(worker, case, personas):
     work.save_plan(worker, case, None, "To be safe at home and to finish school.")
     work.add_service(
@@ -363,6 +407,8 @@ def make_world(personas):
         report = _draft(personas)
         task = work.add_task(personas.supervisor_a, case, worker, "Call back", EDITED)
         dispatch = _dispatch(worker, case, personas)
+        placement = _placement(worker, case, personas, dispatch)
+        outreach, photo = _outreach(worker, personas)
     with time_machine.travel(REPORTED_TO_POLICE, tick=False):
         work.record_police_report(
             worker, case, reported_at=REPORTED_TO_POLICE, police_reference="LP/B/123/XI/2026"
@@ -386,6 +432,11 @@ def make_world(personas):
         Report: report,
         Task: task,
         Dispatch: dispatch,
+        Placement: placement,
+        Outreach: outreach,
+        OutreachPhoto: photo,
+        House: placement.house,
+        Bed: Bed.objects.filter(room__house=placement.house).first(),
         Notification: Notification.objects.filter(user=worker).first(),
     }
 
@@ -404,6 +455,11 @@ def _client_for(personas, model):
     client = Client()
     log_in(client, _editor(personas, model))
     return client
+
+
+def _html(response):
+    """A page, not a file (a photo of an outreach activity)."""
+    return "text/html" in response.get("Content-Type", "")
 
 
 def _edit_forms(html, url):
@@ -443,7 +499,11 @@ def test_every_edit_form_is_listed_for_the_round_trip(personas, world):
             record_model = _param_models()[params[0]]
             for model in {record_model, Case}:
                 response = _client_for(personas, model).get(url)
-                if response.status_code == 200 and _edit_forms(response.text, url):
+                if (
+                    response.status_code == 200
+                    and _html(response)
+                    and _edit_forms(response.text, url)
+                ):
                     found.add(name)
     assert found == set(EDIT_FORMS)
 

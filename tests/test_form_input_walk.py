@@ -71,6 +71,12 @@ NOT_ON_A_WALKED_PAGE = {
     ("lindungi.intake.forms.LinkCaseForm", "case"): "a choice among the cases a search found",
     ("lindungi.intake.forms.CandidateSearchForm", "kelurahan"): "a list to choose from",
     ("lindungi.intake.forms.StaffReportForm", "kelurahan"): "a list to choose from",
+    # The safe house's own forms show only to its staff, who are not among this walk's
+    # browsers; the middleware's policy refuses their posts as any other's.
+    ("lindungi.shelter.forms.DeclineForm", "reason"): "the house's staff's form",
+    ("lindungi.shelter.forms.CheckOutForm", "reason"): "the house's staff's form",
+    ("lindungi.shelter.forms.StayRecordForm", "note"): "the house's staff's form",
+    ("lindungi.shelter.forms.StayRecordForm", "visitor"): "the house's staff's form",
 }
 
 

@@ -8,7 +8,8 @@
   (scripts, actions, links out, forms, embedded files), or that cannot be parsed or is
   encrypted, is refused too: ``pdf_check`` parses it and looks at every object.
 - **Images are re-encoded** from their pixels after applying the EXIF orientation, so
-  EXIF (GPS, camera, time), XMP, ICC profiles and comments are all left behind.
+  EXIF (GPS, camera, time), XMP, ICC profiles and comments are all left behind
+  (``core.images``, which the prevention photos share).
 - **Encrypted at rest** with the field keys of ``lindungi.core.crypto``: a blob is
   ``v1.<key id>.`` + nonce + AES-256-GCM ciphertext and tag, the same header as a field
   ciphertext, so ``rotate_attachment_blobs`` can tell the current key's blobs from the rest
@@ -28,7 +29,6 @@ import re
 import secrets
 import unicodedata
 import uuid
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,7 +44,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from lindungi.accounts.models import User
 from lindungi.audit.events import record
@@ -54,6 +53,7 @@ from lindungi.cases.models import Attachment, Case
 from lindungi.cases.pdf_check import check_pdf
 from lindungi.cases.timeline import EventKind
 from lindungi.core import crypto
+from lindungi.core.images import IMAGE_FORMATS, clean_image
 
 # Content type -> the extension a download gets, whatever the uploaded name said.
 EXTENSIONS = {
@@ -63,13 +63,6 @@ EXTENSIONS = {
     "image/webp": "webp",
     "text/plain": "txt",
 }
-IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-# Pixel modes each format is written in; anything else is converted first.
-IMAGE_MODES = {"JPEG": {"L", "RGB"}, "PNG": {"L", "LA", "RGB", "RGBA"}, "WEBP": {"RGB", "RGBA"}}
-SAVE_OPTIONS = {"JPEG": {"quality": 90}, "PNG": {}, "WEBP": {"quality": 90}}
-# A phone photo is 12–50 megapixels. Cleaning holds about three copies of the pixels
-# (3 bytes each), so this also bounds the memory one upload takes (~450 MB at the limit).
-MAX_PIXELS = 50_000_000
 # Text may hold tabs, line and page breaks; other control characters mean binary data.
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BLOB_HEADER_LENGTH = crypto.HEADER_LENGTH
@@ -142,7 +135,7 @@ def inspect(data: bytes) -> tuple[str, bytes]:
     if kind is None:
         return "text/plain", _checked_text(data)
     if kind.mime in IMAGE_FORMATS:
-        return kind.mime, _clean_image(data, IMAGE_FORMATS[kind.mime])
+        return kind.mime, clean_image(data, IMAGE_FORMATS[kind.mime])
     if kind.mime == "application/pdf":
         check_pdf(data)
         return kind.mime, data
@@ -157,39 +150,6 @@ def _checked_text(data: bytes) -> bytes:
     if not text.strip() or TEXT_CONTROL.search(text):
         raise _not_allowed()
     return data
-
-
-def _clean_image(data: bytes, image_format: str) -> bytes:
-    """The image re-encoded from its pixels alone, turned upright, without any metadata."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[image_format]) as image:
-                if image.width * image.height > MAX_PIXELS:
-                    raise ValidationError(
-                        _(
-                            "The photo has more than %(limit)s megapixels. Attach a smaller "
-                            "copy (most phones can share a reduced size)."
-                        )
-                        % {"limit": MAX_PIXELS // 1_000_000},
-                        code="pixels",
-                    )
-                upright = ImageOps.exif_transpose(image)
-                if upright.mode not in IMAGE_MODES[image_format]:
-                    alpha = "A" in upright.getbands() or "transparency" in upright.info
-                    keep_alpha = alpha and image_format != "JPEG"
-                    upright = upright.convert("RGBA" if keep_alpha else "RGB")
-                # A new image from the raw pixels: nothing of the original's info dict
-                # (EXIF, XMP, ICC profile, comments, text chunks) can come along.
-                clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning):
-        raise ValidationError(
-            _("The image could not be read. It may be damaged; try taking or saving it again."),
-            code="image",
-        ) from None
-    out = io.BytesIO()
-    clean.save(out, format=image_format, **SAVE_OPTIONS[image_format])
-    return out.getvalue()
 
 
 def clean_file_name(name: str | None) -> str:

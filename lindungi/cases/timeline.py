@@ -59,6 +59,12 @@ class EventKind(models.TextChoices):
     DISPATCH_CLEARED = "dispatch_cleared", _("Rapid response visit ended")
     DISPATCH_CANCELLED = "dispatch_cancelled", _("Rapid response dispatch cancelled")
     VISIT_REPORTED = "visit_reported", _("Rapid response visit report")
+    # The safe houses' placements and stays (lindungi.shelter): never the house's address.
+    PLACEMENT_REQUESTED = "placement_requested", _("Safe house place asked for")
+    PLACEMENT_ACCEPTED = "placement_accepted", _("Safe house place given")
+    PLACEMENT_DECLINED = "placement_declined", _("Safe house could not take her")
+    STAY_STARTED = "stay_started", _("Stay in a safe house began")
+    STAY_ENDED = "stay_ended", _("Stay in a safe house ended")
 
 
 def require_kind(kind):

@@ -48,6 +48,9 @@ class Kind(models.TextChoices):
         _("Rapid response: a dispatch is not taken up in time"),
     )
     ROSTER_GAP = "roster_gap", _("Rapid response: a shift on the roster is not covered")
+    PLACEMENT_REQUESTED = "placement_requested", _("Safe house: a place is asked for")
+    PLACEMENT_ANSWERED = "placement_answered", _("Safe house: your request was answered")
+    STAY_ENDING = "stay_ending", _("Safe house: a stay reaches its longest allowed")
 
 
 class Notification(models.Model):

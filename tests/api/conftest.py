@@ -5,6 +5,8 @@ from django.utils import timezone
 from lindungi.cases import actions
 from lindungi.casework import actions as work
 from lindungi.intake import actions as intake
+from lindungi.places.models import Region
+from lindungi.prevention.actions import record_outreach
 from lindungi.response.actions import request_dispatch
 from tests.cases.factories import make_case
 from tests.login import log_in
@@ -68,5 +70,15 @@ def ids(personas):
             personas.rapid_response,
             {"location": "Jl. Melati 4", "danger": "A knife"},
             case=case,
+        ).pk,
+        "outreach_id": record_outreach(
+            worker,
+            personas.unit_a,
+            {
+                "kind": "campaign",
+                "held_on": incident.reported_on,
+                "kelurahan": Region.objects.get(code="31.74.01.1001"),
+                "title": "Kampanye 16 hari",
+            },
         ).pk,
     }

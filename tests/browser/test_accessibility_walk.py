@@ -86,6 +86,14 @@ NOT_WALKED = {
     "response:assign": POST_ONLY,
     "response:swap": POST_ONLY,
     "response:leave": POST_ONLY,
+    "shelter:accept": POST_ONLY,
+    "shelter:decline": POST_ONLY,
+    "shelter:check_in": POST_ONLY,
+    "shelter:check_out": POST_ONLY,
+    "shelter:add_record": POST_ONLY,
+    "shelter:bed": POST_ONLY,
+    "prevention:add_photo": POST_ONLY,
+    "prevention:photo": NOT_PAGES,  # the photo itself
 }
 
 

@@ -18,6 +18,8 @@ from lindungi.casework import actions as work
 from lindungi.intake import actions as intake
 from lindungi.places.models import Region
 from lindungi.response import actions as response
+from lindungi.shelter import actions as shelter
+from tests.shelter.factories import make_house
 
 BREAK_GLASS_REASON = "Polisi Sektor Tebet menelepon: dia di kantor kami dan butuh rencana aman."
 
@@ -45,6 +47,27 @@ def messages_to_her(worker, case):
     save_contact(worker, case, contact.version, changes)
     for channel in ("sms", "whatsapp", "email"):
         send_to_survivor(worker, case, channel, "Halo, mohon telepon kami kembali.")
+
+
+def placed_in_a_safe_house(personas, case, dispatch):
+    """Asked of a house that declines, asked again, given a bed, stayed and left home."""
+    worker, officer = personas.case_worker_a, personas.shelter_officer
+    house = make_house()
+    survivor = case.clients.get(role="survivor")
+    asked = {
+        "people": [survivor],
+        "house": house,
+        "urgency": "tonight",
+        "needs": "Asthma inhaler",
+        "dispatch": dispatch,
+    }
+    placement = shelter.request_placement(worker, case, asked)
+    placement = shelter.decline(officer, placement, placement.version, "Full tonight")
+    placement = shelter.request_placement(worker, case, asked)
+    placement = shelter.accept(officer, placement, placement.version, house.rooms.first())
+    placement = shelter.check_in(officer, placement, placement.version)
+    shelter.add_record(officer, placement, "visit", "Her sister came", visitor="Sister")
+    shelter.check_out(officer, placement, placement.version, "home", "Safe at home")
 
 
 def case_with_every_event(personas):
@@ -147,6 +170,7 @@ def case_with_every_event(personas):
     response.report_visit(worker, sent, sent.version, visit)
     again = response.request_dispatch(worker, personas.rapid_response, asked, case=case)
     response.cancel(worker, again, again.version, "She is safe at her sister's")
+    placed_in_a_safe_house(personas, case, sent)
     reviewer = colleague(personas.unit_b, Role.SUPERVISOR, "reviewer")
     grant = actions.break_glass(personas.supervisor_b, case, BREAK_GLASS_REASON)
     actions.review_break_glass(reviewer, grant, "Justified")

@@ -28,6 +28,7 @@ from lindungi.casework.overdue import alert_overdue
 from lindungi.core import once
 from lindungi.notifications.sending import send_due
 from lindungi.response.jobs import alert_roster_gaps, escalate
+from lindungi.shelter.jobs import alert_long_stays
 
 logger = logging.getLogger("lindungi.worker")
 
@@ -59,6 +60,7 @@ JOBS = [
     ("submit_once_expiry", once.purge, "other"),
     ("dispatch_escalation", escalate, "other"),
     ("roster_gap_alerts", alert_roster_gaps, "other"),
+    ("long_stay_alerts", alert_long_stays, "other"),
 ]
 
 

@@ -1,0 +1,136 @@
+"""The safe-house forms: they check and translate what the browser sends; the writes are
+``lindungi.shelter.actions``. Choices among a case's people and dispatches come through the
+access module (``restrict``)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lindungi.cases.access import Need
+from lindungi.cases.forms import RELOAD, CaseForm, radios
+from lindungi.cases.models import Client
+from lindungi.core.dates import past_date
+from lindungi.core.widgets import HtmlInputsForm
+from lindungi.response.models import Dispatch
+from lindungi.shelter.models import Bed, House, Placement, Room, StayRecord
+
+TEXT = 4000
+RELOADING = {"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}
+
+
+def _version():
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages=RELOADING)
+
+
+def _text(label, required=True, help_text=""):
+    return forms.CharField(
+        label=label,
+        max_length=TEXT,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PersonChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name or obj.get_role_display()} ({obj.get_role_display()})"
+
+
+class PlacementRequestForm(CaseForm):
+    """Who is to be placed, where, how urgently, and what they need."""
+
+    people = PersonChoice(
+        queryset=Client.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("People to place"),
+        help_text=_("The survivor and the dependants who come with her."),
+    )
+    house = forms.ModelChoiceField(
+        queryset=House.objects.none(),
+        required=False,
+        label=_("Safe house"),
+        empty_label=_("Any house with room (the queue)"),
+    )
+    urgency = radios(Placement, "urgency")
+    needs = _text(_("Needs"), required=False, help_text=_("Health, disability, diet, school."))
+    needs_wheelchair = forms.BooleanField(label=_("Needs wheelchair access"), required=False)
+    dispatch = forms.ModelChoiceField(
+        queryset=Dispatch.objects.none(),
+        required=False,
+        label=_("From the rapid response dispatch"),
+    )
+    sections = ((None, ["people", "house", "urgency", "needs", "needs_wheelchair", "dispatch"]),)
+
+    def __init__(self, data=None, *, case, user, **kwargs):
+        self.case, self.user = case, user
+        super().__init__(data, **kwargs)
+
+    def add_fields(self):
+        self.fields["people"].queryset = Client.objects.restrict(self.user, Need.CONTENT).filter(
+            case=self.case
+        )
+        houses = House.objects.filter(service_point__is_active=True)
+        self.fields["house"].queryset = houses.select_related("service_point")
+        self.fields["dispatch"].queryset = Dispatch.objects.restrict(self.user, Need.VIEW).filter(
+            case=self.case
+        )
+
+
+class PlacementStepForm(HtmlInputsForm):
+    """A form of the placement's page, which shows several at once: each its own ids."""
+
+    ids = "step"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AcceptForm(PlacementStepForm):
+    ids = "accept"
+    version = _version()
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
+    whole_room = forms.BooleanField(label=_("Hold the whole room for the family"), required=False)
+
+    def __init__(self, data=None, *, houses, **kwargs):
+        super().__init__(data, **kwargs)
+        rooms = Room.objects.filter(house__in=houses).select_related("house__service_point")
+        self.fields["room"].queryset = rooms
+
+
+class DeclineForm(PlacementStepForm):
+    ids = "decline"
+    version = _version()
+    reason = _text(_("Why the house cannot take her"))
+
+
+class CheckInForm(PlacementStepForm):
+    ids = "check_in"
+    version = _version()
+    on = past_date(_("Arrived on (leave empty for today)"))
+
+
+class CheckOutForm(PlacementStepForm):
+    ids = "check_out"
+    version = _version()
+    destination = radios(Placement, "destination")
+    reason = _text(_("Reason"), required=False)
+    on = past_date(_("Left on (leave empty for today)"))
+
+
+class StayRecordForm(PlacementStepForm):
+    ids = "record"
+    kind = radios(StayRecord, "kind")
+    note = _text(_("What happened"))
+    visitor = forms.CharField(
+        label=_("Visitor and relationship (for a visit)"), max_length=500, required=False
+    )
+
+
+class BedForm(HtmlInputsForm):
+    out_of_use = forms.ChoiceField(
+        label=_("State of the bed"),
+        choices=[("", _("In use"))]
+        + [c for c in Bed._meta.get_field("out_of_use").choices if c[0]],
+        required=False,
+    )

@@ -1,0 +1,26 @@
+"""What the safe houses hand down when they are ready: their rule to the access module, the
+timeline's words for a stay's end, and their part of the case page (the stays, without the
+house's address)."""
+
+from django.utils import timezone
+
+from lindungi.cases import case_page
+from lindungi.cases.timeline import EventKind
+from lindungi.cases.timeline_lines import add_kinds
+from lindungi.shelter import access
+from lindungi.shelter.models import Destination
+
+
+def case_page_part(case, events):
+    """The case's placements: state, house name, dates and nights; never the address."""
+    placements = list(case.placements.select_related("house__service_point"))
+    today = timezone.localdate()
+    return {"case_placements": [(p, p.nights(today)) for p in placements]}
+
+
+def register():
+    # The placement rule joins the access module, which sits below and never names it.
+    access.attach()
+    add_kinds({}, {EventKind.STAY_ENDED: ("destination", Destination)})
+    case_page.add_part(case_page_part)
+    case_page.add_section("top", "shelter/case_placements.html")

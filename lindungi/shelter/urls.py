@@ -1,0 +1,19 @@
+from django.urls import path
+
+from lindungi.shelter import views
+
+app_name = "shelter"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("antrean/", views.queue, name="queue"),
+    path("rumah/<uuid:house_id>/", views.house, name="house"),
+    path("tempat-tidur/<uuid:bed_id>/", views.bed, name="bed"),
+    path("kasus/<uuid:case_id>/", views.request_placement, name="request"),
+    path("penempatan/<uuid:placement_id>/", views.placement_view, name="placement"),
+    path("penempatan/<uuid:placement_id>/terima/", views.accept, name="accept"),
+    path("penempatan/<uuid:placement_id>/tolak/", views.decline, name="decline"),
+    path("penempatan/<uuid:placement_id>/masuk/", views.check_in, name="check_in"),
+    path("penempatan/<uuid:placement_id>/keluar/", views.check_out, name="check_out"),
+    path("penempatan/<uuid:placement_id>/catatan/", views.add_record, name="add_record"),
+    path("penempatan/<uuid:placement_id>/surat/", views.letter, name="letter"),
+]
