@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lindungi.notifications",
     "lindungi.intake",
     "lindungi.response",
+    "lindungi.referrals",
     "lindungi.ops",
     "lindungi.accounts.apps.AdminConfig",
     "django.contrib.auth",

@@ -49,6 +49,9 @@ ALLOWED = {
     "response/jobs.py": "the escalation job over every open dispatch: it alerts the crew's "
     "backup, the unit's supervisors and its escalation chain, and shows nobody anything",
     "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",
+    "referrals/actions.py": "actions: they check the actor with access.check, then lock",
+    "referrals/consents.py": "the consents in force, which every share asks on the server "
+    "(and the statistics' count): it shows nobody anything",
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no
