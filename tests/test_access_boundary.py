@@ -50,6 +50,8 @@ ALLOWED = {
     "backup, the unit's supervisors and its escalation chain, and shows nobody anything",
     "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",
     "referrals/actions.py": "actions: they check the actor with access.check, then lock",
+    "referrals/intake_consents.py": "inside intake's open-case action: the new case's "
+    "consent records",
     "referrals/consents.py": "the consents in force, which every share asks on the server "
     "(and the statistics' count): it shows nobody anything",
 }

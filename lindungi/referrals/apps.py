@@ -6,3 +6,8 @@ class ReferralsConfig(AppConfig):
     name = "lindungi.referrals"
     label = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self):
+        from lindungi.referrals import hooks
+
+        hooks.register()

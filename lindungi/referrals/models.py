@@ -22,6 +22,7 @@ from lindungi.core.models import BaseModel
 
 class ConsentPurpose(models.TextChoices):
     SERVICES = "services", _("To receive services")
+    CONTACT = "contact", _("To be contacted")
     REFERRAL = "referral", _("To be referred to another organisation")
     STATISTICS = "statistics", _("To include non-identifying data in statistics reporting")
     POLICE = "police", _("To give information to the police")
@@ -43,7 +44,7 @@ class GivenBy(models.TextChoices):
     SURVIVOR = "survivor", _("The survivor")
     PARENT = "parent", _("A parent")
     GUARDIAN = "guardian", _("A guardian")
-    OTHER = "other", _("Someone else (a best-interests decision)")
+    OTHER = "other", _("Someone else")
 
 
 class ConsentMethod(models.TextChoices):
