@@ -248,6 +248,23 @@ RESPONSE_ACK_MINUTES = config.integer("LINDUNGI_RESPONSE_ACK_MINUTES", 5, 1, 120
 RESPONSE_EN_ROUTE_MINUTES = config.integer("LINDUNGI_RESPONSE_EN_ROUTE_MINUTES", 15, 1, 240)
 RESPONSE_VISIBLE_AFTER_HOURS = config.integer("LINDUNGI_RESPONSE_VISIBLE_AFTER_HOURS", 2, 0, 48)
 
+# Referrals (lindungi.referrals; README, "Referrals and consent"): the days a partner has to
+# accept a referral before it expires, and the emergency override of a missing consent:
+# which roles may use it, for which services (comma separated; empty: nobody, nothing).
+REFERRAL_ACCEPT_DAYS = config.integer("LINDUNGI_REFERRAL_ACCEPT_DAYS", 7, 1, 90)
+REFERRAL_OVERRIDE_ROLES = {
+    part.strip()
+    for part in (config.raw("LINDUNGI_REFERRAL_OVERRIDE_ROLES", "supervisor") or "").split(",")
+    if part.strip()
+}
+REFERRAL_OVERRIDE_SERVICES = {
+    part.strip()
+    for part in (
+        config.raw("LINDUNGI_REFERRAL_OVERRIDE_SERVICES", "health,law_enforcement") or ""
+    ).split(",")
+    if part.strip()
+}
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("lapor/", include("lindungi.intake.public")),
     path("laporan/", include("lindungi.intake.urls")),
     path("reaksi-cepat/", include("lindungi.response.urls")),
+    path("rujukan/", include("lindungi.referrals.urls")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
 ]

@@ -49,7 +49,11 @@ ALLOWED = {
     "response/jobs.py": "the escalation job over every open dispatch: it alerts the crew's "
     "backup, the unit's supervisors and its escalation chain, and shows nobody anything",
     "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",
-    "referrals/actions.py": "actions: they check the actor with access.check, then lock",
+    "referrals/actions/consents.py": "actions: they check the actor with access.check, then lock",
+    "referrals/actions/referrals.py": "actions: they lock the referral, then check the actor "
+    "with referrals.access.may (the rule restrict applies) or access.check on its case",
+    "referrals/sharing.py": "the chosen fields of a referral's own survivor, read for a "
+    "referral the access module gave",
     "referrals/intake_consents.py": "inside intake's open-case action: the new case's "
     "consent records",
     "referrals/consents.py": "the consents in force, which every share asks on the server "

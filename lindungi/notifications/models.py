@@ -43,6 +43,13 @@ class Kind(models.TextChoices):
         _("Rapid response: a dispatch is not taken up in time"),
     )
     ROSTER_GAP = "roster_gap", _("Rapid response: a shift on the roster is not covered")
+    REFERRAL_RECEIVED = "referral_received", _("A referral was sent to your organisation")
+    REFERRAL_ANSWERED = "referral_answered", _("A partner answered your referral")
+    REFERRAL_EXPIRED = "referral_expired", _("A referral you sent expired: nobody accepted it")
+    REFERRAL_OVERRIDDEN = (
+        "referral_overridden",
+        _("A referral was sent without consent and awaits review"),
+    )
 
 
 class Notification(models.Model):
