@@ -56,6 +56,7 @@ ALLOWED = {
     "referral the access module gave",
     "referrals/intake_consents.py": "inside intake's open-case action: the new case's "
     "consent records",
+    "referrals/forms.py": "form choices among the people of the case of a CaseAccess",
     "referrals/consents.py": "the consents in force, which every share asks on the server "
     "(and the statistics' count): it shows nobody anything",
 }

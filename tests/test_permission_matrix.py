@@ -33,6 +33,8 @@ from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from lindungi.casework import actions as work
 from lindungi.casework.models import Approval, Assessment, CaseNote, PlannedService, Task
+from lindungi.referrals import actions as referrals
+from lindungi.referrals.models import Consent, Referral
 from lindungi.response import actions as dispatch
 from lindungi.response.models import Dispatch
 from tests.cases.factories import make_case
@@ -142,6 +144,27 @@ ROUTE_NEEDS = {
     "response:visit": EDIT_FORM,
     "api:dispatch": {"get": (Need.CONTENT, 200)},
     "api:dispatch_steps": {"post": (Need.EDIT, 428)},
+    # Consents and referrals: the case's side through the case; the partner's through the
+    # referral rule (PARTNER_ACCESS below; consent, states and override in tests/referrals).
+    "referrals:case": {"get": (Need.CONTENT, 200)},
+    "referrals:new_consent": EDIT_FORM,
+    "referrals:new_referral": EDIT_FORM,
+    "referrals:withdraw_consent": {"post": (Need.EDIT, 400)},
+    "referrals:referral": VIEW_PAGE,
+    "referrals:accept": {"post": (Need.EDIT, 400)},
+    "referrals:decline": {"post": (Need.EDIT, 400)},
+    "referrals:progress": {"post": (Need.EDIT, 400)},
+    "referrals:outcome": {"post": (Need.EDIT, 400)},
+    "referrals:revoke": {"post": (Need.EDIT, 400)},
+    "referrals:review": {"post": (Need.SUPERVISE, 400)},
+}
+# What a persona holds on a route by another right than the case's own: the partner
+# officer reads and answers the open referrals to their organisation, under the consent
+# each scenario's survivor gave (never the case, its consents or the other routes).
+PARTNER_OPEN = {key: {Need.VIEW, Need.CONTENT, Need.EDIT} for key in SCENARIOS}
+REFERRAL_ROUTES = ("referral", "accept", "decline", "progress", "outcome", "revoke", "review")
+ROUTE_ACCESS = {
+    f"referrals:{route}": {"partner_officer": PARTNER_OPEN} for route in REFERRAL_ROUTES
 }
 DEFAULT_STATUS = 400  # of a route whose status depends on the scenario, elsewhere
 
@@ -223,6 +246,17 @@ def _plan_approval(worker, case):
     return work.request_approval(worker, case, "plan")
 
 
+def _referral_consent(worker, case):
+    data = {
+        "client": case.clients.first(),
+        "purpose": "referral",
+        "recipient": Unit.objects.get(type=UnitType.PARTNER_AGENCY),
+        "categories": ["identity", "demographics"],
+        "how": "signed",
+    }
+    return referrals.record_consent(worker, case, data)
+
+
 def _records(case, key):
     worker = case.workers.first()
     incident = case.incidents.first()
@@ -248,6 +282,18 @@ def _records(case, key):
         Approval: _plan_approval(worker, case),
         CaseNote: work.add_note(worker, case, "Canary note body"),
         Task: work.add_task(worker, case, worker, "Canary task title", timezone.now()),
+        Consent: (consent := _referral_consent(worker, case)),
+        Referral: referrals.send_referral(
+            worker,
+            case,
+            {
+                "client": consent.client,
+                "provider": consent.recipient,
+                "service": "health",
+                "purpose": "Visum",
+                "fields": ["name", "age"],
+            },
+        ),
         Dispatch: dispatch.request_dispatch(
             worker,
             Unit.objects.get(type=UnitType.RAPID_RESPONSE),
@@ -312,7 +358,8 @@ def _body(response):
 
 def _expected(route, method, persona, key):
     need, status = ROUTE_NEEDS[route][method]
-    if need not in ACCESS[persona].get(key, set()):
+    access = ROUTE_ACCESS.get(route, {}).get(persona, ACCESS[persona])
+    if need not in access.get(key, set()):
         return 404
     return status.get(key, DEFAULT_STATUS) if isinstance(status, dict) else status
 
@@ -404,6 +451,7 @@ LIST_ROUTES = {
     # A supervisor's lists of their unit: supervisor B's break-glass case is another unit's.
     "cases:unit_overdue_tasks": UNIT_CASES,
     "cases:overview": UNIT_CASES,
+    "referrals:worklist": {"partner_officer": set(SCENARIOS)},
 }
 
 

@@ -125,6 +125,9 @@ class Consent(BaseModel):
     def __str__(self):
         return self.purpose
 
+    def category_labels(self):
+        return [DataCategory(c).label for c in self.categories if c in DataCategory.values]
+
 
 class Provider(BaseModel):
     """A partner organisation as the directory shows it to case workers. Not case-bound:
@@ -293,6 +296,9 @@ class Referral(BaseModel):
 
     def __str__(self):
         return self.service
+
+    def field_labels(self):
+        return [SharedField(f).label for f in self.fields if f in SharedField.values]
 
     @property
     def is_open(self):

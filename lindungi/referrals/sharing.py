@@ -11,6 +11,7 @@ of the case is read for the partner.
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from lindungi.cases.models import Incident
 from lindungi.cases.vocabulary import Accommodation, ViolenceType
@@ -61,7 +62,9 @@ def shown(referral: Referral) -> list[tuple[str, object]]:
         F.ADDRESS: address,
         F.AGE: client.age_on(timezone.localdate()),
         F.SEX: client.get_sex_display(),
-        F.INCIDENT_DATE: incident.occurred_on if incident else None,
+        F.INCIDENT_DATE: date_format(incident.occurred_on, "j F Y")
+        if incident and incident.occurred_on
+        else "",
         F.INCIDENT_KIND: _labels(incident.violence_types, ViolenceType) if incident else "",
         F.NARRATIVE: incident.description if incident else "",
         F.ACCOMMODATIONS: _labels(client.accommodations, Accommodation),

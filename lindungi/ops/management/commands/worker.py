@@ -27,6 +27,7 @@ from lindungi.audit.sealer import seal
 from lindungi.casework.overdue import alert_overdue
 from lindungi.core import once
 from lindungi.notifications.sending import send_due
+from lindungi.referrals.actions import expire_overdue
 from lindungi.response.jobs import alert_roster_gaps, escalate
 
 logger = logging.getLogger("lindungi.worker")
@@ -59,6 +60,7 @@ JOBS = [
     ("submit_once_expiry", once.purge, "other"),
     ("dispatch_escalation", escalate, "other"),
     ("roster_gap_alerts", alert_roster_gaps, "other"),
+    ("referral_expiry", expire_overdue, "other"),
 ]
 
 
