@@ -124,6 +124,11 @@ def test_the_case_worker_records_a_consent_and_sends_a_referral_by_the_forms(wor
     assert "Test hospital" in listing
 
 
+def test_the_partners_home_page_and_navigation_lead_to_the_worklist(partner):
+    html = partner.get("/").content.decode()
+    assert html.count('href="/rujukan/"') >= 2
+
+
 def test_the_directory_finds_providers_by_service_and_place(world, worker):
     people = world.personas
     provider = people.partner.provider
