@@ -157,6 +157,12 @@ ROUTE_NEEDS = {
     "referrals:outcome": {"post": (Need.EDIT, 400)},
     "referrals:revoke": {"post": (Need.EDIT, 400)},
     "referrals:review": {"post": (Need.SUPERVISE, 400)},
+    "api:case_consents": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
+    "api:consent": {"get": (Need.CONTENT, 200)},
+    "api:consent_withdrawal": {"post": (Need.EDIT, 428)},
+    "api:case_referrals": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
+    "api:referral": {"get": (Need.VIEW, 200)},
+    "api:referral_steps": {"post": (Need.EDIT, 428)},
 }
 # What a persona holds on a route by another right than the case's own: the partner
 # officer reads and answers the open referrals to their organisation, under the consent
@@ -164,7 +170,8 @@ ROUTE_NEEDS = {
 PARTNER_OPEN = {key: {Need.VIEW, Need.CONTENT, Need.EDIT} for key in SCENARIOS}
 REFERRAL_ROUTES = ("referral", "accept", "decline", "progress", "outcome", "revoke", "review")
 ROUTE_ACCESS = {
-    f"referrals:{route}": {"partner_officer": PARTNER_OPEN} for route in REFERRAL_ROUTES
+    name: {"partner_officer": PARTNER_OPEN}
+    for name in (*(f"referrals:{r}" for r in REFERRAL_ROUTES), "api:referral", "api:referral_steps")
 }
 DEFAULT_STATUS = 400  # of a route whose status depends on the scenario, elsewhere
 
@@ -452,6 +459,7 @@ LIST_ROUTES = {
     "cases:unit_overdue_tasks": UNIT_CASES,
     "cases:overview": UNIT_CASES,
     "referrals:worklist": {"partner_officer": set(SCENARIOS)},
+    "api:referrals": {"partner_officer": set(SCENARIOS)},
 }
 
 

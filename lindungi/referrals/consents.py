@@ -40,12 +40,19 @@ def covers(
     at: datetime | None = None,
 ) -> Consent | None:
     """The consent in force that covers sharing ``categories`` of ``client`` on ``case`` for
-    ``purpose``, or None. For a referral the consent names ``recipient``, or names no
-    organisation and the kind of service ``kind`` it gives."""
+    ``purpose``, or None. For a referral the consent names ``recipient`` (and, if it
+    names a kind of service too, ``kind``), or names no organisation and the kind of
+    service ``kind`` it gives."""
     wanted = set(categories)
     found = current(at).filter(case=case, client=client, purpose=purpose)
     if purpose == ConsentPurpose.REFERRAL:
-        named = Q(recipient=recipient) if recipient is not None else Q(pk__in=[])
+        # A consent naming the organisation covers it for any service, or for the one it
+        # names too.
+        named = (
+            Q(recipient=recipient) & (Q(recipient_kind="") | Q(recipient_kind=kind))
+            if recipient is not None
+            else Q(pk__in=[])
+        )
         by_kind = Q(recipient__isnull=True, recipient_kind=kind) if kind else Q(pk__in=[])
         found = found.filter(named | by_kind)
     # Categories are a short JSON list: compared here, the same on SQLite and PostgreSQL.

@@ -10,8 +10,8 @@ from lindungi.accounts.roles import UnitType
 from lindungi.cases.forms import RELOAD, CaseForm, radios
 from lindungi.cases.models import Client
 from lindungi.casework.models import ServiceType
-from lindungi.core.dates import past_date
-from lindungi.core.widgets import HtmlInputsForm
+from lindungi.core.dates import past_date, validate_plan
+from lindungi.core.widgets import DateInput, HtmlInputsForm
 from lindungi.referrals import sharing
 from lindungi.referrals.models import Consent, DataCategory, Referral, SharedField
 
@@ -80,7 +80,10 @@ class ConsentForm(_OfCase):
     child_view = _text(_("The child's own view, in her words"))
     how = radios(Consent, "how")
     valid_until = forms.DateField(
-        label=_("Valid until (empty: until she withdraws it)"), required=False
+        label=_("Valid until (empty: until she withdraws it)"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_plan],
     )
     sections = (
         (None, ["client", "purpose", "recipient", "recipient_kind", "categories"]),

@@ -6,9 +6,10 @@ from lindungi.cases import case_page
 from lindungi.cases.models import Case
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.timeline_lines import add_kinds
+from lindungi.casework import overview_parts
 from lindungi.casework.models import ServiceType
 from lindungi.intake import carry
-from lindungi.referrals import access, intake_consents
+from lindungi.referrals import access, intake_consents, overview
 
 REFERRAL_EVENTS = (
     EventKind.REFERRAL_SENT,
@@ -35,3 +36,6 @@ def register() -> None:
     add_kinds({}, dict.fromkeys(REFERRAL_EVENTS, ("service", ServiceType)))
     case_page.add_part(case_page_part)
     case_page.add_section("work", "referrals/case_section.html")
+    # Overdue referrals and overrides to review, in the supervisor's overview.
+    overview_parts.add_part(overview.overview_part)
+    overview_parts.add_section("referrals/overview_section.html")

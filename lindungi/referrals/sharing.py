@@ -29,7 +29,9 @@ DEFAULTS: dict[str, list[SharedField]] = {
 
 
 def defaults(service: str) -> list[str]:
-    return [str(f) for f in DEFAULTS.get(service, [*_BASE, F.ACCOMMODATIONS])]
+    """The fields ``service`` starts from, in the vocabulary's order."""
+    chosen = set(DEFAULTS.get(service, [*_BASE, F.ACCOMMODATIONS]))
+    return [str(f) for f in SharedField if f in chosen]
 
 
 def categories(fields: Iterable[str]) -> list[str]:
@@ -41,8 +43,8 @@ def _labels(codes: Iterable[str], choices: type[Accommodation] | type[ViolenceTy
     return ", ".join(str(choices(c).label) for c in codes if c in choices.values)
 
 
-def shown(referral: Referral) -> list[tuple[str, object]]:
-    """(label, value) of each field ``referral`` shares, in the vocabulary's order."""
+def shown(referral: Referral) -> list[tuple[str, str, object]]:
+    """(field, label, value) of each field ``referral`` shares, in the vocabulary's order."""
     client = referral.client
     incident = (
         Incident.objects.filter(case_id=referral.case_id, survivor=client)
@@ -70,4 +72,4 @@ def shown(referral: Referral) -> list[tuple[str, object]]:
         F.ACCOMMODATIONS: _labels(client.accommodations, Accommodation),
     }
     chosen = set(referral.fields)
-    return [(str(f.label), values[f]) for f in SharedField if f in chosen]
+    return [(str(f), str(f.label), values[f]) for f in SharedField if f in chosen]

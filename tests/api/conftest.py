@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from lindungi.cases import actions
 from lindungi.casework import actions as work
+from lindungi.referrals import actions as referrals
 from lindungi.response.actions import request_dispatch
 from tests.cases.factories import make_case
 from tests.login import log_in
@@ -40,7 +41,22 @@ def ids(personas):
         worker, case, {"type": "health", "provider_name": "RSUD", "due_on": incident.reported_on}
     )
     perpetrator = actions.add_perpetrator(worker, incident, {"relationship": "tetangga"})
+    consent = referrals.record_consent(
+        worker,
+        case,
+        {
+            "client": case.clients.get(),
+            "purpose": "referral",
+            "recipient": personas.partner,
+            "categories": ["identity", "demographics", "incident", "accommodations"],
+            "how": "signed",
+        },
+    )
+    asked = {"client": consent.client, "provider": personas.partner, "service": "health"}
+    referral = referrals.send_referral(worker, case, {**asked, "purpose": "Visum"})
     return {
+        "consent_id": consent.pk,
+        "referral_id": referral.pk,
         "case_id": case.pk,
         "client_id": case.clients.get().pk,
         "incident_id": incident.pk,

@@ -1,11 +1,15 @@
 """The referrals pages: the case's side, the partner's side, field by field sharing and
 the consent asked on every request (issue 14)."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client as Browser
+from django.urls import reverse
+from django.utils import timezone
 
 from lindungi.referrals import actions, sharing
-from lindungi.referrals.models import DataCategory, SharedField
+from lindungi.referrals.models import DataCategory, Referral, SharedField
 from tests.login import log_in
 from tests.referrals.factories import make_world, send_visum, visum_consent
 
@@ -139,3 +143,20 @@ def test_the_directory_finds_providers_by_service_and_place(world, worker):
     assert "Test hospital" not in html
     html = worker.get("/rujukan/penyedia/?region=31.71").content.decode()
     assert "Test hospital" not in html
+
+
+def test_the_supervisors_overview_shows_an_overdue_referral_and_an_override_to_review(world):
+    people = world.personas
+    visum_consent(world)
+    late = send_visum(world)
+    Referral.objects.filter(pk=late.pk).update(accept_by=timezone.now() - timedelta(hours=1))
+    other = send_visum(
+        world,
+        actor=people.supervisor_a,
+        provider=world.other_partner,
+        override_reason="Dia dalam bahaya",
+    )
+    supervisor = Browser()
+    log_in(supervisor, people.supervisor_a)
+    html = supervisor.get(reverse("cases:overview")).content.decode()
+    assert f"/rujukan/{late.pk}/" in html and f"/rujukan/{other.pk}/" in html

@@ -24,6 +24,7 @@ from lindungi.cases.classification import CHILD_UNDER
 from lindungi.cases.models import Case, CaseEvent, Client
 from lindungi.cases.timeline import EventKind
 from lindungi.casework.models import ServiceType
+from lindungi.core.dates import check_plans
 from lindungi.referrals.models import (
     Consent,
     ConsentMethod,
@@ -99,7 +100,10 @@ def _valid_until(data: Mapping[str, object], given_at: datetime) -> date | None:
     until = data.get("valid_until")
     if until is None or until == "":
         return None
-    if not isinstance(until, date) or until < timezone.localdate(given_at):
+    if not isinstance(until, date):
+        raise ValidationError({"valid_until": _("Enter a valid date.")})
+    check_plans(valid_until=until)
+    if until < timezone.localdate(given_at):
         raise ValidationError(
             {"valid_until": _("The end must be on or after the day it is given.")}
         )

@@ -32,6 +32,7 @@ from lindungi.cases.actions import StaleVersion
 from lindungi.cases.models import Case, CaseEvent, Client
 from lindungi.cases.timeline import EventKind
 from lindungi.casework.models import ServiceType
+from lindungi.core.dates import check_past_facts
 from lindungi.notifications.models import Kind, notify
 from lindungi.referrals import access, consents, sharing
 from lindungi.referrals.models import (
@@ -306,8 +307,7 @@ def record_progress(
 def _given_on(value: object) -> date:
     if not isinstance(value, date):
         raise ValidationError({"outcome_on": _("Give the date the service was given.")})
-    if value > timezone.localdate():
-        raise ValidationError({"outcome_on": _("The date cannot be in the future.")})
+    check_past_facts(outcome_on=value)
     return value
 
 
