@@ -87,6 +87,21 @@ NOT_WALKED = {
     "response:assign": POST_ONLY,
     "response:swap": POST_ONLY,
     "response:leave": POST_ONLY,
+    **dict.fromkeys(
+        (
+            f"referrals:{name}"
+            for name in (
+                "withdraw_consent",
+                "accept",
+                "decline",
+                "progress",
+                "outcome",
+                "revoke",
+                "review",
+            )
+        ),
+        POST_ONLY,
+    ),
 }
 
 
