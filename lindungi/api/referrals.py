@@ -64,6 +64,10 @@ class ConsentIn(Input):
     valid_until: date | None = None
 
 
+class WithdrawalIn(Input):
+    """Nothing but the consent's ETag in If-Match: a withdrawal needs no reason."""
+
+
 class ConsentOut(Schema):
     id: uuid.UUID
     client: uuid.UUID
@@ -250,7 +254,9 @@ def read_consent(request: StaffRequest, consent_id: RecordId, response: HttpResp
     response={200: ConsentOut, **WRITE},
     url_name="consent_withdrawal",
 )
-def withdraw(request: StaffRequest, consent_id: RecordId, response: HttpResponse) -> Body:
+def withdraw(
+    request: StaffRequest, consent_id: RecordId, payload: WithdrawalIn, response: HttpResponse
+) -> Body:
     """Withdraw the consent now: everything it covered stops at once. Send its ETag."""
     _access, consent = get_case_part_for(
         request.auth, ConsentRecord, consent_id, Need.EDIT, request=request
