@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lindungi.response",
     "lindungi.prevention",
     "lindungi.shelter",
+    "lindungi.referrals",
     "lindungi.ops",
     "lindungi.accounts.apps.AdminConfig",
     "django.contrib.auth",
@@ -255,6 +256,22 @@ RESPONSE_VISIBLE_AFTER_HOURS = config.integer("LINDUNGI_RESPONSE_VISIBLE_AFTER_H
 SHELTER_MAX_STAY_DAYS = config.integer("LINDUNGI_SHELTER_MAX_STAY_DAYS", 180, 1, 3650)
 SHELTER_ALERT_DAYS_BEFORE = config.integer("LINDUNGI_SHELTER_ALERT_DAYS_BEFORE", 14, 0, 365)
 SHELTER_VISIBLE_AFTER_HOURS = config.integer("LINDUNGI_SHELTER_VISIBLE_AFTER_HOURS", 72, 0, 720)
+# Referrals (lindungi.referrals; README, "Referrals and consent"): the days a partner has to
+# accept a referral before it expires, and the emergency override of a missing consent:
+# which roles may use it, for which services (comma separated; empty: nobody, nothing).
+REFERRAL_ACCEPT_DAYS = config.integer("LINDUNGI_REFERRAL_ACCEPT_DAYS", 7, 1, 90)
+REFERRAL_OVERRIDE_ROLES = {
+    part.strip()
+    for part in (config.raw("LINDUNGI_REFERRAL_OVERRIDE_ROLES", "supervisor") or "").split(",")
+    if part.strip()
+}
+REFERRAL_OVERRIDE_SERVICES = {
+    part.strip()
+    for part in (
+        config.raw("LINDUNGI_REFERRAL_OVERRIDE_SERVICES", "health,law_enforcement") or ""
+    ).split(",")
+    if part.strip()
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

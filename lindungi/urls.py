@@ -23,6 +23,7 @@ urlpatterns = [
     path("reaksi-cepat/", include("lindungi.response.urls")),
     path("rumah-aman/", include("lindungi.shelter.urls")),
     path("pencegahan/", include("lindungi.prevention.urls")),
+    path("rujukan/", include("lindungi.referrals.urls")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
 ]

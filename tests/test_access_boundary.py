@@ -58,6 +58,16 @@ ALLOWED = {
     "through restrict",
     "shelter/jobs.py": "the longest-stay alert job over every stay: it alerts the case's "
     "supervisors and the house's staff, and shows nobody anything",
+    "referrals/actions/consents.py": "actions: they check the actor with access.check, then lock",
+    "referrals/actions/referrals.py": "actions: they lock the referral, then check the actor "
+    "with referrals.access.may (the rule restrict applies) or access.check on its case",
+    "referrals/sharing.py": "the chosen fields of a referral's own survivor, read for a "
+    "referral the access module gave",
+    "referrals/intake_consents.py": "inside intake's open-case action: the new case's "
+    "consent records",
+    "referrals/forms.py": "form choices among the people of the case of a CaseAccess",
+    "referrals/consents.py": "the consents in force, which every share asks on the server "
+    "(and the statistics' count): it shows nobody anything",
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no

@@ -42,7 +42,9 @@ TIME_VALUES = [
 ]
 KEY_USE = "ApiKey.last_used_at"
 WRONG_TYPES = [20250101, 1.5, True, ["2025-01-01"], {"year": 2025}]
-BROWSERS = ("case_worker_a", "intake_officer", "shelter_officer")  # and an anonymous one
+# And an anonymous one; the shelter officer runs the world's house, the partner officer
+# records the outcome of the world's referral.
+BROWSERS = ("case_worker_a", "intake_officer", "shelter_officer", "partner_officer")
 DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
 ERROR_ID = 'id="[^"]*{name}[-_]error"'
 

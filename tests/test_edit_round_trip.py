@@ -48,6 +48,8 @@ from lindungi.notifications.models import Notification
 from lindungi.places.models import Region, ServicePoint, ServicePointKind
 from lindungi.prevention import actions as prevention
 from lindungi.prevention.models import COUNTS, Outreach, OutreachPhoto
+from lindungi.referrals import actions as referrals
+from lindungi.referrals.models import Consent, Provider, Referral
 from lindungi.response import actions as dispatches
 from lindungi.response.models import Dispatch
 from lindungi.shelter import actions as shelter
@@ -264,6 +266,35 @@ def _outreach(worker, personas):
     return outreach, prevention.add_photo(worker, outreach, upload)
 
 
+def _referral(worker, case, personas):
+    """The partner hospital in the directory, her consent to a visum there, and the
+    referral sent under it, accepted."""
+    Provider.objects.create(
+        unit=personas.partner,
+        services=["health", "law_enforcement"],
+        opening_hours="24 jam",
+        accessibility=["wheelchair"],
+        accessibility_note="Lift di gedung B",
+        staff_contact="IGD, 021-555-0101",
+    ).regions.set(["31.74"])
+    survivor = case.clients.get(role="survivor")
+    consent = referrals.record_consent(
+        worker,
+        case,
+        {
+            "client": survivor,
+            "purpose": "referral",
+            "recipient": personas.partner,
+            "categories": ["identity", "demographics", "incident", "accommodations"],
+            "how": "signed",
+        },
+    )
+    asked = {"client": survivor, "provider": personas.partner, "service": "health"}
+    sent = referrals.send_referral(worker, case, {**asked, "purpose": "Visum"})
+    # Accepted: the partner's page shows its progress and outcome forms.
+    return consent, referrals.accept(personas.partner_officer, sent, sent.version)
+
+
 def _casework(worker, case, personas):
     work.save_plan(worker, case, None, "To be safe at home and to finish school.")
     work.add_service(
@@ -367,6 +398,7 @@ def _draft(personas):
             **SAFE_CONTACT,
             "consent_contact": True,
             "consent_services": True,
+            "consent_statistics": True,
         },
         [
             {
@@ -409,6 +441,7 @@ def make_world(personas):
         dispatch = _dispatch(worker, case, personas)
         placement = _placement(worker, case, personas, dispatch)
         outreach, photo = _outreach(worker, personas)
+        consent, referral = _referral(worker, case, personas)
     with time_machine.travel(REPORTED_TO_POLICE, tick=False):
         work.record_police_report(
             worker, case, reported_at=REPORTED_TO_POLICE, police_reference="LP/B/123/XI/2026"
@@ -437,6 +470,8 @@ def make_world(personas):
         OutreachPhoto: photo,
         House: placement.house,
         Bed: Bed.objects.filter(room__house=placement.house).first(),
+        Consent: consent,
+        Referral: referral,
         Notification: Notification.objects.filter(user=worker).first(),
     }
 

@@ -49,7 +49,8 @@ from tests.test_edit_round_trip import EDITED, personas, world
 __all__ = ["personas", "world"]  # the module's fixtures, imported for pytest
 pytestmark = pytest.mark.django_db
 
-BROWSERS = ("intake_officer", "supervisor_a")  # and an anonymous one
+# And an anonymous one; the partner officer answers the world's referral.
+BROWSERS = ("intake_officer", "supervisor_a", "partner_officer")
 MULTIPART = "multipart/form-data"
 BOUNDARY = "WaLkBoUnDaRy"
 # As they travel: percent-encoded in a urlencoded body, raw in a multipart one.
@@ -77,6 +78,11 @@ NOT_ON_A_WALKED_PAGE = {
     ("lindungi.shelter.forms.CheckOutForm", "reason"): "the house's staff's form",
     ("lindungi.shelter.forms.StayRecordForm", "note"): "the house's staff's form",
     ("lindungi.shelter.forms.StayRecordForm", "visitor"): "the house's staff's form",
+    ("lindungi.referrals.forms.DeclineForm", "reason"): "shown only while a referral waits "
+    "for its answer: the walked world's referral is accepted (its progress and outcome forms "
+    "are walked)",
+    ("lindungi.referrals.forms.ReviewForm", "note"): "shown only on a referral sent by an "
+    "emergency override, to a supervisor who did not send it: the walked world has none",
 }
 
 
@@ -202,6 +208,7 @@ def _more_pages(personas, world):
             reverse("admin:accounts_user_add"),
             reverse("admin:accounts_user_change", args=[outsider.pk]),
             reverse("admin:places_servicepoint_add"),
+            reverse("admin:referrals_provider_add"),
         ],
         # Password given, second factor not yet: with an authenticator, and without.
         "responder": [reverse("accounts:mfa_verify"), reverse("accounts:mfa_recover")],

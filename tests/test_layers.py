@@ -25,7 +25,9 @@ TIERS = (
     ("cases",),  # the case record and its access module
     ("casework",),  # assessments, plan, services, notes, tasks, approvals, deadlines, closure
     ("intake",),  # reports, which open cases: it registers its part of the case page
-    ("prevention",),  # outreach activities: counts only, the summary for the statistics
+    # Outreach activities (counts only, the summary for the statistics); consents, the
+    # provider directory, referrals and the partner portal. Neither imports the other.
+    ("prevention", "referrals"),
     ("response",),  # the rapid response unit: roster, dispatches from reports and cases
     ("shelter",),  # safe houses: houses, rooms, beds, placements and stays
     ("api", "ops"),  # entry points over every app: the JSON API; commands that span apps

@@ -33,6 +33,8 @@ from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from lindungi.casework import actions as work
 from lindungi.casework.models import Approval, Assessment, CaseNote, PlannedService, Task
+from lindungi.referrals import actions as referrals
+from lindungi.referrals.models import Consent, Referral
 from lindungi.response import actions as dispatch
 from lindungi.response.models import Dispatch
 from lindungi.shelter import actions as shelter
@@ -146,7 +148,7 @@ ROUTE_NEEDS = {
     "api:dispatch": {"get": (Need.CONTENT, 200)},
     "api:dispatch_steps": {"post": (Need.EDIT, 428)},
     # The safe houses': a place asked for from the case, accepted by the persona's house (its
-    # staff reach it through the placement rule: see HOUSE_STAFF).
+    # staff reach it through the placement rule: see ROUTE_ACCESS).
     "shelter:request": EDIT_FORM,
     "shelter:placement": VIEW_PAGE,
     "shelter:accept": {"post": (Need.EDIT, 400)},
@@ -156,12 +158,46 @@ ROUTE_NEEDS = {
     "shelter:add_record": {"post": (Need.EDIT, 400)},
     # The placement letter names the people: content.
     "shelter:letter": {"get": (Need.CONTENT, 200)},
+    # Consents and referrals: the case's side through the case; the partner's through the
+    # referral rule (ROUTE_ACCESS below; consent, states and override in tests/referrals).
+    "referrals:case": {"get": (Need.CONTENT, 200)},
+    "referrals:new_consent": EDIT_FORM,
+    "referrals:new_referral": EDIT_FORM,
+    "referrals:withdraw_consent": {"post": (Need.EDIT, 400)},
+    "referrals:referral": VIEW_PAGE,
+    "referrals:accept": {"post": (Need.EDIT, 400)},
+    "referrals:decline": {"post": (Need.EDIT, 400)},
+    "referrals:progress": {"post": (Need.EDIT, 400)},
+    "referrals:outcome": {"post": (Need.EDIT, 400)},
+    "referrals:revoke": {"post": (Need.EDIT, 400)},
+    "referrals:review": {"post": (Need.SUPERVISE, 400)},
+    "api:case_consents": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
+    "api:consent": {"get": (Need.CONTENT, 200)},
+    "api:consent_withdrawal": {"post": (Need.EDIT, 428)},
+    "api:case_referrals": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
+    "api:referral": {"get": (Need.VIEW, 200)},
+    "api:referral_steps": {"post": (Need.EDIT, 428)},
 }
-# What a safe house's staff reach besides the case's own rule: the placements at their house
-# while they last (lindungi/shelter/access.py), whichever case they belong to; never the case.
-HOUSE_STAFF = {"shelter_officer": {key: ASSIGNED for key in SCENARIOS}}
-HOUSE_ROUTES = {
-    name for name in ROUTE_NEEDS if name.startswith("shelter:") and name != "shelter:request"
+# What a persona holds on a route by another right than the case's own:
+# - a safe house's staff: the placements at their house while they last
+#   (lindungi/shelter/access.py), whichever case they belong to; never the case;
+# - the partner officer reads and answers the open referrals to their organisation, under
+#   the consent each scenario's survivor gave (never the case, its consents or the other
+#   routes).
+HOUSE_STAFF = {key: ASSIGNED for key in SCENARIOS}
+HOUSE_ROUTES = [n for n in ROUTE_NEEDS if n.startswith("shelter:") and n != "shelter:request"]
+PARTNER_OPEN = {key: {Need.VIEW, Need.CONTENT, Need.EDIT} for key in SCENARIOS}
+REFERRAL_ROUTES = ("referral", "accept", "decline", "progress", "outcome", "revoke", "review")
+ROUTE_ACCESS = {
+    **{name: {"shelter_officer": HOUSE_STAFF} for name in HOUSE_ROUTES},
+    **{
+        name: {"partner_officer": PARTNER_OPEN}
+        for name in (
+            *(f"referrals:{r}" for r in REFERRAL_ROUTES),
+            "api:referral",
+            "api:referral_steps",
+        )
+    },
 }
 DEFAULT_STATUS = 400  # of a route whose status depends on the scenario, elsewhere
 
@@ -243,6 +279,17 @@ def _plan_approval(worker, case):
     return work.request_approval(worker, case, "plan")
 
 
+def _referral_consent(worker, case):
+    data = {
+        "client": case.clients.first(),
+        "purpose": "referral",
+        "recipient": Unit.objects.get(type=UnitType.PARTNER_AGENCY),
+        "categories": ["identity", "demographics"],
+        "how": "signed",
+    }
+    return referrals.record_consent(worker, case, data)
+
+
 def _records(case, key):
     worker = case.workers.first()
     incident = case.incidents.first()
@@ -268,6 +315,18 @@ def _records(case, key):
         Approval: _plan_approval(worker, case),
         CaseNote: work.add_note(worker, case, "Canary note body"),
         Task: work.add_task(worker, case, worker, "Canary task title", timezone.now()),
+        Consent: (consent := _referral_consent(worker, case)),
+        Referral: referrals.send_referral(
+            worker,
+            case,
+            {
+                "client": consent.client,
+                "provider": consent.recipient,
+                "service": "health",
+                "purpose": "Visum",
+                "fields": ["name", "age"],
+            },
+        ),
         Dispatch: dispatch.request_dispatch(
             worker,
             Unit.objects.get(type=UnitType.RAPID_RESPONSE),
@@ -350,10 +409,7 @@ def _body(response):
 
 
 def _needs(route, persona, key):
-    needs = ACCESS[persona].get(key, set())
-    if route in HOUSE_ROUTES:
-        return needs | HOUSE_STAFF.get(persona, {}).get(key, set())
-    return needs
+    return ROUTE_ACCESS.get(route, {}).get(persona, ACCESS[persona]).get(key, set())
 
 
 def _expected(route, method, persona, key):
@@ -451,6 +507,8 @@ LIST_ROUTES = {
     # A supervisor's lists of their unit: supervisor B's break-glass case is another unit's.
     "cases:unit_overdue_tasks": UNIT_CASES,
     "cases:overview": UNIT_CASES,
+    "referrals:worklist": {"partner_officer": set(SCENARIOS)},
+    "api:referrals": {"partner_officer": set(SCENARIOS)},
 }
 
 

@@ -18,6 +18,8 @@ ENTRIES = [
         "response:board",
         {Role.RESPONDER, Role.INTAKE_OFFICER, Role.SUPERVISOR},
     ),
+    (_("Referrals"), "referrals:worklist", {Role.PARTNER_OFFICER}),
+    (_("Provider directory"), "referrals:providers", {Role.CASE_WORKER, Role.SUPERVISOR}),
     (_("Service points"), "places:service_points", None),
     (_("Administration"), "admin:index", {Role.ADMINISTRATOR}),
 ]

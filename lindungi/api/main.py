@@ -10,7 +10,16 @@ from typing import Any, cast
 from django.http import HttpRequest
 from ninja.parser import Parser
 
-from lindungi.api import cases, casework, errors, intake, messages, prevention, response
+from lindungi.api import (
+    cases,
+    casework,
+    errors,
+    intake,
+    messages,
+    prevention,
+    referrals,
+    response,
+)
 from lindungi.api.auth import StaffSession
 from lindungi.api.document import DocumentedAPI
 
@@ -44,5 +53,6 @@ api.add_router("/", casework.router)
 api.add_router("/", messages.router)
 api.add_router("/", response.router)
 api.add_router("/", prevention.router)
+api.add_router("/", referrals.router)
 # Integrations' API keys open this router only (its own auth); sessions do not.
 api.add_router("/reports", intake.router)

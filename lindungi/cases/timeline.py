@@ -65,6 +65,20 @@ class EventKind(models.TextChoices):
     PLACEMENT_DECLINED = "placement_declined", _("Safe house could not take her")
     STAY_STARTED = "stay_started", _("Stay in a safe house began")
     STAY_ENDED = "stay_ended", _("Stay in a safe house ended")
+    # Consents and referrals (lindungi.referrals).
+    CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    REFERRAL_SENT = "referral_sent", _("Referral sent")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted by the partner")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined by the partner")
+    REFERRAL_PROGRESS = "referral_progress", _("Referral: the partner recorded progress")
+    REFERRAL_DONE = "referral_done", _("Referral done: the partner recorded the outcome")
+    REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
+    REFERRAL_EXPIRED = "referral_expired", _("Referral expired: not accepted in time")
+    REFERRAL_OVERRIDE_REVIEWED = (
+        "referral_override_reviewed",
+        _("Referral sent without consent reviewed"),
+    )
 
 
 def require_kind(kind):

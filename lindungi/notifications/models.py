@@ -51,6 +51,13 @@ class Kind(models.TextChoices):
     PLACEMENT_REQUESTED = "placement_requested", _("Safe house: a place is asked for")
     PLACEMENT_ANSWERED = "placement_answered", _("Safe house: your request was answered")
     STAY_ENDING = "stay_ending", _("Safe house: a stay reaches its longest allowed")
+    REFERRAL_RECEIVED = "referral_received", _("A referral was sent to your organisation")
+    REFERRAL_ANSWERED = "referral_answered", _("A partner answered your referral")
+    REFERRAL_EXPIRED = "referral_expired", _("A referral you sent expired: nobody accepted it")
+    REFERRAL_OVERRIDDEN = (
+        "referral_overridden",
+        _("A referral was sent without consent and awaits review"),
+    )
 
 
 class Notification(models.Model):

@@ -7,6 +7,7 @@ from lindungi.casework import actions as work
 from lindungi.intake import actions as intake
 from lindungi.places.models import Region
 from lindungi.prevention.actions import record_outreach
+from lindungi.referrals import actions as referrals
 from lindungi.response.actions import request_dispatch
 from tests.cases.factories import make_case
 from tests.login import log_in
@@ -55,8 +56,23 @@ def ids(personas):
     )
     report = intake.open_case_from_report(supervisor, *_at(report), personas.unit_a)
     actions.assign_worker(supervisor, report.case, worker)
+    consent = referrals.record_consent(
+        worker,
+        case,
+        {
+            "client": case.clients.get(),
+            "purpose": "referral",
+            "recipient": personas.partner,
+            "categories": ["identity", "demographics", "incident", "accommodations"],
+            "how": "signed",
+        },
+    )
+    asked = {"client": consent.client, "provider": personas.partner, "service": "health"}
+    referral = referrals.send_referral(worker, case, {**asked, "purpose": "Visum"})
     return {
         "report_id": report.pk,
+        "consent_id": consent.pk,
+        "referral_id": referral.pk,
         "case_id": case.pk,
         "client_id": case.clients.get().pk,
         "incident_id": incident.pk,

@@ -94,6 +94,21 @@ NOT_WALKED = {
     "shelter:bed": POST_ONLY,
     "prevention:add_photo": POST_ONLY,
     "prevention:photo": NOT_PAGES,  # the photo itself
+    **dict.fromkeys(
+        (
+            f"referrals:{name}"
+            for name in (
+                "withdraw_consent",
+                "accept",
+                "decline",
+                "progress",
+                "outcome",
+                "revoke",
+                "review",
+            )
+        ),
+        POST_ONLY,
+    ),
 }
 
 

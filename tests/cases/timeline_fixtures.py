@@ -11,12 +11,14 @@ from lindungi.accounts.roles import Role
 from lindungi.cases import actions
 from lindungi.cases.attachments import remove_attachment, upload_attachment
 from lindungi.cases.contact_actions import save_contact
+from lindungi.cases.models import NamedAccess
 from lindungi.cases.survivor_messages import send_to_survivor
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import GbvType, Sex
 from lindungi.casework import actions as work
 from lindungi.intake import actions as intake
 from lindungi.places.models import Region
+from lindungi.referrals import actions as referrals
 from lindungi.response import actions as response
 from lindungi.shelter import actions as shelter
 from tests.shelter.factories import make_house
@@ -171,6 +173,60 @@ def case_with_every_event(personas):
     again = response.request_dispatch(worker, personas.rapid_response, asked, case=case)
     response.cancel(worker, again, again.version, "She is safe at her sister's")
     placed_in_a_safe_house(personas, case, sent)
+    # Her guardian consents to a referral to the hospital, then withdraws it.
+    consent = referrals.record_consent(
+        worker,
+        case,
+        {
+            "client": case.clients.get(role="survivor"),
+            "purpose": "referral",
+            "recipient": personas.partner,
+            "categories": ["demographics"],
+            "how": "signed",
+            "given_by": "guardian",
+            "given_by_name": "Ibu Ratna",
+            "child_view": "Dia mau diperiksa dokter perempuan",
+        },
+    )
+    # A visum referral under a new consent: accepted, in progress, done; one revoked, one
+    # declined, one expired; one sent by a supervisor's emergency override, reviewed.
+    consent = referrals.record_consent(
+        worker,
+        case,
+        {
+            "client": case.clients.get(role="survivor"),
+            "purpose": "referral",
+            "recipient": personas.partner,
+            "categories": ["identity", "demographics", "incident", "accommodations"],
+            "how": "spoken",
+        },
+    )
+    visum = {
+        "client": case.clients.get(role="survivor"),
+        "provider": personas.partner,
+        "service": "health",
+        "purpose": "Visum et repertum",
+    }
+    partner = personas.partner_officer
+    sent = referrals.send_referral(worker, case, visum)
+    sent = referrals.accept(partner, sent, sent.version)
+    sent = referrals.record_progress(partner, sent, sent.version, "Dijadwalkan besok")
+    done = {"outcome": "Visum selesai", "outcome_on": today}
+    referrals.record_outcome(partner, sent, sent.version, done)
+    sent = referrals.send_referral(worker, case, visum)
+    referrals.revoke(worker, sent, sent.version)
+    sent = referrals.send_referral(worker, case, visum)
+    referrals.decline(partner, sent, sent.version, "Tidak ada dokter forensik")
+    referrals.send_referral(worker, case, visum)
+    referrals.expire_overdue(timezone.now() + timedelta(days=365))
+    referrals.withdraw_consent(worker, consent, consent.version)
+    sent = referrals.send_referral(supervisor, case, visum, override_reason="Pendarahan")
+    # The case is restricted (a public-employee perpetrator): its reviewer is named on it.
+    reviewer = colleague(personas.unit_a, Role.SUPERVISOR, "override reviewer")
+    NamedAccess.objects.create(
+        case=case, user=reviewer, granted_by=supervisor, granted_at=timezone.now()
+    )
+    referrals.review_override(reviewer, sent, "Ok")
     reviewer = colleague(personas.unit_b, Role.SUPERVISOR, "reviewer")
     grant = actions.break_glass(personas.supervisor_b, case, BREAK_GLASS_REASON)
     actions.review_break_glass(reviewer, grant, "Justified")

@@ -19,6 +19,7 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.cases.access import Need
 from lindungi.cases.models import BreakGlass, Case, Priority, Status
+from lindungi.casework import overview_parts
 from lindungi.casework.models import Approval, SanctionTrack
 from lindungi.casework.overdue import OVERDUE_SHOWN, unit_overdue
 from lindungi.core.htmx import render_page
@@ -112,6 +113,7 @@ def overview(request):
             "hidden_tracks": SanctionTrack.objects.restrict(user, Need.COUNT).filter(tracks).count()
             - len(open_tracks),
             "workers": _caseload_per_worker(unit),
+            **overview_parts.extra_context(user, unit, timezone.now()),
         },
     )
 

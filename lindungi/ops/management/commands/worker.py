@@ -27,6 +27,7 @@ from lindungi.audit.sealer import seal
 from lindungi.casework.overdue import alert_overdue
 from lindungi.core import once
 from lindungi.notifications.sending import send_due
+from lindungi.referrals.actions import expire_overdue
 from lindungi.response.jobs import alert_roster_gaps, escalate
 from lindungi.shelter.jobs import alert_long_stays
 
@@ -61,6 +62,7 @@ JOBS = [
     ("dispatch_escalation", escalate, "other"),
     ("roster_gap_alerts", alert_roster_gaps, "other"),
     ("long_stay_alerts", alert_long_stays, "other"),
+    ("referral_expiry", expire_overdue, "other"),
 ]
 
 

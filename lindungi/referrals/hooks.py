@@ -1,0 +1,41 @@
+"""What the referrals app hands down when it is ready: its rule to the access module, the
+consent records made from a report's consents when a case opens from it
+(``intake.carry.after_carry``)."""
+
+from lindungi.cases import case_page
+from lindungi.cases.models import Case
+from lindungi.cases.timeline import EventKind
+from lindungi.cases.timeline_lines import add_kinds
+from lindungi.casework import overview_parts
+from lindungi.casework.models import ServiceType
+from lindungi.intake import carry
+from lindungi.referrals import access, intake_consents, overview
+
+REFERRAL_EVENTS = (
+    EventKind.REFERRAL_SENT,
+    EventKind.REFERRAL_ACCEPTED,
+    EventKind.REFERRAL_DECLINED,
+    EventKind.REFERRAL_PROGRESS,
+    EventKind.REFERRAL_DONE,
+    EventKind.REFERRAL_REVOKED,
+    EventKind.REFERRAL_EXPIRED,
+    EventKind.REFERRAL_OVERRIDE_REVIEWED,
+)
+
+
+def case_page_part(case: Case, events: object) -> dict[str, object]:
+    """The case's referrals, their service, partner and state (the rest on their page)."""
+    return {"case_referrals": list(case.referrals.select_related("provider"))}
+
+
+def register() -> None:
+    # The referral rule joins the access module, which sits below and never names it.
+    access.attach()
+    carry.after_carry(intake_consents.from_report)
+    # A referral's timeline entries say which service it is for.
+    add_kinds({}, dict.fromkeys(REFERRAL_EVENTS, ("service", ServiceType)))
+    case_page.add_part(case_page_part)
+    case_page.add_section("work", "referrals/case_section.html")
+    # Overdue referrals and overrides to review, in the supervisor's overview.
+    overview_parts.add_part(overview.overview_part)
+    overview_parts.add_section("referrals/overview_section.html")
