@@ -49,6 +49,11 @@ ALLOWED = {
     "response/jobs.py": "the escalation job over every open dispatch: it alerts the crew's "
     "backup, the unit's supervisors and its escalation chain, and shows nobody anything",
     "casework/forms/notes.py": "form choices among the notes of the case of a CaseAccess",
+    "stats/eligibility.py": "the statistics' one rule of which incidents count: read only "
+    "into rollups of counts (stats/counts.py), never shown as rows",
+    "stats/counts.py": "the statistics' counts: every case is read to add its keys to the "
+    "rollups; only sums of keys leave it",
+    "stats/marks.py": "finds the case of a changed perpetrator, to count it again",
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no

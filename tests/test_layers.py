@@ -26,6 +26,7 @@ TIERS = (
     ("casework",),  # assessments, plan, services, notes, tasks, approvals, deadlines, closure
     ("intake",),  # reports, which open cases: it registers its part of the case page
     ("response",),  # the rapid response unit: roster, dispatches from reports and cases
+    ("stats",),  # rollups, dashboards, exports, public statistics: counts every domain app
     ("api", "ops"),  # entry points over every app: the JSON API; commands that span apps
 )
 TIER = {app: level for level, apps in enumerate(TIERS) for app in apps}

@@ -28,6 +28,7 @@ from lindungi.casework.overdue import alert_overdue
 from lindungi.core import once
 from lindungi.notifications.sending import send_due
 from lindungi.response.jobs import alert_roster_gaps, escalate
+from lindungi.stats.rollup import apply_pending as count_marked_cases
 
 logger = logging.getLogger("lindungi.worker")
 
@@ -59,6 +60,7 @@ JOBS = [
     ("submit_once_expiry", once.purge, "other"),
     ("dispatch_escalation", escalate, "other"),
     ("roster_gap_alerts", alert_roster_gaps, "other"),
+    ("statistics_rollups", count_marked_cases, "other"),
 ]
 
 
@@ -101,7 +103,7 @@ def run_loop(stop, intervals):
 class Command(BaseCommand):
     help = (
         "Run background jobs: seal audit events and send due messages every few seconds; "
-        "overdue deadline alerts, rapid response escalation and roster gaps, the audit "
+        "overdue deadline alerts, rapid response escalation and roster gaps, the statistics rollups, the audit "
         "checkpoint and forgetting expired submit-once keys every minute; or all once with "
         "--once."
     )
