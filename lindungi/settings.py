@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lindungi.notifications",
     "lindungi.intake",
     "lindungi.response",
+    "lindungi.referrals",
     "lindungi.stats",
     "lindungi.ops",
     "lindungi.accounts.apps.AdminConfig",

@@ -54,6 +54,11 @@ ALLOWED = {
     "stats/counts.py": "the statistics' counts: every case is read to add its keys to the "
     "rollups; only sums of keys leave it",
     "stats/marks.py": "finds the case of a changed perpetrator, to count it again",
+    "referrals/actions.py": "actions: they check the actor with access.check, then lock",
+    "referrals/intake_consents.py": "inside intake's open-case action: the new case's "
+    "consent records",
+    "referrals/consents.py": "the consents in force, which every share asks on the server "
+    "(and the statistics' count): it shows nobody anything",
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no

@@ -25,6 +25,7 @@ TIERS = (
     ("cases",),  # the case record and its access module
     ("casework",),  # assessments, plan, services, notes, tasks, approvals, deadlines, closure
     ("intake",),  # reports, which open cases: it registers its part of the case page
+    ("referrals",),  # consents, the provider directory, referrals and the partner portal
     ("response",),  # the rapid response unit: roster, dispatches from reports and cases
     ("stats",),  # rollups, dashboards, exports, public statistics: counts every domain app
     ("api", "ops"),  # entry points over every app: the JSON API; commands that span apps

@@ -135,6 +135,9 @@ class ReportIn(Input):
     safe_person_relation: Text100 = ""
     consent_contact: StrictBool = False
     consent_services: StrictBool = False
+    consent_statistics: StrictBool = Field(
+        False, description="She agrees that non-identifying data is counted in the statistics."
+    )
     people: Annotated[list[PersonIn], Field(max_length=20)] = []
 
 

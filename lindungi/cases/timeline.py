@@ -59,6 +59,9 @@ class EventKind(models.TextChoices):
     DISPATCH_CLEARED = "dispatch_cleared", _("Rapid response visit ended")
     DISPATCH_CANCELLED = "dispatch_cancelled", _("Rapid response dispatch cancelled")
     VISIT_REPORTED = "visit_reported", _("Rapid response visit report")
+    # Consents and referrals (lindungi.referrals).
+    CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
 
 
 def require_kind(kind):

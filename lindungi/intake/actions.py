@@ -53,6 +53,7 @@ REPORT_FIELDS = {
     *SAFE_CONTACT_FIELDS,
     "consent_contact",
     "consent_services",
+    "consent_statistics",
 }
 PERSON_FIELDS = {
     "name",

@@ -6,6 +6,8 @@ not carried and why. tests/intake/test_carry.py walks the models' fields, so a f
 later fails that test until it is placed in one list or the other.
 """
 
+from collections.abc import Callable
+
 from lindungi.audit.events import record
 from lindungi.cases.first_account import (
     CaseContact,
@@ -67,6 +69,8 @@ NOT_CARRIED = {
     "triaged_at": "the case's opening, on its timeline, says who and when",
     "pin_hash": "protects the public status page of the report, not a fact of the case",
     "version": "the report row's own edit counter",
+    "consent_statistics": "becomes a consent record on the case with the others, by the "
+    "apps that keep consent records (after_carry)",
 }
 
 # A person hurt becomes a survivor on the case: report person field -> client field.
@@ -84,6 +88,17 @@ PERSON_NOT_CARRIED = {
     "report": "the case's first account links the report",
     "age_is_estimate": "without a birth date a client's age is always held as an estimate",
 }
+
+# What the apps above run once a case holds all its report carried (the consent records of
+# lindungi.referrals), handed down when they are ready: intake never names them. Each is
+# called as ``hook(actor, report, case, request=request)`` inside the open-case action.
+_after_carry: list[Callable[..., object]] = []
+
+
+def after_carry(hook: Callable[..., object]) -> None:
+    if hook not in _after_carry:
+        _after_carry.append(hook)
+
 
 GIVEN_BY = {"survivor": ConsentGivenBy.SURVIVOR, "other": ConsentGivenBy.OTHER}
 
@@ -124,3 +139,5 @@ def carry_to_case(actor, report, case, *, request=None):
     if report.sexual_violence_72h:
         # UU TPKS: 3×24 hours from the survivor's report, whatever is coded later.
         tracks.ensure_police_report(case, report.received_at)
+    for hook in _after_carry:
+        hook(actor, report, case, request=request)

@@ -163,6 +163,9 @@ class StaffReportForm(StaffContactFields):
     )
     consent_contact = forms.BooleanField(label=_("Consents to be contacted"), required=False)
     consent_services = forms.BooleanField(label=_("Consents to receive services"), required=False)
+    consent_statistics = forms.BooleanField(
+        label=_("Consents to non-identifying data in the statistics"), required=False
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,6 +129,9 @@ class Report(Searchable, SafeContact, BaseModel):
 
     consent_contact = models.BooleanField(_("consents to be contacted"), default=False)
     consent_services = models.BooleanField(_("consents to receive services"), default=False)
+    consent_statistics = models.BooleanField(
+        _("consents to non-identifying data in the statistics"), default=False
+    )
 
     risk = models.CharField(_("risk"), max_length=8, choices=Risk.choices, blank=True)
     risk_computed = models.CharField(max_length=8, choices=Risk.choices, blank=True)

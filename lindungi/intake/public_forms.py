@@ -180,6 +180,10 @@ class PublicReportForm(SafeContactFields):
     consent_services = forms.BooleanField(
         label=_("Yes, I would like help from the protection services."), required=False
     )
+    consent_statistics = forms.BooleanField(
+        label=_("Yes, you may count what happened in the statistics, without my name."),
+        required=False,
+    )
 
     form_token = forms.CharField(widget=forms.HiddenInput)
     # The honeypot: hidden from people (and screen readers), filled by robots.

@@ -17,6 +17,7 @@ from lindungi.cases.vocabulary import GbvType, Sex
 from lindungi.casework import actions as work
 from lindungi.intake import actions as intake
 from lindungi.places.models import Region
+from lindungi.referrals import actions as referrals
 from lindungi.response import actions as response
 
 BREAK_GLASS_REASON = "Polisi Sektor Tebet menelepon: dia di kantor kami dan butuh rencana aman."
@@ -147,6 +148,22 @@ def case_with_every_event(personas):
     response.report_visit(worker, sent, sent.version, visit)
     again = response.request_dispatch(worker, personas.rapid_response, asked, case=case)
     response.cancel(worker, again, again.version, "She is safe at her sister's")
+    # Her guardian consents to a referral to the hospital, then withdraws it.
+    consent = referrals.record_consent(
+        worker,
+        case,
+        {
+            "client": case.clients.get(role="survivor"),
+            "purpose": "referral",
+            "recipient": personas.partner,
+            "categories": ["demographics"],
+            "how": "signed",
+            "given_by": "guardian",
+            "given_by_name": "Ibu Ratna",
+            "child_view": "Dia mau diperiksa dokter perempuan",
+        },
+    )
+    referrals.withdraw_consent(worker, consent, consent.version)
     reviewer = colleague(personas.unit_b, Role.SUPERVISOR, "reviewer")
     grant = actions.break_glass(personas.supervisor_b, case, BREAK_GLASS_REASON)
     actions.review_break_glass(reviewer, grant, "Justified")

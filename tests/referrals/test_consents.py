@@ -1,0 +1,84 @@
+"""Consent records: recorded by those who edit the case, in force until withdrawn or
+expired, and covering only their purpose, recipient and data (issue 14)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from lindungi.audit.models import AuditEvent
+from lindungi.cases.models import CaseEvent
+from lindungi.referrals import actions, consents
+from lindungi.referrals.models import ConsentPurpose, DataCategory
+from tests.cases.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+VISUM = [DataCategory.IDENTITY, DataCategory.DEMOGRAPHICS, DataCategory.INCIDENT]
+
+
+@pytest.fixture(scope="module")
+def world(module_personas):
+    case = make_case(module_personas)
+    return module_personas, case, case.clients.get()
+
+
+def referral_consent(world, **extra):
+    personas, case, client = world
+    data = {
+        "client": client,
+        "purpose": ConsentPurpose.REFERRAL,
+        "recipient": personas.partner,
+        "categories": VISUM,
+        "how": "signed",
+        **extra,
+    }
+    return actions.record_consent(personas.case_worker_a, case, data)
+
+
+def test_a_consent_covers_its_purpose_recipient_and_data_only(world):
+    personas, case, client = world
+    consent = referral_consent(world)
+    covers = consents.covers
+    assert covers(case, client, ConsentPurpose.REFERRAL, personas.partner, VISUM) == consent
+    assert covers(case, client, ConsentPurpose.REFERRAL, personas.unit_b, VISUM) is None
+    assert covers(case, client, ConsentPurpose.POLICE, personas.partner, VISUM) is None
+    wider = [*VISUM, DataCategory.NARRATIVE]
+    assert covers(case, client, ConsentPurpose.REFERRAL, personas.partner, wider) is None
+    assert CaseEvent.objects.filter(case=case, kind="consent_recorded").exists()
+    assert AuditEvent.objects.filter(action="consent.recorded", object_id=str(consent.pk)).exists()
+
+
+def test_withdrawal_and_expiry_end_it_at_once(world):
+    personas, case, client = world
+    consent = referral_consent(world, valid_until=timezone.localdate())
+    assert consents.current().filter(pk=consent.pk).exists()
+    assert not consents.current(timezone.now() + timedelta(days=1)).filter(pk=consent.pk).exists()
+    actions.withdraw_consent(personas.case_worker_a, consent, consent.version)
+    assert not consents.current().filter(pk=consent.pk).exists()
+    assert consents.covers(case, client, ConsentPurpose.REFERRAL, personas.partner, VISUM) is None
+
+
+def test_a_consent_by_kind_of_service_covers_any_organisation_of_none_named(world):
+    personas, case, client = world
+    referral_consent(world, recipient=None, recipient_kind="health")
+    covers = consents.covers
+    assert covers(case, client, ConsentPurpose.REFERRAL, personas.partner, VISUM, kind="health")
+    assert not covers(
+        case, client, ConsentPurpose.REFERRAL, personas.partner, VISUM, kind="legal_aid"
+    )
+
+
+def test_only_those_who_edit_the_case_record_it_and_a_guardian_is_named(world):
+    personas, case, client = world
+    with pytest.raises(PermissionDenied):
+        actions.record_consent(
+            personas.case_worker_b, case, {"client": client, "purpose": "services", "how": "spoken"}
+        )
+    with pytest.raises(ValidationError) as refused:
+        referral_consent(world, given_by="guardian")
+    assert "given_by_name" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        referral_consent(world, recipient=None)
+    assert "recipient" in refused.value.message_dict
