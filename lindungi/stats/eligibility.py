@@ -5,10 +5,19 @@ and never when another agency already reported it (``Incident.reported_elsewhere
 city's figures do not count it twice.
 """
 
+from django.db.models import Exists, OuterRef
+
 from lindungi.cases.models import Incident
+from lindungi.referrals import consents
+from lindungi.referrals.models import ConsentPurpose
 
 
-def eligible_incidents(incidents=None):
-    """``incidents`` (every incident by default) narrowed to those statistics count."""
+def eligible_incidents(incidents=None, at=None):
+    """``incidents`` (every incident by default) narrowed to those statistics count at
+    ``at`` (now): the survivor's consent to statistics is in force for this case, and no
+    other agency reported it already."""
     queryset = Incident.objects.all() if incidents is None else incidents
-    return queryset.filter(reported_elsewhere=False)
+    consented = consents.current(at).filter(
+        purpose=ConsentPurpose.STATISTICS, case=OuterRef("case"), client=OuterRef("survivor")
+    )
+    return queryset.filter(Exists(consented), reported_elsewhere=False)

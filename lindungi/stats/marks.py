@@ -3,7 +3,9 @@
 Every write to what the counts read goes through an action, and every action writes the
 case's timeline (``CaseEvent``) beside its change; some change a row with ``update()``,
 which sends no signal, so the timeline entry is what marks those. Records saved or deleted
-directly (a retention purge) mark their case themselves. The worker recounts the marked
+directly (a retention purge) mark their case themselves, and so does a consent to
+statistics recorded or withdrawn; one that runs out is found by date
+(``mark_expired_consents``). The worker recounts the marked
 cases (``rollup.apply_pending``).
 """
 
@@ -11,6 +13,7 @@ from django.db.models.signals import post_delete, post_save
 
 from lindungi.cases.models import Case, CaseEvent, Client, Incident, Perpetrator
 from lindungi.casework.models import PlannedService
+from lindungi.referrals.models import Consent, ConsentPurpose
 from lindungi.stats.models import PendingCase
 
 
@@ -33,7 +36,17 @@ def _changed(sender, instance, raw=False, **kwargs):
         mark(_case_of(instance))
 
 
-MARKED = (Case, Client, Incident, Perpetrator, PlannedService, CaseEvent)
+MARKED = (Case, Client, Incident, Perpetrator, PlannedService, CaseEvent, Consent)
+
+
+def mark_expired_consents(since, today):
+    """A consent to statistics that ran out ends without a write: its cases are marked on
+    the first run of the day after its last day."""
+    ended = Consent.objects.filter(
+        purpose=ConsentPurpose.STATISTICS, valid_until__gte=since, valid_until__lt=today
+    )
+    for case_id in ended.values_list("case_id", flat=True).distinct():
+        mark(case_id)
 
 
 def connect():

@@ -116,7 +116,9 @@ class Dhis2OrgUnit(models.Model):
 
 class RollupLock(models.Model):
     """One row, locked by whoever changes the rollups, so two workers never add a case's
-    change twice."""
+    change twice. It also keeps the day the worker last looked for consents that ran out."""
+
+    consents_checked_on = models.DateField(null=True)
 
     def __str__(self):
         return "rollup lock"

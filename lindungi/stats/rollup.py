@@ -13,8 +13,10 @@ from collections import Counter
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from lindungi.stats.counts import case_keys, cases_with_parts
+from lindungi.stats.marks import mark_expired_consents
 from lindungi.stats.models import Contribution, PendingCase, RollupLock, Tally
 
 BATCH = 500
@@ -22,7 +24,12 @@ FIELDS = ("day", "kota", "gbv_type", "measure", "dimension", "value")
 
 
 def _lock():
-    RollupLock.objects.select_for_update().get_or_create(pk=1)
+    lock, _new = RollupLock.objects.select_for_update().get_or_create(pk=1)
+    today = timezone.localdate()
+    if lock.consents_checked_on != today:
+        mark_expired_consents(lock.consents_checked_on or today, today)
+        lock.consents_checked_on = today
+        lock.save(update_fields=["consents_checked_on"])
 
 
 def _stored(keys):

@@ -1,13 +1,14 @@
 """One definition of each count (issue 16): cases, survivors, incidents and perpetrators
 apart; ages at the incident; the delay bands; the eligibility rule."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from lindungi.cases import actions
-from lindungi.stats.counts import delay_band
-from tests.stats.world import RAPE, new_case, total
+from lindungi.referrals.actions import record_consent, withdraw_consent
+from lindungi.stats.counts import delay_band, recount
+from tests.stats.world import RAPE, counted, new_case, total
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,25 @@ def test_an_incident_another_agency_reported_is_not_counted(personas):
     new_case(personas)
     assert total("incidents") == 1
     assert total("cases") == 1
+
+
+def test_only_survivors_who_consent_to_statistics_are_counted(personas):
+    new_case(personas, consent=False)
+    case = new_case(personas)
+    assert total("incidents") == 1
+    consent = case.consent_records.get()
+    withdraw_consent(personas.case_worker_a, consent, consent.version)
+    assert total("incidents") == 0
+    assert counted() == recount() == {}
+
+
+def test_an_expired_consent_drops_out_on_the_worker_s_next_day(personas, time_machine):
+    time_machine.move_to(datetime(2026, 11, 25, 3, tzinfo=UTC))
+    case = new_case(personas, consent=False)
+    survivor = case.clients.get()
+    data = {"client": survivor, "purpose": "statistics", "how": "spoken"}
+    record_consent(personas.case_worker_a, case, {**data, "valid_until": date(2026, 11, 26)})
+    assert counted() == recount() != {}
+    time_machine.move_to(datetime(2026, 11, 27, 3, tzinfo=UTC))
+    assert recount() == {}
+    assert counted() == {}

@@ -5,6 +5,8 @@ from datetime import date
 from lindungi.cases import actions
 from lindungi.cases.vocabulary import GbvType, Sex
 from lindungi.places.models import Region
+from lindungi.referrals.actions import record_consent
+from lindungi.referrals.models import ConsentPurpose
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
 from lindungi.stats.models import Tally
@@ -13,8 +15,10 @@ PHYSICAL = {GbvType.RAPE: False, GbvType.SEXUAL_ASSAULT: False, GbvType.PHYSICAL
 RAPE = {GbvType.RAPE: True}
 
 
-def add_survivor(worker, case, *, born=date(1990, 5, 17), sex=Sex.FEMALE, kelurahan=None):
-    return actions.add_client(
+def add_survivor(
+    worker, case, *, born=date(1990, 5, 17), sex=Sex.FEMALE, kelurahan=None, consent=True
+):
+    survivor = actions.add_client(
         worker,
         case,
         {
@@ -25,6 +29,14 @@ def add_survivor(worker, case, *, born=date(1990, 5, 17), sex=Sex.FEMALE, kelura
             "kelurahan": Region.objects.get(code=kelurahan) if kelurahan else None,
         },
     )
+    if consent:
+        consent_to_statistics(worker, case, survivor)
+    return survivor
+
+
+def consent_to_statistics(worker, case, survivor):
+    data = {"client": survivor, "purpose": ConsentPurpose.STATISTICS, "how": "spoken"}
+    return record_consent(worker, case, data)
 
 
 def add_incident(worker, case, survivor, **extra):
@@ -42,11 +54,12 @@ def add_incident(worker, case, survivor, **extra):
     return actions.add_incident(worker, case, data)
 
 
-def new_case(personas, *, unit="a", survivors=1, born=date(1990, 5, 17), **incident):
+def new_case(personas, *, unit="a", survivors=1, born=date(1990, 5, 17), consent=True, **incident):
     worker = getattr(personas, f"case_worker_{unit}")
     case = actions.open_case(worker, getattr(personas, f"unit_{unit}"))
     for _n in range(survivors):
-        add_incident(worker, case, add_survivor(worker, case, born=born), **incident)
+        survivor = add_survivor(worker, case, born=born, consent=consent)
+        add_incident(worker, case, survivor, **incident)
     case.refresh_from_db()
     return case
 
