@@ -21,6 +21,8 @@ urlpatterns = [
     path("lapor/", include("lindungi.intake.public")),
     path("laporan/", include("lindungi.intake.urls")),
     path("reaksi-cepat/", include("lindungi.response.urls")),
+    path("statistik/", include("lindungi.stats.urls")),
+    path("statistik-publik/", include("lindungi.stats.public")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
 ]

@@ -18,6 +18,7 @@ ENTRIES = [
         "response:board",
         {Role.RESPONDER, Role.INTAKE_OFFICER, Role.SUPERVISOR},
     ),
+    (_("Statistics"), "stats:dashboard", {Role.ANALYST, Role.SUPERVISOR}),
     (_("Service points"), "places:service_points", None),
     (_("Administration"), "admin:index", {Role.ADMINISTRATOR}),
 ]

@@ -56,6 +56,7 @@ DIMENSIONS = {
     "age_group": _("Perpetrator age group"),
     "service": _("Service"),
     "flag": _("Context"),
+    "age_sex": _("Age and sex"),
 }
 UNKNOWN = "unknown"
 # SIMFONI-PPA's service list; the centre's own services keep their codes.
@@ -175,6 +176,8 @@ def case_keys(case):
         if incident.survivor_id not in seen:
             seen.add(incident.survivor_id)
             pairs = [("total", ""), *_survivor_keys(incident.survivor, day)]
+            band = dict(pairs)["age_band"]
+            pairs.append(("age_sex", f"{band}|{incident.survivor.sex}"))
             pairs += [("kecamatan", code[:8]), ("kelurahan", code)]
             keys.add(day, incident, "survivors", pairs)
     for service in case.services.all():

@@ -103,9 +103,9 @@ def run_loop(stop, intervals):
 class Command(BaseCommand):
     help = (
         "Run background jobs: seal audit events and send due messages every few seconds; "
-        "overdue deadline alerts, rapid response escalation and roster gaps, the statistics rollups, the audit "
-        "checkpoint and forgetting expired submit-once keys every minute; or all once with "
-        "--once."
+        "overdue deadline alerts, rapid response escalation and roster gaps, the statistics "
+        "rollups, the audit checkpoint and forgetting expired submit-once keys every minute; "
+        "or all once with --once."
     )
 
     def add_arguments(self, parser):
