@@ -23,7 +23,6 @@ from collections import Counter
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases import classification
 from lindungi.cases.models import Case
@@ -31,33 +30,6 @@ from lindungi.cases.vocabulary import SIMFONI_RELATIONSHIP, ReportingDelay
 from lindungi.casework.models import ServiceStatus
 from lindungi.stats.eligibility import eligible_incidents
 
-MEASURES = {
-    "cases": _("Cases"),
-    "closures": _("Cases closed"),
-    "survivors": _("Survivors"),
-    "incidents": _("Incidents"),
-    "reports": _("Incidents by report date"),
-    "perpetrators": _("Alleged perpetrators"),
-    "services": _("Services given"),
-}
-DIMENSIONS = {
-    "total": _("Total"),
-    "gbv_type": _("GBVIMS type"),
-    "violence": _("SIMFONI violence type"),
-    "place": _("Place"),
-    "relationship": _("Relationship to the survivor"),
-    "sex": _("Sex"),
-    "age_band": _("Age at the incident"),
-    "disability": _("Disability"),
-    "group": _("Vulnerable group"),
-    "kecamatan": _("Kecamatan"),
-    "kelurahan": _("Kelurahan"),
-    "delay": _("Time to report"),
-    "age_group": _("Perpetrator age group"),
-    "service": _("Service"),
-    "flag": _("Context"),
-    "age_sex": _("Age and sex"),
-}
 UNKNOWN = "unknown"
 # SIMFONI-PPA's service list; the centre's own services keep their codes.
 SIMFONI_SERVICE = {

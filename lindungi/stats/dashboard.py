@@ -18,7 +18,7 @@ from lindungi.cases.vocabulary import (
 )
 from lindungi.places.models import Region, RegionLevel
 from lindungi.stats import charts, tables
-from lindungi.stats.counts import MEASURES
+from lindungi.stats.vocabulary import MEASURES
 
 
 def kotas():

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.core.models import BaseModel
+from lindungi.stats.vocabulary import DIMENSIONS, MEASURES
 
 
 class PendingCase(models.Model):
@@ -35,7 +36,7 @@ class Contribution(models.Model):
 
 class Tally(models.Model):
     """The rollup: a count by day and dimension, with the unit, kota and GBVIMS type that
-    every dashboard filters by. ``measure`` is one of ``counts.MEASURES``."""
+    every dashboard filters by. ``measure`` is one of ``vocabulary.MEASURES``."""
 
     day = models.DateField()
     unit_id = models.UUIDField()
@@ -81,9 +82,14 @@ class Dhis2Mapping(models.Model):
     """The administrator's table from our codes to a DHIS2 deployment's identifiers: there
     is no standard violence package, so each deployment maps its own."""
 
-    measure = models.CharField(_("measure"), max_length=16)
-    dimension = models.CharField(_("dimension"), max_length=16)
-    value = models.CharField(_("value"), max_length=32, blank=True)
+    measure = models.CharField(_("measure"), max_length=16, choices=list(MEASURES.items()))
+    dimension = models.CharField(_("dimension"), max_length=16, choices=list(DIMENSIONS.items()))
+    value = models.CharField(
+        _("value"),
+        max_length=32,
+        blank=True,
+        help_text=_("The code counted, e.g. female, seksual, 31.71.01; empty for a total."),
+    )
     data_element = models.CharField(_("data element"), max_length=11)
     category_option_combo = models.CharField(_("category option combo"), max_length=11, blank=True)
 
