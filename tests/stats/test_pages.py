@@ -80,6 +80,8 @@ def test_the_analyst_sees_counts_and_never_a_person(world):
     # the test runs), not in November, when its incidents happened.
     assert totals == [0, 13, 13, 0]
     assert AuditEvent.objects.filter(action="data.export").count() == 3
+    landing = analyst.get(reverse("home")).content.decode()
+    assert reverse("stats:dashboard") in landing and reverse("public_stats:page") in landing
 
 
 def test_the_simfoni_workbook_has_the_register_s_tables(world):
