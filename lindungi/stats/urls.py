@@ -8,4 +8,5 @@ urlpatterns = [
     path("terbitkan/", views.publish, name="publish"),
     path("simfoni/", views.simfoni_file, name="simfoni"),
     path("dhis2/", views.dhis2_file, name="dhis2"),
+    path("gbvims/", views.gbvims_file, name="gbvims"),
 ]

@@ -3,7 +3,7 @@ and DHIS2 files. Each asks ``access.require_scope`` first; each reads the rollup
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from lindungi.audit.events import record_export
 from lindungi.core.htmx import render_page
 from lindungi.stats import dashboard, snapshots
 from lindungi.stats.access import require_scope
-from lindungi.stats.exports import dhis2, simfoni
+from lindungi.stats.exports import dhis2, gbvims, simfoni
 from lindungi.stats.exports.files import XLSX, csv_bytes, xlsx_bytes
 
 
@@ -104,6 +104,21 @@ def dhis2_file(request):
     response = JsonResponse(dhis2.value_set(period, data["kota"]), json_dumps_params={"indent": 1})
     response["Content-Disposition"] = f'attachment; filename="dhis2-{period}-{data["kota"]}.json"'
     return response
+
+
+@require_http_methods(["GET"])
+def gbvims_file(request):
+    """The Incident Recorder: rows about incidents, so only for a unit's supervisor (never
+    the analyst, whose statistics are aggregates only)."""
+    scope = require_scope(request)
+    if scope.units is None:
+        raise Http404
+    filters = simfoni.month_filters(_month_form(request)["month"])
+    rows = gbvims.incident_rows(request.user, filters.start, filters.end)
+    record_export(request, "stats.gbvims", fields=["month"])
+    menu_header, menu = gbvims.menu_rows()
+    body = xlsx_bytes([("Incident Data", gbvims.COLUMNS, rows), ("Menu Data", menu_header, menu)])
+    return _download(body, XLSX, f"gbvims-ir-{filters.start:%Y-%m}.xlsx")
 
 
 def _download(body, content_type, name):

@@ -65,6 +65,7 @@ NOT_WALKED = {
     "intake:kelurahan_options": NOT_PAGES,
     "stats:simfoni": NOT_PAGES,  # a workbook or a CSV file
     "stats:dhis2": NOT_PAGES,  # a JSON file
+    "stats:gbvims": NOT_PAGES,  # a workbook
     "public_stats:csv": NOT_PAGES,
     "stats:publish": POST_ONLY,
     "set_language": POST_ONLY,

@@ -160,3 +160,18 @@ def test_formula_text_is_neutralised_in_every_cell():
     assert safe_row(["=HYPERLINK(1)", "+1", "-2", "@x", "\t=1", 5, "plain"]) == [
         "'=HYPERLINK(1)", "'+1", "'-2", "'@x", "'\t=1", 5, "plain"
     ]  # fmt: skip
+
+
+def test_the_incident_recorder_is_the_supervisor_s_own_incidents_without_names(world):
+    personas, _cases = world
+    response = _client(personas.supervisor_a).get(reverse("stats:gbvims"), MONTH)
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Incident Data", "Menu Data"]
+    rows = list(book["Incident Data"].iter_rows(values_only=True))
+    assert len(rows[0]) == 42 and rows[0][0] == "Incident ID"
+    assert len(rows) == 1 + 12  # unit A's twelve incidents, not unit B's
+    assert {row[19] for row in rows[1:]} == {"Physical Assault"}
+    text = _text(response)
+    for canary in ["Canary Survivor Name", "Canary narrative text"]:
+        assert canary not in text
+    assert _client(personas.analyst).get(reverse("stats:gbvims"), MONTH).status_code == 404
