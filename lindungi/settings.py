@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lindungi.prevention",
     "lindungi.shelter",
     "lindungi.referrals",
+    "lindungi.stats",
     "lindungi.ops",
     "lindungi.accounts.apps.AdminConfig",
     "django.contrib.auth",
@@ -239,6 +240,10 @@ if LINDUNGI_GATEWAY == "http" and not LINDUNGI_GATEWAY_URL.startswith(("https://
 LINDUNGI_MESSAGE_MAX_ATTEMPTS = config.integer("LINDUNGI_MESSAGE_MAX_ATTEMPTS", 8, 1, 50)
 LINDUNGI_MESSAGE_RETRY_SECONDS = config.integer("LINDUNGI_MESSAGE_RETRY_SECONDS", 60, 1, 3600)
 LINDUNGI_MESSAGE_LEASE_SECONDS = config.integer("LINDUNGI_MESSAGE_LEASE_SECONDS", 300, 1, 3600)
+
+# Statistics (lindungi.stats; README, "Statistics"): the DHIS2 data set the monthly
+# dataValueSets file is for (its 11-character identifier in the deployment's DHIS2).
+STATS_DHIS2_DATASET = config.raw("LINDUNGI_DHIS2_DATASET") or ""
 
 # The rapid response unit (lindungi.response; README, "Rapid response"): the shifts' start
 # times in the deployment's zone (each lasts until the next starts), how far ahead a roster

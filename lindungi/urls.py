@@ -24,6 +24,8 @@ urlpatterns = [
     path("rumah-aman/", include("lindungi.shelter.urls")),
     path("pencegahan/", include("lindungi.prevention.urls")),
     path("rujukan/", include("lindungi.referrals.urls")),
+    path("statistik/", include("lindungi.stats.urls")),
+    path("statistik-publik/", include("lindungi.stats.public")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
 ]

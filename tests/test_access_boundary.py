@@ -63,6 +63,11 @@ ALLOWED = {
     "with referrals.access.may (the rule restrict applies) or access.check on its case",
     "referrals/sharing.py": "the chosen fields of a referral's own survivor, read for a "
     "referral the access module gave",
+    "stats/eligibility.py": "the statistics' one rule of which incidents count: read only "
+    "into rollups of counts (stats/counts.py), never shown as rows",
+    "stats/counts.py": "the statistics' counts: every case is read to add its keys to the "
+    "rollups; only sums of keys leave it",
+    "stats/marks.py": "finds the case of a changed perpetrator, to count it again",
     "referrals/intake_consents.py": "inside intake's open-case action: the new case's "
     "consent records",
     "referrals/forms.py": "form choices among the people of the case of a CaseAccess",

@@ -30,6 +30,7 @@ TIERS = (
     ("prevention", "referrals"),
     ("response",),  # the rapid response unit: roster, dispatches from reports and cases
     ("shelter",),  # safe houses: houses, rooms, beds, placements and stays
+    ("stats",),  # rollups, dashboards, exports, public statistics: counts every domain app
     ("api", "ops"),  # entry points over every app: the JSON API; commands that span apps
 )
 TIER = {app: level for level, apps in enumerate(TIERS) for app in apps}

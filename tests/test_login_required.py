@@ -29,6 +29,8 @@ PUBLIC = {
     "admin:login",
     "lapor:form",
     "lapor:status",
+    "public_stats:page",
+    "public_stats:csv",
 }
 METHODS = ("get", "post")
 # The admin's pages keep their own check, which goes through its login address to ours.

@@ -20,6 +20,7 @@ ENTRIES = [
     ),
     (_("Referrals"), "referrals:worklist", {Role.PARTNER_OFFICER}),
     (_("Provider directory"), "referrals:providers", {Role.CASE_WORKER, Role.SUPERVISOR}),
+    (_("Statistics"), "stats:dashboard", {Role.ANALYST, Role.SUPERVISOR}),
     (_("Service points"), "places:service_points", None),
     (_("Administration"), "admin:index", {Role.ADMINISTRATOR}),
 ]

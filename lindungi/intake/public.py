@@ -54,13 +54,14 @@ def public_page(view):
     return page
 
 
-def _render(request, template, context, status=200):
+def render_public(request, template, context, status=200):
+    """A page in the public frame (``intake/public_base.html``) with its quick exit."""
     context = {**context, "quick_exit_url": QUICK_EXIT_URL}
     return render(request, template, context, status=status)
 
 
 def _input_refusal(request, problem):
-    return _render(request, "intake/400_input.html", {"problem": problem}, status=400)
+    return render_public(request, "intake/400_input.html", {"problem": problem}, status=400)
 
 
 def _address(request):
@@ -74,7 +75,7 @@ def _token_hash(nonce):
 
 
 def _form_page(request, form, *, notice=None, status=200):
-    return _render(
+    return render_public(
         request,
         "intake/public_form.html",
         {"form": form, "notice": notice, "honeypot": HONEYPOT},
@@ -83,7 +84,7 @@ def _form_page(request, form, *, notice=None, status=200):
 
 
 def _confirmation(request, receipt):
-    return _render(request, "intake/public_confirmation.html", receipt)
+    return render_public(request, "intake/public_confirmation.html", receipt)
 
 
 def _receipt(result):
@@ -172,10 +173,10 @@ def _refill(form):
 @require_http_methods(["GET", "POST"])
 def status(request):
     if request.method == "GET":
-        return _render(request, "intake/public_status.html", {"form": StatusForm()})
+        return render_public(request, "intake/public_status.html", {"form": StatusForm()})
     form = StatusForm(request.POST)
     if not form.is_valid():
-        return _render(request, "intake/public_status.html", {"form": form}, status=400)
+        return render_public(request, "intake/public_status.html", {"form": form}, status=400)
     report, locked = actions.check_status_pin(
         form.cleaned_data["reference"], form.cleaned_data["pin"], request=request
     )
@@ -184,16 +185,16 @@ def status(request):
             "After too many wrong tries, the status page is locked for up to %(minutes)s "
             "minutes for this reference or this connection. Please try again later."
         ) % {"minutes": actions.STATUS_LOCK_MINUTES}
-        return _render(
+        return render_public(
             request, "intake/public_status.html", {"form": form, "notice": notice}, status=429
         )
     if report is None:
         notice = _("The reference or the PIN is not right. Check both and try again.")
-        return _render(
+        return render_public(
             request, "intake/public_status.html", {"form": form, "notice": notice}, status=400
         )
     # A fresh, empty form: the PIN must not be sent back into the page.
-    return _render(
+    return render_public(
         request,
         "intake/public_status.html",
         {"form": StatusForm(), "status": actions.public_status(report)},

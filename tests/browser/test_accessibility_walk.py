@@ -63,6 +63,11 @@ NOT_WALKED = {
     # The kelurahan options of the intake form's select, swapped in by htmx: walked as part
     # of the intake form's page.
     "intake:kelurahan_options": NOT_PAGES,
+    "stats:simfoni": NOT_PAGES,  # a workbook or a CSV file
+    "stats:dhis2": NOT_PAGES,  # a JSON file
+    "stats:gbvims": NOT_PAGES,  # a workbook
+    "public_stats:csv": NOT_PAGES,
+    "stats:publish": POST_ONLY,
     "set_language": POST_ONLY,
     "accounts:logout": POST_ONLY,
     "accounts:switch_membership": POST_ONLY,

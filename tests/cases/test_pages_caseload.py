@@ -126,6 +126,7 @@ def test_an_analyst_gets_an_empty_list_and_no_cases_entry_in_the_navigation(
     assert codes(response) == set()
     assert {i["name"] for i in response.context["navigation"]} == {
         "home",
+        "stats:dashboard",
         "places:service_points",
     }
 

@@ -30,6 +30,7 @@ from lindungi.notifications.sending import send_due
 from lindungi.referrals.actions import expire_overdue
 from lindungi.response.jobs import alert_roster_gaps, escalate
 from lindungi.shelter.jobs import alert_long_stays
+from lindungi.stats.rollup import apply_pending as count_marked_cases
 
 logger = logging.getLogger("lindungi.worker")
 
@@ -63,6 +64,7 @@ JOBS = [
     ("roster_gap_alerts", alert_roster_gaps, "other"),
     ("long_stay_alerts", alert_long_stays, "other"),
     ("referral_expiry", expire_overdue, "other"),
+    ("statistics_rollups", count_marked_cases, "other"),
 ]
 
 
@@ -105,9 +107,9 @@ def run_loop(stop, intervals):
 class Command(BaseCommand):
     help = (
         "Run background jobs: seal audit events and send due messages every few seconds; "
-        "overdue deadline alerts, rapid response escalation and roster gaps, the audit "
-        "checkpoint and forgetting expired submit-once keys every minute; or all once with "
-        "--once."
+        "overdue deadline alerts, rapid response escalation and roster gaps, the statistics "
+        "rollups, the audit checkpoint and forgetting expired submit-once keys every minute; "
+        "or all once with --once."
     )
 
     def add_arguments(self, parser):

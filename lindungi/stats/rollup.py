@@ -1,0 +1,113 @@
+"""The rollups (``Tally``): counts by day and dimension, kept by ``lindungi worker``.
+
+Why the worker and not the change's own transaction: every case of a kota and a day adds to
+the same rollup rows, so updating them inside each action would make every action in the
+city wait on the same row locks (and on SQLite lengthen the one writer's transaction). The
+change only marks its case (``marks``), in its own transaction; the worker, one at a time
+(a lock row), recounts the marked cases within a minute, subtracts what each added before
+(``Contribution``) and adds what it adds now. A statistic a minute late is harmless; a
+case-worker waiting on a statistic is not. ``rebuild`` starts again from the records.
+"""
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lindungi.stats.counts import case_keys, cases_with_parts
+from lindungi.stats.marks import mark_expired_consents
+from lindungi.stats.models import Contribution, PendingCase, RollupLock, Tally
+
+BATCH = 500
+FIELDS = ("day", "kota", "gbv_type", "measure", "dimension", "value")
+
+
+def _lock():
+    lock, _new = RollupLock.objects.select_for_update().get_or_create(pk=1)
+    today = timezone.localdate()
+    if lock.consents_checked_on != today:
+        mark_expired_consents(lock.consents_checked_on or today, today)
+        lock.consents_checked_on = today
+        lock.save(update_fields=["consents_checked_on"])
+
+
+def _stored(keys):
+    return Counter({(row[0], *row[1:-1]): row[-1] for row in map(tuple, keys)})
+
+
+def _flat(unit_id, counter):
+    return [[str(unit_id), *key, n] for key, n in sorted(counter.items()) if n]
+
+
+def _apply(delta):
+    for (unit_id, *key), n in delta.items():
+        if not n:
+            continue
+        where = dict(zip(("unit_id", *FIELDS), (unit_id, *key), strict=True))
+        if not Tally.objects.filter(**where).update(count=F("count") + n):
+            Tally.objects.create(count=n, **where)
+    Tally.objects.filter(count=0).delete()
+
+
+def _recount(case_ids):
+    """The change in the rollups from these cases' contributions then and now."""
+    delta: Counter = Counter()
+    old = Contribution.objects.in_bulk(case_ids)
+    found = set()
+    for case in cases_with_parts(case_ids):
+        found.add(case.pk)
+        rows = _flat(case.unit_id, case_keys(case))
+        delta.update(_stored(rows))
+        Contribution.objects.update_or_create(case_id=case.pk, defaults={"keys": rows})
+    for contribution in old.values():
+        delta.subtract(_stored(contribution.keys))
+    Contribution.objects.filter(case_id__in=set(case_ids) - found).delete()
+    return delta
+
+
+def apply_pending(limit=BATCH):
+    """Recount the cases marked since the last run (the worker's job); how many."""
+    with transaction.atomic():
+        _lock()
+        pending = list(PendingCase.objects.order_by("id").values_list("id", "case_id")[:limit])
+        if not pending:
+            return 0
+        case_ids = {case_id for _id, case_id in pending}
+        _apply(_recount(case_ids))
+        PendingCase.objects.filter(id__in=[row_id for row_id, _case in pending]).delete()
+    return len(case_ids)
+
+
+def apply_all():
+    """Run ``apply_pending`` until nothing is marked (tests, the rebuild command)."""
+    total = 0
+    while handled := apply_pending():
+        total += handled
+    return total
+
+
+def rebuild():
+    """Every rollup again from the records; returns the number of cases counted."""
+    with transaction.atomic():
+        _lock()
+        PendingCase.objects.all().delete()
+        Contribution.objects.all().delete()
+        Tally.objects.all().delete()
+        total: Counter = Counter()
+        contributions = []
+        for case in cases_with_parts().iterator(chunk_size=BATCH):
+            rows = _flat(case.unit_id, case_keys(case))
+            if rows:
+                contributions.append(Contribution(case_id=case.pk, keys=rows))
+                total.update(_stored(rows))
+        Contribution.objects.bulk_create(contributions, batch_size=BATCH)
+        Tally.objects.bulk_create(
+            (
+                Tally(count=n, **dict(zip(("unit_id", *FIELDS), key, strict=True)))
+                for key, n in total.items()
+                if n
+            ),
+            batch_size=BATCH,
+        )
+    return len(contributions)

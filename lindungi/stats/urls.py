@@ -1,0 +1,12 @@
+from django.urls import path
+
+from lindungi.stats import views
+
+app_name = "stats"
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("terbitkan/", views.publish, name="publish"),
+    path("simfoni/", views.simfoni_file, name="simfoni"),
+    path("dhis2/", views.dhis2_file, name="dhis2"),
+    path("gbvims/", views.gbvims_file, name="gbvims"),
+]

@@ -1,0 +1,127 @@
+"""The statistics pages for staff: the dashboard, publishing a year, and the SIMFONI-PPA
+and DHIS2 files. Each asks ``access.require_scope`` first; each reads the rollups only."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from lindungi.audit.events import record_export
+from lindungi.core.htmx import render_page
+from lindungi.stats import dashboard, snapshots
+from lindungi.stats.access import require_scope
+from lindungi.stats.exports import dhis2, gbvims, simfoni
+from lindungi.stats.exports.files import XLSX, csv_bytes, xlsx_bytes
+
+
+def _filter_form(request):
+    today = dashboard.today()
+    form = dashboard.FilterForm(request.GET or dashboard.default_query(today), today)
+    if not form.is_valid():
+        form = dashboard.FilterForm(dashboard.default_query(today), today)
+        form.is_valid()
+    return form
+
+
+@require_http_methods(["GET"])
+def dashboard_page(request):
+    scope = require_scope(request)
+    form = _filter_form(request)
+    filters = form.filters(scope.units)
+    context = {
+        "form": form,
+        "scope": scope,
+        "publish_form": PublishForm(initial={"year": filters.end.year}),
+        "published": snapshots.latest(),
+        **dashboard.dashboard_context(filters),
+    }
+    return render_page(request, "stats/dashboard.html", context)
+
+
+def _years():
+    today = dashboard.today()
+    return [(y, y) for y in range(today.year, today.year - 11, -1)]
+
+
+class PublishForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, choices=_years)
+
+
+@require_http_methods(["POST"])
+def publish(request):
+    scope = require_scope(request)
+    if not scope.may_publish:
+        raise PermissionDenied
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        snapshots.publish(request.user, form.cleaned_data["year"], request=request)
+    return redirect("stats:dashboard")
+
+
+class MonthForm(forms.Form):
+    month = forms.ChoiceField(label=gettext_lazy("Month"))
+    kota = forms.ChoiceField(label=gettext_lazy("Kota"), required=False)
+    format = forms.ChoiceField(choices=[("xlsx", "XLSX"), ("csv", "CSV")], required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        today = dashboard.today()
+        self.fields["month"].choices = dashboard.month_choices(today)
+        self.fields["kota"].choices = [("", gettext_lazy("Every kota")), *dashboard.kotas()]
+
+
+def _month_form(request):
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        raise PermissionDenied(_("Choose a month and a kota."))
+    return form.cleaned_data
+
+
+@require_http_methods(["GET"])
+def simfoni_file(request):
+    scope = require_scope(request)
+    data = _month_form(request)
+    filters = simfoni.month_filters(data["month"], data["kota"], scope.units)
+    name = f"simfoni-{data['month']}-{data['kota'] or 'semua'}"
+    record_export(request, "stats.simfoni", fields=["month", "kota", "format"])
+    if data["format"] == "csv":
+        body = csv_bytes(simfoni.HEADER, simfoni.csv_rows(filters))
+        return _download(body, "text/csv; charset=utf-8", name + ".csv")
+    return _download(xlsx_bytes(simfoni.sheets(filters)), XLSX, name + ".xlsx")
+
+
+@require_http_methods(["GET"])
+def dhis2_file(request):
+    scope = require_scope(request)
+    if scope.units is not None:
+        raise PermissionDenied
+    data = _month_form(request)
+    period = data["month"].replace("-", "")
+    record_export(request, "stats.dhis2", fields=["period", "kota"])
+    response = JsonResponse(dhis2.value_set(period, data["kota"]), json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="dhis2-{period}-{data["kota"]}.json"'
+    return response
+
+
+@require_http_methods(["GET"])
+def gbvims_file(request):
+    """The Incident Recorder: rows about incidents, so only for a unit's supervisor (never
+    the analyst, whose statistics are aggregates only)."""
+    scope = require_scope(request)
+    if scope.units is None:
+        raise Http404
+    filters = simfoni.month_filters(_month_form(request)["month"])
+    rows = gbvims.incident_rows(request.user, filters.start, filters.end)
+    record_export(request, "stats.gbvims", fields=["month"])
+    menu_header, menu = gbvims.menu_rows()
+    body = xlsx_bytes([("Incident Data", gbvims.COLUMNS, rows), ("Menu Data", menu_header, menu)])
+    return _download(body, XLSX, f"gbvims-ir-{filters.start:%Y-%m}.xlsx")
+
+
+def _download(body, content_type, name):
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
