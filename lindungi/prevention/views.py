@@ -1,13 +1,13 @@
 """The outreach pages: the list, recording an activity, editing it, and the summary by kota,
 kecamatan and month. Counts only: any member of staff may read them; a unit's members
-record and edit its activities (``actions.outreach_units``)."""
+record and edit its activities and see their photos (``actions.outreach_units``)."""
 
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -93,7 +93,11 @@ def add_photo(request, outreach_id):
 @login_required
 @require_GET
 def photo(request, outreachphoto_id):
-    found = get_object_or_404(OutreachPhoto, pk=outreachphoto_id)
+    """A photo of an activity may show the people at it (children at a school session):
+    only the members of the unit that recorded it see it, as only they see its edit page."""
+    found = get_object_or_404(OutreachPhoto.objects.select_related("outreach"), pk=outreachphoto_id)
+    if found.outreach.unit_id not in {u.pk for u in actions.outreach_units(request.user)}:
+        raise Http404
     return HttpResponse(bytes(found.data), content_type=found.content_type)
 
 

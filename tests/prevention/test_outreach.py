@@ -207,5 +207,9 @@ def test_a_photo_loses_its_metadata_and_anything_else_is_refused(module_personas
         assert not image.getexif() and image.size == (30, 40)  # turned upright
     client.post(url, {"photo": SimpleUploadedFile("a.jpg", b"MZ not a photo", "image/jpeg")})
     assert made.photos.count() == 1
-    shown = client.get(reverse("prevention:photo", kwargs={"outreachphoto_id": photo.pk}))
-    assert shown.content == stored
+    address = reverse("prevention:photo", kwargs={"outreachphoto_id": photo.pk})
+    assert client.get(address).content == stored
+    # The people in it are seen only by the unit that recorded it.
+    for other in (personas.case_worker_b, personas.partner_officer):
+        log_in(client, other)
+        assert client.get(address).status_code == 404

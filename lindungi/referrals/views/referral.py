@@ -24,29 +24,44 @@ from lindungi.referrals.forms import DeclineForm, OutcomeForm, ProgressForm, Rev
 from lindungi.referrals.models import Referral, ReferralStatus
 
 
+def _may_review(user, referral):
+    """An emergency override waits for a supervisor other than its sender."""
+    return (
+        referral.overridden
+        and referral.override_reviewed_at is None
+        and referral.sent_by_id != user.pk
+        and may(user, referral, Need.SUPERVISE)
+    )
+
+
+def _forms(referral, forms):
+    """Each answer's form: the one sent back with its errors, or a fresh one."""
+    version = {"version": referral.version}
+    fresh = {
+        "accept_form": lambda: VersionForm(initial=version),
+        "decline_form": lambda: DeclineForm(initial=version),
+        "progress_form": lambda: ProgressForm(initial=version),
+        "outcome_form": lambda: OutcomeForm(initial=version),
+        "review_form": ReviewForm,
+    }
+    made = {name: forms.get(name) or make() for name, make in fresh.items()}
+    return {**made, "revoke_form": VersionForm(initial=version)}
+
+
 def _page(request, referral, status=None, **forms):
     user = request.user
     partner = is_partner_side(user, referral)
     content = may(user, referral, Need.CONTENT)
-    version = {"version": referral.version}
+    editable = referral.is_open and may(user, referral, Need.EDIT)
     context = {
         "referral": referral,
         "partner": partner,
         "shared": sharing.shown(referral) if content else [],
         "show_note": content and referral.is_open,
-        "may_answer": partner and referral.is_open and may(user, referral, Need.EDIT),
-        "may_revoke": not partner and referral.is_open and may(user, referral, Need.EDIT),
-        "may_review": not partner
-        and referral.overridden
-        and referral.override_reviewed_at is None
-        and referral.sent_by_id != user.pk
-        and may(user, referral, Need.SUPERVISE),
-        "accept_form": forms.get("accept_form") or VersionForm(initial=version),
-        "decline_form": forms.get("decline_form") or DeclineForm(initial=version),
-        "progress_form": forms.get("progress_form") or ProgressForm(initial=version),
-        "outcome_form": forms.get("outcome_form") or OutcomeForm(initial=version),
-        "revoke_form": VersionForm(initial=version),
-        "review_form": forms.get("review_form") or ReviewForm(),
+        "may_answer": partner and editable,
+        "may_revoke": not partner and editable,
+        "may_review": not partner and _may_review(user, referral),
+        **_forms(referral, forms),
         "statuses": ReferralStatus,
     }
     return render_page(request, "referrals/referral.html", context, status=status)
