@@ -18,7 +18,7 @@ from tests.browser.test_report_to_case_browser import (  # noqa: F401 - a fixtur
     session_of,
     signed_in,
 )
-from tests.response.factories import high_risk_report, make_team
+from tests.response.factories import high_risk_report, make_team, mid_shift  # noqa: F401
 
 pytestmark = [pytest.mark.browser, commits]
 PHONE = {"width": 390, "height": 844}
@@ -38,7 +38,7 @@ def step(page, label, where=""):
     assert shown(label) in page.locator("h1").inner_text()
 
 
-@pytest.mark.usefixtures("plain_session_cookie", "fast_board")
+@pytest.mark.usefixtures("plain_session_cookie", "fast_board", "mid_shift")
 def test_a_high_risk_112_report_gets_a_team_out_and_back_with_the_visit_on_the_case(
     chromium, live_server, personas
 ):

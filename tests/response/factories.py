@@ -1,8 +1,10 @@
 """A rapid response unit with people on call, and a dispatch: for the response tests."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytest
+import time_machine
 from django.utils import timezone
 
 from lindungi.accounts.models import Unit, User
@@ -21,6 +23,17 @@ REQUEST = {
     "accommodation": "Uses a wheelchair",
     "safe_approach": "Do not call; come to the back door",
 }
+
+
+@pytest.fixture
+def mid_shift():
+    """Today at 11:00 in the deployment's zone, the clock running on: in the middle of the
+    07:00-15:00 shift, so that a test that moves minutes ahead never crosses into the next
+    shift (whose crew is empty) whatever the hour the suite runs at."""
+    today = timezone.localdate()
+    noonish = timezone.make_aware(datetime.combine(today, time(11)))
+    with time_machine.travel(noonish, tick=True):
+        yield noonish
 
 
 @dataclass
