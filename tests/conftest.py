@@ -3,7 +3,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 
-from tests.deployments import databases, migrated_template, new_database  # noqa: F401 - fixtures
+from tests.deployments import (  # noqa: F401 - fixtures
+    Databases,
+    databases,
+    migrated_template,
+    new_database,
+)
 from tests.personas import make_personas
 
 # `--clock`: the whole run at another instant (tests/clock.py).
@@ -11,12 +16,19 @@ pytest_plugins = ["tests.clock"]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load Jakarta's regions once per test database: most tests need a kelurahan."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load Jakarta's regions once per test database: most tests need a kelurahan. Before,
+    keep a copy of the database as migrated: the template of the deployments that tests run
+    in their own processes (``migrated_template``), copied in well under a second where a
+    migrate of their own takes twenty."""
     from lindungi.places.loader import load_province
 
+    copies = Databases(tmp_path_factory.mktemp("template"))
     with django_db_blocker.unblock():
+        template = copies.copy_of_the_test_database("template")
         load_province("31")
+    yield template
+    copies.drop()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +44,7 @@ class Databases:
     def new(self, label, template=None):
         """An empty database, or a copy of ``template`` (a URL this class made)."""
         if is_sqlite():
-            url = f"sqlite:///{self.folder / label}-{uuid.uuid4().hex[:8]}.sqlite3"
+            url = self._sqlite_url(label)
             if template:
                 with (
                     sqlite3.connect(_path(template)) as source,
@@ -57,6 +58,21 @@ class Databases:
             admin.execute(f'CREATE DATABASE "{name}"{like}')
         self.made.append(name)
         return server_url(name)
+
+    def _sqlite_url(self, label):
+        return f"sqlite:///{self.folder / label}-{uuid.uuid4().hex[:8]}.sqlite3"
+
+    def copy_of_the_test_database(self, label):
+        """A copy of this test process's own database as it is now."""
+        if is_sqlite():
+            url = self._sqlite_url(label)
+            connection.ensure_connection()
+            with sqlite3.connect(_path(url)) as copy:
+                connection.connection.backup(copy)
+            return url
+        # PostgreSQL copies only a database nobody is connected to; Django reconnects.
+        connections.close_all()
+        return self.new(label, template=server_url(connection.settings_dict["NAME"]))
 
     def migrated(self, label):
         """A database with every migration applied, copied from the test process's template
@@ -75,16 +91,12 @@ def _path(url):
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    """A database of the suite's kind with every migration applied, made once a test
-    process for ``Databases.migrated`` to copy. Nothing connects to it after the migrate,
-    as PostgreSQL requires of a template."""
-    folder = tmp_path_factory.mktemp("template")
-    made = Databases(folder)
-    url = made.new("template")
-    run(deployment(folder, "data", url), "migrate", "--noinput")
-    yield url
-    made.drop()
+def migrated_template(django_db_setup):
+    """A database of the suite's kind with every migration applied, for
+    ``Databases.migrated`` to copy: the copy ``tests/conftest.py`` keeps of the test
+    process's own database as migrated, before anything else is written to it. Nothing
+    connects to it, as PostgreSQL requires of a template."""
+    return django_db_setup
 
 
 @pytest.fixture(scope="module")

@@ -81,13 +81,12 @@ def test_a_kill_9_mid_send_neither_loses_nor_doubles_a_message(tmp_path, databas
     env = deployment(
         tmp_path,
         "data",
-        databases.new("messages"),
+        databases.migrated("messages"),
         LINDUNGI_GATEWAY="http",
         LINDUNGI_GATEWAY_URL=f"http://127.0.0.1:{gateway.server_port}/send",
         LINDUNGI_GATEWAY_KEY="crash-test",
         LINDUNGI_MESSAGE_LEASE_SECONDS=str(LEASE_SECONDS),
     )
-    run(env, "migrate", "--noinput")
     run(env, code=QUEUE)
     worker = subprocess.Popen(
         [sys.executable, "-m", "lindungi.cli", "worker", "--seal-interval", "0.2"],
