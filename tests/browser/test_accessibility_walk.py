@@ -39,7 +39,7 @@ from tests.test_edit_round_trip import make_world
 
 # Committed for the live server, with every app available: the places app's own pages (home,
 # service points) need its templates, which ``tests.browser.marks.commits`` leaves out.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.pages_only, pytest.mark.django_db(transaction=True)]
 
 # Who opens a page: the first of these who gets it as HTML (``FIRST`` goes before them).
 WHO = [
