@@ -6,7 +6,8 @@ parameter is case-bound when it is ``case_id`` or ``<model>_id`` for a model tha
 to a case (it carries ``CASE_PATH``). Each such route is classified in ``ROUTE_NEEDS`` (what
 each method needs, and the status it answers) and requested, with every method it serves,
 by every persona, for a case of unit A, a case of unit B and a restricted case (and their
-parts), reached by assignment, supervision, named access and break-glass: those who hold the
+parts), reached by assignment, supervision, named access and break-glass (a persona who holds
+no right on the route on any of them asks for the first only): those who hold the
 need get exactly the documented status, everyone else the same 404 (same body) as an id that
 never existed, and every refusal is audited. A second test reads every page and API answer
 for the words only those helping on a case may read.
@@ -412,6 +413,16 @@ def _needs(route, persona, key):
     return ROUTE_ACCESS.get(route, {}).get(persona, ACCESS[persona]).get(key, set())
 
 
+def _scenarios(route, persona):
+    """The cases to ask ``route`` for as ``persona``: all three for someone who holds a right
+    on one of them (the three then answer differently), else one: a persona who holds
+    nothing gets the 404 of an unknown id whichever case it is, and asking the other two
+    would add two requests a method for an answer the access model makes the same."""
+    if any(_needs(route, persona, key) for key in SCENARIOS):
+        return SCENARIOS
+    return SCENARIOS[:1]
+
+
 def _expected(route, method, persona, key):
     need, status = ROUTE_NEEDS[route][method]
     if need not in _needs(route, persona, key):
@@ -430,7 +441,7 @@ def test_each_route_answers_exactly_what_the_access_model_allows(name, params, r
         for persona in order:
             client = clients[persona]
             nowhere = None  # the answer for an id that never existed, asked once a persona
-            for key in SCENARIOS:
+            for key in _scenarios(name, persona):
                 before = _denials()
                 response = _send(client, method, urls[key])
                 expected = _expected(name, method, persona, key)
