@@ -11,8 +11,8 @@ A placement is seen by:
   then never again. This is a limited grant: the placement, its people and the stay's
   records only, never the case file;
 - while it waits in the queue (no house has taken it), the staff of every safe house, to
-  offer a place: its survivor code, urgency and needs for access, not the names (VIEW and
-  EDIT, never CONTENT).
+  offer a place: its survivor code, urgency, needs for access and who is to be placed (role
+  and sex), not the names (VIEW and EDIT, never CONTENT).
 
 A placement out of reach answers 404 like an id that does not exist, and the attempt is
 audited: a shelter officer of another house gets 404.
@@ -75,8 +75,12 @@ def after_window() -> timedelta:
     return timedelta(hours=settings.SHELTER_VISIBLE_AFTER_HOURS)
 
 
-def _placement_rule(prefix: str) -> Callable[[AnyUser, Need, Callable[[Need], Condition]], Q]:
-    """The rule for placements (``prefix`` ""), or for their parts (``"placement__"``)."""
+def _placement_rule(
+    prefix: str, *, queued: bool = True
+) -> Callable[[AnyUser, Need, Callable[[Need], Condition]], Q]:
+    """The rule for placements (``prefix`` ""), or for their parts (``"placement__"``);
+    ``queued``: whether every house's staff see it while the placement waits in the queue
+    (the placement and its people, to offer a place; never its declines or records)."""
 
     def rule(user: AnyUser, need: Need, through_case: Callable[[Need], Condition]) -> Q:
         if not isinstance(user, User) or not user.is_active:
@@ -90,8 +94,10 @@ def _placement_rule(prefix: str) -> Callable[[AnyUser, Need, Callable[[Need], Co
                 **{f"{prefix}ended_at__gt": timezone.now() - after_window()}
             )
             result |= Q(**{f"{prefix}house__service_point__unit_id__in": units}) & recent
-        if need in QUEUE_NEEDS and not prefix:
-            result |= Q(status=PlacementStatus.WAITING, house__isnull=True)
+        if need in QUEUE_NEEDS and queued:
+            result |= Q(
+                **{f"{prefix}status": PlacementStatus.WAITING, f"{prefix}house__isnull": True}
+            )
         return result
 
     return rule
@@ -100,8 +106,9 @@ def _placement_rule(prefix: str) -> Callable[[AnyUser, Need, Callable[[Need], Co
 def attach() -> None:
     """Hand the rules down to the access module (``ShelterConfig.ready``)."""
     case_access.add_rule(Placement, _placement_rule(""))
-    for part in (PlacementPerson, StayRecord, PlacementDecline):
-        case_access.add_rule(part, _placement_rule("placement__"))
+    case_access.add_rule(PlacementPerson, _placement_rule("placement__"))
+    for part in (StayRecord, PlacementDecline):
+        case_access.add_rule(part, _placement_rule("placement__", queued=False))
 
 
 def may(user: AnyUser, placement: Placement, need: Need) -> bool:

@@ -138,15 +138,21 @@ def _locked(actor: User, placement: Placement, version: int, *states: str) -> Pl
     return current
 
 
-def _beds_for(room: Room, count: int, whole: bool) -> list[Bed]:
-    """``count`` free beds of ``room``, which is locked; the room must be all free to be
-    held whole."""
+def _beds_for(room: Room, count: int, whole: bool, chosen: Sequence[Bed] = ()) -> list[Bed]:
+    """``count`` free beds of ``room``, which is locked (the ``chosen`` ones, in order,
+    when the officer chose them); the room must be all free to be held whole."""
     free = list(free_beds(room))
     if whole and len(free) != room.beds.filter(out_of_use="").count():
         raise ValidationError({"room": _("Someone is in this room: it cannot be held whole.")})
     if len(free) < count:
         raise ValidationError({"room": _("This room has not enough free beds.")})
-    return free[:count]
+    if not chosen:
+        return free[:count]
+    if len({bed.pk for bed in chosen}) != count:
+        raise ValidationError({"beds": _("Choose one bed for each person placed.")})
+    if not {bed.pk for bed in chosen} <= {bed.pk for bed in free}:
+        raise ValidationError({"beds": _("Choose free beds of this room.")})
+    return list(chosen)
 
 
 def _save(current: Placement, **changes: object) -> None:
@@ -164,11 +170,13 @@ def accept(
     room: Room,
     *,
     whole_room: bool = False,
+    beds: Sequence[Bed] = (),
     request: HttpRequest | None = None,
 ) -> Placement:
-    """The house's yes: a bed in ``room`` for each person, and the room held whole for a
-    family if asked. The room's row is locked first, so two officers cannot give the same
-    beds at once."""
+    """The house's yes: a bed in ``room`` for each person (the ``beds`` chosen, in the
+    order of the people, or the first free ones), and the room held whole for a family if
+    asked. The room's row is locked first, so two officers cannot give the same beds at
+    once."""
     current = _locked(actor, placement, version, PlacementStatus.WAITING)
     room = Room.objects.select_for_update().select_related("house__service_point").get(pk=room.pk)
     if current.house_id not in (None, room.house_id) or not access.is_staff_of(actor, room.house):
@@ -177,8 +185,8 @@ def accept(
     fits(room.house, [p.client for p in people], current.needs_wheelchair, timezone.localdate())
     if current.needs_wheelchair and not room.wheelchair_accessible:
         raise ValidationError({"room": _("This room has no wheelchair access.")})
-    beds = _beds_for(room, len(people), whole_room)
-    for person, bed in zip(people, beds, strict=False):
+    given = _beds_for(room, len(people), whole_room, beds)
+    for person, bed in zip(people, given, strict=False):
         person.bed, person.holding = bed, True
     try:
         with transaction.atomic():
@@ -223,6 +231,32 @@ def decline(
     notify([current.requested_by], Kind.PLACEMENT_ANSWERED, case=current.case)
     record("placement.decline", request=request, actor=actor, obj=current, fields=["reason"])
     _event(current, actor, EventKind.PLACEMENT_DECLINED)
+    return current
+
+
+@transaction.atomic
+def cancel_request(
+    actor: User,
+    placement: Placement,
+    version: int,
+    reason: str,
+    *,
+    request: HttpRequest | None = None,
+) -> Placement:
+    """The case's workers withdraw a request no house has taken yet, with the reason (she
+    found a safe place with family, she no longer wants it)."""
+    current = Placement.objects.select_for_update().get(pk=placement.pk)
+    case_access.check(actor, current.case, case_access.Need.EDIT)
+    if current.version != version:
+        raise StaleVersion(current)
+    if current.status != PlacementStatus.WAITING:
+        raise ValidationError(_("This placement has moved on: reload the page."))
+    reason = reason.strip()[:TEXT]
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request is cancelled.")})
+    _save(current, status=PlacementStatus.CANCELLED, ended_at=timezone.now(), end_reason=reason)
+    record("placement.cancel", request=request, actor=actor, obj=current, fields=["end_reason"])
+    _event(current, actor, EventKind.PLACEMENT_CANCELLED)
     return current
 
 
