@@ -52,7 +52,8 @@ ALLOWED = {
     "shelter/actions.py": "actions: they lock the placement, then check the actor with "
     "shelter.access.may (the rule restrict applies) and the house's staff",
     "shelter/forms.py": "form choices among the people and dispatches of the case, "
-    "through restrict",
+    "through restrict; for a dispatch's crew, the people of the dispatch's case (role, sex "
+    "and age, no names) once the view had the dispatch from get_dispatch_for",
     "shelter/capacity.py": "which beds are held, for the house's yes: counts no one reads",
     "shelter/occupancy.py": "the board's counts of beds held, which name nobody; names only "
     "through restrict",

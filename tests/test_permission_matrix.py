@@ -150,6 +150,8 @@ ROUTE_NEEDS = {
     # The safe houses': a place asked for from the case, accepted by the persona's house (its
     # staff reach it through the placement rule: see ROUTE_ACCESS).
     "shelter:request": EDIT_FORM,
+    # Asked from the scene of the case's dispatch: its crew (tests/shelter) or the case's side.
+    "shelter:request_from_dispatch": EDIT_FORM,
     "shelter:placement": VIEW_PAGE,
     "shelter:accept": {"post": (Need.EDIT, 400)},
     "shelter:decline": {"post": (Need.EDIT, 400)},
@@ -190,7 +192,7 @@ ROUTE_NEEDS = {
 #   routes).
 HOUSE_STAFF = {key: ASSIGNED for key in SCENARIOS}
 HOUSE_ROUTES = [
-    *(n for n in ROUTE_NEEDS if n.startswith("shelter:") and n != "shelter:request"),
+    *(n for n in ROUTE_NEEDS if n.startswith("shelter:") and not n.startswith("shelter:request")),
     "api:placement",
     "api:placement_steps",
 ]

@@ -228,7 +228,9 @@ def request_placement(
     return Reply(201, _placement(request, placement))
 
 
-@router.get("/placements/{placement_id}", response={200: PlacementOut, **READ}, url_name="placement")
+@router.get(
+    "/placements/{placement_id}", response={200: PlacementOut, **READ}, url_name="placement"
+)
 def read_placement(request: StaffRequest, placement_id: RecordId, response: HttpResponse) -> Body:
     placement = access.get_placement_for(request.auth, placement_id, Need.VIEW, request=request)
     record_read(request, placement)

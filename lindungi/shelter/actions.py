@@ -29,6 +29,7 @@ from lindungi.cases.actions import StaleVersion
 from lindungi.cases.models import Case, CaseEvent, Client
 from lindungi.cases.timeline import EventKind
 from lindungi.notifications.models import Kind, notify
+from lindungi.response import access as response_access
 from lindungi.response.models import Dispatch
 from lindungi.shelter import access
 from lindungi.shelter.capacity import fits, free_beds
@@ -48,6 +49,7 @@ from lindungi.shelter.models import (
 )
 
 TEXT = 4000
+NO_CASE_YET = _("This dispatch has no case yet: write the visit report first, it opens the case.")
 
 
 def house_staff(house: House) -> list[User]:
@@ -71,6 +73,13 @@ def _event(placement: Placement, actor: User, kind: EventKind, **detail: str) ->
     )
 
 
+def _tell_requester(placement: Placement) -> None:
+    """The house answered: its asker hears, with a link to the case unless a dispatch's crew
+    asked (they never reach the case)."""
+    case = None if placement.dispatch_id is not None else placement.case
+    notify([placement.requested_by], Kind.PLACEMENT_ANSWERED, case=case)
+
+
 def _people(case: Case, people: Sequence[Client]) -> list[Client]:
     chosen = [client for client in people if client.case_id == case.pk]
     if not chosen or len(chosen) != len(people):
@@ -89,11 +98,47 @@ def request_placement(
     """Ask for a place for people of ``case`` (the survivor and her dependants), in the
     house chosen or, with none, in the queue every house and the case's supervisors see."""
     case_access.check(actor, case, case_access.Need.EDIT)
-    people = _people(case, list(data.get("people") or []))  # type: ignore[call-overload]
-    house = data.get("house")
     dispatch = data.get("dispatch")
     if dispatch is not None and (not isinstance(dispatch, Dispatch) or dispatch.case_id != case.pk):
         raise ValidationError({"dispatch": _("Choose a dispatch of this case.")})
+    return _ask(actor, case, dispatch, data, request)
+
+
+def case_of(dispatch: Dispatch) -> Case | None:
+    """The case a dispatch is for: its own, or the case opened since from its report."""
+    if dispatch.case is not None:
+        return dispatch.case
+    return dispatch.report.case if dispatch.report is not None else None
+
+
+@transaction.atomic
+def request_from_dispatch(
+    actor: User,
+    dispatch: Dispatch,
+    data: Mapping[str, object],
+    *,
+    request: HttpRequest | None = None,
+) -> Placement:
+    """The crew of a dispatch (or the case's workers) ask a place for the people on the
+    scene, at night, for the dispatch's case: without reading the case file."""
+    current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+    if not response_access.may(actor, current, case_access.Need.EDIT):
+        raise PermissionDenied
+    case = case_of(current)
+    if case is None:
+        raise ValidationError(NO_CASE_YET)
+    return _ask(actor, case, current, data, request)
+
+
+def _ask(
+    actor: User,
+    case: Case,
+    dispatch: Dispatch | None,
+    data: Mapping[str, object],
+    request: HttpRequest | None,
+) -> Placement:
+    people = _people(case, list(data.get("people") or []))  # type: ignore[call-overload]
+    house = data.get("house")
     urgency = str(data.get("urgency") or "")
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Say how urgent the place is.")})
@@ -201,7 +246,7 @@ def accept(
         decided_at=timezone.now(),
         decided_by=actor,
     )
-    notify([current.requested_by], Kind.PLACEMENT_ANSWERED, case=current.case)
+    _tell_requester(current)
     record("placement.accept", request=request, actor=actor, obj=current, fields=["room"])
     _event(current, actor, EventKind.PLACEMENT_ACCEPTED)
     return current
@@ -228,7 +273,7 @@ def decline(
         placement=current, house=current.house, reason=reason, by=actor, at=now
     )
     _save(current, house=None)
-    notify([current.requested_by], Kind.PLACEMENT_ANSWERED, case=current.case)
+    _tell_requester(current)
     record("placement.decline", request=request, actor=actor, obj=current, fields=["reason"])
     _event(current, actor, EventKind.PLACEMENT_DECLINED)
     return current

@@ -3,6 +3,7 @@
 access module (``restrict``)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.access import Need
@@ -11,7 +12,7 @@ from lindungi.cases.models import Client
 from lindungi.core.dates import past_date
 from lindungi.core.widgets import HtmlInputsForm
 from lindungi.response.models import Dispatch
-from lindungi.shelter.models import Bed, House, Placement, Room, StayRecord
+from lindungi.shelter.models import Bed, House, Placement, Room, StayRecord, Urgency
 
 TEXT = 4000
 RELOADING = {"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}
@@ -74,6 +75,31 @@ class PlacementRequestForm(CaseForm):
         self.fields["dispatch"].queryset = Dispatch.objects.restrict(self.user, Need.VIEW).filter(
             case=self.case
         )
+
+
+def _without_name(client):
+    """A person of the case as the crew may see them: role, sex and age, never the name."""
+    age = client.age_on(timezone.localdate())
+    role, sex = client.get_role_display(), client.get_sex_display()
+    if age is None:
+        return f"{role} ({sex})"
+    return _("%(role)s (%(sex)s, %(age)s years)") % {"role": role, "sex": sex, "age": age}
+
+
+class DispatchPlacementForm(PlacementRequestForm):
+    """The crew's request from the scene of a dispatch, for the dispatch's case: its people
+    by role, sex and age (the crew never read the case file), tonight by default."""
+
+    sections = ((None, ["people", "house", "urgency", "needs", "needs_wheelchair"]),)
+
+    def add_fields(self):
+        super().add_fields()
+        del self.fields["dispatch"]
+        # The view has checked the crew may act on the dispatch (get_dispatch_for, EDIT).
+        self.fields["people"].queryset = Client.objects.filter(case=self.case)
+        self.fields["people"].label_from_instance = _without_name
+        self.fields["people"].help_text = _("The survivor and the dependants on the scene.")
+        self.initial.setdefault("urgency", Urgency.TONIGHT)
 
 
 class PlacementStepForm(HtmlInputsForm):

@@ -1,12 +1,13 @@
 """What the safe houses hand down when they are ready: their rule to the access module, the
 timeline's words for a stay's end, and their part of the case page (the stays, without the
-house's address)."""
+house's address), and the dispatch page's way to ask a place from the scene."""
 
 from django.utils import timezone
 
 from lindungi.cases import case_page
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.timeline_lines import add_kinds
+from lindungi.response import dispatch_page
 from lindungi.shelter import access
 from lindungi.shelter.models import Destination
 
@@ -24,3 +25,4 @@ def register():
     add_kinds({}, {EventKind.STAY_ENDED: ("destination", Destination)})
     case_page.add_part(case_page_part)
     case_page.add_section("top", "shelter/case_placements.html")
+    dispatch_page.add_section("shelter/dispatch_placement.html")

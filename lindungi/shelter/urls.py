@@ -9,6 +9,11 @@ urlpatterns = [
     path("rumah/<uuid:house_id>/", views.house, name="house"),
     path("tempat-tidur/<uuid:bed_id>/", views.bed, name="bed"),
     path("kasus/<uuid:case_id>/", views.request_placement, name="request"),
+    path(
+        "penugasan/<uuid:dispatch_id>/",
+        views.request_from_dispatch,
+        name="request_from_dispatch",
+    ),
     path("penempatan/<uuid:placement_id>/", views.placement_view, name="placement"),
     path("penempatan/<uuid:placement_id>/terima/", views.accept, name="accept"),
     path("penempatan/<uuid:placement_id>/tolak/", views.decline, name="decline"),

@@ -24,6 +24,7 @@ from lindungi.cases.actions import StaleVersion
 from lindungi.cases.forms import CaseForm
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.core.htmx import render_page
+from lindungi.response.access import get_dispatch_for
 from lindungi.shelter import access, actions
 from lindungi.shelter.forms import (
     AcceptForm,
@@ -31,6 +32,7 @@ from lindungi.shelter.forms import (
     CheckInForm,
     CheckOutForm,
     DeclineForm,
+    DispatchPlacementForm,
     PlacementRequestForm,
     StayRecordForm,
 )
@@ -68,6 +70,27 @@ def request_placement(request, case_id):
         return _where(placement)
 
     context = {"case": case, "access": case_access}
+    return add_once(request, form, create, "shelter/request.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_from_dispatch(request, dispatch_id):
+    """The crew on the scene ask a place for the people there, for the dispatch's case."""
+    dispatch = get_dispatch_for(request.user, dispatch_id, Need.EDIT, request=request)
+    case = actions.case_of(dispatch)
+    context = {"dispatch": dispatch, "case": case}
+    if case is None:
+        return render_page(request, "shelter/request.html", {**context, "no_case": True})
+    form = DispatchPlacementForm(_posted(request), case=case, user=request.user)
+
+    def create():
+        placement = actions.request_from_dispatch(
+            request.user, dispatch, form.cleaned_data, request=request
+        )
+        messages.success(request, _("The place is asked for."))
+        return _where(placement)
+
     return add_once(request, form, create, "shelter/request.html", context)
 
 

@@ -130,7 +130,8 @@ def test_bad_input_is_refused_and_changes_nothing(family):
     other = make_case(personas, "a")
     worker = _client(personas.case_worker_a)
     cases_url = f"/api/v1/cases/{case.pk}/placements"
-    stranger = _post(worker, cases_url, {"people": [str(other.clients.get().pk)], "urgency": "days"})
+    alien = {"people": [str(other.clients.get().pk)], "urgency": "days"}
+    stranger = _post(worker, cases_url, alien)
     assert stranger.status_code == 422 and "people" in stranger.json()["errors"]
     nowhere = _post(
         worker,
