@@ -155,9 +155,11 @@ ROUTE_NEEDS = {
     "shelter:placement": VIEW_PAGE,
     "shelter:accept": {"post": (Need.EDIT, 400)},
     "shelter:decline": {"post": (Need.EDIT, 400)},
+    "shelter:cancel": {"post": (Need.EDIT, 400)},
     "shelter:check_in": {"post": (Need.EDIT, 400)},
     "shelter:check_out": {"post": (Need.EDIT, 400)},
     "shelter:add_record": {"post": (Need.EDIT, 400)},
+    "shelter:visitors": {"post": (Need.EDIT, 400)},
     # The placement letter names the people: content.
     "shelter:letter": {"get": (Need.CONTENT, 200)},
     # The API's: a case's placements through the case; a placement through its rule.

@@ -43,6 +43,7 @@ from lindungi.shelter.models import (
     PlacementPerson,
     PlacementStatus,
     StayRecord,
+    Visitor,
 )
 
 # What a house's staff may do with their residents' placements.
@@ -118,7 +119,7 @@ def attach() -> None:
     """Hand the rules down to the access module (``ShelterConfig.ready``)."""
     case_access.add_rule(Placement, _placement_rule(""))
     case_access.add_rule(PlacementPerson, _placement_rule("placement__"))
-    for part in (StayRecord, PlacementDecline):
+    for part in (StayRecord, PlacementDecline, Visitor):
         case_access.add_rule(part, _placement_rule("placement__", wide=False))
 
 

@@ -46,9 +46,11 @@ from lindungi.shelter.models import (
     Room,
     StayRecord,
     Urgency,
+    Visitor,
 )
 
 TEXT = 4000
+NAME = 200
 NO_CASE_YET = _("This dispatch has no case yet: write the visit report first, it opens the case.")
 
 
@@ -372,23 +374,73 @@ def add_record(
     kind: str,
     note: str,
     *,
-    visitor: str = "",
+    visitor: Visitor | None = None,
     request: HttpRequest | None = None,
 ) -> StayRecord:
-    """A line of the stay: the daily log, an incident in the house, a visit (who came)."""
+    """A line of the stay: the daily log, an incident in the house, a visit (by someone on
+    the placement's list of visitors)."""
     current = _locked(actor, placement, placement.version, PlacementStatus.STAYING)
     if kind not in RecordKind.values:
         raise ValidationError({"kind": _("Choose what you record.")})
-    note, visitor = note.strip()[:TEXT], visitor.strip()[:TEXT]
+    note = note.strip()[:TEXT]
     if not note:
         raise ValidationError({"note": _("Write what happened.")})
-    if kind == RecordKind.VISIT and not visitor:
-        raise ValidationError({"visitor": _("Say who visited.")})
+    visiting = ""
+    if kind == RecordKind.VISIT:
+        if visitor is None:
+            raise ValidationError({"visitor": _("Say who visited.")})
+        allowed = current.visitors.filter(pk=visitor.pk, removed_at__isnull=True).first()
+        if allowed is None:
+            raise ValidationError({"visitor": _("Only someone on her list of visitors.")})
+        visiting = str(allowed)
     line = StayRecord.objects.create(
-        placement=current, kind=kind, at=timezone.now(), note=note, visitor=visitor, by=actor
+        placement=current, kind=kind, at=timezone.now(), note=note, visitor=visiting, by=actor
     )
     record("placement.record", request=request, actor=actor, obj=line, fields=["note", "visitor"])
     return line
+
+
+@transaction.atomic
+def add_visitor(
+    actor: User,
+    placement: Placement,
+    name: str,
+    relationship: str,
+    *,
+    request: HttpRequest | None = None,
+) -> Visitor:
+    """Put someone on the list of those who may visit her (the house's staff, once the
+    house took her)."""
+    current = _locked(
+        actor, placement, placement.version, PlacementStatus.ACCEPTED, PlacementStatus.STAYING
+    )
+    name, relationship = name.strip()[:NAME], relationship.strip()[:NAME]
+    if not name:
+        raise ValidationError({"name": _("Write the visitor's name.")})
+    if not relationship:
+        raise ValidationError({"relationship": _("Say how the visitor knows her.")})
+    visitor = Visitor.objects.create(
+        placement=current,
+        name=name,
+        relationship=relationship,
+        added_by=actor,
+        added_at=timezone.now(),
+    )
+    record("placement.visitor", request=request, actor=actor, obj=visitor, fields=["name"])
+    return visitor
+
+
+@transaction.atomic
+def remove_visitor(actor: User, visitor: Visitor, *, request: HttpRequest | None = None) -> Visitor:
+    """Take someone off her list: they may no longer visit (past visits keep their name)."""
+    current = Visitor.objects.select_for_update().get(pk=visitor.pk)
+    placement = current.placement
+    _locked(actor, placement, placement.version, PlacementStatus.ACCEPTED, PlacementStatus.STAYING)
+    if current.removed_at is None:
+        current.removed_at = timezone.now()
+        current.save(update_fields=["removed_at"])
+        record("placement.visitor_removed", request=request, actor=actor, obj=current)
+    return current
 
 
 @transaction.atomic

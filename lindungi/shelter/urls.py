@@ -17,8 +17,10 @@ urlpatterns = [
     path("penempatan/<uuid:placement_id>/", views.placement_view, name="placement"),
     path("penempatan/<uuid:placement_id>/terima/", views.accept, name="accept"),
     path("penempatan/<uuid:placement_id>/tolak/", views.decline, name="decline"),
+    path("penempatan/<uuid:placement_id>/batal/", views.cancel, name="cancel"),
     path("penempatan/<uuid:placement_id>/masuk/", views.check_in, name="check_in"),
     path("penempatan/<uuid:placement_id>/keluar/", views.check_out, name="check_out"),
     path("penempatan/<uuid:placement_id>/catatan/", views.add_record, name="add_record"),
+    path("penempatan/<uuid:placement_id>/pengunjung/", views.visitors, name="visitors"),
     path("penempatan/<uuid:placement_id>/surat/", views.letter, name="letter"),
 ]

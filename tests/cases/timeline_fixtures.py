@@ -68,7 +68,8 @@ def placed_in_a_safe_house(personas, case, dispatch):
     placement = shelter.request_placement(worker, case, asked)
     placement = shelter.accept(officer, placement, placement.version, house.rooms.first())
     placement = shelter.check_in(officer, placement, placement.version)
-    shelter.add_record(officer, placement, "visit", "Her sister came", visitor="Sister")
+    sister = shelter.add_visitor(officer, placement, "Sri", "Sister")
+    shelter.add_record(officer, placement, "visit", "Her sister came", visitor=sister)
     shelter.check_out(officer, placement, placement.version, "home", "Safe at home")
 
 
