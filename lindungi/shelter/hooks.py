@@ -1,14 +1,16 @@
 """What the safe houses hand down when they are ready: their rule to the access module, the
 timeline's words for a stay's end, and their part of the case page (the stays, without the
-house's address), and the dispatch page's way to ask a place from the scene."""
+house's address), the dispatch page's way to ask a place from the scene, and the supervisor's overview its
+requests waiting for a house."""
 
 from django.utils import timezone
 
 from lindungi.cases import case_page
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.timeline_lines import add_kinds
+from lindungi.casework import overview_parts
 from lindungi.response import dispatch_page
-from lindungi.shelter import access
+from lindungi.shelter import access, overview
 from lindungi.shelter.models import Destination
 
 
@@ -26,3 +28,6 @@ def register():
     case_page.add_part(case_page_part)
     case_page.add_section("top", "shelter/case_placements.html")
     dispatch_page.add_section("shelter/dispatch_placement.html")
+    # The requests no house has taken, in the supervisor's overview.
+    overview_parts.add_part(overview.overview_part)
+    overview_parts.add_section("shelter/overview_section.html")

@@ -120,3 +120,15 @@ def test_the_boards_update_themselves(family):
     assert again.status_code == 200 and 'id="board"' in again.content.decode()
     page = client.get(reverse("shelter:house", kwargs={"house_id": house.pk})).content.decode()
     assert 'hx-select="#house-counts"' in page
+
+
+def test_a_request_no_house_took_waits_in_the_supervisor_s_overview(family):
+    personas, case, house = family
+    placement = _ask(personas, case, house)
+    overview = reverse("cases:overview")
+    supervisor = _client(personas.supervisor_a)
+    assert case.survivor_code not in supervisor.get(overview).content.decode()
+    actions.decline(personas.shelter_officer, placement, placement.version, "Full tonight")
+    assert case.survivor_code in supervisor.get(overview).content.decode()
+    other = _client(personas.supervisor_b).get(overview).content.decode()
+    assert case.survivor_code not in other
