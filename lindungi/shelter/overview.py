@@ -17,8 +17,6 @@ def overview_part(user: Any, unit: Any, now: datetime) -> dict[str, Any]:
         case__unit=unit, status=PlacementStatus.WAITING, house__isnull=True
     )
     return {
-        "placements_waiting": list(
-            waiting.select_related("case").order_by("requested_at")[:SHOWN]
-        ),
+        "placements_waiting": list(waiting.select_related("case").order_by("requested_at")[:SHOWN]),
         "placements_waiting_count": waiting.count(),
     }
