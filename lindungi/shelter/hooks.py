@@ -1,7 +1,7 @@
 """What the safe houses hand down when they are ready: their rule to the access module, the
-timeline's words for a stay's end, and their part of the case page (the stays, without the
-house's address), the dispatch page's way to ask a place from the scene, and the supervisor's overview its
-requests waiting for a house."""
+timeline's words for a stay's end, their part of the case page (the stays, without the
+house's address), the dispatch page's way to ask a place from the scene, and the
+supervisor's overview its requests waiting for a house."""
 
 from django.utils import timezone
 
