@@ -238,7 +238,9 @@ def read_placement(request: StaffRequest, placement_id: RecordId, response: Http
     return _placement(request, placement)
 
 
-def _accept(request: StaffRequest, placement: Placement, version: int, payload: PlacementStepIn):
+def _accept(
+    request: StaffRequest, placement: Placement, version: int, payload: PlacementStepIn
+) -> Placement:
     rooms = Room.objects.filter(house__in=access.staff_houses(request.auth))
     room = _found(rooms, payload.room, "room", _("Choose a room of your house."))
     if room is None:
