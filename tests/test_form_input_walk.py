@@ -77,6 +77,8 @@ NOT_ON_A_WALKED_PAGE = {
     ("lindungi.shelter.forms.DeclineForm", "reason"): "the house's staff's form",
     ("lindungi.shelter.forms.CheckOutForm", "reason"): "the house's staff's form",
     ("lindungi.shelter.forms.StayRecordForm", "note"): "the house's staff's form",
+    ("lindungi.shelter.forms.CancelForm", "reason"): "shown only while a request waits for "
+    "a house: the walked world's placement is accepted",
     ("lindungi.shelter.forms.VisitorForm", "name"): "the house's staff's form",
     ("lindungi.shelter.forms.VisitorForm", "relationship"): "the house's staff's form",
     ("lindungi.referrals.forms.DeclineForm", "reason"): "shown only while a referral waits "
