@@ -82,6 +82,9 @@ def test_the_team_lead_asks_a_place_from_the_scene_and_follows_it(scene):
     actions.accept(officer, placement, placement.version, house.rooms.first(), whole_room=True)
     followed = lead.get(sent.headers["Location"])
     assert followed.status_code == 200
+    # The dispatch's page lists the place asked from it.
+    again = lead.get(reverse("response:dispatch", kwargs={"dispatch_id": dispatch.pk}))
+    assert sent.headers["Location"] in again.content.decode()
     letter = lead.get(reverse("shelter:letter", kwargs={"placement_id": placement.pk}))
     assert MEETING_POINT in letter.content.decode()
     for answer in (followed, letter):

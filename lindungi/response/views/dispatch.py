@@ -109,7 +109,7 @@ def _dispatch_page(request, dispatch, *, step_form=None, cancel_form=None, statu
         "step_form": step_form or StepForm(initial=initial),
         "cancel_form": cancel_form or CancelForm(initial={"version": dispatch.version}),
         "poll": POLL_SECONDS,
-        "sections": dispatch_page.sections(),
+        **dispatch_page.extra_context(request.user, dispatch),
     }
     return render_page(request, "response/dispatch.html", context, status=status)
 
