@@ -33,6 +33,8 @@ ALLOWED = {
     "casework/tracks.py": "opens the legal tracks inside the actions that cause them",
     "intake/carry.py": "inside intake's open-case action: the new case's first parts",
     "ops/seed.py": "makes synthetic cases for the demo and the benchmarks",
+    "ops/demo.py": "picks a synthetic case of the demo centre for the demo stay, made "
+    "through the safe houses' actions",
     "casework/overdue.py": "the deadline alert job over every case (its recipients from "
     "access.supervisors_of); pages pass it a queryset the access module narrowed",
     "cases/queries/rows.py": "what the caseload's rows show of their parts: subqueries on "
@@ -52,7 +54,8 @@ ALLOWED = {
     "shelter/actions.py": "actions: they lock the placement, then check the actor with "
     "shelter.access.may (the rule restrict applies) and the house's staff",
     "shelter/forms.py": "form choices among the people and dispatches of the case, "
-    "through restrict",
+    "through restrict; for a dispatch's crew, the people of the dispatch's case (role, sex "
+    "and age, no names) once the view had the dispatch from get_dispatch_for",
     "shelter/capacity.py": "which beds are held, for the house's yes: counts no one reads",
     "shelter/occupancy.py": "the board's counts of beds held, which name nobody; names only "
     "through restrict",

@@ -77,7 +77,10 @@ NOT_ON_A_WALKED_PAGE = {
     ("lindungi.shelter.forms.DeclineForm", "reason"): "the house's staff's form",
     ("lindungi.shelter.forms.CheckOutForm", "reason"): "the house's staff's form",
     ("lindungi.shelter.forms.StayRecordForm", "note"): "the house's staff's form",
-    ("lindungi.shelter.forms.StayRecordForm", "visitor"): "the house's staff's form",
+    ("lindungi.shelter.forms.CancelForm", "reason"): "shown only while a request waits for "
+    "a house: the walked world's placement is accepted",
+    ("lindungi.shelter.forms.VisitorForm", "name"): "the house's staff's form",
+    ("lindungi.shelter.forms.VisitorForm", "relationship"): "the house's staff's form",
     ("lindungi.referrals.forms.DeclineForm", "reason"): "shown only while a referral waits "
     "for its answer: the walked world's referral is accepted (its progress and outcome forms "
     "are walked)",

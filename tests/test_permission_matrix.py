@@ -151,14 +151,22 @@ ROUTE_NEEDS = {
     # The safe houses': a place asked for from the case, accepted by the persona's house (its
     # staff reach it through the placement rule: see ROUTE_ACCESS).
     "shelter:request": EDIT_FORM,
+    # Asked from the scene of the case's dispatch: its crew (tests/shelter) or the case's side.
+    "shelter:request_from_dispatch": EDIT_FORM,
     "shelter:placement": VIEW_PAGE,
     "shelter:accept": {"post": (Need.EDIT, 400)},
     "shelter:decline": {"post": (Need.EDIT, 400)},
+    "shelter:cancel": {"post": (Need.EDIT, 400)},
     "shelter:check_in": {"post": (Need.EDIT, 400)},
     "shelter:check_out": {"post": (Need.EDIT, 400)},
     "shelter:add_record": {"post": (Need.EDIT, 400)},
+    "shelter:visitors": {"post": (Need.EDIT, 400)},
     # The placement letter names the people: content.
     "shelter:letter": {"get": (Need.CONTENT, 200)},
+    # The API's: a case's placements through the case; a placement through its rule.
+    "api:case_placements": API_LIST,
+    "api:placement": {"get": (Need.VIEW, 200)},
+    "api:placement_steps": {"post": (Need.EDIT, 428)},
     # Consents and referrals: the case's side through the case; the partner's through the
     # referral rule (ROUTE_ACCESS below; consent, states and override in tests/referrals).
     "referrals:case": {"get": (Need.CONTENT, 200)},
@@ -186,7 +194,11 @@ ROUTE_NEEDS = {
 #   the consent each scenario's survivor gave (never the case, its consents or the other
 #   routes).
 HOUSE_STAFF = {key: ASSIGNED for key in SCENARIOS}
-HOUSE_ROUTES = [n for n in ROUTE_NEEDS if n.startswith("shelter:") and n != "shelter:request"]
+HOUSE_ROUTES = [
+    *(n for n in ROUTE_NEEDS if n.startswith("shelter:") and not n.startswith("shelter:request")),
+    "api:placement",
+    "api:placement_steps",
+]
 PARTNER_OPEN = {key: {Need.VIEW, Need.CONTENT, Need.EDIT} for key in SCENARIOS}
 REFERRAL_ROUTES = ("referral", "accept", "decline", "progress", "outcome", "revoke", "review")
 ROUTE_ACCESS = {
@@ -467,7 +479,7 @@ CONTENT_WORDS = {
     "Canary task title": ("cases:tasks", "api:case_tasks", "api:task"),
     "Canary plan goals": ("cases:plan", "api:case_plan"),
     "Canary assessment summary": ("cases:assessment", "api:case_assessments", "api:assessment"),
-    "Canary placement needs": ("shelter:placement",),
+    "Canary placement needs": ("shelter:placement", "api:case_placements", "api:placement"),
     "canary-file": ("cases:attachments",),
     "Survivor at the hospital now": ("cases:detail",),  # the break-glass reason, in the timeline
 }

@@ -19,6 +19,7 @@ from lindungi.api import (
     prevention,
     referrals,
     response,
+    shelter,
 )
 from lindungi.api.auth import StaffSession
 from lindungi.api.document import DocumentedAPI
@@ -38,7 +39,8 @@ api = DocumentedAPI(
     version="1",
     description=(
         "Cases, clients, incidents and perpetrators, and their case work (assessments, plan, "
-        "services, notes, tasks), the rapid response unit's dispatches, with the same access "
+        "services, notes, tasks), the rapid response unit's dispatches, safe-house placements "
+        "and occupancy, with the same access "
         "rules as the staff pages: anything out of your scope answers 404. Reads return an "
         "ETag; "
         "updates need it back in If-Match (428 without, 412 when stale)."
@@ -54,5 +56,6 @@ api.add_router("/", messages.router)
 api.add_router("/", response.router)
 api.add_router("/", prevention.router)
 api.add_router("/", referrals.router)
+api.add_router("/", shelter.router)
 # Integrations' API keys open this router only (its own auth); sessions do not.
 api.add_router("/reports", intake.router)

@@ -21,7 +21,7 @@ from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.places.models import Region
 from lindungi.prevention import actions
 from lindungi.prevention.models import COUNTS, Outreach, OutreachKind
-from lindungi.prevention.summary import summary
+from lindungi.prevention.summary import activities, summary
 
 router = Router(tags=["prevention"])
 Body = dict[str, Any]
@@ -108,9 +108,17 @@ def _data(payload: OutreachPatch) -> Body:
 
 
 @router.get("/outreach", response={200: list[OutreachOut], **READ}, url_name="outreach_list")
-def list_outreach(request: StaffRequest, response: HttpResponse) -> list[Body]:
-    """The latest outreach activities (counts only)."""
-    rows = list(Outreach.objects.all()[:LIST_ROWS])
+def list_outreach(
+    request: StaffRequest,
+    response: HttpResponse,
+    start: date | None = None,
+    end: date | None = None,
+    kota: RegionCode | None = None,
+    kind: OutreachKind | None = None,
+) -> list[Body]:
+    """The latest outreach activities (counts only), held from ``start`` to ``end`` (both
+    included), in ``kota`` (its code), of ``kind``: each filter only when given."""
+    rows = list(activities(start, end, kota, kind)[:LIST_ROWS])
     response["ETag"] = list_etag(rows)
     return [_out(row) for row in rows]
 

@@ -63,6 +63,7 @@ class EventKind(models.TextChoices):
     PLACEMENT_REQUESTED = "placement_requested", _("Safe house place asked for")
     PLACEMENT_ACCEPTED = "placement_accepted", _("Safe house place given")
     PLACEMENT_DECLINED = "placement_declined", _("Safe house could not take her")
+    PLACEMENT_CANCELLED = "placement_cancelled", _("Safe house request cancelled")
     STAY_STARTED = "stay_started", _("Stay in a safe house began")
     STAY_ENDED = "stay_ended", _("Stay in a safe house ended")
     # Consents and referrals (lindungi.referrals).

@@ -7,6 +7,7 @@ invented; organisation names are the real public bodies a Jakarta deployment wor
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,10 +15,13 @@ from lindungi.accounts.mfa.devices import base32_secret, new_secret, otpauth_uri
 from lindungi.accounts.mfa.models import Authenticator
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
+from lindungi.cases.models import Case, ClientRole
 from lindungi.places.loader import load_province
 from lindungi.places.models import Region, ServicePoint, ServicePointKind
 from lindungi.response import roster
 from lindungi.response.models import CrewRole
+from lindungi.shelter import actions as shelter
+from lindungi.shelter.models import Bed, House, Placement, Room
 
 PROVINCE = "31"
 DEMO_PASSWORD = "lindungi-demo-2026"  # noqa: S105 - published on purpose, refused outside debug
@@ -184,11 +188,75 @@ def _demo_roster(unit):
             roster.assign(supervisor, shift, user, role)
 
 
+# The demo safe houses: their rooms (name, beds) and where transport meets a resident.
+DEMO_ROOMS = [("Kamar Melati", 4), ("Kamar Mawar", 3), ("Kamar Anggrek", 2)]
+MEETING_POINTS = {
+    "Rumah Aman 1": "Halte TransJakarta Tebet, pintu utara (contoh)",
+    "Rumah Aman 2": "Lobi RSUD Cengkareng (contoh)",
+}
+DEMO_HOUSE = "Rumah Aman 1"
+# The demo family arrived this many days ago: the stay shows its nights.
+DEMO_STAY_NIGHTS = 3
+
+
+def _demo_houses():
+    """Each demo safe house with its rooms and beds (one bed under repair)."""
+    points = ServicePoint.objects.filter(
+        kind=ServicePointKind.SAFE_HOUSE, name__in=list(MEETING_POINTS)
+    )
+    for point in points:
+        house, _ = House.objects.get_or_create(
+            service_point=point, defaults={"meeting_point": MEETING_POINTS[point.name]}
+        )
+        for name, beds in DEMO_ROOMS:
+            room, _ = Room.objects.get_or_create(house=house, name=name)
+            for number in range(1, beds + 1):
+                Bed.objects.get_or_create(room=room, label=f"{name.split()[-1][0]}{number}")
+        last = Bed.objects.filter(room__house=house).order_by("room__name", "label").last()
+        Bed.objects.filter(pk=last.pk).update(out_of_use="repair")
+
+
+def _place(case, house, officer):
+    """Ask, accept and check in the survivor of ``case``: None if the house cannot take her
+    (a child, a man) or the case is closed to its worker."""
+    worker = case.workers.first()
+    survivor = case.clients.filter(role=ClientRole.SURVIVOR).first()
+    if worker is None or survivor is None:
+        return None
+    asked = {"people": [survivor], "house": house, "urgency": "days", "needs": ""}
+    try:
+        placement = shelter.request_placement(worker, case, asked)
+        room = house.rooms.order_by("name").first()
+        placement = shelter.accept(officer, placement, placement.version, room)
+        arrived = timezone.localdate() - timedelta(days=DEMO_STAY_NIGHTS)
+        return shelter.check_in(officer, placement, placement.version, on=arrived)
+    except (ValidationError, PermissionDenied):
+        return None
+
+
+@transaction.atomic
+def demo_placement(unit):
+    """One survivor of the demo centre staying in the demo house, so that the board, the
+    house's page and her case show a stay: once (a second run adds none). Made through
+    the safe houses' actions, as her worker and the house's officer."""
+    if Placement.objects.exists():
+        return None
+    house = House.objects.get(service_point__name=DEMO_HOUSE)
+    officer = User.objects.get(email=demo_email(Role.SHELTER_OFFICER))
+    for case in Case.objects.filter(unit=unit).order_by("opened_at")[:50]:
+        with transaction.atomic():
+            placement = _place(case, house, officer)
+        if placement is not None:
+            return placement
+    return None
+
+
 @transaction.atomic
 def load_demo(create_users=True):
     load_province(PROVINCE)
     units = {row[0]: _unit(*row) for row in FIXED_UNITS}
     _complaint_posts()
+    _demo_houses()
     logins = []
     if create_users:
         for role, unit_name, staff in DEMO_USERS:

@@ -22,6 +22,7 @@ from lindungi.core.dates import EARLIEST, TOO_EARLY
 from lindungi.core.images import IMAGE_FORMATS, clean_image, image_type
 from lindungi.places.models import Region, RegionLevel
 from lindungi.prevention.models import COUNTS, Outreach, OutreachKind, OutreachPhoto
+from lindungi.prevention.photos import seal_photo
 
 # Roles that never record outreach: they configure or count, they do not run activities.
 NOT_OUTREACH = {Role.ADMINISTRATOR, Role.ANALYST}
@@ -150,7 +151,8 @@ def update_outreach(
 def add_photo(
     actor: User, outreach: Outreach, upload: UploadedFile, *, request: HttpRequest | None = None
 ) -> OutreachPhoto:
-    """A photo of the activity, without its metadata; anything but a photo is refused."""
+    """A photo of the activity, without its metadata and encrypted at rest (``photos``);
+    anything but a photo is refused."""
     _check_unit(actor, outreach.unit)
     if upload.size is None or upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise ValidationError({"photo": _("The photo is too large.")})
@@ -158,11 +160,8 @@ def add_photo(
     content_type = image_type(data)
     if content_type is None:
         raise ValidationError({"photo": _("Attach a photo (JPEG, PNG or WebP).")})
-    photo = OutreachPhoto.objects.create(
-        outreach=outreach,
-        content_type=content_type,
-        data=clean_image(data, IMAGE_FORMATS[content_type]),
-        added_by=actor,
-    )
+    photo = OutreachPhoto(outreach=outreach, content_type=content_type, added_by=actor)
+    photo.data = seal_photo(photo.pk, clean_image(data, IMAGE_FORMATS[content_type]))
+    photo.save()
     record("outreach.photo", request=request, actor=actor, obj=photo)
     return photo

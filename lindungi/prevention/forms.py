@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.forms import CaseForm, kelurahan_field, radios
 from lindungi.core.dates import past_date
-from lindungi.prevention.models import COUNTS, Outreach
+from lindungi.core.widgets import HtmlInputsForm
+from lindungi.places.models import Region, RegionLevel
+from lindungi.prevention.models import COUNTS, Outreach, OutreachKind
 
 TEXT = 4000
 
@@ -91,3 +93,25 @@ class PhotoForm(forms.Form):
         label=_("Photo of the activity"),
         help_text=_("Its metadata (place, camera, time) is removed. No faces of children."),
     )
+
+
+class OutreachFilterForm(HtmlInputsForm):
+    """The list's filters: the period, the kota, the kind; each left empty shows all."""
+
+    start = past_date(_("From"))
+    end = past_date(_("To"))
+    kota = forms.ModelChoiceField(
+        queryset=Region.objects.filter(level=RegionLevel.REGENCY_CITY).order_by("code"),
+        required=False,
+        label=_("Kota"),
+        empty_label=_("Every kota"),
+    )
+    kind = forms.ChoiceField(
+        choices=[("", _("Every kind")), *OutreachKind.choices], required=False, label=_("Kind")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end of the period comes before its start."))
+        return data

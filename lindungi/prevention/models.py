@@ -86,7 +86,8 @@ class Outreach(BaseModel):
 
 class OutreachPhoto(BaseModel):
     """A photo of an activity, stored as re-encoded from its pixels: no EXIF (GPS, camera,
-    time) or other metadata (``core.images``). Small enough for a database column."""
+    time) or other metadata (``core.images``), and encrypted (``photos.py``: ``data`` is the
+    sealed blob). Small enough for a database column."""
 
     outreach = models.ForeignKey(Outreach, on_delete=models.CASCADE, related_name="photos")
     content_type = models.CharField(max_length=16)

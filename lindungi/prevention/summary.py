@@ -1,12 +1,34 @@
 """The outreach summary for the statistics dashboards: activities and audience by kota,
-kecamatan and month, summed in SQL. Counts only; no map."""
+kecamatan and month, summed in SQL, and the activities a list asks for. Counts only; no
+map."""
 
 from datetime import date
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from lindungi.prevention.models import COUNTS, Outreach
+
+
+def activities(
+    start: date | None = None,
+    end: date | None = None,
+    kota: str | None = None,
+    kind: str | None = None,
+) -> QuerySet[Outreach]:
+    """The activities held from ``start`` to ``end`` (both included; either left open) in
+    ``kota`` (its code) of ``kind``, each filter applied only when given: the list's and
+    the API's one filter."""
+    rows = Outreach.objects.all()
+    if start is not None:
+        rows = rows.filter(held_on__gte=start)
+    if end is not None:
+        rows = rows.filter(held_on__lte=end)
+    if kota:
+        rows = rows.filter(kota_id=kota)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows
 
 
 def summary(start: date, end: date, *, by_kecamatan: bool = True) -> list[dict]:

@@ -18,9 +18,10 @@ from lindungi.cases.views.edits import _add as add_once
 from lindungi.cases.views.edits import _edit as edit_versioned
 from lindungi.core.htmx import render_page
 from lindungi.prevention import actions
-from lindungi.prevention.forms import OutreachForm, PhotoForm
+from lindungi.prevention.forms import OutreachFilterForm, OutreachForm, PhotoForm
 from lindungi.prevention.models import BANDS, COUNTS, SEXES, Outreach, OutreachPhoto
-from lindungi.prevention.summary import summary
+from lindungi.prevention.photos import open_photo
+from lindungi.prevention.summary import activities, summary
 
 PAGE = 50
 
@@ -32,9 +33,18 @@ def _posted(request):
 @login_required
 @require_GET
 def outreach_list(request):
-    rows = Outreach.objects.select_related("unit", "kelurahan", "kota")[:PAGE]
+    """The latest activities, filtered by period, kota and kind (a refused filter shows
+    its error and filters nothing)."""
+    form = OutreachFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    kota = chosen.get("kota")
+    rows = activities(
+        chosen.get("start"), chosen.get("end"), kota.code if kota else None, chosen.get("kind")
+    )
+    rows = rows.select_related("unit", "kelurahan", "kota")[:PAGE]
     mine = {unit.pk for unit in actions.outreach_units(request.user)}
-    return render_page(request, "prevention/list.html", {"rows": rows, "mine": mine})
+    context = {"rows": rows, "mine": mine, "filter_form": form}
+    return render_page(request, "prevention/list.html", context)
 
 
 @login_required
@@ -98,7 +108,7 @@ def photo(request, outreachphoto_id):
     found = get_object_or_404(OutreachPhoto.objects.select_related("outreach"), pk=outreachphoto_id)
     if found.outreach.unit_id not in {u.pk for u in actions.outreach_units(request.user)}:
         raise Http404
-    return HttpResponse(bytes(found.data), content_type=found.content_type)
+    return HttpResponse(open_photo(found), content_type=found.content_type)
 
 
 def _year(request):

@@ -29,6 +29,7 @@ from lindungi.cases.actions import StaleVersion
 from lindungi.cases.models import Case, CaseEvent, Client
 from lindungi.cases.timeline import EventKind
 from lindungi.notifications.models import Kind, notify
+from lindungi.response import access as response_access
 from lindungi.response.models import Dispatch
 from lindungi.shelter import access
 from lindungi.shelter.capacity import fits, free_beds
@@ -45,9 +46,12 @@ from lindungi.shelter.models import (
     Room,
     StayRecord,
     Urgency,
+    Visitor,
 )
 
 TEXT = 4000
+NAME = 200
+NO_CASE_YET = _("This dispatch has no case yet: write the visit report first, it opens the case.")
 
 
 def house_staff(house: House) -> list[User]:
@@ -71,6 +75,13 @@ def _event(placement: Placement, actor: User, kind: EventKind, **detail: str) ->
     )
 
 
+def _tell_requester(placement: Placement) -> None:
+    """The house answered: its asker hears, with a link to the case unless a dispatch's crew
+    asked (they never reach the case)."""
+    case = None if placement.dispatch_id is not None else placement.case
+    notify([placement.requested_by], Kind.PLACEMENT_ANSWERED, case=case)
+
+
 def _people(case: Case, people: Sequence[Client]) -> list[Client]:
     chosen = [client for client in people if client.case_id == case.pk]
     if not chosen or len(chosen) != len(people):
@@ -89,11 +100,47 @@ def request_placement(
     """Ask for a place for people of ``case`` (the survivor and her dependants), in the
     house chosen or, with none, in the queue every house and the case's supervisors see."""
     case_access.check(actor, case, case_access.Need.EDIT)
-    people = _people(case, list(data.get("people") or []))  # type: ignore[call-overload]
-    house = data.get("house")
     dispatch = data.get("dispatch")
     if dispatch is not None and (not isinstance(dispatch, Dispatch) or dispatch.case_id != case.pk):
         raise ValidationError({"dispatch": _("Choose a dispatch of this case.")})
+    return _ask(actor, case, dispatch, data, request)
+
+
+def case_of(dispatch: Dispatch) -> Case | None:
+    """The case a dispatch is for: its own, or the case opened since from its report."""
+    if dispatch.case is not None:
+        return dispatch.case
+    return dispatch.report.case if dispatch.report is not None else None
+
+
+@transaction.atomic
+def request_from_dispatch(
+    actor: User,
+    dispatch: Dispatch,
+    data: Mapping[str, object],
+    *,
+    request: HttpRequest | None = None,
+) -> Placement:
+    """The crew of a dispatch (or the case's workers) ask a place for the people on the
+    scene, at night, for the dispatch's case: without reading the case file."""
+    current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+    if not response_access.may(actor, current, case_access.Need.EDIT):
+        raise PermissionDenied
+    case = case_of(current)
+    if case is None:
+        raise ValidationError(NO_CASE_YET)
+    return _ask(actor, case, current, data, request)
+
+
+def _ask(
+    actor: User,
+    case: Case,
+    dispatch: Dispatch | None,
+    data: Mapping[str, object],
+    request: HttpRequest | None,
+) -> Placement:
+    people = _people(case, list(data.get("people") or []))  # type: ignore[call-overload]
+    house = data.get("house")
     urgency = str(data.get("urgency") or "")
     if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Say how urgent the place is.")})
@@ -138,15 +185,21 @@ def _locked(actor: User, placement: Placement, version: int, *states: str) -> Pl
     return current
 
 
-def _beds_for(room: Room, count: int, whole: bool) -> list[Bed]:
-    """``count`` free beds of ``room``, which is locked; the room must be all free to be
-    held whole."""
+def _beds_for(room: Room, count: int, whole: bool, chosen: Sequence[Bed] = ()) -> list[Bed]:
+    """``count`` free beds of ``room``, which is locked (the ``chosen`` ones, in order,
+    when the officer chose them); the room must be all free to be held whole."""
     free = list(free_beds(room))
     if whole and len(free) != room.beds.filter(out_of_use="").count():
         raise ValidationError({"room": _("Someone is in this room: it cannot be held whole.")})
     if len(free) < count:
         raise ValidationError({"room": _("This room has not enough free beds.")})
-    return free[:count]
+    if not chosen:
+        return free[:count]
+    if len({bed.pk for bed in chosen}) != count:
+        raise ValidationError({"beds": _("Choose one bed for each person placed.")})
+    if not {bed.pk for bed in chosen} <= {bed.pk for bed in free}:
+        raise ValidationError({"beds": _("Choose free beds of this room.")})
+    return list(chosen)
 
 
 def _save(current: Placement, **changes: object) -> None:
@@ -164,11 +217,13 @@ def accept(
     room: Room,
     *,
     whole_room: bool = False,
+    beds: Sequence[Bed] = (),
     request: HttpRequest | None = None,
 ) -> Placement:
-    """The house's yes: a bed in ``room`` for each person, and the room held whole for a
-    family if asked. The room's row is locked first, so two officers cannot give the same
-    beds at once."""
+    """The house's yes: a bed in ``room`` for each person (the ``beds`` chosen, in the
+    order of the people, or the first free ones), and the room held whole for a family if
+    asked. The room's row is locked first, so two officers cannot give the same beds at
+    once."""
     current = _locked(actor, placement, version, PlacementStatus.WAITING)
     room = Room.objects.select_for_update().select_related("house__service_point").get(pk=room.pk)
     if current.house_id not in (None, room.house_id) or not access.is_staff_of(actor, room.house):
@@ -177,8 +232,8 @@ def accept(
     fits(room.house, [p.client for p in people], current.needs_wheelchair, timezone.localdate())
     if current.needs_wheelchair and not room.wheelchair_accessible:
         raise ValidationError({"room": _("This room has no wheelchair access.")})
-    beds = _beds_for(room, len(people), whole_room)
-    for person, bed in zip(people, beds, strict=False):
+    given = _beds_for(room, len(people), whole_room, beds)
+    for person, bed in zip(people, given, strict=False):
         person.bed, person.holding = bed, True
     try:
         with transaction.atomic():
@@ -193,7 +248,7 @@ def accept(
         decided_at=timezone.now(),
         decided_by=actor,
     )
-    notify([current.requested_by], Kind.PLACEMENT_ANSWERED, case=current.case)
+    _tell_requester(current)
     record("placement.accept", request=request, actor=actor, obj=current, fields=["room"])
     _event(current, actor, EventKind.PLACEMENT_ACCEPTED)
     return current
@@ -220,9 +275,35 @@ def decline(
         placement=current, house=current.house, reason=reason, by=actor, at=now
     )
     _save(current, house=None)
-    notify([current.requested_by], Kind.PLACEMENT_ANSWERED, case=current.case)
+    _tell_requester(current)
     record("placement.decline", request=request, actor=actor, obj=current, fields=["reason"])
     _event(current, actor, EventKind.PLACEMENT_DECLINED)
+    return current
+
+
+@transaction.atomic
+def cancel_request(
+    actor: User,
+    placement: Placement,
+    version: int,
+    reason: str,
+    *,
+    request: HttpRequest | None = None,
+) -> Placement:
+    """The case's workers withdraw a request no house has taken yet, with the reason (she
+    found a safe place with family, she no longer wants it)."""
+    current = Placement.objects.select_for_update().get(pk=placement.pk)
+    case_access.check(actor, current.case, case_access.Need.EDIT)
+    if current.version != version:
+        raise StaleVersion(current)
+    if current.status != PlacementStatus.WAITING:
+        raise ValidationError(_("This placement has moved on: reload the page."))
+    reason = reason.strip()[:TEXT]
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request is cancelled.")})
+    _save(current, status=PlacementStatus.CANCELLED, ended_at=timezone.now(), end_reason=reason)
+    record("placement.cancel", request=request, actor=actor, obj=current, fields=["end_reason"])
+    _event(current, actor, EventKind.PLACEMENT_CANCELLED)
     return current
 
 
@@ -293,23 +374,73 @@ def add_record(
     kind: str,
     note: str,
     *,
-    visitor: str = "",
+    visitor: Visitor | None = None,
     request: HttpRequest | None = None,
 ) -> StayRecord:
-    """A line of the stay: the daily log, an incident in the house, a visit (who came)."""
+    """A line of the stay: the daily log, an incident in the house, a visit (by someone on
+    the placement's list of visitors)."""
     current = _locked(actor, placement, placement.version, PlacementStatus.STAYING)
     if kind not in RecordKind.values:
         raise ValidationError({"kind": _("Choose what you record.")})
-    note, visitor = note.strip()[:TEXT], visitor.strip()[:TEXT]
+    note = note.strip()[:TEXT]
     if not note:
         raise ValidationError({"note": _("Write what happened.")})
-    if kind == RecordKind.VISIT and not visitor:
-        raise ValidationError({"visitor": _("Say who visited.")})
+    visiting = ""
+    if kind == RecordKind.VISIT:
+        if visitor is None:
+            raise ValidationError({"visitor": _("Say who visited.")})
+        allowed = current.visitors.filter(pk=visitor.pk, removed_at__isnull=True).first()
+        if allowed is None:
+            raise ValidationError({"visitor": _("Only someone on her list of visitors.")})
+        visiting = str(allowed)
     line = StayRecord.objects.create(
-        placement=current, kind=kind, at=timezone.now(), note=note, visitor=visitor, by=actor
+        placement=current, kind=kind, at=timezone.now(), note=note, visitor=visiting, by=actor
     )
     record("placement.record", request=request, actor=actor, obj=line, fields=["note", "visitor"])
     return line
+
+
+@transaction.atomic
+def add_visitor(
+    actor: User,
+    placement: Placement,
+    name: str,
+    relationship: str,
+    *,
+    request: HttpRequest | None = None,
+) -> Visitor:
+    """Put someone on the list of those who may visit her (the house's staff, once the
+    house took her)."""
+    current = _locked(
+        actor, placement, placement.version, PlacementStatus.ACCEPTED, PlacementStatus.STAYING
+    )
+    name, relationship = name.strip()[:NAME], relationship.strip()[:NAME]
+    if not name:
+        raise ValidationError({"name": _("Write the visitor's name.")})
+    if not relationship:
+        raise ValidationError({"relationship": _("Say how the visitor knows her.")})
+    visitor = Visitor.objects.create(
+        placement=current,
+        name=name,
+        relationship=relationship,
+        added_by=actor,
+        added_at=timezone.now(),
+    )
+    record("placement.visitor", request=request, actor=actor, obj=visitor, fields=["name"])
+    return visitor
+
+
+@transaction.atomic
+def remove_visitor(actor: User, visitor: Visitor, *, request: HttpRequest | None = None) -> Visitor:
+    """Take someone off her list: they may no longer visit (past visits keep their name)."""
+    current = Visitor.objects.select_for_update().get(pk=visitor.pk)
+    placement = current.placement
+    _locked(actor, placement, placement.version, PlacementStatus.ACCEPTED, PlacementStatus.STAYING)
+    if current.removed_at is None:
+        current.removed_at = timezone.now()
+        current.save(update_fields=["removed_at"])
+        record("placement.visitor_removed", request=request, actor=actor, obj=current)
+    return current
 
 
 @transaction.atomic

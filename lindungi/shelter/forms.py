@@ -3,6 +3,7 @@
 access module (``restrict``)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.access import Need
@@ -11,7 +12,15 @@ from lindungi.cases.models import Client
 from lindungi.core.dates import past_date
 from lindungi.core.widgets import HtmlInputsForm
 from lindungi.response.models import Dispatch
-from lindungi.shelter.models import Bed, House, Placement, Room, StayRecord
+from lindungi.shelter.models import (
+    Bed,
+    House,
+    Placement,
+    Room,
+    StayRecord,
+    Urgency,
+    Visitor,
+)
 
 TEXT = 4000
 RELOADING = {"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}
@@ -76,6 +85,31 @@ class PlacementRequestForm(CaseForm):
         )
 
 
+def _without_name(client):
+    """A person of the case as the crew may see them: role, sex and age, never the name."""
+    age = client.age_on(timezone.localdate())
+    role, sex = client.get_role_display(), client.get_sex_display()
+    if age is None:
+        return f"{role} ({sex})"
+    return _("%(role)s (%(sex)s, %(age)s years)") % {"role": role, "sex": sex, "age": age}
+
+
+class DispatchPlacementForm(PlacementRequestForm):
+    """The crew's request from the scene of a dispatch, for the dispatch's case: its people
+    by role, sex and age (the crew never read the case file), tonight by default."""
+
+    sections = ((None, ["people", "house", "urgency", "needs", "needs_wheelchair"]),)
+
+    def add_fields(self):
+        super().add_fields()
+        del self.fields["dispatch"]
+        # The view has checked the crew may act on the dispatch (get_dispatch_for, EDIT).
+        self.fields["people"].queryset = Client.objects.filter(case=self.case)
+        self.fields["people"].label_from_instance = _without_name
+        self.fields["people"].help_text = _("The survivor and the dependants on the scene.")
+        self.initial.setdefault("urgency", Urgency.TONIGHT)
+
+
 class PlacementStepForm(HtmlInputsForm):
     """A form of the placement's page, which shows several at once: each its own ids."""
 
@@ -90,18 +124,33 @@ class AcceptForm(PlacementStepForm):
     ids = "accept"
     version = _version()
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
+    beds = forms.ModelMultipleChoiceField(
+        queryset=Bed.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Beds"),
+        help_text=_("One free bed of the room for each person; none chosen: the first free."),
+    )
     whole_room = forms.BooleanField(label=_("Hold the whole room for the family"), required=False)
 
     def __init__(self, data=None, *, houses, **kwargs):
         super().__init__(data, **kwargs)
         rooms = Room.objects.filter(house__in=houses).select_related("house__service_point")
         self.fields["room"].queryset = rooms
+        beds = Bed.objects.filter(room__house__in=houses, out_of_use="").select_related("room")
+        self.fields["beds"].queryset = beds.order_by("room__name", "label")
 
 
 class DeclineForm(PlacementStepForm):
     ids = "decline"
     version = _version()
     reason = _text(_("Why the house cannot take her"))
+
+
+class CancelForm(PlacementStepForm):
+    ids = "cancel"
+    version = _version()
+    reason = _text(_("Why the request is cancelled"))
 
 
 class CheckInForm(PlacementStepForm):
@@ -118,13 +167,41 @@ class CheckOutForm(PlacementStepForm):
     on = past_date(_("Left on (leave empty for today)"))
 
 
+def visitors_of(user, placement_id):
+    """Who may visit her now: the placement's list, through the access module."""
+    listed = Visitor.objects.restrict(user, Need.CONTENT).filter(placement_id=placement_id)
+    return listed.filter(removed_at__isnull=True)
+
+
 class StayRecordForm(PlacementStepForm):
     ids = "record"
     kind = radios(StayRecord, "kind")
     note = _text(_("What happened"))
-    visitor = forms.CharField(
-        label=_("Visitor and relationship (for a visit)"), max_length=500, required=False
+    visitor = forms.ModelChoiceField(
+        queryset=Visitor.objects.none(),
+        required=False,
+        label=_("Visitor (for a visit): from her list"),
     )
+
+    def __init__(self, data=None, *, user, placement_id, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["visitor"].queryset = visitors_of(user, placement_id)
+
+
+class VisitorForm(PlacementStepForm):
+    ids = "visitor"
+    name = forms.CharField(label=_("Visitor's name"), max_length=200)
+    relationship = forms.CharField(label=_("Relationship to her"), max_length=200)
+
+
+class RemoveVisitorForm(HtmlInputsForm):
+    remove = forms.ModelChoiceField(
+        queryset=Visitor.objects.none(), widget=forms.HiddenInput, error_messages=RELOADING
+    )
+
+    def __init__(self, data=None, *, user, placement_id, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["remove"].queryset = visitors_of(user, placement_id)
 
 
 class BedForm(HtmlInputsForm):

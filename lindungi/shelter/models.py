@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.querysets import CaseBoundQuerySet
-from lindungi.core.fields import EncryptedTextField
+from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
 
 
@@ -247,6 +247,30 @@ class PlacementPerson(models.Model):
 
     def __str__(self) -> str:
         return str(self.client)
+
+
+class Visitor(models.Model):
+    """Someone the house's staff let visit a resident: the list a visit is recorded from.
+    Taken off the list (``removed_at``), they stay named on the visits already recorded."""
+
+    CASE_PATH = "placement__case"
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="visitors")
+    name = EncryptedCharField(_("visitor's name"), max_length=200)
+    relationship = EncryptedCharField(_("relationship to her"), max_length=200)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseBoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
 
 
 class RecordKind(models.TextChoices):

@@ -20,19 +20,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for
+from lindungi.cases.access import access_to as case_access_to
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.forms import CaseForm
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.core.htmx import render_page
+from lindungi.response.access import get_dispatch_for
 from lindungi.shelter import access, actions
 from lindungi.shelter.forms import (
     AcceptForm,
     BedForm,
+    CancelForm,
     CheckInForm,
     CheckOutForm,
     DeclineForm,
+    DispatchPlacementForm,
     PlacementRequestForm,
+    RemoveVisitorForm,
     StayRecordForm,
+    VisitorForm,
+    visitors_of,
 )
 from lindungi.shelter.models import (
     Bed,
@@ -43,6 +50,9 @@ from lindungi.shelter.models import (
     StayRecord,
 )
 from lindungi.shelter.occupancy import all_boards, house_board
+
+# How often the boards ask for news (seconds): htmx polls, no reload (as the dispatch board).
+POLL_SECONDS = 30
 
 
 def _posted(request):
@@ -71,32 +81,61 @@ def request_placement(request, case_id):
     return add_once(request, form, create, "shelter/request.html", context)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_from_dispatch(request, dispatch_id):
+    """The crew on the scene ask a place for the people there, for the dispatch's case."""
+    dispatch = get_dispatch_for(request.user, dispatch_id, Need.EDIT, request=request)
+    case = actions.case_of(dispatch)
+    context = {"dispatch": dispatch, "case": case}
+    if case is None:
+        return render_page(request, "shelter/request.html", {**context, "no_case": True})
+    form = DispatchPlacementForm(_posted(request), case=case, user=request.user)
+
+    def create():
+        placement = actions.request_from_dispatch(
+            request.user, dispatch, form.cleaned_data, request=request
+        )
+        messages.success(request, _("The place is asked for."))
+        return _where(placement)
+
+    return add_once(request, form, create, "shelter/request.html", context)
+
+
 def _forms(request, placement, **given):
     version = {"version": placement.version}
     houses = access.staff_houses(request.user)
     forms = {
         "accept_form": AcceptForm(initial=version, houses=houses),
         "decline_form": DeclineForm(initial=version),
+        "cancel_form": CancelForm(initial=version),
         "check_in_form": CheckInForm(initial=version),
         "check_out_form": CheckOutForm(initial=version),
-        "record_form": StayRecordForm(),
+        "record_form": StayRecordForm(user=request.user, placement_id=placement.pk),
+        "visitor_form": VisitorForm(),
     }
     return {**forms, **given}
 
 
 def _placement_page(request, placement, status=None, **given):
     may_content = access.may(request.user, placement, Need.CONTENT)
+    helping = case_access_to(request.user, placement.case)
     staff = access.is_staff_of(request.user, placement.house) or (
         placement.house is None and bool(access.staff_units(request.user))
     )
     people = PlacementPerson.objects.restrict(request.user, Need.VIEW).filter(placement=placement)
     records = StayRecord.objects.restrict(request.user, Need.CONTENT).filter(placement=placement)
+    visitors = visitors_of(request.user, placement.pk)
     context = {
         "placement": placement,
         "people": people.select_related("client", "bed__room"),
         "records": records.select_related("by") if may_content else [],
+        "visitors": visitors if may_content else [],
         "may_content": may_content,
         "staff": staff,
+        "may_cancel": placement.status == PlacementStatus.WAITING
+        and helping is not None
+        and helping.may_edit,
         "nights": placement.nights(timezone.localdate()),
         "address": placement.house.service_point.address
         if access.shows_address(request.user, placement)
@@ -144,6 +183,7 @@ def accept(request, placement_id):
             data["version"],
             data["room"],
             whole_room=data["whole_room"],
+            beds=list(data["beds"]),
             request=request,
         )
         messages.success(request, _("The place is given."))
@@ -159,6 +199,18 @@ def decline(request, placement_id):
         messages.success(request, _("The request is back in the queue."))
 
     return _act(request, placement_id, DeclineForm(request.POST), work, "decline_form")
+
+
+@login_required
+@require_POST
+def cancel(request, placement_id):
+    def work(placement, data):
+        actions.cancel_request(
+            request.user, placement, data["version"], data["reason"], request=request
+        )
+        messages.success(request, _("The request is cancelled."))
+
+    return _act(request, placement_id, CancelForm(request.POST), work, "cancel_form")
 
 
 @login_required
@@ -203,7 +255,31 @@ def add_record(request, placement_id):
         )
         messages.success(request, _("Recorded."))
 
-    return _act(request, placement_id, StayRecordForm(request.POST), work, "record_form")
+    form = StayRecordForm(request.POST, user=request.user, placement_id=placement_id)
+    return _act(request, placement_id, form, work, "record_form")
+
+
+@login_required
+@require_POST
+def visitors(request, placement_id):
+    """Her list of visitors: someone added, or (``remove``) taken off."""
+    if "remove" in request.POST:
+        form = RemoveVisitorForm(request.POST, user=request.user, placement_id=placement_id)
+
+        def work(placement, data):
+            actions.remove_visitor(request.user, data["remove"], request=request)
+            messages.success(request, _("Taken off her list of visitors."))
+
+    else:
+        form = VisitorForm(request.POST)
+
+        def work(placement, data):
+            actions.add_visitor(
+                request.user, placement, data["name"], data["relationship"], request=request
+            )
+            messages.success(request, _("Added to her list of visitors."))
+
+    return _act(request, placement_id, form, work, "visitor_form")
 
 
 @login_required
@@ -241,7 +317,8 @@ def board(request):
     """Every house's beds, in numbers: no names."""
     boards = all_boards(timezone.localdate())
     mine = {house.pk for house in access.staff_houses(request.user)}
-    return render_page(request, "shelter/board.html", {"boards": boards, "mine": mine})
+    context = {"boards": boards, "mine": mine, "poll": POLL_SECONDS, "now": timezone.now()}
+    return render_page(request, "shelter/board.html", context)
 
 
 @login_required
@@ -253,7 +330,13 @@ def house(request, house_id):
     staff = access.is_staff_of(request.user, found)
     today = timezone.localdate()
     board = house_board(found, today, request.user if staff else None)
-    context = {"board": board, "staff": staff, "bed_form": BedForm()}
+    context = {
+        "board": board,
+        "staff": staff,
+        "bed_form": BedForm(),
+        "poll": POLL_SECONDS,
+        "now": timezone.now(),
+    }
     if staff:
         context["address"] = found.service_point.address
     return render_page(request, "shelter/house.html", context)

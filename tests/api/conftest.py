@@ -9,6 +9,7 @@ from lindungi.places.models import Region
 from lindungi.prevention.actions import record_outreach
 from lindungi.referrals import actions as referrals
 from lindungi.response.actions import request_dispatch
+from lindungi.shelter.actions import request_placement
 from tests.cases.factories import make_case
 from tests.login import log_in
 from tests.response.factories import high_risk_report
@@ -86,6 +87,10 @@ def ids(personas):
             personas.rapid_response,
             {"location": "Jl. Melati 4", "danger": "A knife"},
             case=case,
+        ).pk,
+        # A place asked for the survivor, in the queue.
+        "placement_id": request_placement(
+            worker, case, {"people": [case.clients.get()], "urgency": "tonight"}
         ).pk,
         "outreach_id": record_outreach(
             worker,

@@ -96,6 +96,8 @@ NOT_WALKED = {
     "shelter:check_in": POST_ONLY,
     "shelter:check_out": POST_ONLY,
     "shelter:add_record": POST_ONLY,
+    "shelter:visitors": POST_ONLY,
+    "shelter:cancel": POST_ONLY,
     "shelter:bed": POST_ONLY,
     "prevention:add_photo": POST_ONLY,
     "prevention:photo": NOT_PAGES,  # the photo itself

@@ -52,7 +52,8 @@ def messages_to_her(worker, case):
 
 
 def placed_in_a_safe_house(personas, case, dispatch):
-    """Asked of a house that declines, asked again, given a bed, stayed and left home."""
+    """Asked of a house that declines (the request, back in the queue, is cancelled), asked
+    again, given a bed, stayed and left home."""
     worker, officer = personas.case_worker_a, personas.shelter_officer
     house = make_house()
     survivor = case.clients.get(role="survivor")
@@ -65,10 +66,12 @@ def placed_in_a_safe_house(personas, case, dispatch):
     }
     placement = shelter.request_placement(worker, case, asked)
     placement = shelter.decline(officer, placement, placement.version, "Full tonight")
+    shelter.cancel_request(worker, placement, placement.version, "Asked of another house")
     placement = shelter.request_placement(worker, case, asked)
     placement = shelter.accept(officer, placement, placement.version, house.rooms.first())
     placement = shelter.check_in(officer, placement, placement.version)
-    shelter.add_record(officer, placement, "visit", "Her sister came", visitor="Sister")
+    sister = shelter.add_visitor(officer, placement, "Sri", "Sister")
+    shelter.add_record(officer, placement, "visit", "Her sister came", visitor=sister)
     shelter.check_out(officer, placement, placement.version, "home", "Safe at home")
 
 

@@ -13,6 +13,8 @@ from lindungi.ops.demo import DEMO_PASSWORD
 from lindungi.ops.management.commands.demo import DEMO_CASES
 from lindungi.places.models import ServicePoint, ServicePointKind
 from lindungi.response import roster
+from lindungi.shelter.models import Placement, PlacementStatus
+from lindungi.shelter.occupancy import house_board
 from tests.login import totp_code
 
 
@@ -116,6 +118,13 @@ def test_in_development_the_demo_centre_has_synthetic_cases_its_worker_sees(db, 
     worker = User.objects.get(email="case.worker@demo.lindungi.id")
     assert Case.objects.restrict(worker).exists()
     assert Case.objects.exclude(unit=centre).count() == 0
+    # A survivor stays in the demo safe house: the board and her case show the stay.
+    stay = Placement.objects.get()
+    assert stay.status == PlacementStatus.STAYING and stay.house.service_point.unit == (
+        Unit.objects.get(name="Rumah Aman 1")
+    )
+    board = house_board(stay.house, timezone.localdate())
+    assert board.counts == {"occupied": 1, "free": 7, "out": 1}
 
 
 def test_without_debug_no_demo_cases_are_made(db, settings):

@@ -1,6 +1,7 @@
 """Prevention: outreach activities recorded by a unit, counts only, validated; the list,
 record and edit pages; the summary by kota, kecamatan and month; the API."""
 
+import base64
 import io
 import json
 from datetime import date, timedelta
@@ -13,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from lindungi.core.crypto import DecryptionError
 from lindungi.places.models import Region
 from lindungi.prevention import actions
 from lindungi.prevention.models import Outreach
+from lindungi.prevention.photos import open_photo, rotate_photo_blobs
 from lindungi.prevention.summary import summary
 from tests.login import log_in
 
@@ -201,7 +204,9 @@ def test_a_photo_loses_its_metadata_and_anything_else_is_refused(module_personas
     assert b"Kamera Kanari" in raw
     client.post(url, {"photo": SimpleUploadedFile("a.jpg", raw, "image/jpeg")})
     photo = made.photos.get()
-    stored = bytes(photo.data)
+    # Encrypted at rest, as the case attachments: no image in the column, only its seal.
+    assert bytes(photo.data).startswith(b"v1.") and b"JFIF" not in bytes(photo.data)
+    stored = open_photo(photo)
     assert b"Kamera Kanari" not in stored
     with Image.open(io.BytesIO(stored)) as image:
         assert not image.getexif() and image.size == (30, 40)  # turned upright
@@ -209,7 +214,58 @@ def test_a_photo_loses_its_metadata_and_anything_else_is_refused(module_personas
     assert made.photos.count() == 1
     address = reverse("prevention:photo", kwargs={"outreachphoto_id": photo.pk})
     assert client.get(address).content == stored
+    # A sealed photo copied onto another photo's row does not open.
+    copy = actions.add_photo(
+        personas.case_worker_a, made, SimpleUploadedFile("b.jpg", raw, "image/jpeg")
+    )
+    copy.data = photo.data
+    with pytest.raises(DecryptionError):
+        open_photo(copy)
     # The people in it are seen only by the unit that recorded it.
     for other in (personas.case_worker_b, personas.partner_officer):
         log_in(client, other)
         assert client.get(address).status_code == 404
+
+
+def test_photos_are_sealed_again_under_a_new_key(module_personas, settings):
+    personas = module_personas
+    made = actions.record_outreach(personas.case_worker_a, personas.unit_a, _data())
+    photo = actions.add_photo(
+        personas.case_worker_a, made, SimpleUploadedFile("a.jpg", _photo_with_exif(), "image/jpeg")
+    )
+    image = open_photo(photo)
+    new_key = base64.urlsafe_b64encode(bytes(range(32))).decode()
+    settings.FIELD_KEYS = [new_key, *settings.FIELD_KEYS]
+    assert rotate_photo_blobs() >= 1
+    photo.refresh_from_db()
+    assert open_photo(photo) == image
+    assert rotate_photo_blobs() == 0
+
+
+def test_the_list_filters_by_period_kota_and_kind(module_personas):
+    personas = module_personas
+    worker = personas.case_worker_a
+    actions.record_outreach(worker, personas.unit_a, _data(title="Sekolah Oktober"))
+    actions.record_outreach(
+        worker,
+        personas.unit_a,
+        _data(title="Kampanye Juni", kind="campaign", held_on=date(2026, 6, 2)),
+    )
+    client = Client()
+    log_in(client, worker)
+    url = reverse("prevention:list")
+
+    def titles(**query):
+        page = client.get(url, query).content.decode()
+        return {t for t in ("Sekolah Oktober", "Kampanye Juni") if t in page}
+
+    assert titles() == {"Sekolah Oktober", "Kampanye Juni"}
+    assert titles(start="2026-10-01", end="2026-10-31") == {"Sekolah Oktober"}
+    assert titles(kind="campaign") == {"Kampanye Juni"}
+    assert titles(kota="31.74") == {"Sekolah Oktober", "Kampanye Juni"}
+    assert titles(kota="31.71") == set()
+    # A period that ends before it starts is refused beside its field and filters nothing.
+    both = {"Sekolah Oktober", "Kampanye Juni"}
+    assert titles(start="2026-10-31", end="2026-10-01") == both
+    api = client.get(reverse("api:outreach_list"), {"kind": "school", "kota": "31.74"}).json()
+    assert [row["title"] for row in api] == ["Sekolah Oktober"]

@@ -22,7 +22,7 @@ from lindungi.cases.views.edits import _add as add_once
 from lindungi.cases.views.edits import _edit as edit_versioned
 from lindungi.core.htmx import render_page
 from lindungi.intake.access import get_report_for, shows_identity
-from lindungi.response import actions
+from lindungi.response import actions, dispatch_page
 from lindungi.response.access import get_dispatch_for, may
 from lindungi.response.forms import (
     CancelForm,
@@ -109,6 +109,7 @@ def _dispatch_page(request, dispatch, *, step_form=None, cancel_form=None, statu
         "step_form": step_form or StepForm(initial=initial),
         "cancel_form": cancel_form or CancelForm(initial={"version": dispatch.version}),
         "poll": POLL_SECONDS,
+        **dispatch_page.extra_context(request.user, dispatch),
     }
     return render_page(request, "response/dispatch.html", context, status=status)
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.roles import Role
-from lindungi.ops.demo import DEMO_PASSWORD, load_demo
+from lindungi.ops.demo import DEMO_PASSWORD, demo_placement, load_demo
 from lindungi.ops.seed import has_cases, seed_cases, target_unit
 
 # Enough for the caseload to page and its filters to find something.
@@ -52,3 +52,5 @@ class Command(BaseCommand):
             _("Demo cases: %(count)s synthetic cases for %(unit)s (no real person).")
             % {"count": made, "unit": unit.name}
         )
+        if demo_placement(unit) is not None:
+            self.stdout.write(_("Demo stay: one survivor staying in a demo safe house."))

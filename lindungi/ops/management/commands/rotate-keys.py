@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from lindungi.cases.attachments import rotate_attachment_blobs
 from lindungi.core import crypto, rotation
+from lindungi.prevention.photos import rotate_photo_blobs
 
 
 class Command(BaseCommand):
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             )
         # Attachment files are sealed with the same keys; each is rewritten whole.
         self.stdout.write(f"Attachment files: {rotate_attachment_blobs()} re-encrypted")
+        self.stdout.write(f"Outreach photos: {rotate_photo_blobs()} re-encrypted")
         elapsed = time.perf_counter() - started
         rate = total / elapsed if elapsed else 0.0
         self.stdout.write(f"Re-encrypted {total} values in {elapsed:.1f} s ({rate:.0f} values/s).")
