@@ -1,20 +1,23 @@
-"""The statistics pages for staff: the dashboard, publishing a year, and the SIMFONI-PPA
-and DHIS2 files. Each asks ``access.require_scope`` first; each reads the rollups only."""
+"""The statistics pages for staff: the dashboard, publishing a year, the SIMFONI-PPA and
+DHIS2 files (each asks ``access.require_scope`` first and reads the rollups only), and the
+row-level exports a unit's supervisor asks for (``access.require_row_export``), which the
+worker writes."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from lindungi.audit.events import record_export
+from lindungi.audit.events import record, record_export
 from lindungi.core.htmx import render_page
-from lindungi.stats import dashboard, snapshots
-from lindungi.stats.access import require_scope
+from lindungi.stats import actions, dashboard, row_exports, snapshots
+from lindungi.stats.access import export_for, exports_of, require_row_export, require_scope
 from lindungi.stats.exports import dhis2, gbvims, simfoni
 from lindungi.stats.exports.files import XLSX, csv_bytes, xlsx_bytes
+from lindungi.stats.models import ExportFormat
 
 
 def _filter_form(request):
@@ -125,3 +128,66 @@ def _download(body, content_type, name):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class RowExportForm(forms.Form):
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ExportFormat.choices)
+    with_names = forms.BooleanField(
+        label=gettext_lazy("With the survivors' names (an encrypted zip file)"), required=False
+    )
+
+    def __init__(self, data, *, may_name):
+        super().__init__(data)
+        if not may_name:
+            del self.fields["with_names"]
+
+
+@require_http_methods(["GET", "POST"])
+def row_exports_page(request):
+    """Ask for a row-level export and follow those asked for. The password of a file with
+    names is shown in the answer to the request that asked for it, and never again."""
+    scope = require_row_export(request)
+    form = RowExportForm(request.POST or None, may_name=scope.may_export_names)
+    password = ""
+    if request.method == "POST" and form.is_valid():
+        names = form.cleaned_data.get("with_names", False)
+        _export, password = actions.request_row_export(
+            request.membership, file_format=form.cleaned_data["format"], names=names,
+            request=request,
+        )  # fmt: skip
+        form = RowExportForm(None, may_name=scope.may_export_names)
+    context = {
+        "form": form,
+        "password": password,
+        "exports": exports_of(request.user).order_by("-created_at")[:20],
+    }
+    return render_page(request, "stats/row_exports.html", context)
+
+
+@require_http_methods(["GET"])
+def row_export_status(request, rowexport_id):
+    """One export's line: the page polls it (htmx) while the worker writes."""
+    export = export_for(request, rowexport_id)
+    if getattr(request, "htmx", False):
+        return render(request, "stats/_row_export.html", {"export": export})
+    return render_page(request, "stats/row_export.html", {"export": export})
+
+
+@require_http_methods(["GET"])
+def row_export_file(request, rowexport_id):
+    """The file, for its requester only, until it expires."""
+    export = export_for(request, rowexport_id)
+    path = row_exports.path_of(export)
+    if not export.downloadable or not path.exists():
+        raise Http404
+    record("data.downloaded", request=request, obj=export)
+    content_type = "application/zip" if export.with_names else _CONTENT_TYPES[export.format]
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=row_exports.download_name(export),
+        content_type=content_type,
+    )
+
+
+_CONTENT_TYPES = {ExportFormat.CSV: "text/csv; charset=utf-8", ExportFormat.XLSX: XLSX}

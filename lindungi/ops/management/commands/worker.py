@@ -30,6 +30,7 @@ from lindungi.notifications.sending import send_due
 from lindungi.referrals.actions import expire_overdue
 from lindungi.response.jobs import alert_roster_gaps, escalate
 from lindungi.shelter.jobs import alert_long_stays
+from lindungi.stats import row_exports
 from lindungi.stats.rollup import apply_pending as count_marked_cases
 
 logger = logging.getLogger("lindungi.worker")
@@ -65,6 +66,9 @@ JOBS = [
     ("long_stay_alerts", alert_long_stays, "other"),
     ("referral_expiry", expire_overdue, "other"),
     ("statistics_rollups", count_marked_cases, "other"),
+    # A row-level export waits for the seal's pace, not a minute: its requester watches.
+    ("row_exports", row_exports.write_next, "seal"),
+    ("row_export_expiry", row_exports.delete_expired, "other"),
 ]
 
 
@@ -108,7 +112,7 @@ class Command(BaseCommand):
     help = (
         "Run background jobs: seal audit events and send due messages every few seconds; "
         "overdue deadline alerts, rapid response escalation and roster gaps, the statistics "
-        "rollups, the audit checkpoint and forgetting expired submit-once keys every minute; "
+        "rollups, row-level exports, the audit checkpoint and forgetting expired submit-once keys every minute; "
         "or all once with --once."
     )
 
