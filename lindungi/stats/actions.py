@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from lindungi.audit.events import record
 from lindungi.stats.access import scope_of
 from lindungi.stats.exports import rows
-from lindungi.stats.models import ExportFormat, RowExport
+from lindungi.stats.models import ExportFormat, ExportStatus, RowExport
 
 
 def new_password():
@@ -17,10 +17,11 @@ def new_password():
     return secrets.token_urlsafe(18)
 
 
-def request_row_export(membership, *, file_format, names, request=None):
+def request_row_export(membership, *, file_format, names, request=None, queued=True):
     """Queue a row-level export for ``membership``'s user; returns (the export, its
     password): the password of a file with names, shown once to the requester and kept,
-    encrypted, only until the worker has written the file; "" without names."""
+    encrypted, only until the worker has written the file; "" without names. Not
+    ``queued``: the caller writes it at once (the command line), so no worker takes it."""
     scope = scope_of(membership)
     if scope is None or not scope.may_export_rows or (names and not scope.may_export_names):
         raise PermissionDenied
@@ -36,6 +37,7 @@ def request_row_export(membership, *, file_format, names, request=None):
             format=file_format,
             with_names=names,
             password=password,
+            status=ExportStatus.QUEUED if queued else ExportStatus.RUNNING,
         )
         record(
             "data.export_requested",

@@ -72,8 +72,10 @@ def _still_allowed(export):
         user=export.requested_by, unit=export.unit, role=export.role, user__is_active=True
     ).first()
     scope = scope_of(membership)
-    return scope is not None and scope.may_export_rows and (
-        scope.may_export_names or not export.with_names
+    return (
+        scope is not None
+        and scope.may_export_rows
+        and (scope.may_export_names or not export.with_names)
     )
 
 
@@ -130,9 +132,11 @@ def _fail(export, target=None):
 def _claim():
     """The oldest export waiting, now marked as being written by this worker (one update
     decides, so two workers never write the same export)."""
-    for pk in RowExport.objects.filter(status=ExportStatus.QUEUED).order_by("created_at")[
-        :5
-    ].values_list("pk", flat=True):
+    for pk in (
+        RowExport.objects.filter(status=ExportStatus.QUEUED)
+        .order_by("created_at")[:5]
+        .values_list("pk", flat=True)
+    ):
         claimed = RowExport.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(
             status=ExportStatus.RUNNING
         )

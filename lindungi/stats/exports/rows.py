@@ -162,7 +162,7 @@ def rows(user, names) -> Iterator[list]:
 def counted(source, every, report: Callable[[int], None]):
     """``source``'s rows, calling ``report(n)`` after every ``every`` rows and at the end."""
     n = 0
-    for n, row in enumerate(source, 1):  # noqa: B007 (n is read after the loop)
+    for n, row in enumerate(source, 1):
         yield row
         if n % every == 0:
             report(n)
