@@ -14,6 +14,7 @@ module's ``row_export_needs``), de-identified, or with names in an encrypted fil
 analyst, never the head of service, whose statistics are counts.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -70,7 +71,7 @@ def exports_of(user: User) -> QuerySet[RowExport]:
     return RowExport.objects.filter(requested_by=user)
 
 
-def export_for(request: HttpRequest, rowexport_id: object) -> RowExport:
+def export_for(request: HttpRequest, rowexport_id: uuid.UUID) -> RowExport:
     """One of the requester's own exports, or 404 (another's is as if it did not exist)."""
     require_row_export(request)
     found = exports_of(request.user).filter(pk=rowexport_id).first()  # type: ignore[arg-type]

@@ -82,14 +82,15 @@ def test_a_de_identified_csv_has_a_row_per_survivor_of_the_supervised_cases(worl
 
 
 def test_names_come_only_in_an_aes_zip_under_the_password_shown_once(world):
-    personas, cases, _other = world
+    personas, _cases, _other = world
     client = _client(personas.supervisor_a)
     response, export = _ask(client, format="xlsx", with_names="on")
     password = response.context["password"]
     assert len(password) >= 20 and password in response.content.decode()
     assert password not in client.get(reverse("stats:row_exports")).content.decode()
     assert RowExport.objects.get(pk=export.pk).password == ""
-    body = b"".join(client.get(reverse("stats:row_export_file", args=[export.pk])).streaming_content)
+    download = client.get(reverse("stats:row_export_file", args=[export.pk]))
+    body = b"".join(download.streaming_content)
     assert NAME.encode() not in body
     with pyzipper.AESZipFile(io.BytesIO(body)) as archive:
         (entry,) = archive.infolist()
@@ -109,13 +110,15 @@ def test_only_the_requester_reaches_an_export_and_only_until_it_expires(world):
     personas, _cases, _other = world
     owner = _client(personas.supervisor_a)
     _response, export = _ask(owner, format="csv")
+    other = _client(personas.supervisor_b)
     for route in ("stats:row_export", "stats:row_export_file"):
         url = reverse(route, args=[export.pk])
         assert owner.get(url).status_code == 200
-        assert _client(personas.supervisor_b).get(url).status_code == 404
+        assert other.get(url).status_code == 404
     for user in (personas.analyst, personas.case_worker_a, personas.administrator):
-        assert _client(user).get(reverse("stats:row_exports")).status_code == 404
-        assert _client(user).post(reverse("stats:row_exports"), {"format": "csv"}).status_code == 404
+        client = _client(user)
+        assert client.get(reverse("stats:row_exports")).status_code == 404
+        assert client.post(reverse("stats:row_exports"), {"format": "csv"}).status_code == 404
     path = row_exports.path_of(export)
     assert path.exists()
     # Its time is up (moved on the row: the clock would end the owner's session too).

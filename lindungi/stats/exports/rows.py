@@ -61,15 +61,18 @@ def fields(names):
     return [*FIELDS, "name"] if names else FIELDS
 
 
-def _narrowed(queryset, user, names):
-    for need in row_export_needs(names):
+def _narrowed(model, user, names):
+    """``model``'s rows on the cases the export may hold, each need narrowing in turn."""
+    first, *more = row_export_needs(names)
+    queryset = model.objects.restrict(user, first)
+    for need in more:
         queryset = queryset.restrict(user, need)
     return queryset
 
 
 def survivors(user, names):
     """The survivors the export holds (for its row count and its first stream)."""
-    return _narrowed(Client.objects.filter(role=ClientRole.SURVIVOR), user, names)
+    return _narrowed(Client, user, names).filter(role=ClientRole.SURVIVOR)
 
 
 def _streams(user, names):
@@ -77,12 +80,12 @@ def _streams(user, names):
     columns += ["case__closed_at", "sex", "birth_date", "age_estimate", "kelurahan_id"]
     people = survivors(user, names).order_by("case_id", "created_at", "pk")
     people = people.values_list(*columns, *(["name"] if names else []))
-    incidents = _narrowed(Incident.objects.all(), user, names).order_by("case_id", "pk")
+    incidents = _narrowed(Incident, user, names).order_by("case_id", "pk")
     incidents = incidents.values_list(
         "case_id", "survivor_id", "occurred_on", "reported_on", "gbv_type", "violence_types",
         "kelurahan_id",
     )  # fmt: skip
-    services = _narrowed(PlannedService.objects.filter(status=ServiceStatus.DONE), user, names)
+    services = _narrowed(PlannedService, user, names).filter(status=ServiceStatus.DONE)
     services = services.order_by("case_id", "type").values_list("case_id", "type")
     return [q.iterator(chunk_size=CHUNK) for q in (people, incidents, services)]
 
@@ -117,26 +120,32 @@ def _joined(values):
     return SEPARATOR.join(sorted({value for value in values if value}))
 
 
+def _age_band(born, estimate, day):
+    """Her SIMFONI age band on the day of her first incident ("" when unknown)."""
+    if day is None:
+        return ""
+    age = classification.age_on(born, day) if born else estimate
+    return str(classification.simfoni_age_band(age) or "")
+
+
 def _row(person, incidents, services, names):
     _case, _pk, code, status, opened, closed, sex, born, estimate, home, *name = person
+    # Incident rows: case, survivor, occurred, reported, GBVIMS type, violence, kelurahan.
     mine = sorted(incidents, key=lambda i: i[2] or i[3])
-    first = mine[0] if mine else None
-    day = (first[2] or first[3]) if first else None
-    age = classification.age_on(born, day) if born else estimate
-    band = classification.simfoni_age_band(age) if day else None
-    place = (first[6] if first else None) or home or ""
+    first = mine[0] if mine else (None, None, None, None, None, None, None)
+    place = first[6] or home or ""
     return [
         code,
         *name,
         sex,
-        str(band or ""),
+        _age_band(born, estimate, first[2] or first[3]),
         place[:5],
         place[:8],
         status,
         _day(opened),
         _day(closed),
-        first[2].isoformat() if first and first[2] else "",
-        first[3].isoformat() if first else "",
+        first[2].isoformat() if first[2] else "",
+        first[3].isoformat() if first[3] else "",
         len(mine),
         _joined(i[4] for i in mine),
         _joined(v for i in mine for v in (i[5] or ())),
