@@ -53,7 +53,7 @@ def _write_table(out, export, header, source):
         write_xlsx(out, [("Data", header, source)])
 
 
-def _write_file(target, export, header, source):
+def write_file(target, export, header, source):
     with open(target, "xb") as out:
         if not export.with_names:
             _write_table(out, export, header, source)
@@ -94,7 +94,7 @@ def write(export, target):
     with translation.override(export.language):
         header = rows.header(names)
         source = rows.counted(rows.rows(user, names), PROGRESS_EVERY, report)
-        _write_file(target, export, header, source)
+        write_file(target, export, header, source)
     return written
 
 
