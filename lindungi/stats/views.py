@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from lindungi.audit.events import record, record_export
 from lindungi.core.htmx import render_page
-from lindungi.stats import actions, dashboard, row_exports, snapshots
+from lindungi.stats import actions, dashboard, row_exports, snapshots, supervision
 from lindungi.stats.access import export_for, exports_of, require_row_export, require_scope
 from lindungi.stats.exports import dhis2, gbvims, simfoni
 from lindungi.stats.exports.files import XLSX, csv_bytes, xlsx_bytes
@@ -39,6 +39,9 @@ def dashboard_page(request):
         "scope": scope,
         "publish_form": PublishForm(initial={"year": filters.end.year}),
         "published": snapshots.latest(),
+        "indicators": supervision.indicators(request.user, scope.units, filters)
+        if scope.units is not None
+        else [],
         **dashboard.dashboard_context(filters),
     }
     return render_page(request, "stats/dashboard.html", context)
