@@ -3,7 +3,11 @@ DHIS2 files (each asks ``access.require_scope`` first and reads the rollups only
 row-level exports a unit's supervisor asks for (``access.require_row_export``), which the
 worker writes."""
 
+import uuid
+from functools import partial
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,7 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lindungi.audit.events import record, record_export
+from lindungi.cases.forms import RELOAD
 from lindungi.core.htmx import render_page
+from lindungi.core.once import KeyReused, Replayed, SubmitOnce, form_digest
 from lindungi.stats import actions, dashboard, row_exports, snapshots, supervision
 from lindungi.stats.access import export_for, exports_of, require_row_export, require_scope
 from lindungi.stats.exports import dhis2, gbvims, simfoni
@@ -138,11 +144,44 @@ class RowExportForm(forms.Form):
     with_names = forms.BooleanField(
         label=gettext_lazy("With the survivors' names (an encrypted zip file)"), required=False
     )
+    # A resent form (a double click) asks once: its token is a submit-once key.
+    form_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={"required": RELOAD, "invalid": RELOAD},
+    )
 
     def __init__(self, data, *, may_name):
         super().__init__(data)
         if not may_name:
             del self.fields["with_names"]
+
+
+def _ask_for_export(request, form):
+    """Queue the export once per form token; its password ("" on a resent form: the
+    password is shown in the first answer only, and kept nowhere for a second)."""
+    data = form.cleaned_data
+    once = SubmitOnce(
+        "stats:row_exports",
+        str(request.user.pk),
+        str(data["form_token"]),
+        form_digest(request.POST),
+        answer=lambda made: {"export": str(made[0].pk)},
+    )
+    ask = partial(
+        actions.request_row_export,
+        request.membership,
+        file_format=data["format"],
+        names=data.get("with_names", False),
+        request=request,
+    )
+    try:
+        return once.run(ask)[1]
+    except Replayed:
+        messages.info(request, _("This export was already asked for; see it below."))
+    except KeyReused:
+        form.add_error(None, RELOAD)
+    return ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,12 +192,9 @@ def row_exports_page(request):
     form = RowExportForm(request.POST or None, may_name=scope.may_export_names)
     password = ""
     if request.method == "POST" and form.is_valid():
-        names = form.cleaned_data.get("with_names", False)
-        _export, password = actions.request_row_export(
-            request.membership, file_format=form.cleaned_data["format"], names=names,
-            request=request,
-        )  # fmt: skip
-        form = RowExportForm(None, may_name=scope.may_export_names)
+        password = _ask_for_export(request, form)
+        if not form.errors:
+            form = RowExportForm(None, may_name=scope.may_export_names)
     context = {
         "form": form,
         "password": password,

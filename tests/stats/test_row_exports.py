@@ -5,6 +5,7 @@ expires; every file in the audit trail with its columns and row count."""
 
 import csv
 import io
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -46,7 +47,7 @@ def _client(user):
 
 
 def _ask(client, **data):
-    response = client.post(reverse("stats:row_exports"), data)
+    response = client.post(reverse("stats:row_exports"), {"form_token": uuid.uuid4(), **data})
     assert response.status_code == 200
     export = RowExport.objects.latest("created_at")
     assert row_exports.write_next() == 1
@@ -118,7 +119,8 @@ def test_only_the_requester_reaches_an_export_and_only_until_it_expires(world):
     for user in (personas.analyst, personas.case_worker_a, personas.administrator):
         client = _client(user)
         assert client.get(reverse("stats:row_exports")).status_code == 404
-        assert client.post(reverse("stats:row_exports"), {"format": "csv"}).status_code == 404
+        asked = {"format": "csv", "form_token": uuid.uuid4()}
+        assert client.post(reverse("stats:row_exports"), asked).status_code == 404
     path = row_exports.path_of(export)
     assert path.exists()
     # Its time is up (moved on the row: the clock would end the owner's session too).
@@ -132,7 +134,12 @@ def test_only_the_requester_reaches_an_export_and_only_until_it_expires(world):
 def test_the_page_polls_while_the_worker_writes(world):
     personas, _cases, _other = world
     client = _client(personas.supervisor_a)
-    client.post(reverse("stats:row_exports"), {"format": "csv"})
+    asked = {"format": "csv", "form_token": uuid.uuid4()}
+    client.post(reverse("stats:row_exports"), asked)
+    # A resent form (a double click) asks once.
+    again = client.post(reverse("stats:row_exports"), asked)
+    assert "already asked for" in again.content.decode()
+    assert RowExport.objects.filter(requested_by=personas.supervisor_a).count() == 1
     export = RowExport.objects.latest("created_at")
     line = client.get(reverse("stats:row_export", args=[export.pk]), HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 2s"' in line.content.decode()
