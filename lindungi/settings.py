@@ -244,6 +244,10 @@ LINDUNGI_MESSAGE_LEASE_SECONDS = config.integer("LINDUNGI_MESSAGE_LEASE_SECONDS"
 # Statistics (lindungi.stats; README, "Statistics"): the DHIS2 data set the monthly
 # dataValueSets file is for (its 11-character identifier in the deployment's DHIS2).
 STATS_DHIS2_DATASET = config.raw("LINDUNGI_DHIS2_DATASET") or ""
+# Row-level exports (lindungi.stats.row_exports): the worker writes them here, their
+# requester may download one for this long, then the worker deletes it.
+STATS_EXPORT_DIR = DATA_DIR / "exports"
+STATS_EXPORT_KEEP = timedelta(hours=config.integer("LINDUNGI_EXPORT_KEEP_HOURS", 24, 1, 336))
 
 # The rapid response unit (lindungi.response; README, "Rapid response"): the shifts' start
 # times in the deployment's zone (each lasts until the next starts), how far ahead a roster

@@ -54,6 +54,8 @@ from lindungi.response import actions as dispatches
 from lindungi.response.models import Dispatch
 from lindungi.shelter import actions as shelter
 from lindungi.shelter.models import Bed, House, Placement
+from lindungi.stats.actions import request_row_export
+from lindungi.stats.models import RowExport
 from tests.html_forms import read_forms
 from tests.login import log_in
 from tests.shelter.factories import make_house
@@ -449,6 +451,9 @@ def make_world(personas):
         case.refresh_from_db()
         actions.update_case(worker, case, case.version, {"status": "services", "priority": "high"})
     case.refresh_from_db()
+    export, _password = request_row_export(
+        personas.supervisor_a.memberships.get(), file_format="csv", names=False
+    )
     return {
         Case: case,
         CaseClient: case.clients.get(role="survivor"),
@@ -473,6 +478,7 @@ def make_world(personas):
         Consent: consent,
         Referral: referral,
         Notification: Notification.objects.filter(user=worker).first(),
+        RowExport: export,
     }
 
 

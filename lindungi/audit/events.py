@@ -99,9 +99,20 @@ def record_read(request, obj, *, reason=""):
     return record(f"{obj._meta.model_name}.read", request=request, obj=obj, reason=reason)
 
 
-def record_export(request, object_type, *, fields=(), obj=None):
-    """Data left the system (CSV, PDF, SIMFONI file): what kind, and which columns."""
-    return record("data.export", request=request, object_type=object_type, obj=obj, fields=fields)
+def record_export(request, object_type, *, fields=(), obj=None, rows=None, **acting):
+    """Data left the system (CSV, PDF, SIMFONI file): what kind, and which columns; for a
+    file of rows, how many (as the event's reason: a count, never a value). ``acting``:
+    actor, unit and role, where there is no request (the worker, a command)."""
+    reason = "" if rows is None else f"rows={int(rows)}"
+    return record(
+        "data.export",
+        request=request,
+        object_type=object_type,
+        obj=obj,
+        fields=fields,
+        reason=reason,
+        **acting,
+    )
 
 
 def record_search(request, object_type, *, fields=()):

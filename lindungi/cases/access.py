@@ -386,6 +386,14 @@ def get_part_for(
     return _part(user, model, part_id, need, request)
 
 
+def row_export_needs(names: bool) -> tuple[Need, ...]:
+    """What a row-level export (one row per survivor, ``stats/row_exports.py``) asks of each
+    case it holds: the cases the user supervises, their unit's record of its own work; with
+    names, also the right to read the case's content. Each need narrows in turn
+    (``restrict``), so a file never holds a case the page would not show."""
+    return (Need.SUPERVISE, Need.CONTENT) if names else (Need.SUPERVISE,)
+
+
 def reach_without_assignment(user: User) -> list[uuid.UUID]:
     """Ids of the cases ``user`` sees without being assigned to them: named on a restricted
     case, or an unexpired break-glass grant. For a case worker, almost always none."""

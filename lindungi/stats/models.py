@@ -3,8 +3,10 @@ snapshots and the DHIS2 mapping. None of them holds anything about a person: a r
 is a count under a key of codes; a case's contribution is the list of such keys."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.core.fields import EncryptedCharField
 from lindungi.core.models import BaseModel
 from lindungi.stats.vocabulary import DIMENSIONS, MEASURES
 
@@ -128,3 +130,73 @@ class RollupLock(models.Model):
 
     def __str__(self):
         return "rollup lock"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being written")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired and deleted")
+    DELIVERED = "delivered", _("Written by the command line")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
+class RowExport(BaseModel):
+    """A row-level export (one row per survivor) asked for on the page or the command line,
+    written by ``lindungi worker`` under the data directory, downloadable by its requester
+    only, until ``expires_at``; then the worker deletes the file. It holds no personal data:
+    which cases it covers is the access module's answer for the requester, asked again when
+    the file is written. The password of an export with names is kept (encrypted) only
+    until the worker has used it."""
+
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32)
+    language = models.CharField(max_length=8)
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    with_names = models.BooleanField(_("with names"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(null=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    password = EncryptedCharField(max_length=64, blank=True)
+    file_name = models.CharField(max_length=64, blank=True)
+    finished_at = models.DateTimeField(null=True)
+    expires_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("row-level export")
+        verbose_name_plural = _("row-level exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="stats_export_status")]
+
+    def __str__(self):
+        return str(self.pk)
+
+    @property
+    def downloadable(self):
+        """Written, and its time not up (the worker deletes it soon after)."""
+        return (
+            self.status == ExportStatus.READY
+            and bool(self.file_name)
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def waiting(self):
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def percent(self):
+        if not self.rows_total:
+            return 100 if self.status == ExportStatus.READY else 0
+        return min(100, self.rows_done * 100 // self.rows_total)

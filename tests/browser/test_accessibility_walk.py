@@ -66,6 +66,7 @@ NOT_WALKED = {
     "stats:simfoni": NOT_PAGES,  # a workbook or a CSV file
     "stats:dhis2": NOT_PAGES,  # a JSON file
     "stats:gbvims": NOT_PAGES,  # a workbook
+    "stats:row_export_file": NOT_PAGES,  # a row-level export's file
     "public_stats:csv": NOT_PAGES,
     "stats:publish": POST_ONLY,
     "set_language": POST_ONLY,

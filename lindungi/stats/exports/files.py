@@ -1,4 +1,6 @@
-"""Writing tables as CSV or XLSX, every cell through ``cells.safe``."""
+"""Writing tables as CSV or XLSX, every cell through ``cells.safe``. The writers stream:
+rows are written as they come, so a file of a million rows takes no more memory than one of
+a hundred (openpyxl's write-only mode for XLSX)."""
 
 import csv
 import io
@@ -8,26 +10,36 @@ from openpyxl import Workbook
 from lindungi.stats.exports.cells import safe_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# With a byte order mark, so that a spreadsheet opens Indonesian text as UTF-8.
+BOM = "\ufeff"
 
 
-def csv_bytes(header, rows):
-    out = io.StringIO()
+def write_csv(out, header, rows):
+    """Write to ``out`` (a text stream opened with ``newline=""``)."""
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(safe_row(header))
-    for row in rows:
-        writer.writerow(safe_row(row))
-    # With a byte order mark, so that a spreadsheet opens Indonesian text as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode()
+    writer.writerows(safe_row(row) for row in rows)
 
 
-def xlsx_bytes(sheets):
-    """``sheets``: [(title, header, rows)], written in openpyxl's streaming mode."""
+def write_xlsx(out, sheets):
+    """``sheets``: [(title, header, rows)]; ``out``: a path or a binary file."""
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title=title[:31])
         sheet.append(safe_row(header))
         for row in rows:
             sheet.append(safe_row(row))
-    out = io.BytesIO()
     book.save(out)
+
+
+def csv_bytes(header, rows):
+    out = io.StringIO(newline="")
+    write_csv(out, header, rows)
+    return out.getvalue().encode()
+
+
+def xlsx_bytes(sheets):
+    out = io.BytesIO()
+    write_xlsx(out, sheets)
     return out.getvalue()

@@ -1,7 +1,8 @@
 """``lindungi worker``: the background loop, backed by the database (no broker).
 
-It seals the audit events that no request sealed after its commit and sends the
-outbound messages that are due every few seconds (``--seal-interval``), and runs every
+It seals the audit events that no request sealed after its commit, sends the outbound
+messages that are due and writes the row-level exports asked for every few seconds
+(``--seal-interval``), and runs every
 other job once a minute (``--interval``). Several
 workers may run at the same time (on several machines, or a second one started by
 mistake): each job claims its work in the database (the sealer its lock, the overdue
@@ -30,6 +31,7 @@ from lindungi.notifications.sending import send_due
 from lindungi.referrals.actions import expire_overdue
 from lindungi.response.jobs import alert_roster_gaps, escalate
 from lindungi.shelter.jobs import alert_long_stays
+from lindungi.stats import row_exports
 from lindungi.stats.rollup import apply_pending as count_marked_cases
 
 logger = logging.getLogger("lindungi.worker")
@@ -65,6 +67,9 @@ JOBS = [
     ("long_stay_alerts", alert_long_stays, "other"),
     ("referral_expiry", expire_overdue, "other"),
     ("statistics_rollups", count_marked_cases, "other"),
+    # A row-level export waits for the seal's pace, not a minute: its requester watches.
+    ("row_exports", row_exports.write_next, "seal"),
+    ("row_export_expiry", row_exports.delete_expired, "other"),
 ]
 
 
@@ -107,8 +112,9 @@ def run_loop(stop, intervals):
 class Command(BaseCommand):
     help = (
         "Run background jobs: seal audit events and send due messages every few seconds; "
-        "overdue deadline alerts, rapid response escalation and roster gaps, the statistics "
-        "rollups, the audit checkpoint and forgetting expired submit-once keys every minute; "
+        "row-level exports as they are asked for; overdue deadline alerts, rapid response "
+        "escalation and roster gaps, the statistics rollups, deleting expired exports, the "
+        "audit checkpoint and forgetting expired submit-once keys every minute; "
         "or all once with --once."
     )
 
