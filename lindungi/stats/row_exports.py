@@ -9,18 +9,24 @@ the password is then forgotten. The worker asks the access module again for the 
 as the requester, when it writes: a right withdrawn in between is not exported. Every file
 written is in the audit trail with its columns and its number of rows.
 
-Known limit: openpyxl's write-only mode spools an XLSX sheet through a temporary file of
-its own before the zip is written, so an XLSX with names passes through the server's
-temporary directory in the clear for the time it is written; a CSV never does.
+openpyxl's write-only mode spools an XLSX sheet through a temporary file of its own, in the
+clear: so an export with names is a CSV, streamed straight into the zip
+(``actions.NAMES_AS_CSV``).
+
+A writer reports its progress every ``PROGRESS_EVERY`` rows; one silent for ``SILENT`` is
+gone (a worker killed, its machine down): the next worker deletes what it had written and
+writes the export again, so that an export asked for is never left "being written".
 """
 
 import io
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import pyzipper
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from lindungi.accounts.models import Membership
@@ -31,6 +37,8 @@ from lindungi.stats.exports.files import write_csv, write_xlsx
 from lindungi.stats.models import ExportFormat, ExportStatus, RowExport
 
 PROGRESS_EVERY = 5000
+# Far longer than PROGRESS_EVERY rows take, an XLSX's included (about 2.5 s on 2 cores).
+SILENT = timedelta(minutes=5)
 
 
 def path_of(export):
@@ -83,13 +91,15 @@ def write(export, target):
     """Write ``export`` to ``target`` (a path that must not exist yet); returns its rows."""
     user, names = export.requested_by, export.with_names
     total = rows.survivors(user, names).count()
-    RowExport.objects.filter(pk=export.pk).update(rows_total=total, rows_done=0)
+    RowExport.objects.filter(pk=export.pk).update(
+        rows_total=total, rows_done=0, updated_at=timezone.now()
+    )
     written = 0
 
     def report(n):
         nonlocal written
         written = n
-        RowExport.objects.filter(pk=export.pk).update(rows_done=n)
+        RowExport.objects.filter(pk=export.pk).update(rows_done=n, updated_at=timezone.now())
 
     with translation.override(export.language):
         header = rows.header(names)
@@ -130,17 +140,21 @@ def _fail(export, target=None):
 
 
 def _claim():
-    """The oldest export waiting, now marked as being written by this worker (one update
-    decides, so two workers never write the same export)."""
-    for pk in (
-        RowExport.objects.filter(status=ExportStatus.QUEUED)
-        .order_by("created_at")[:5]
-        .values_list("pk", flat=True)
+    """The oldest export waiting, or left by a writer gone silent, now marked as being
+    written by this worker under a new file name (one update decides, so two workers never
+    write the same export); a file the silent writer left is deleted."""
+    now = timezone.now()
+    left = Q(status=ExportStatus.RUNNING, updated_at__lt=now - SILENT) & ~Q(file_name="")
+    waiting = RowExport.objects.filter(Q(status=ExportStatus.QUEUED) | left)
+    for pk, status, seen, old_file in waiting.order_by("created_at")[:5].values_list(
+        "pk", "status", "updated_at", "file_name"
     ):
-        claimed = RowExport.objects.filter(pk=pk, status=ExportStatus.QUEUED).update(
-            status=ExportStatus.RUNNING
+        claimed = RowExport.objects.filter(pk=pk, status=status, updated_at=seen).update(
+            status=ExportStatus.RUNNING, file_name=secrets.token_hex(16), updated_at=now
         )
         if claimed:
+            if old_file:
+                path_of(RowExport(file_name=old_file)).unlink(missing_ok=True)
             return RowExport.objects.select_related("requested_by", "unit").get(pk=pk)
     return None
 
@@ -151,10 +165,10 @@ def run(export, target=None):
     if not _still_allowed(export):
         _fail(export)
         return ExportStatus.FAILED
-    file_name = "" if target is not None else secrets.token_hex(16)
+    file_name = "" if target is not None else export.file_name
     if target is None:
         Path(settings.STATS_EXPORT_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = path_of(RowExport(file_name=file_name))
+        target = path_of(export)
     try:
         written = write(export, target)
     except Exception:
@@ -175,7 +189,11 @@ def write_next():
 
 
 def delete_expired():
-    """The worker's job: delete the files whose download time is up."""
+    """The worker's job: delete the files whose download time is up; an export the command
+    line was writing when it stopped (silent, and no file of the worker's) has failed."""
+    RowExport.objects.filter(
+        status=ExportStatus.RUNNING, file_name="", updated_at__lt=timezone.now() - SILENT
+    ).update(status=ExportStatus.FAILED, password="", finished_at=timezone.now())
     done = 0
     expired = RowExport.objects.filter(status=ExportStatus.READY, expires_at__lte=timezone.now())
     for export in expired.order_by("expires_at")[:100]:

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 import pyzipper
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -85,7 +86,7 @@ def test_a_de_identified_csv_has_a_row_per_survivor_of_the_supervised_cases(worl
 def test_names_come_only_in_an_aes_zip_under_the_password_shown_once(world):
     personas, _cases, _other = world
     client = _client(personas.supervisor_a)
-    response, export = _ask(client, format="xlsx", with_names="on")
+    response, export = _ask(client, format="csv", with_names="on")
     password = response.context["password"]
     assert len(password) >= 20 and password in response.content.decode()
     assert password not in client.get(reverse("stats:row_exports")).content.decode()
@@ -99,12 +100,55 @@ def test_names_come_only_in_an_aes_zip_under_the_password_shown_once(world):
         with pytest.raises(RuntimeError):
             archive.read(entry.filename)
         archive.setpassword(password.encode())
-        book = load_workbook(io.BytesIO(archive.read(entry.filename)))
-    rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][:2] == ("Survivor code", "Name") and len(rows) == 5
+        rows = _csv(archive.read(entry.filename))
+    assert rows[0][:2] == ["Survivor code", "Name"] and len(rows) == 5
     assert {row[1] for row in rows[1:]} == {NAME}
     event = AuditEvent.objects.get(action="data.export", object_id=str(export.pk))
     assert "name" in event.fields and event.reason == "rows=4"
+
+
+def test_a_spreadsheet_is_de_identified_names_go_only_into_the_zipped_csv(world, tmp_path):
+    """openpyxl spools a sheet through a temporary file in the clear: no names take that way."""
+    personas, _cases, _other = world
+    client = _client(personas.supervisor_a)
+    asked = {"format": "xlsx", "with_names": "on", "form_token": uuid.uuid4()}
+    refused = client.post(reverse("stats:row_exports"), asked)
+    assert "CSV only" in refused.content.decode()
+    assert not RowExport.objects.exists()
+    with pytest.raises(CommandError, match="CSV only"):
+        call_command(
+            "stats-export",
+            personas.supervisor_a.email,
+            output=str(tmp_path / "x"),
+            names=True,
+            format="xlsx",
+        )
+    assert not RowExport.objects.exists() and not (tmp_path / "x").exists()
+    _response, export = _ask(client, format="xlsx")
+    download = client.get(reverse("stats:row_export_file", args=[export.pk]))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert "Name" not in rows[0] and len(rows) == 5
+    assert NAME not in {cell for row in rows for cell in row}
+
+
+def test_an_export_its_worker_left_half_written_is_written_again(world):
+    personas, _cases, _other = world
+    client = _client(personas.supervisor_a)
+    client.post(reverse("stats:row_exports"), {"format": "csv", "form_token": uuid.uuid4()})
+    # A worker claims it and is killed with half a file written.
+    left = row_exports._claim()
+    half = row_exports.path_of(left)
+    half.parent.mkdir(parents=True, exist_ok=True)
+    half.write_bytes(b"half a file")
+    assert row_exports.write_next() == 0  # its writer may still be at work
+    silent = timezone.now() - row_exports.SILENT - timedelta(seconds=1)
+    RowExport.objects.filter(pk=left.pk).update(updated_at=silent)
+    assert row_exports.write_next() == 1
+    export = RowExport.objects.get(pk=left.pk)
+    assert export.status == ExportStatus.READY and export.rows_done == 4
+    assert not half.exists() and row_exports.path_of(export).exists()
+    assert AuditEvent.objects.filter(action="data.export", object_id=str(export.pk)).count() == 1
 
 
 def test_only_the_requester_reaches_an_export_and_only_until_it_expires(world):
