@@ -94,8 +94,9 @@ def _form_classes(response):
     return frozenset(found)
 
 
-def posted_forms(browsers, urls):
-    """A ``PageForm`` for every form that posts, on each page of ``urls``, for every browser."""
+def posted_forms(browsers, urls, methods=("post",)):
+    """A ``PageForm`` for every form that posts (or sends by one of ``methods``), on each page
+    of ``urls``, for every browser."""
     found = []
     for url in urls:
         for who, browser in browsers.items():
@@ -106,6 +107,6 @@ def posted_forms(browsers, urls):
             found += [
                 PageForm(who, url, form, classes)
                 for form in read_forms(page.text)
-                if form.method == "post"
+                if form.method in methods
             ]
     return found

@@ -78,10 +78,11 @@ def _date_inputs(form):
 
 
 def _forms_with_dates(browsers, world):
-    """(browser name, page URL, form, input name) for every date input on every page."""
+    """(browser name, page URL, form, input name) for every date input on every page, of the
+    forms that save and of those that filter a list (sent by GET)."""
     return [
         (found.who, found.url, found.form, name)
-        for found in posted_forms(browsers, pages(world))
+        for found in posted_forms(browsers, pages(world), methods=("post", "get"))
         for name in _date_inputs(found.form)
     ]
 
@@ -120,7 +121,7 @@ def test_every_date_of_every_form_refuses_what_is_not_a_date(personas, world):
             data = {**form.data(), name: [value]}
             # Some seconds after the page was opened: the public form's robot check.
             with time_machine.travel(EDITED + timedelta(seconds=30), tick=False):
-                response = logged_in[who].post(target, data)
+                response = getattr(logged_in[who], form.method)(target, data)
             where = f"{who} {url} {name}={value[:12]!r}"
             if response.status_code >= 500:
                 failures.append(f"{where}: {response.status_code}")
