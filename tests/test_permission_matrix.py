@@ -29,12 +29,12 @@ from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
 from lindungi.cases.access import Need
 from lindungi.cases.attachments import upload_attachment
-from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
+from lindungi.cases.models import Attachment, Case, Consent, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from lindungi.casework import actions as work
 from lindungi.casework.models import Approval, Assessment, CaseNote, PlannedService, Task
 from lindungi.referrals import actions as referrals
-from lindungi.referrals.models import Consent, Referral
+from lindungi.referrals.models import Referral
 from lindungi.response import actions as dispatch
 from lindungi.response.models import Dispatch
 from lindungi.shelter import actions as shelter

@@ -27,22 +27,14 @@ from lindungi.api.cases import CREATE, READ, WRITE
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for, get_case_part_for
-from lindungi.cases.models import Case
+from lindungi.cases.models import Case, ConsentMethod, ConsentPurpose, DataCategory, GivenBy
+from lindungi.cases.models import Consent as ConsentRecord
 from lindungi.casework.models import ServiceType
 from lindungi.core.dates import check_past_facts
-from lindungi.referrals import actions, consents, directory, sharing
+from lindungi.referrals import actions, directory, sharing
 from lindungi.referrals.access import get_referral_for, is_partner_side, may, partner_units
 from lindungi.referrals.forms import partner_units as partner_organisations
-from lindungi.referrals.models import Consent as ConsentRecord
-from lindungi.referrals.models import (
-    ConsentMethod,
-    ConsentPurpose,
-    DataCategory,
-    GivenBy,
-    Referral,
-    ReferralStatus,
-    SharedField,
-)
+from lindungi.referrals.models import Referral, ReferralStatus, SharedField
 
 router = Router(tags=["consents and referrals"])
 Body = dict[str, Any]
@@ -70,7 +62,7 @@ class WithdrawalIn(Input):
 
 class ConsentOut(Schema):
     id: uuid.UUID
-    client: uuid.UUID
+    client: uuid.UUID | None = Field(description="Empty: the case as a whole (from intake).")
     purpose: ConsentPurpose
     recipient: uuid.UUID | None
     recipient_kind: str
@@ -161,7 +153,11 @@ def _consent(consent: ConsentRecord, live: set[uuid.UUID]) -> Body:
 
 
 def _in_force(rows: list[ConsentRecord]) -> set[uuid.UUID]:
-    return set(consents.current().filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True))
+    return set(
+        ConsentRecord.objects.in_force()
+        .filter(pk__in=[r.pk for r in rows])
+        .values_list("pk", flat=True)
+    )
 
 
 def _referral(request: StaffRequest, referral: Referral) -> Body:

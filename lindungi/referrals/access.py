@@ -25,7 +25,7 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.cases import access as case_access
 from lindungi.cases.access import AnyUser, Condition, Need
-from lindungi.referrals import consents
+from lindungi.cases.models import Consent
 from lindungi.referrals.models import OPEN_REFERRAL, Referral, ReferralStatus
 
 NEVER = Q(pk__in=[])
@@ -52,7 +52,7 @@ def partner_units(user: AnyUser) -> list[uuid.UUID]:
 
 def consented() -> Q:
     """A referral whose consent is in force now, or one the server let through without."""
-    return Q(consent__in=consents.current().values("pk")) | Q(overridden=True)
+    return Q(consent__in=Consent.objects.in_force().values("pk")) | Q(overridden=True)
 
 
 def referral_rule(user: AnyUser, need: Need, through_case: Callable[[Need], Condition]) -> Q:

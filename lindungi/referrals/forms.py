@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from lindungi.accounts.models import Unit
 from lindungi.accounts.roles import UnitType
 from lindungi.cases.forms import RELOAD, CaseForm, radios
-from lindungi.cases.models import Client
+from lindungi.cases.models import Client, Consent, DataCategory
 from lindungi.casework.models import ServiceType
 from lindungi.core.dates import past_date, validate_plan
 from lindungi.core.widgets import DateInput, HtmlInputsForm
 from lindungi.referrals import sharing
-from lindungi.referrals.models import Consent, DataCategory, Referral, SharedField
+from lindungi.referrals.models import Referral, SharedField
 
 TEXT = 4000
 RELOADING = {"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}

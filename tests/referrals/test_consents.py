@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
-from lindungi.cases.models import CaseEvent
+from lindungi.cases.models import CaseEvent, Consent, ConsentPurpose, DataCategory
 from lindungi.referrals import actions, consents
-from lindungi.referrals.models import ConsentPurpose, DataCategory
 from tests.cases.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +52,11 @@ def test_a_consent_covers_its_purpose_recipient_and_data_only(world):
 def test_withdrawal_and_expiry_end_it_at_once(world):
     personas, case, client = world
     consent = referral_consent(world, valid_until=timezone.localdate())
-    assert consents.current().filter(pk=consent.pk).exists()
-    assert not consents.current(timezone.now() + timedelta(days=1)).filter(pk=consent.pk).exists()
+    assert Consent.objects.in_force().filter(pk=consent.pk).exists()
+    tomorrow = timezone.now() + timedelta(days=1)
+    assert not Consent.objects.in_force(tomorrow).filter(pk=consent.pk).exists()
     actions.withdraw_consent(personas.case_worker_a, consent, consent.version)
-    assert not consents.current().filter(pk=consent.pk).exists()
+    assert not Consent.objects.in_force().filter(pk=consent.pk).exists()
     assert consents.covers(case, client, ConsentPurpose.REFERRAL, personas.partner, VISUM) is None
 
 

@@ -8,8 +8,9 @@ from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
+from lindungi.cases.models import DataCategory
 from lindungi.referrals import actions, sharing
-from lindungi.referrals.models import DataCategory, Referral, SharedField
+from lindungi.referrals.models import Referral, SharedField
 from tests.login import log_in
 from tests.referrals.factories import make_world, send_visum, visum_consent
 

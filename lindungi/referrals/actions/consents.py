@@ -21,17 +21,19 @@ from lindungi.audit.events import record
 from lindungi.cases import access as case_access
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.classification import CHILD_UNDER
-from lindungi.cases.models import Case, CaseEvent, Client
-from lindungi.cases.timeline import EventKind
-from lindungi.casework.models import ServiceType
-from lindungi.core.dates import check_plans
-from lindungi.referrals.models import (
+from lindungi.cases.models import (
+    Case,
+    CaseEvent,
+    Client,
     Consent,
     ConsentMethod,
     ConsentPurpose,
     DataCategory,
     GivenBy,
 )
+from lindungi.cases.timeline import EventKind
+from lindungi.casework.models import ServiceType
+from lindungi.core.dates import check_plans
 
 
 def _event(consent: Consent, actor: User | None, kind: EventKind, at: datetime) -> None:

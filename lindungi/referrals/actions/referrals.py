@@ -29,19 +29,13 @@ from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
 from lindungi.cases import access as case_access
 from lindungi.cases.actions import StaleVersion
-from lindungi.cases.models import Case, CaseEvent, Client
+from lindungi.cases.models import Case, CaseEvent, Client, ConsentPurpose
 from lindungi.cases.timeline import EventKind
 from lindungi.casework.models import ServiceType
 from lindungi.core.dates import check_past_facts
 from lindungi.notifications.models import Kind, notify
 from lindungi.referrals import access, consents, sharing
-from lindungi.referrals.models import (
-    OPEN_REFERRAL,
-    ConsentPurpose,
-    Referral,
-    ReferralStatus,
-    SharedField,
-)
+from lindungi.referrals.models import OPEN_REFERRAL, Referral, ReferralStatus, SharedField
 
 TEXT_MAX = 4000
 
