@@ -22,7 +22,7 @@ from ninja.responses import Status as Reply
 
 from lindungi.accounts.models import Unit
 from lindungi.api.auth import StaffRequest
-from lindungi.api.case_schemas import Input, RecordId, RegionCode
+from lindungi.api.case_schemas import Input, RecordId, RegionCode, local_moment
 from lindungi.api.cases import CREATE, READ, WRITE
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record_read
@@ -53,6 +53,9 @@ class ConsentIn(Input):
     given_by_name: str = Field("", max_length=200)
     child_view: str = Text
     how: ConsentMethod | None = None
+    given_at: datetime | None = Field(
+        None, description="When it was given; left out: now. Not before the case's first report."
+    )
     valid_until: date | None = None
 
 
@@ -229,6 +232,7 @@ def add_consent(
     data = payload.dict()
     data["client"] = _case_person(case, payload.client, "client")
     data["recipient"] = _organisation(payload.recipient, "recipient")
+    data["given_at"] = payload.given_at and local_moment(payload.given_at)
     consent = actions.record_consent(request.auth, case, data, request=request)
     response["ETag"] = etag(consent.version)
     response["Location"] = reverse("api:consent", args=[consent.pk])

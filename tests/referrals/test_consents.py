@@ -4,13 +4,16 @@ expired, and covering only their purpose, recipient and data (issue 14)."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
 from lindungi.cases.models import CaseEvent, Consent, ConsentPurpose, DataCategory
+from lindungi.intake import actions as intake
 from lindungi.referrals import actions, consents
 from tests.cases.factories import make_case
+from tests.intake.test_carry import OPENED, RECEIVED, full_report
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +85,34 @@ def test_only_those_who_edit_the_case_record_it_and_a_guardian_is_named(world):
     with pytest.raises(ValidationError) as refused:
         referral_consent(world, recipient=None)
     assert "recipient" in refused.value.message_dict
+
+
+def test_it_is_given_now_unless_said_never_in_the_future_nor_before_the_first_report(world):
+    _personas, case, _client = world
+    now = case.opened_at + timedelta(hours=1)
+    with time_machine.travel(now, tick=False):
+        assert referral_consent(world).given_at == now
+        earlier = case.opened_at + timedelta(minutes=5)
+        assert referral_consent(world, given_at=earlier).given_at == earlier
+        for wrong in (now + timedelta(minutes=1), case.opened_at - timedelta(minutes=1)):
+            with pytest.raises(ValidationError) as refused:
+                referral_consent(world, given_at=wrong)
+            assert set(refused.value.message_dict) == {"given_at"}
+    assert Consent.objects.filter(case=case, given_at__lt=case.opened_at).count() == 0
+
+
+def test_a_case_opened_from_a_report_takes_consents_from_the_report_s_receipt(world):
+    personas = world[0]
+    report = full_report(personas)
+    with time_machine.travel(OPENED, tick=False):
+        report = intake.open_case_from_report(
+            personas.supervisor_a, report, report.version, personas.unit_a
+        )
+        case, client = report.case, report.case.clients.get()
+        data = {"client": client, "purpose": "police", "how": "spoken"}
+        given = actions.record_consent(personas.supervisor_a, case, {**data, "given_at": RECEIVED})
+        assert given.given_at == RECEIVED < case.opened_at
+        with pytest.raises(ValidationError):
+            actions.record_consent(
+                personas.supervisor_a, case, {**data, "given_at": RECEIVED - timedelta(seconds=1)}
+            )

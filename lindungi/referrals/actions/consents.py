@@ -11,8 +11,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Min
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import Unit, User
@@ -98,6 +100,33 @@ def _giver(data: Mapping[str, object], client: Client) -> tuple[str, str, str]:
     return given_by, name, child_view
 
 
+def first_report(case: Case) -> datetime:
+    """When the case was first reported: its earliest intake report's receipt, or, for a
+    case opened without one, its opening. No consent on it was given before."""
+    received = case.accounts.aggregate(first=Min("received_at"))["first"]
+    return min(received, case.opened_at) if received else case.opened_at
+
+
+def _given_at(data: Mapping[str, object], case: Case, now: datetime) -> datetime:
+    """When it was given: now unless said; never in the future, nor before the case's
+    first report."""
+    given_at = data.get("given_at") or now
+    if not isinstance(given_at, datetime) or given_at > now:
+        raise ValidationError({"given_at": _("The time it was given cannot be in the future.")})
+    earliest = first_report(case)
+    if given_at < earliest:
+        when = date_format(timezone.localtime(earliest), "DATETIME_FORMAT")
+        raise ValidationError(
+            {
+                "given_at": _(
+                    "It cannot have been given before the case was first reported (%(when)s)."
+                )
+                % {"when": when}
+            }
+        )
+    return given_at
+
+
 def _valid_until(data: Mapping[str, object], given_at: datetime) -> date | None:
     until = data.get("valid_until")
     if until is None or until == "":
@@ -132,9 +161,7 @@ def record_consent(
     recipient, kind = _recipient(data, purpose)
     given_by, name, child_view = _giver(data, client)
     now = timezone.now()
-    given_at = data.get("given_at") or now
-    if not isinstance(given_at, datetime) or given_at > now:
-        raise ValidationError({"given_at": _("The time it was given cannot be in the future.")})
+    given_at = _given_at(data, case, now)
     consent = Consent.objects.create(
         case=case,
         client=client,
