@@ -177,6 +177,7 @@ ROUTE_NEEDS = {
     "api:case_referrals": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
     "api:referral": {"get": (Need.VIEW, 200)},
     "api:referral_steps": {"post": (Need.EDIT, 428)},
+    "api:referral_override_review": {"post": (Need.SUPERVISE, 428)},
 }
 # What a persona holds on a route by another right than the case's own:
 # - a safe house's staff: the placements at their house while they last

@@ -32,7 +32,13 @@ from lindungi.cases.models import Consent as ConsentRecord
 from lindungi.casework.models import ServiceType
 from lindungi.core.dates import check_past_facts
 from lindungi.referrals import actions, directory, sharing
-from lindungi.referrals.access import get_referral_for, is_partner_side, may, partner_units
+from lindungi.referrals.access import (
+    awaiting_review,
+    get_referral_for,
+    is_partner_side,
+    may,
+    partner_units,
+)
 from lindungi.referrals.forms import partner_units as partner_organisations
 from lindungi.referrals.models import Referral, ReferralStatus, SharedField
 
@@ -112,6 +118,8 @@ class ReferralOut(Schema):
     purpose: str
     handover_note: str
     overridden: bool | None
+    override_reason: str = Field(description="The case's side only, with its content.")
+    override_reviewed_at: datetime | None = Field(description="The case's side only.")
     decline_reason: str
     progress: str
     outcome: str
@@ -127,6 +135,10 @@ class ReferralStepIn(Input):
     outcome: str = Text
     outcome_on: date | None = None
     outcome_reference: str = Field("", max_length=100)
+
+
+class OverrideReviewIn(Input):
+    note: str = Text
 
 
 class ProviderOut(Schema):
@@ -179,6 +191,8 @@ def _referral(request: StaffRequest, referral: Referral) -> Body:
         "purpose": referral.purpose if content else "",
         "handover_note": referral.handover_note if content and referral.is_open else "",
         "overridden": None if partner else referral.overridden,
+        "override_reason": referral.override_reason if content and not partner else "",
+        "override_reviewed_at": None if partner else referral.override_reviewed_at,
     }
 
 
@@ -365,6 +379,42 @@ def take_step(
         "revoke": lambda: actions.revoke(user, referral, version, request=request),
     }
     referral = steps[payload.step]()
+    response["ETag"] = etag(referral.version)
+    return _referral(request, referral)
+
+
+@router.get(
+    "/referral-overrides",
+    response={200: list[ReferralOut], **READ},
+    url_name="referral_overrides",
+)
+def list_overrides(request: StaffRequest, response: HttpResponse) -> list[Body]:
+    """The supervisor's review queue: the referrals sent by emergency override, without a
+    covering consent, that you may review (on cases you supervise, sent by someone else)."""
+    rows = list(
+        awaiting_review(request.auth).select_related("case", "client").order_by("sent_at")[:200]
+    )
+    for row in rows:
+        record_read(request, row)
+    response["ETag"] = list_etag(rows)
+    return [_referral(request, row) for row in rows]
+
+
+@router.post(
+    "/referrals/{referral_id}/override-review",
+    response={200: ReferralOut, **WRITE},
+    url_name="referral_override_review",
+)
+def review_override(
+    request: StaffRequest, referral_id: RecordId, payload: OverrideReviewIn, response: HttpResponse
+) -> Body:
+    """Review an emergency override (a supervisor of the case, not its sender), with an
+    optional note. Send the referral's ETag."""
+    referral = get_referral_for(request.auth, referral_id, Need.SUPERVISE, request=request)
+    version = required_version(request)
+    referral = actions.review_override(
+        request.auth, referral, version, payload.note, request=request
+    )
     response["ETag"] = etag(referral.version)
     return _referral(request, referral)
 

@@ -18,7 +18,7 @@ audited, as for a case.
 import uuid
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from lindungi.accounts.models import User
@@ -89,3 +89,13 @@ def get_referral_for(
 ) -> Referral:
     """The referral, if ``user`` may ``need`` it; otherwise 404, and the attempt audited."""
     return case_access.get_part_for(user, Referral, referral_id, need, request=request)
+
+
+def awaiting_review(user: AnyUser) -> "QuerySet[Referral]":
+    """The emergency overrides ``user`` may review (the supervisor's review queue): sent
+    without a covering consent, not reviewed yet, by someone else, on a case they supervise."""
+    return (
+        Referral.objects.restrict(user, Need.SUPERVISE)
+        .filter(overridden=True, override_reviewed_at__isnull=True)
+        .exclude(sent_by_id=getattr(user, "pk", None))
+    )

@@ -170,5 +170,5 @@ class OutcomeForm(VersionForm):
     )
 
 
-class ReviewForm(HtmlInputsForm):
+class ReviewForm(VersionForm):
     note = _text(_("Review note"))

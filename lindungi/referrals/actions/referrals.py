@@ -386,12 +386,13 @@ def expire_overdue(now: datetime | None = None) -> int:
 def review_override(
     actor: User,
     referral: Referral,
+    version: int,
     note: str,
     *,
     request: HttpRequest | None = None,
 ) -> Referral:
     """A supervisor of the case's unit, not the one who sent it, reviews an override."""
-    locked = _locked(referral, None)
+    locked = _locked(referral, version)
     case_access.check(actor, locked.case, case_access.Need.SUPERVISE)
     if not locked.overridden or locked.override_reviewed_at is not None:
         raise ValidationError(_("This referral does not wait for a review."))
@@ -401,7 +402,8 @@ def review_override(
     locked.override_reviewed_by, locked.override_reviewed_at = actor, now
     locked.override_review_note = _text({"note": note}, "note")
     changed = ["override_reviewed_by", "override_reviewed_at", "override_review_note"]
-    locked.save(update_fields=[*changed, "updated_at"])
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
     record("referral.override_reviewed", request=request, actor=actor, obj=locked, fields=changed)
     _event(locked, actor, EventKind.REFERRAL_OVERRIDE_REVIEWED, now)
     return locked
