@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.querysets import CaseBoundQuerySet
+from lindungi.cases.vocabulary import ServiceType
 from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
 
@@ -87,8 +88,7 @@ class Consent(BaseModel):
         related_name="consent_records",
     )
     purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices)
-    # A referral's consent names the organisation, or the kind of service it may go to (a
-    # ``casework.ServiceType``, checked by the referrals app that records it).
+    # A referral's consent names the organisation, or the kind of service it may go to.
     recipient = models.ForeignKey(
         "accounts.Unit",
         verbose_name=_("recipient organisation"),
@@ -97,7 +97,9 @@ class Consent(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    recipient_kind = models.CharField(_("recipient kind of service"), max_length=24, blank=True)
+    recipient_kind = models.CharField(
+        _("recipient kind of service"), max_length=24, choices=ServiceType.choices, blank=True
+    )
     categories = models.JSONField(_("data categories"), default=list, blank=True)
     given_by = models.CharField(
         _("given by"), max_length=10, choices=GivenBy.choices, default=GivenBy.SURVIVOR

@@ -36,8 +36,6 @@ PLAIN_COLUMNS = {
     "casework.Assessment.level": "risk level computed from the checklist",
     "casework.Assessment.override_level": "risk level chosen from high, medium, low",
     "cases.CaseEvent.kind": "timeline entry kind, checked against EventKind on write",
-    "cases.Consent.recipient_kind": "service type code, checked against casework's "
-    "ServiceType by the referrals action that records it",
     "notifications.OverdueAlert.kind": "deadline kind code",
     "notifications.OverdueAlert.object_id": "id of the overdue record",
     # What the system measured or drew, not what anybody typed.

@@ -98,11 +98,6 @@ class Migration(migrations.Migration):
             name='client',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='consent_records', to='cases.client', verbose_name='about'),
         ),
-        migrations.AlterField(
-            model_name='consent',
-            name='recipient_kind',
-            field=models.CharField(blank=True, max_length=24, verbose_name='recipient kind of service'),
-        ),
         # Backwards, the records stay records (the intake consents' table comes back empty).
         migrations.RunPython(_carry_intake_consents, migrations.RunPython.noop),
         migrations.DeleteModel(
