@@ -1,8 +1,8 @@
 """One consent record (cases.0012_consent_record, referrals.0005_consent_to_cases,
-cases.0013_consent_table): the referrals app's consent records, written before the move,
-are all there after it with their ids, ciphertexts and the referrals that point at them;
-every consent intake recorded is a record too, or joins the record the referrals app had
-already made of it."""
+cases.0013_consent_table, cases.0014_carry_intake_consents): the referrals app's consent
+records, written before the move, are all there after it with their ids, ciphertexts and
+the referrals that point at them; every consent intake recorded is a record too, or joins
+the record the referrals app had already made of it."""
 
 from datetime import timedelta
 

@@ -3,9 +3,9 @@ app's, so every app that reads a consent (the messages to the survivor, intake, 
 statistics) reads the same record. Here the intake app's yes/no consents step aside
 (``cases.IntakeConsent``, table ``cases_intakeconsent``) and the cases app takes the
 referrals app's model over in its state, still on its table (``referrals_consent``);
-``referrals.0005`` lets go of it, and ``cases.0013`` renames the table and carries the
-intake consents over. Nothing in the database changes here but the intake consents'
-table's name and indexes.
+``referrals.0005`` lets go of it, ``cases.0013`` renames the table and ``cases.0014``
+carries the intake consents over. Nothing in the database changes here but the intake
+consents' table's name and indexes.
 """
 
 import django.db.models.deletion
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RenameModel('Consent', 'IntakeConsent'),
         # Its indexes still bear the old table's name, which the records' table is about to
-        # take: they go (the table goes in 0013, after its rows are carried over).
+        # take: they go (the table goes in 0014, after its rows are carried over).
         migrations.AlterField(
             model_name='intakeconsent',
             name='case',
