@@ -37,9 +37,11 @@ EVENT = {
 
 
 def _withdrew_contact(case_id: uuid.UUID, instant: datetime) -> bool:
-    """She consented to be contacted, and no such consent is in force any more (withdrawn,
-    or run out)."""
-    given = Consent.objects.filter(case_id=case_id, purpose=ConsentPurpose.CONTACT)
+    """By ``instant`` she had consented to be contacted, and no such consent is in force
+    any more (withdrawn, or run out)."""
+    given = Consent.objects.filter(
+        case_id=case_id, purpose=ConsentPurpose.CONTACT, given_at__lte=instant
+    )
     return given.exists() and not given.in_force(instant).exists()
 
 

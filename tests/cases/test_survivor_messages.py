@@ -112,9 +112,10 @@ def test_no_contact_record_or_no_number_is_a_visible_refusal(personas, case):
 
 def test_once_she_withdraws_her_consent_to_be_contacted_nothing_goes(personas, case):
     """The consent record the messages ask is the one the case's consents page keeps."""
-    set_contact(personas, case, ["sms"])
     worker = personas.case_worker_a
     with time_machine.travel(INSIDE, tick=False):
+        case = make_case(personas)  # opened then, so that a consent may be given then
+        set_contact(personas, case, ["sms"])
         consent = record_consent(
             worker, case, {"client": case.clients.get(), "purpose": "contact", "how": "spoken"}
         )
