@@ -94,11 +94,14 @@ def test_it_is_given_now_unless_said_never_in_the_future_nor_before_the_first_re
         assert referral_consent(world).given_at == now
         earlier = case.opened_at + timedelta(minutes=5)
         assert referral_consent(world, given_at=earlier).given_at == earlier
-        for wrong in (now + timedelta(minutes=1), case.opened_at - timedelta(minutes=1)):
+        # The minute it opened, as the form's time says it (no seconds), is not before.
+        same_minute = case.opened_at.replace(second=0, microsecond=0)
+        assert referral_consent(world, given_at=same_minute).given_at == same_minute
+        for wrong in (now + timedelta(minutes=1), same_minute - timedelta(seconds=1)):
             with pytest.raises(ValidationError) as refused:
                 referral_consent(world, given_at=wrong)
             assert set(refused.value.message_dict) == {"given_at"}
-    assert Consent.objects.filter(case=case, given_at__lt=case.opened_at).count() == 0
+    assert not Consent.objects.filter(case=case, given_at__lt=same_minute).exists()
 
 
 def test_a_case_opened_from_a_report_takes_consents_from_the_report_s_receipt(world):

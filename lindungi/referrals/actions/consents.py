@@ -109,11 +109,12 @@ def first_report(case: Case) -> datetime:
 
 def _given_at(data: Mapping[str, object], case: Case, now: datetime) -> datetime:
     """When it was given: now unless said; never in the future, nor before the case's
-    first report."""
+    first report (to the minute: the form's time has no seconds, and a consent taken in
+    the minute the case opened was not given before it)."""
     given_at = data.get("given_at") or now
     if not isinstance(given_at, datetime) or given_at > now:
         raise ValidationError({"given_at": _("The time it was given cannot be in the future.")})
-    earliest = first_report(case)
+    earliest = first_report(case).replace(second=0, microsecond=0)
     if given_at < earliest:
         when = date_format(timezone.localtime(earliest), "DATETIME_FORMAT")
         raise ValidationError(
