@@ -31,7 +31,8 @@ ALLOWED = {
         for name in ("approvals", "assessments", "closure", "common", "legal", "notes", "plan")
     },
     "casework/tracks.py": "opens the legal tracks inside the actions that cause them",
-    "intake/carry.py": "inside intake's open-case action: the new case's first parts",
+    "intake/carry.py": "inside intake's open-case action: the new case's first parts and its "
+    "consent records",
     "ops/seed.py": "makes synthetic cases for the demo and the benchmarks",
     "ops/demo.py": "picks a synthetic case of the demo centre for the demo stay, made "
     "through the safe houses' actions",
@@ -71,11 +72,11 @@ ALLOWED = {
     "stats/counts.py": "the statistics' counts: every case is read to add its keys to the "
     "rollups; only sums of keys leave it",
     "stats/marks.py": "finds the case of a changed perpetrator, to count it again",
-    "referrals/intake_consents.py": "inside intake's open-case action: the new case's "
-    "consent records",
     "referrals/forms.py": "form choices among the people of the case of a CaseAccess",
-    "referrals/consents.py": "the consents in force, which every share asks on the server "
-    "(and the statistics' count): it shows nobody anything",
+    "referrals/access.py": "the referral rule itself: a partner reads a referral only while "
+    "a consent in force covers it (a subquery of the rule restrict applies)",
+    "referrals/consents.py": "the consents in force that cover a share, which every share "
+    "asks on the server: it shows nobody anything",
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no

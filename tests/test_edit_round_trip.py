@@ -30,7 +30,7 @@ from lindungi.cases import actions
 from lindungi.cases.attachments import upload_attachment
 from lindungi.cases.contact_actions import save_contact
 from lindungi.cases.first_account import CaseContact
-from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
+from lindungi.cases.models import Attachment, Case, Consent, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from lindungi.casework import actions as work
 from lindungi.casework.models import (
@@ -49,7 +49,7 @@ from lindungi.places.models import Region, ServicePoint, ServicePointKind
 from lindungi.prevention import actions as prevention
 from lindungi.prevention.models import COUNTS, Outreach, OutreachPhoto
 from lindungi.referrals import actions as referrals
-from lindungi.referrals.models import Consent, Provider, Referral
+from lindungi.referrals.models import Provider, Referral
 from lindungi.response import actions as dispatches
 from lindungi.response.models import Dispatch
 from lindungi.shelter import actions as shelter

@@ -30,12 +30,12 @@ from lindungi.audit.models import AuditEvent
 from lindungi.cases import actions
 from lindungi.cases.access import Need
 from lindungi.cases.attachments import upload_attachment
-from lindungi.cases.models import Attachment, Case, Incident, Perpetrator
+from lindungi.cases.models import Attachment, Case, Consent, Incident, Perpetrator
 from lindungi.cases.models import Client as CaseClient
 from lindungi.casework import actions as work
 from lindungi.casework.models import Approval, Assessment, CaseNote, PlannedService, Task
 from lindungi.referrals import actions as referrals
-from lindungi.referrals.models import Consent, Referral
+from lindungi.referrals.models import Referral
 from lindungi.response import actions as dispatch
 from lindungi.response.models import Dispatch
 from lindungi.shelter import actions as shelter
@@ -186,6 +186,7 @@ ROUTE_NEEDS = {
     "api:case_referrals": {"get": (Need.CONTENT, 200), "post": (Need.EDIT, 422)},
     "api:referral": {"get": (Need.VIEW, 200)},
     "api:referral_steps": {"post": (Need.EDIT, 428)},
+    "api:referral_override_review": {"post": (Need.SUPERVISE, 428)},
 }
 # What a persona holds on a route by another right than the case's own:
 # - a safe house's staff: the placements at their house while they last

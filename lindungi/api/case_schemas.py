@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, create_model, field_validator
 from pydantic.fields import FieldInfo
@@ -51,6 +52,12 @@ from lindungi.core.input_policy import holds_control_characters
 RecordId = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
 RegionCode = Annotated[str, Field(max_length=13, pattern=r"^[0-9.]+$")]
 WgAnswer = Difficulty | Literal[""]
+
+
+def local_moment(moment: datetime) -> datetime:
+    """A time sent without an offset means the deployment's local time (rule 7 of
+    docs/architecture.md)."""
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 class Input(Schema):

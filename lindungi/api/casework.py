@@ -10,21 +10,19 @@ is a new note, so they have no update route (a PATCH, PUT or DELETE answers 405)
 
 from collections import namedtuple
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status as Reply
 
 from lindungi.accounts.models import Unit, User
 from lindungi.api.auth import StaffRequest
-from lindungi.api.case_schemas import RecordId
+from lindungi.api.case_schemas import RecordId, local_moment
 from lindungi.api.cases import CREATE, READ, WRITE, Body, _content, _plain
 from lindungi.api.casework_schemas import (
     ApprovalOut,
@@ -181,12 +179,6 @@ def _service_changes(payload: ServiceIn | ServicePatch) -> Body:
         if data["provider_unit"] is None:
             raise ValidationError({"provider_unit": _("Choose a unit from the list.")})
     return data
-
-
-def _local(moment: datetime) -> datetime:
-    """A time sent without an offset means the deployment's local time (rule 7 of
-    docs/architecture.md)."""
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 # --- Assessments -------------------------------------------------------------------------
@@ -414,7 +406,7 @@ def add_task(
     if assignee is None:
         raise ValidationError({"assignee": _("Choose someone of the case's unit.")})
     task = work.add_task(
-        request.auth, case, assignee, payload.title, _local(payload.due_at), request=request
+        request.auth, case, assignee, payload.title, local_moment(payload.due_at), request=request
     )
     return _created(response, task, "task", _task(task, access))
 

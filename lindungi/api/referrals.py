@@ -22,27 +22,25 @@ from ninja.responses import Status as Reply
 
 from lindungi.accounts.models import Unit
 from lindungi.api.auth import StaffRequest
-from lindungi.api.case_schemas import Input, RecordId, RegionCode
+from lindungi.api.case_schemas import Input, RecordId, RegionCode, local_moment
 from lindungi.api.cases import CREATE, READ, WRITE
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for, get_case_part_for
-from lindungi.cases.models import Case
+from lindungi.cases.models import Case, ConsentMethod, ConsentPurpose, DataCategory, GivenBy
+from lindungi.cases.models import Consent as ConsentRecord
 from lindungi.casework.models import ServiceType
 from lindungi.core.dates import check_past_facts
-from lindungi.referrals import actions, consents, directory, sharing
-from lindungi.referrals.access import get_referral_for, is_partner_side, may, partner_units
-from lindungi.referrals.forms import partner_units as partner_organisations
-from lindungi.referrals.models import Consent as ConsentRecord
-from lindungi.referrals.models import (
-    ConsentMethod,
-    ConsentPurpose,
-    DataCategory,
-    GivenBy,
-    Referral,
-    ReferralStatus,
-    SharedField,
+from lindungi.referrals import actions, directory, sharing
+from lindungi.referrals.access import (
+    awaiting_review,
+    get_referral_for,
+    is_partner_side,
+    may,
+    partner_units,
 )
+from lindungi.referrals.forms import partner_units as partner_organisations
+from lindungi.referrals.models import Referral, ReferralStatus, SharedField
 
 router = Router(tags=["consents and referrals"])
 Body = dict[str, Any]
@@ -61,6 +59,9 @@ class ConsentIn(Input):
     given_by_name: str = Field("", max_length=200)
     child_view: str = Text
     how: ConsentMethod | None = None
+    given_at: datetime | None = Field(
+        None, description="When it was given; left out: now. Not before the case's first report."
+    )
     valid_until: date | None = None
 
 
@@ -70,7 +71,7 @@ class WithdrawalIn(Input):
 
 class ConsentOut(Schema):
     id: uuid.UUID
-    client: uuid.UUID
+    client: uuid.UUID | None = Field(description="Empty: the case as a whole (from intake).")
     purpose: ConsentPurpose
     recipient: uuid.UUID | None
     recipient_kind: str
@@ -117,6 +118,8 @@ class ReferralOut(Schema):
     purpose: str
     handover_note: str
     overridden: bool | None
+    override_reason: str = Field(description="The case's side only, with its content.")
+    override_reviewed_at: datetime | None = Field(description="The case's side only.")
     decline_reason: str
     progress: str
     outcome: str
@@ -132,6 +135,10 @@ class ReferralStepIn(Input):
     outcome: str = Text
     outcome_on: date | None = None
     outcome_reference: str = Field("", max_length=100)
+
+
+class OverrideReviewIn(Input):
+    note: str = Text
 
 
 class ProviderOut(Schema):
@@ -161,7 +168,11 @@ def _consent(consent: ConsentRecord, live: set[uuid.UUID]) -> Body:
 
 
 def _in_force(rows: list[ConsentRecord]) -> set[uuid.UUID]:
-    return set(consents.current().filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True))
+    return set(
+        ConsentRecord.objects.in_force()
+        .filter(pk__in=[r.pk for r in rows])
+        .values_list("pk", flat=True)
+    )
 
 
 def _referral(request: StaffRequest, referral: Referral) -> Body:
@@ -180,6 +191,8 @@ def _referral(request: StaffRequest, referral: Referral) -> Body:
         "purpose": referral.purpose if content else "",
         "handover_note": referral.handover_note if content and referral.is_open else "",
         "overridden": None if partner else referral.overridden,
+        "override_reason": referral.override_reason if content and not partner else "",
+        "override_reviewed_at": None if partner else referral.override_reviewed_at,
     }
 
 
@@ -233,6 +246,7 @@ def add_consent(
     data = payload.dict()
     data["client"] = _case_person(case, payload.client, "client")
     data["recipient"] = _organisation(payload.recipient, "recipient")
+    data["given_at"] = payload.given_at and local_moment(payload.given_at)
     consent = actions.record_consent(request.auth, case, data, request=request)
     response["ETag"] = etag(consent.version)
     response["Location"] = reverse("api:consent", args=[consent.pk])
@@ -365,6 +379,42 @@ def take_step(
         "revoke": lambda: actions.revoke(user, referral, version, request=request),
     }
     referral = steps[payload.step]()
+    response["ETag"] = etag(referral.version)
+    return _referral(request, referral)
+
+
+@router.get(
+    "/referral-overrides",
+    response={200: list[ReferralOut], **READ},
+    url_name="referral_overrides",
+)
+def list_overrides(request: StaffRequest, response: HttpResponse) -> list[Body]:
+    """The supervisor's review queue: the referrals sent by emergency override, without a
+    covering consent, that you may review (on cases you supervise, sent by someone else)."""
+    rows = list(
+        awaiting_review(request.auth).select_related("case", "client").order_by("sent_at")[:200]
+    )
+    for row in rows:
+        record_read(request, row)
+    response["ETag"] = list_etag(rows)
+    return [_referral(request, row) for row in rows]
+
+
+@router.post(
+    "/referrals/{referral_id}/override-review",
+    response={200: ReferralOut, **WRITE},
+    url_name="referral_override_review",
+)
+def review_override(
+    request: StaffRequest, referral_id: RecordId, payload: OverrideReviewIn, response: HttpResponse
+) -> Body:
+    """Review an emergency override (a supervisor of the case, not its sender), with an
+    optional note. Send the referral's ETag."""
+    referral = get_referral_for(request.auth, referral_id, Need.SUPERVISE, request=request)
+    version = required_version(request)
+    referral = actions.review_override(
+        request.auth, referral, version, payload.note, request=request
+    )
     response["ETag"] = etag(referral.version)
     return _referral(request, referral)
 

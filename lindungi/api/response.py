@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from lindungi.api.auth import StaffRequest
-from lindungi.api.case_schemas import Input, RecordId
+from lindungi.api.case_schemas import Input, RecordId, local_moment
 from lindungi.api.cases import READ, WRITE
 from lindungi.api.versions import etag, list_etag, required_version
 from lindungi.audit.events import record_read
@@ -119,10 +119,9 @@ def add_step(
     happened, now if left out; the survivor-safe step says where she was ``taken_to``).
     Send the dispatch's ETag."""
     dispatch = get_dispatch_for(request.auth, dispatch_id, Need.EDIT, request=request)
-    at = payload.at
-    if at is not None and timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    at = actions.step_time(at)  # a time that cannot be is refused before the version
+    at = actions.step_time(
+        None if payload.at is None else local_moment(payload.at)
+    )  # a time that cannot be is refused before the version
     version = required_version(request)
     dispatch = actions.record_step(
         request.auth,

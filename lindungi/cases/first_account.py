@@ -1,6 +1,6 @@
 """What the case keeps of the intake report it was opened from, so the survivor tells her
 story once: her first account (narrative, reporter, screening, triage), how to contact her
-safely, and the consents she gave at intake.
+safely (the consents she gave at intake are consent records: ``cases.consent``).
 
 Kept apart from models.py so each file stays readable; models.py imports this module so
 Django registers these models in the cases app. Narratives and identities are encrypted.
@@ -122,51 +122,6 @@ class CaseContact(SafeContact, BaseModel):
 
     def __str__(self):
         return str(self.pk)
-
-
-class ConsentKind(models.TextChoices):
-    CONTACT = "contact", _("To be contacted")
-    SERVICES = "services", _("To receive services")
-
-
-class ConsentGivenBy(models.TextChoices):
-    SURVIVOR = "survivor", _("The survivor")
-    OTHER = "other", _("Someone else for her")
-    UNKNOWN = "unknown", _("Not known")
-
-
-class ConsentManner(models.TextChoices):
-    AT_INTAKE = "at_intake", _("At intake")
-
-
-class Consent(BaseModel):
-    """One consent, dated, with who gave it, how, and who recorded it. A later withdrawal
-    or a narrower consent is a new row: nothing here is overwritten."""
-
-    CASE_PATH = "case"
-
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents")
-    kind = models.CharField(_("consent to"), max_length=16, choices=ConsentKind.choices)
-    given = models.BooleanField(_("given"), default=True)
-    given_by = models.CharField(_("given by"), max_length=12, choices=ConsentGivenBy.choices)
-    given_at = models.DateTimeField(_("given"))
-    manner = models.CharField(_("how"), max_length=16, choices=ConsentManner.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    report = models.ForeignKey(
-        "intake.Report", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = CaseBoundQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        ordering = ["given_at", "created_at"]
-
-    def __str__(self):
-        return self.kind
 
 
 class SurvivorMessage(BaseModel):

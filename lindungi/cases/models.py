@@ -520,4 +520,5 @@ class Attachment(BaseModel):
 
 # What a case keeps of its intake report lives in its own module; importing it registers
 # its models in this app.
+from lindungi.cases.consent import *  # noqa: E402, F403
 from lindungi.cases.first_account import *  # noqa: E402, F403

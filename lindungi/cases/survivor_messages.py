@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from lindungi.accounts.models import User
 from lindungi.cases.actions import _log, _require_edit
-from lindungi.cases.models import Case, CaseContact, Consent, ConsentKind, SurvivorMessage
+from lindungi.cases.models import Case, CaseContact, Consent, ConsentPurpose, SurvivorMessage
 from lindungi.cases.safe_messages import queue_safely, safe_verdict
 from lindungi.cases.timeline import EventKind
 from lindungi.notifications.outbound import (
@@ -36,18 +36,18 @@ EVENT = {
 }
 
 
-def _withdrew_contact(case_id: uuid.UUID) -> bool:
-    latest = (
-        Consent.objects.filter(case_id=case_id, kind=ConsentKind.CONTACT)
-        .order_by("-given_at")
-        .first()
+def _withdrew_contact(case_id: uuid.UUID, instant: datetime) -> bool:
+    """By ``instant`` she had consented to be contacted, and no such consent is in force
+    any more (withdrawn, or run out)."""
+    given = Consent.objects.filter(
+        case_id=case_id, purpose=ConsentPurpose.CONTACT, given_at__lte=instant
     )
-    return latest is not None and not latest.given
+    return given.exists() and not given.in_force(instant).exists()
 
 
 def contact_verdict(contact: CaseContact | None, channel: str, instant: datetime) -> Verdict:
     """The safe-contact rule for one message to her on ``channel`` at ``instant``."""
-    withdrew = contact is not None and _withdrew_contact(contact.case_id)
+    withdrew = contact is not None and _withdrew_contact(contact.case_id, instant)
     return safe_verdict(contact, channel, instant, refusal=Refusal.WITHDRAWN if withdrew else "")
 
 

@@ -181,3 +181,20 @@ class SimfoniAgeBand(models.TextChoices):
     AGE_25_44 = "25-44", _("25–44")
     AGE_45_59 = "45-59", _("45–59")
     AGE_60_PLUS = "60+", _("60 and over")
+
+
+class ServiceType(models.TextChoices):
+    """SIMFONI-PPA service types, then the centre's own: what the service plan plans and
+    what a referral or a consent to one is for."""
+
+    HEALTH = "health", _("Health")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    SOCIAL_REHABILITATION = "social_rehabilitation", _("Social rehabilitation")
+    SOCIAL_REINTEGRATION = "social_reintegration", _("Social reintegration")
+    REPATRIATION = "repatriation", _("Repatriation")
+    RELIGIOUS_COUNSELLING = "religious_counselling", _("Religious counselling")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    SHELTER = "shelter", _("Shelter")
+    MEDIATION = "mediation", _("Mediation")
+    ECONOMIC = "economic", _("Economic empowerment")

@@ -6,18 +6,14 @@ not carried and why. tests/intake/test_carry.py walks the models' fields, so a f
 later fails that test until it is placed in one list or the other.
 """
 
-from collections.abc import Callable
+from django.utils import timezone
 
 from lindungi.audit.events import record
-from lindungi.cases.first_account import (
-    CaseContact,
-    Consent,
-    ConsentGivenBy,
-    ConsentKind,
-    ConsentManner,
-    FirstAccount,
-)
+from lindungi.cases.consent import Consent, ConsentMethod, ConsentPurpose, DataCategory, GivenBy
+from lindungi.cases.first_account import CaseContact, FirstAccount
+from lindungi.cases.models import CaseEvent, ClientRole
 from lindungi.cases.safe_contact import SAFE_CONTACT_FIELDS
+from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import WG_DOMAINS
 from lindungi.casework import tracks
 from lindungi.intake import risk
@@ -55,8 +51,13 @@ ACCOUNT_FIELDS = (
 )
 # Onto the case's contact record, under the same names.
 CONTACT_FIELDS = ("contact_phone", "contact_email", *SAFE_CONTACT_FIELDS)
-# Each becomes a dated consent record on the case when it was given.
-CONSENT_FIELDS = {"consent_contact": ConsentKind.CONTACT, "consent_services": ConsentKind.SERVICES}
+# Each yes becomes a consent record of its purpose, covering these data, on the case: one
+# for each survivor, given at the report's receipt, by the form.
+CONSENT_FIELDS = {
+    "consent_contact": (ConsentPurpose.CONTACT, [DataCategory.CONTACT]),
+    "consent_services": (ConsentPurpose.SERVICES, []),
+    "consent_statistics": (ConsentPurpose.STATISTICS, []),
+}
 NOT_CARRIED = {
     "id": "the first account links the report itself",
     "created_at": "when the row was written; received_at is when the report came in",
@@ -69,8 +70,6 @@ NOT_CARRIED = {
     "triaged_at": "the case's opening, on its timeline, says who and when",
     "pin_hash": "protects the public status page of the report, not a fact of the case",
     "version": "the report row's own edit counter",
-    "consent_statistics": "becomes a consent record on the case with the others, by the "
-    "apps that keep consent records (after_carry)",
 }
 
 # A person hurt becomes a survivor on the case: report person field -> client field.
@@ -89,18 +88,45 @@ PERSON_NOT_CARRIED = {
     "age_is_estimate": "without a birth date a client's age is always held as an estimate",
 }
 
-# What the apps above run once a case holds all its report carried (the consent records of
-# lindungi.referrals), handed down when they are ready: intake never names them. Each is
-# called as ``hook(actor, report, case, request=request)`` inside the open-case action.
-_after_carry: list[Callable[..., object]] = []
 
-
-def after_carry(hook: Callable[..., object]) -> None:
-    if hook not in _after_carry:
-        _after_carry.append(hook)
-
-
-GIVEN_BY = {"survivor": ConsentGivenBy.SURVIVOR, "other": ConsentGivenBy.OTHER}
+def _carry_consents(actor, report, case, *, request=None):
+    """A consent record on ``case`` for each consent ``report`` holds and each survivor (the
+    case itself if it has none yet), each on the case's timeline."""
+    yes = [CONSENT_FIELDS[name] for name in CONSENT_FIELDS if getattr(report, name)]
+    by_survivor = report.reporter_type == "survivor"
+    survivors = list(case.clients.filter(role=ClientRole.SURVIVOR)) or [None]
+    given_at = report.received_at or timezone.now()
+    made = [
+        Consent.objects.create(
+            case=case,
+            client=client,
+            purpose=purpose,
+            categories=list(categories),
+            given_by=GivenBy.SURVIVOR if by_survivor else GivenBy.OTHER,
+            given_by_name="" if by_survivor else report.reporter_name,
+            how=ConsentMethod.INTAKE_FORM,
+            given_at=given_at,
+            recorded_by=report.received_by,
+            report=report,
+        )
+        for client in survivors
+        for purpose, categories in yes
+    ]
+    now = timezone.now()
+    for consent in made:
+        record(
+            "consent.recorded", request=request, actor=actor, obj=consent, fields=[consent.purpose]
+        )
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            at=now,
+            actor=actor,
+            kind=EventKind.CONSENT_RECORDED,
+            detail={"consent": str(c.pk), "purpose": c.purpose, "report": str(report.pk)},
+        )
+        for c in made
+    )
 
 
 def client_data(report, person):
@@ -124,20 +150,7 @@ def carry_to_case(actor, report, case, *, request=None):
         case=case, **{name: getattr(report, name) for name in CONTACT_FIELDS}
     )
     record("case.contact_create", request=request, actor=actor, obj=contact)
-    for name, kind in CONSENT_FIELDS.items():
-        if getattr(report, name):
-            consent = Consent.objects.create(
-                case=case,
-                kind=kind,
-                given_by=GIVEN_BY.get(report.reporter_type, ConsentGivenBy.UNKNOWN),
-                given_at=report.received_at,
-                manner=ConsentManner.AT_INTAKE,
-                recorded_by=report.received_by,
-                report=report,
-            )
-            record("case.consent", request=request, actor=actor, obj=consent, fields=[kind])
+    _carry_consents(actor, report, case, request=request)
     if report.sexual_violence_72h:
         # UU TPKS: 3×24 hours from the survivor's report, whatever is coded later.
         tracks.ensure_police_report(case, report.received_at)
-    for hook in _after_carry:
-        hook(actor, report, case, request=request)

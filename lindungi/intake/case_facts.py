@@ -10,7 +10,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import Unit
-from lindungi.cases.first_account import CaseContact, Consent, FirstAccount
+from lindungi.cases.first_account import CaseContact, FirstAccount
+from lindungi.cases.models import Consent, ConsentMethod
 from lindungi.cases.timeline import EventKind
 from lindungi.intake.forms import screening_answers
 from lindungi.intake.models import Channel, Report, ReporterType
@@ -36,8 +37,10 @@ def load_intake_facts(case):
             to_attr="account_list",
         ),
         Prefetch(
-            "consents",
-            queryset=Consent.objects.select_related("recorded_by").order_by("given_at"),
+            "consent_records",
+            queryset=Consent.objects.filter(how=ConsentMethod.INTAKE_FORM)
+            .select_related("recorded_by", "client")
+            .order_by("given_at", "created_at"),
             to_attr="consent_list",
         ),
         Prefetch("reports", queryset=Report.objects.order_by("received_at"), to_attr="report_list"),

@@ -1,4 +1,5 @@
-"""Demo data for Jakarta: regions, units, service points and one user per role.
+"""Demo data for Jakarta: regions, units, service points, the partners' directory entries
+(``demo_referrals``) and one user per role.
 
 Every row is matched on a natural key, so loading twice changes nothing. Addresses are
 invented; organisation names are the real public bodies a Jakarta deployment works with.
@@ -16,6 +17,7 @@ from lindungi.accounts.mfa.models import Authenticator
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.cases.models import Case, ClientRole
+from lindungi.ops.demo_referrals import load_providers
 from lindungi.places.loader import load_province
 from lindungi.places.models import Region, ServicePoint, ServicePointKind
 from lindungi.response import roster
@@ -257,6 +259,7 @@ def load_demo(create_users=True):
     units = {row[0]: _unit(*row) for row in FIXED_UNITS}
     _complaint_posts()
     _demo_houses()
+    load_providers()
     logins = []
     if create_users:
         for role, unit_name, staff in DEMO_USERS:

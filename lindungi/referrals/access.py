@@ -18,14 +18,14 @@ audited, as for a case.
 import uuid
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role, UnitType
 from lindungi.cases import access as case_access
 from lindungi.cases.access import AnyUser, Condition, Need
-from lindungi.referrals import consents
+from lindungi.cases.models import Consent
 from lindungi.referrals.models import OPEN_REFERRAL, Referral, ReferralStatus
 
 NEVER = Q(pk__in=[])
@@ -52,7 +52,7 @@ def partner_units(user: AnyUser) -> list[uuid.UUID]:
 
 def consented() -> Q:
     """A referral whose consent is in force now, or one the server let through without."""
-    return Q(consent__in=consents.current().values("pk")) | Q(overridden=True)
+    return Q(consent__in=Consent.objects.in_force().values("pk")) | Q(overridden=True)
 
 
 def referral_rule(user: AnyUser, need: Need, through_case: Callable[[Need], Condition]) -> Q:
@@ -89,3 +89,13 @@ def get_referral_for(
 ) -> Referral:
     """The referral, if ``user`` may ``need`` it; otherwise 404, and the attempt audited."""
     return case_access.get_part_for(user, Referral, referral_id, need, request=request)
+
+
+def awaiting_review(user: AnyUser) -> "QuerySet[Referral]":
+    """The emergency overrides ``user`` may review (the supervisor's review queue): sent
+    without a covering consent, not reviewed yet, by someone else, on a case they supervise."""
+    return (
+        Referral.objects.restrict(user, Need.SUPERVISE)
+        .filter(overridden=True, override_reviewed_at__isnull=True)
+        .exclude(sent_by_id=getattr(user, "pk", None))
+    )

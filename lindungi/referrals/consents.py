@@ -1,32 +1,18 @@
-"""Which consents are in force, and whether one covers a share (DESIGN rule 5).
+"""Whether a consent covers a share (DESIGN rule 5).
 
 Every share asks here on the server: a referral is sent, and a partner reads it, only while
-``covers`` finds a consent in force for this purpose, this recipient and these data. A
-withdrawn or expired consent is out of ``current`` at once, so whatever it covered stops
-with it. The statistics count an incident's survivor only while ``current()`` holds a
-consent of purpose ``ConsentPurpose.STATISTICS`` for her.
+``covers`` finds a consent in force (``Consent.objects.in_force``) for this purpose, this
+recipient and these data. A withdrawn or expired consent is out at once, so whatever it
+covered stops with it.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q
 
 from lindungi.accounts.models import Unit
-from lindungi.cases.models import Case, Client
-from lindungi.referrals.models import Consent, ConsentPurpose
-
-
-def current(at: datetime | None = None) -> QuerySet[Consent]:
-    """The consents in force at ``at`` (now): given by then, not withdrawn, not expired."""
-    at = at or timezone.now()
-    day = timezone.localdate(at)
-    return Consent.objects.filter(
-        Q(given_at__lte=at),
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-    )
+from lindungi.cases.models import Case, Client, Consent, ConsentPurpose
 
 
 def covers(
@@ -44,7 +30,7 @@ def covers(
     names a kind of service too, ``kind``), or names no organisation and the kind of
     service ``kind`` it gives."""
     wanted = set(categories)
-    found = current(at).filter(case=case, client=client, purpose=purpose)
+    found = Consent.objects.in_force(at).filter(case=case, client=client, purpose=purpose)
     if purpose == ConsentPurpose.REFERRAL:
         # A consent naming the organisation covers it for any service, or for the one it
         # names too.

@@ -3,17 +3,19 @@ through ``lindungi.referrals.actions``. None has an "overridden" field: the send
 alone decides an override, from the consent records and the deployment's settings."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import Unit
 from lindungi.accounts.roles import UnitType
 from lindungi.cases.forms import RELOAD, CaseForm, radios
-from lindungi.cases.models import Client
+from lindungi.cases.models import Client, Consent, DataCategory
+from lindungi.casework.forms.notes import local_datetime
 from lindungi.casework.models import ServiceType
-from lindungi.core.dates import past_date, validate_plan
+from lindungi.core.dates import past_date, validate_past_fact, validate_plan
 from lindungi.core.widgets import DateInput, HtmlInputsForm
 from lindungi.referrals import sharing
-from lindungi.referrals.models import Consent, DataCategory, Referral, SharedField
+from lindungi.referrals.models import Referral, SharedField
 
 TEXT = 4000
 RELOADING = {"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD}
@@ -79,6 +81,14 @@ class ConsentForm(_OfCase):
     )
     child_view = _text(_("The child's own view, in her words"))
     how = radios(Consent, "how")
+    given_at = local_datetime(
+        _("Given at"),
+        up_to_today=True,
+        required=False,
+        initial=timezone.now,
+        help_text=_("Date and time, Jakarta time; empty: now."),
+        validators=[validate_past_fact],
+    )
     valid_until = forms.DateField(
         label=_("Valid until (empty: until she withdraws it)"),
         required=False,
@@ -87,7 +97,7 @@ class ConsentForm(_OfCase):
     )
     sections = (
         (None, ["client", "purpose", "recipient", "recipient_kind", "categories"]),
-        (None, ["given_by", "given_by_name", "child_view", "how", "valid_until"]),
+        (None, ["given_by", "given_by_name", "child_view", "how", "given_at", "valid_until"]),
     )
 
     def add_fields(self):
@@ -160,5 +170,5 @@ class OutcomeForm(VersionForm):
     )
 
 
-class ReviewForm(HtmlInputsForm):
+class ReviewForm(VersionForm):
     note = _text(_("Review note"))

@@ -1,6 +1,5 @@
-"""What the referrals app hands down when it is ready: its rule to the access module, the
-consent records made from a report's consents when a case opens from it
-(``intake.carry.after_carry``)."""
+"""What the referrals app hands down when it is ready: its rule to the access module, its
+part of the case page and of the supervisor's overview, the words of its timeline."""
 
 from lindungi.cases import case_page
 from lindungi.cases.models import Case
@@ -8,8 +7,7 @@ from lindungi.cases.timeline import EventKind
 from lindungi.cases.timeline_lines import add_kinds
 from lindungi.casework import overview_parts
 from lindungi.casework.models import ServiceType
-from lindungi.intake import carry
-from lindungi.referrals import access, intake_consents, overview
+from lindungi.referrals import access, overview
 
 REFERRAL_EVENTS = (
     EventKind.REFERRAL_SENT,
@@ -31,7 +29,6 @@ def case_page_part(case: Case, events: object) -> dict[str, object]:
 def register() -> None:
     # The referral rule joins the access module, which sits below and never names it.
     access.attach()
-    carry.after_carry(intake_consents.from_report)
     # A referral's timeline entries say which service it is for.
     add_kinds({}, dict.fromkeys(REFERRAL_EVENTS, ("service", ServiceType)))
     case_page.add_part(case_page_part)

@@ -1,15 +1,6 @@
-"""The referrals app's records: consents, the provider directory and referrals.
-
-Consent records (docs/architecture.md, rule 5).
-
-A consent is a record, not a tick box: who gave it (the survivor, or a parent or guardian
-for a child, with the child's own view), how, for what purpose, to which recipient (a named
-partner organisation, or a kind of service), which data categories, until when, recorded
-by whom, and withdrawn when and by whom. ``cases.Consent`` keeps what the intake form said,
-as it said it; the consents taken there become records here when the case opens. A record
-is case-bound (``CASE_PATH``): it holds what a survivor decided, so it goes through the
-access module like the case itself. ``consents.current`` says which are in force,
-``consents.covers`` whether one covers a share.
+"""The referrals app's records: the provider directory and referrals. The consents a
+referral needs are the case's consent records (``cases.Consent``); whether one covers a
+share is this app's rule (``consents.covers``).
 
 The provider directory: a partner organisation is a unit of the partner-agency type (its
 officers are its members, its places the service points of ``places``); ``Provider`` adds
@@ -20,113 +11,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindungi.cases.consent import DataCategory
 from lindungi.cases.querysets import CaseBoundQuerySet
 from lindungi.cases.vocabulary import Accommodation
 from lindungi.casework.models import ServiceType
 from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
-
-
-class ConsentPurpose(models.TextChoices):
-    SERVICES = "services", _("To receive services")
-    CONTACT = "contact", _("To be contacted")
-    REFERRAL = "referral", _("To be referred to another organisation")
-    STATISTICS = "statistics", _("To include non-identifying data in statistics reporting")
-    POLICE = "police", _("To give information to the police")
-
-
-class DataCategory(models.TextChoices):
-    """What a share may carry, in the categories a survivor consents to. The survivor code
-    belongs to none: it names nobody."""
-
-    IDENTITY = "identity", _("Name and NIK")
-    CONTACT = "contact", _("Phone and address")
-    DEMOGRAPHICS = "demographics", _("Age and sex")
-    INCIDENT = "incident", _("Date and kind of incident")
-    NARRATIVE = "narrative", _("What happened, in her words")
-    ACCOMMODATIONS = "accommodations", _("Accommodations needed")
-
-
-class GivenBy(models.TextChoices):
-    SURVIVOR = "survivor", _("The survivor")
-    PARENT = "parent", _("A parent")
-    GUARDIAN = "guardian", _("A guardian")
-    OTHER = "other", _("Someone else")
-
-
-class ConsentMethod(models.TextChoices):
-    SPOKEN = "spoken", _("Spoken")
-    SIGNED = "signed", _("Signed")
-    INTAKE_FORM = "intake_form", _("By the form at intake")
-
-
-class Consent(BaseModel):
-    CASE_PATH = "case"
-
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consent_records")
-    client = models.ForeignKey(
-        "cases.Client",
-        verbose_name=_("about"),
-        on_delete=models.CASCADE,
-        related_name="consent_records",
-    )
-    purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices)
-    # A referral's consent names the organisation, or the kind of service it may go to.
-    recipient = models.ForeignKey(
-        "accounts.Unit",
-        verbose_name=_("recipient organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recipient_kind = models.CharField(
-        _("recipient kind of service"), max_length=24, choices=ServiceType.choices, blank=True
-    )
-    categories = models.JSONField(_("data categories"), default=list, blank=True)
-    given_by = models.CharField(
-        _("given by"), max_length=10, choices=GivenBy.choices, default=GivenBy.SURVIVOR
-    )
-    given_by_name = EncryptedCharField(_("name of who gave it"), max_length=200, blank=True)
-    child_view = EncryptedTextField(_("the child's own view"), blank=True)
-    how = models.CharField(_("how"), max_length=12, choices=ConsentMethod.choices)
-    given_at = models.DateTimeField(_("given"))
-    # Inclusive: in force through this day (in the deployment's zone); empty, until withdrawn.
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("withdrawn by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(default=1)
-
-    objects = CaseBoundQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        ordering = ["-given_at"]
-        indexes = [
-            models.Index(fields=["case", "purpose"], name="consent_case_purpose"),
-            models.Index(fields=["purpose", "withdrawn_at"], name="consent_purpose"),
-        ]
-
-    def __str__(self):
-        return self.purpose
-
-    def category_labels(self):
-        return [DataCategory(c).label for c in self.categories if c in DataCategory.values]
 
 
 class Provider(BaseModel):
@@ -238,7 +128,7 @@ class Referral(BaseModel):
     purpose = EncryptedTextField(_("what for"))
     fields = models.JSONField(_("shared fields"), default=list)
     consent = models.ForeignKey(
-        Consent,
+        "cases.Consent",
         verbose_name=_("consent"),
         null=True,
         blank=True,

@@ -7,9 +7,7 @@ city's figures do not count it twice.
 
 from django.db.models import Exists, OuterRef
 
-from lindungi.cases.models import Incident
-from lindungi.referrals import consents
-from lindungi.referrals.models import ConsentPurpose
+from lindungi.cases.models import Consent, ConsentPurpose, Incident
 
 
 def eligible_incidents(incidents=None, at=None):
@@ -17,7 +15,7 @@ def eligible_incidents(incidents=None, at=None):
     ``at`` (now): the survivor's consent to statistics is in force for this case, and no
     other agency reported it already."""
     queryset = Incident.objects.all() if incidents is None else incidents
-    consented = consents.current(at).filter(
+    consented = Consent.objects.in_force(at).filter(
         purpose=ConsentPurpose.STATISTICS, case=OuterRef("case"), client=OuterRef("survivor")
     )
     return queryset.filter(Exists(consented), reported_elsewhere=False)

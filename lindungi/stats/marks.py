@@ -11,9 +11,16 @@ cases (``rollup.apply_pending``).
 
 from django.db.models.signals import post_delete, post_save
 
-from lindungi.cases.models import Case, CaseEvent, Client, Incident, Perpetrator
+from lindungi.cases.models import (
+    Case,
+    CaseEvent,
+    Client,
+    Consent,
+    ConsentPurpose,
+    Incident,
+    Perpetrator,
+)
 from lindungi.casework.models import PlannedService
-from lindungi.referrals.models import Consent, ConsentPurpose
 from lindungi.stats.models import PendingCase
 
 

@@ -18,6 +18,7 @@ from lindungi.cases.survivor_messages import send_to_survivor
 from lindungi.cases.timeline import EventKind
 from lindungi.notifications.outbound import OutboundMessage, Refusal, State
 from lindungi.notifications.sending import send_due
+from lindungi.referrals.actions import record_consent, withdraw_consent
 from tests.cases.factories import make_case
 from tests.login import log_in
 from tests.notifications.safe_times import (
@@ -107,6 +108,21 @@ def test_no_contact_record_or_no_number_is_a_visible_refusal(personas, case):
     sent = send_to_survivor(personas.case_worker_a, case, "whatsapp", TEXT)
     assert sent.message.refusal == Refusal.NO_ADDRESS
     assert SurvivorMessage.objects.filter(case=case).count() == 2
+
+
+def test_once_she_withdraws_her_consent_to_be_contacted_nothing_goes(personas, case):
+    """The consent record the messages ask is the one the case's consents page keeps."""
+    worker = personas.case_worker_a
+    with time_machine.travel(INSIDE, tick=False):
+        case = make_case(personas)  # opened then, so that a consent may be given then
+        set_contact(personas, case, ["sms"])
+        consent = record_consent(
+            worker, case, {"client": case.clients.get(), "purpose": "contact", "how": "spoken"}
+        )
+        assert send_to_survivor(worker, case, "sms", TEXT).message.state == State.QUEUED
+        withdraw_consent(worker, consent, consent.version)
+        refused = send_to_survivor(worker, case, "sms", TEXT).message
+    assert (refused.state, refused.refusal) == (State.REFUSED, Refusal.WITHDRAWN)
 
 
 def test_the_text_never_names_the_service_unless_she_agreed(personas, case):

@@ -229,7 +229,7 @@ def case_with_every_event(personas):
     NamedAccess.objects.create(
         case=case, user=reviewer, granted_by=supervisor, granted_at=timezone.now()
     )
-    referrals.review_override(reviewer, sent, "Ok")
+    referrals.review_override(reviewer, sent, sent.version, "Ok")
     reviewer = colleague(personas.unit_b, Role.SUPERVISOR, "reviewer")
     grant = actions.break_glass(personas.supervisor_b, case, BREAK_GLASS_REASON)
     actions.review_break_glass(reviewer, grant, "Justified")

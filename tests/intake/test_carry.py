@@ -9,7 +9,7 @@ import time_machine
 from django.conf import settings
 
 from lindungi.audit.models import AuditEvent
-from lindungi.cases.first_account import ConsentGivenBy, ConsentKind, ConsentManner
+from lindungi.cases.models import Consent, ConsentMethod, ConsentPurpose, GivenBy
 from lindungi.casework.deadlines import police_report_due
 from lindungi.casework.models import PoliceReport
 from lindungi.intake import actions, carry
@@ -112,8 +112,8 @@ def test_the_case_holds_every_fact_of_the_report_field_by_field(opened):
         assert getattr(account, name) == getattr(opened, name), name
     for name in carry.CONTACT_FIELDS:
         assert getattr(contact, name) == getattr(opened, name), name
-    for name, kind in carry.CONSENT_FIELDS.items():
-        assert case.consents.filter(kind=kind).exists() == getattr(opened, name), name
+    for name, (purpose, _categories) in carry.CONSENT_FIELDS.items():
+        assert case.consent_records.filter(purpose=purpose).exists() == getattr(opened, name)
     survivors = list(case.clients.order_by("created_at"))
     for person, client in zip(opened.people.all(), survivors, strict=True):
         for name, to in carry.PERSON_TO_CLIENT.items():
@@ -125,18 +125,35 @@ def test_the_case_holds_every_fact_of_the_report_field_by_field(opened):
     assert contact.contact_windows == WINDOWS
 
 
-def test_consents_given_at_intake_are_dated_records_on_the_case(opened, personas):
-    consents = {c.kind: c for c in opened.case.consents.all()}
-    assert set(consents) == {ConsentKind.CONTACT, ConsentKind.SERVICES}
-    for consent in consents.values():
-        assert consent.given and consent.given_at == RECEIVED
-        assert consent.given_by == ConsentGivenBy.SURVIVOR
-        assert consent.manner == ConsentManner.AT_INTAKE
-        assert consent.recorded_by == personas.intake_officer
-        assert consent.report_id == opened.pk
+def test_consents_given_at_intake_are_consent_records_on_the_case(opened, personas):
+    case = opened.case
+    records = {c.purpose: c for c in case.consent_records.all()}
+    assert set(records) == {ConsentPurpose.CONTACT, ConsentPurpose.SERVICES}
+    for record in records.values():
+        assert record.how == ConsentMethod.INTAKE_FORM and record.given_at == RECEIVED
+        assert record.given_by == GivenBy.SURVIVOR and record.given_by_name == ""
+        assert record.recorded_by == personas.intake_officer
+        assert record.report_id == opened.pk and record.client.role == "survivor"
+    assert records[ConsentPurpose.CONTACT].categories == ["contact"]
+    assert case.events.filter(kind="consent_recorded").count() == 2
+    assert not Consent.objects.in_force().filter(case=case, purpose="statistics").exists()
 
 
-def test_a_consent_not_given_is_not_recorded_as_given(personas):
+def test_a_yes_to_the_statistics_on_the_public_form_is_a_statistics_consent(personas):
+    with time_machine.travel(RECEIVED, tick=False):
+        report, _pin = actions.receive_public_report(
+            {"what_happened": "Canary", "reporter_type": "other", "consent_statistics": True},
+            [{"name": "Canary-person", "age": 15, "sex": "female"}],
+        )
+        report = actions.open_case_from_report(
+            personas.supervisor_a, report, report.version, personas.unit_a
+        )
+    record = report.case.consent_records.get()
+    assert record.purpose == ConsentPurpose.STATISTICS and record.given_by == GivenBy.OTHER
+    assert Consent.objects.in_force().filter(pk=record.pk).exists()
+
+
+def test_a_consent_from_a_report_without_people_is_about_the_case(personas):
     with time_machine.travel(RECEIVED, tick=False):
         report, _pin = actions.receive_public_report(
             {"what_happened": "Canary", "consent_services": True}
@@ -144,9 +161,9 @@ def test_a_consent_not_given_is_not_recorded_as_given(personas):
         report = actions.open_case_from_report(
             personas.supervisor_a, report, report.version, personas.unit_a
         )
-    consent = report.case.consents.get()
-    assert consent.kind == ConsentKind.SERVICES
-    assert consent.given_by == ConsentGivenBy.UNKNOWN and consent.recorded_by is None
+    record = report.case.consent_records.get()
+    assert record.purpose == ConsentPurpose.SERVICES and record.client is None
+    assert record.given_by == GivenBy.OTHER and record.recorded_by is None
 
 
 def test_the_police_report_deadline_starts_from_the_screening_answer_at_receipt(opened):

@@ -8,10 +8,12 @@ from lindungi.accounts.mfa.devices import base32_secret
 from lindungi.accounts.mfa.models import Authenticator
 from lindungi.accounts.models import Membership, Unit, User
 from lindungi.accounts.roles import Role, UnitType
-from lindungi.cases.models import Case
+from lindungi.cases.access import Need
+from lindungi.cases.models import Case, Consent
 from lindungi.ops.demo import DEMO_PASSWORD
 from lindungi.ops.management.commands.demo import DEMO_CASES
 from lindungi.places.models import ServicePoint, ServicePointKind
+from lindungi.referrals.models import Provider, Referral
 from lindungi.response import roster
 from lindungi.shelter.models import Placement, PlacementStatus
 from lindungi.shelter.occupancy import house_board
@@ -25,6 +27,9 @@ def counts():
         User.objects.count(),
         Membership.objects.count(),
         Case.objects.count(),
+        Provider.objects.count(),
+        Consent.objects.count(),
+        Referral.objects.count(),
     )
 
 
@@ -37,6 +42,18 @@ def test_demo_loads_jakarta_and_is_safe_to_run_twice(db, settings, capsys):
     output = capsys.readouterr().out
     for role in Role:
         assert f"{role.replace('_', '.')}@demo.lindungi.id" in output
+    # The partner portal shows the demo partner officer one referral, under a consent.
+    partner = User.objects.get(email="partner.officer@demo.lindungi.id")
+    referral = Referral.objects.restrict(partner, Need.CONTENT).get()
+    assert referral.provider.name == "RSUD Tarakan" and referral.consent is not None
+    assert referral.status == "sent" and referral.case.survivor_code in output
+    assert Referral.objects.count() == 1
+    # And the directory has every demo partner organisation.
+    partners = Unit.objects.filter(type=UnitType.PARTNER_AGENCY)
+    assert set(Provider.objects.values_list("unit", flat=True)) == set(
+        partners.values_list("pk", flat=True)
+    )
+    assert Provider.objects.get(unit=referral.provider).services == ["health"]
 
 
 def test_demo_has_the_units_jakarta_works_with(db, settings):

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from lindungi.accounts.models import Unit
 from lindungi.accounts.roles import Role, UnitType
-from lindungi.cases.models import Case, Client
+from lindungi.cases.models import Case, Client, Consent, DataCategory
 from lindungi.referrals import actions
-from lindungi.referrals.models import Consent, DataCategory, Provider
+from lindungi.referrals.models import Provider
 from tests.cases.factories import make_case
 from tests.personas import _user
 

@@ -5,7 +5,9 @@ import json
 import pytest
 from django.test import Client as Browser
 
+from lindungi.accounts.roles import Role
 from lindungi.referrals.models import Referral
+from tests.cases.timeline_fixtures import colleague
 from tests.login import log_in
 from tests.referrals.factories import make_world, send_visum, visum_consent
 
@@ -95,3 +97,32 @@ def test_the_directory_by_service(world, worker):
     found = worker.get(f"{API}/providers?service=health").json()
     assert [p["name"] for p in found] == ["Test hospital"]
     assert worker.get(f"{API}/providers?service=legal_aid").json() == []
+
+
+def test_the_supervisor_reviews_the_emergency_overrides_from_the_api_queue(world, worker):
+    people = world.personas
+    referral = send_visum(world, actor=people.supervisor_a, override_reason="She is bleeding")
+    reviewer = logged_in(colleague(people.unit_a, Role.SUPERVISOR, "api reviewer"))
+    sender = logged_in(people.supervisor_a)
+    queue = f"{API}/referral-overrides"
+    waiting = reviewer.get(queue).json()
+    assert [r["id"] for r in waiting] == [str(referral.pk)]
+    assert waiting[0]["override_reason"] == "She is bleeding"
+    # Not the sender's to review, nor a case worker's, nor anyone's outside the case.
+    assert sender.get(queue).json() == [] and worker.get(queue).json() == []
+    review = f"{API}/referrals/{referral.pk}/override-review"
+    matched = {"If-Match": '"1"'}
+    assert post(worker, review, {"note": "Ok"}, **matched).status_code == 404
+    assert post(logged_in(people.supervisor_b), review, {}, **matched).status_code == 404
+    assert post(sender, review, {"note": "Ok"}, **matched).status_code == 404  # refused
+    assert post(reviewer, review, {"note": "Ok"}).status_code == 428
+    assert post(reviewer, review, {"note": "Ok"}, **{"If-Match": '"7"'}).status_code == 412
+    done = post(reviewer, review, {"note": "Justified: she was bleeding"}, **matched)
+    assert done.status_code == 200 and done.headers["ETag"] == '"2"'
+    assert done.json()["override_reviewed_at"] is not None
+    assert reviewer.get(queue).json() == []
+    again = post(reviewer, review, {"note": "Again"}, **{"If-Match": '"2"'})
+    assert again.status_code == 422
+    referral.refresh_from_db()
+    assert referral.override_review_note == "Justified: she was bleeding"
+    assert world.case.events.filter(kind="referral_override_reviewed").count() == 1

@@ -4,12 +4,14 @@ the consent asked on every request (issue 14)."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
+from lindungi.cases.models import DataCategory
 from lindungi.referrals import actions, sharing
-from lindungi.referrals.models import DataCategory, Referral, SharedField
+from lindungi.referrals.models import Referral, SharedField
 from tests.login import log_in
 from tests.referrals.factories import make_world, send_visum, visum_consent
 
@@ -88,6 +90,34 @@ def test_the_partner_never_opens_the_case_and_a_done_referral_keeps_only_the_out
     assert partner.post(f"{page(referral)}hasil/", done).status_code == 302
     html = partner.get(page(referral)).content.decode()
     assert "Visum selesai" in html and "Siti Aminah" not in html and "Canary-handover" not in html
+
+
+def test_the_consent_form_says_when_it_was_given_now_unless_changed(world, worker):
+    new = f"/rujukan/kasus/{world.case.pk}/persetujuan/"
+    now = (world.case.opened_at + timedelta(minutes=6)).replace(second=0, microsecond=0)
+    typed = timezone.localtime(now - timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M")
+    with time_machine.travel(now, tick=False):
+        form = worker.get(new)
+        shown = timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
+        assert f'name="given_at" value="{shown}"' in form.content.decode()
+        posted = {
+            "client": world.client.pk,
+            "purpose": "police",
+            "given_by": "survivor",
+            "how": "spoken",
+        }
+        too_early = timezone.localtime(world.case.opened_at - timedelta(days=1))
+        for wrong in (too_early.strftime("%Y-%m-%dT%H:%M"), "kemarin"):
+            token = worker.get(new).context["form"]["form_token"].value()
+            refused = worker.post(new, {**posted, "form_token": token, "given_at": wrong})
+            assert refused.status_code == 200 and refused.context["form"].errors["given_at"]
+        assert not world.case.consent_records.filter(purpose="police").exists()
+        token = form.context["form"]["form_token"].value()
+        assert (
+            worker.post(new, {**posted, "form_token": token, "given_at": typed}).status_code == 302
+        )
+    consent = world.case.consent_records.get(purpose="police")
+    assert consent.given_at == now - timedelta(minutes=3)
 
 
 def test_the_case_worker_records_a_consent_and_sends_a_referral_by_the_forms(world, worker):

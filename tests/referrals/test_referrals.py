@@ -67,7 +67,7 @@ def test_the_override_is_for_allowed_roles_and_services_with_a_reason_and_review
     alerted = Notification.objects.filter(kind=Kind.REFERRAL_OVERRIDDEN, case=world.case)
     assert alerted.filter(user=people.supervisor_a).exists()
     with pytest.raises(PermissionDenied):
-        actions.review_override(people.supervisor_a, referral, "Self-review")
+        actions.review_override(people.supervisor_a, referral, referral.version, "Self-review")
     settings.REFERRAL_OVERRIDE_SERVICES = set()
     with pytest.raises(PermissionDenied):
         send_visum(world, actor=people.supervisor_a, override_reason="She is bleeding")

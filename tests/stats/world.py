@@ -3,10 +3,10 @@
 from datetime import date
 
 from lindungi.cases import actions
+from lindungi.cases.models import ConsentPurpose
 from lindungi.cases.vocabulary import GbvType, Sex
 from lindungi.places.models import Region
 from lindungi.referrals.actions import record_consent
-from lindungi.referrals.models import ConsentPurpose
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
 from lindungi.stats.models import Tally

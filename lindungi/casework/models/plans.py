@@ -4,24 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.querysets import CaseBoundQuerySet
+from lindungi.cases.vocabulary import ServiceType
 from lindungi.core.fields import EncryptedCharField, EncryptedTextField
 from lindungi.core.models import BaseModel
-
-
-class ServiceType(models.TextChoices):
-    """SIMFONI-PPA service types, then the centre's own."""
-
-    HEALTH = "health", _("Health")
-    LEGAL_AID = "legal_aid", _("Legal aid")
-    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
-    SOCIAL_REHABILITATION = "social_rehabilitation", _("Social rehabilitation")
-    SOCIAL_REINTEGRATION = "social_reintegration", _("Social reintegration")
-    REPATRIATION = "repatriation", _("Repatriation")
-    RELIGIOUS_COUNSELLING = "religious_counselling", _("Religious counselling")
-    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
-    SHELTER = "shelter", _("Shelter")
-    MEDIATION = "mediation", _("Mediation")
-    ECONOMIC = "economic", _("Economic empowerment")
 
 
 class ServiceStatus(models.TextChoices):

@@ -11,8 +11,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Min
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import Unit, User
@@ -21,17 +23,19 @@ from lindungi.audit.events import record
 from lindungi.cases import access as case_access
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.classification import CHILD_UNDER
-from lindungi.cases.models import Case, CaseEvent, Client
-from lindungi.cases.timeline import EventKind
-from lindungi.casework.models import ServiceType
-from lindungi.core.dates import check_plans
-from lindungi.referrals.models import (
+from lindungi.cases.models import (
+    Case,
+    CaseEvent,
+    Client,
     Consent,
     ConsentMethod,
     ConsentPurpose,
     DataCategory,
     GivenBy,
 )
+from lindungi.cases.timeline import EventKind
+from lindungi.casework.models import ServiceType
+from lindungi.core.dates import check_plans
 
 
 def _event(consent: Consent, actor: User | None, kind: EventKind, at: datetime) -> None:
@@ -96,6 +100,34 @@ def _giver(data: Mapping[str, object], client: Client) -> tuple[str, str, str]:
     return given_by, name, child_view
 
 
+def first_report(case: Case) -> datetime:
+    """When the case was first reported: its earliest intake report's receipt, or, for a
+    case opened without one, its opening. No consent on it was given before."""
+    received = case.accounts.aggregate(first=Min("received_at"))["first"]
+    return min(received, case.opened_at) if received else case.opened_at
+
+
+def _given_at(data: Mapping[str, object], case: Case, now: datetime) -> datetime:
+    """When it was given: now unless said; never in the future, nor before the case's
+    first report (to the minute: the form's time has no seconds, and a consent taken in
+    the minute the case opened was not given before it)."""
+    given_at = data.get("given_at") or now
+    if not isinstance(given_at, datetime) or given_at > now:
+        raise ValidationError({"given_at": _("The time it was given cannot be in the future.")})
+    earliest = first_report(case).replace(second=0, microsecond=0)
+    if given_at < earliest:
+        when = date_format(timezone.localtime(earliest), "DATETIME_FORMAT")
+        raise ValidationError(
+            {
+                "given_at": _(
+                    "It cannot have been given before the case was first reported (%(when)s)."
+                )
+                % {"when": when}
+            }
+        )
+    return given_at
+
+
 def _valid_until(data: Mapping[str, object], given_at: datetime) -> date | None:
     until = data.get("valid_until")
     if until is None or until == "":
@@ -130,9 +162,7 @@ def record_consent(
     recipient, kind = _recipient(data, purpose)
     given_by, name, child_view = _giver(data, client)
     now = timezone.now()
-    given_at = data.get("given_at") or now
-    if not isinstance(given_at, datetime) or given_at > now:
-        raise ValidationError({"given_at": _("The time it was given cannot be in the future.")})
+    given_at = _given_at(data, case, now)
     consent = Consent.objects.create(
         case=case,
         client=client,

@@ -29,19 +29,13 @@ from lindungi.accounts.roles import Role, UnitType
 from lindungi.audit.events import record
 from lindungi.cases import access as case_access
 from lindungi.cases.actions import StaleVersion
-from lindungi.cases.models import Case, CaseEvent, Client
+from lindungi.cases.models import Case, CaseEvent, Client, ConsentPurpose
 from lindungi.cases.timeline import EventKind
 from lindungi.casework.models import ServiceType
 from lindungi.core.dates import check_past_facts
 from lindungi.notifications.models import Kind, notify
 from lindungi.referrals import access, consents, sharing
-from lindungi.referrals.models import (
-    OPEN_REFERRAL,
-    ConsentPurpose,
-    Referral,
-    ReferralStatus,
-    SharedField,
-)
+from lindungi.referrals.models import OPEN_REFERRAL, Referral, ReferralStatus, SharedField
 
 TEXT_MAX = 4000
 
@@ -392,12 +386,13 @@ def expire_overdue(now: datetime | None = None) -> int:
 def review_override(
     actor: User,
     referral: Referral,
+    version: int,
     note: str,
     *,
     request: HttpRequest | None = None,
 ) -> Referral:
     """A supervisor of the case's unit, not the one who sent it, reviews an override."""
-    locked = _locked(referral, None)
+    locked = _locked(referral, version)
     case_access.check(actor, locked.case, case_access.Need.SUPERVISE)
     if not locked.overridden or locked.override_reviewed_at is not None:
         raise ValidationError(_("This referral does not wait for a review."))
@@ -407,7 +402,8 @@ def review_override(
     locked.override_reviewed_by, locked.override_reviewed_at = actor, now
     locked.override_review_note = _text({"note": note}, "note")
     changed = ["override_reviewed_by", "override_reviewed_at", "override_review_note"]
-    locked.save(update_fields=[*changed, "updated_at"])
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
     record("referral.override_reviewed", request=request, actor=actor, obj=locked, fields=changed)
     _event(locked, actor, EventKind.REFERRAL_OVERRIDE_REVIEWED, now)
     return locked

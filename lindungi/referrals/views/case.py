@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for, get_case_part_for
 from lindungi.cases.actions import StaleVersion
-from lindungi.cases.models import ClientRole
+from lindungi.cases.models import ClientRole, Consent
 from lindungi.cases.views.edits import _add as add_once
 from lindungi.core.htmx import render_page
 from lindungi.referrals import actions
 from lindungi.referrals.actions.referrals import OverrideRefused
 from lindungi.referrals.forms import ConsentForm, ReferralForm, VersionForm, partner_units
-from lindungi.referrals.models import Consent, Referral
+from lindungi.referrals.models import Referral
 
 
 def _posted(request):

@@ -19,19 +19,15 @@ from lindungi.cases.actions import StaleVersion
 from lindungi.cases.forms import CaseForm
 from lindungi.core.htmx import render_page
 from lindungi.referrals import actions, sharing
-from lindungi.referrals.access import get_referral_for, is_partner_side, may, partner_units
+from lindungi.referrals.access import (
+    awaiting_review,
+    get_referral_for,
+    is_partner_side,
+    may,
+    partner_units,
+)
 from lindungi.referrals.forms import DeclineForm, OutcomeForm, ProgressForm, ReviewForm, VersionForm
 from lindungi.referrals.models import Referral, ReferralStatus
-
-
-def _may_review(user, referral):
-    """An emergency override waits for a supervisor other than its sender."""
-    return (
-        referral.overridden
-        and referral.override_reviewed_at is None
-        and referral.sent_by_id != user.pk
-        and may(user, referral, Need.SUPERVISE)
-    )
 
 
 def _forms(referral, forms):
@@ -42,7 +38,7 @@ def _forms(referral, forms):
         "decline_form": lambda: DeclineForm(initial=version),
         "progress_form": lambda: ProgressForm(initial=version),
         "outcome_form": lambda: OutcomeForm(initial=version),
-        "review_form": ReviewForm,
+        "review_form": lambda: ReviewForm(initial=version),
     }
     made = {name: forms.get(name) or make() for name, make in fresh.items()}
     return {**made, "revoke_form": VersionForm(initial=version)}
@@ -60,7 +56,7 @@ def _page(request, referral, status=None, **forms):
         "show_note": content and referral.is_open,
         "may_answer": partner and editable,
         "may_revoke": not partner and editable,
-        "may_review": not partner and _may_review(user, referral),
+        "may_review": not partner and awaiting_review(user).filter(pk=referral.pk).exists(),
         **_forms(referral, forms),
         "statuses": ReferralStatus,
     }
@@ -154,7 +150,9 @@ def revoke(request, referral_id):
 @require_POST
 def review(request, referral_id):
     def work(referral, data):
-        actions.review_override(request.user, referral, data["note"], request=request)
+        actions.review_override(
+            request.user, referral, data["version"], data["note"], request=request
+        )
 
     return _act(request, referral_id, ReviewForm, work, "review_form", need=Need.SUPERVISE)
 
