@@ -69,6 +69,10 @@ class Databases:
             connection.ensure_connection()
             with sqlite3.connect(_path(url)) as copy:
                 connection.connection.backup(copy)
+                # A file the deployment made would be in WAL mode already (lindungi/config.py);
+                # a copy of a database in memory is not, and the first connections of
+                # processes started at once would each try to switch it, and find it locked.
+                copy.execute("PRAGMA journal_mode=WAL")
             return url
         # PostgreSQL copies only a database nobody is connected to; Django reconnects.
         connections.close_all()
