@@ -6,7 +6,6 @@ every read of case-bound data is audited, and every record travels with its vers
 an ETag (``lindungi.api.versions``).
 """
 
-from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -35,7 +34,7 @@ from lindungi.api.case_schemas import (
     RecordId,
 )
 from lindungi.api.errors import ErrorOut
-from lindungi.api.versions import etag, list_etag, required_version
+from lindungi.api.versions import etag, list_etag, read_all, required_version
 from lindungi.audit.events import record, record_read
 from lindungi.cases import actions
 from lindungi.cases.access import CaseAccess, Need, get_case_for, get_case_part_for
@@ -179,18 +178,6 @@ def _created(
     return Reply(201, body)
 
 
-def _read_all(
-    request: StaffRequest,
-    response: HttpResponse,
-    rows: Sequence[Record],
-    shape: Callable[[Record], Body],
-) -> list[Body]:
-    for row in rows:
-        record_read(request, row)
-    response["ETag"] = list_etag(rows)
-    return [shape(row) for row in rows]
-
-
 # --- Cases -------------------------------------------------------------------------------
 
 
@@ -253,7 +240,7 @@ def update_case(
 def list_clients(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
     access = get_case_for(request.auth, case_id, request=request)
     rows = list(access.case.clients.all())
-    return _read_all(request, response, rows, lambda client: _client(client, access))
+    return read_all(request, response, rows, lambda client: _client(client, access))
 
 
 @router.post(
@@ -298,7 +285,7 @@ def update_client(
 def list_incidents(request: StaffRequest, case_id: RecordId, response: HttpResponse) -> list[Body]:
     access = get_case_for(request.auth, case_id, request=request)
     rows = list(access.case.incidents.all())
-    return _read_all(request, response, rows, lambda row: _incident(row, access))
+    return read_all(request, response, rows, lambda row: _incident(row, access))
 
 
 @router.post(
@@ -347,7 +334,7 @@ def list_perpetrators(
 ) -> list[Body]:
     access, incident = get_case_part_for(request.auth, Incident, incident_id, request=request)
     rows = list(incident.perpetrators.all())
-    return _read_all(request, response, rows, lambda row: _perpetrator(row, access))
+    return read_all(request, response, rows, lambda row: _perpetrator(row, access))
 
 
 @router.post(

@@ -24,7 +24,7 @@ from lindungi.accounts.models import Unit
 from lindungi.api.auth import StaffRequest
 from lindungi.api.case_schemas import Input, RecordId, RegionCode, local_moment
 from lindungi.api.cases import CREATE, READ, WRITE
-from lindungi.api.versions import etag, list_etag, required_version
+from lindungi.api.versions import etag, list_etag, read_all, required_version
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for, get_case_part_for
 from lindungi.cases.models import Case, ConsentMethod, ConsentPurpose, DataCategory, GivenBy
@@ -312,10 +312,7 @@ def list_case_referrals(
         .filter(case=access.case)
         .select_related("case", "client")
     )
-    for row in rows:
-        record_read(request, row)
-    response["ETag"] = list_etag(rows)
-    return [_referral(request, row) for row in rows]
+    return read_all(request, response, rows, lambda row: _referral(request, row))
 
 
 @router.post(
@@ -394,10 +391,7 @@ def list_overrides(request: StaffRequest, response: HttpResponse) -> list[Body]:
     rows = list(
         awaiting_review(request.auth).select_related("case", "client").order_by("sent_at")[:200]
     )
-    for row in rows:
-        record_read(request, row)
-    response["ETag"] = list_etag(rows)
-    return [_referral(request, row) for row in rows]
+    return read_all(request, response, rows, lambda row: _referral(request, row))
 
 
 @router.post(

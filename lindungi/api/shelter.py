@@ -26,7 +26,7 @@ from ninja.responses import Status as Reply
 from lindungi.api.auth import StaffRequest
 from lindungi.api.case_schemas import Input, RecordId
 from lindungi.api.cases import CREATE, READ, WRITE
-from lindungi.api.versions import etag, list_etag, required_version
+from lindungi.api.versions import etag, read_all, required_version
 from lindungi.audit.events import record_read
 from lindungi.cases.access import Need, get_case_for
 from lindungi.cases.models import Case
@@ -204,10 +204,7 @@ def list_placements(request: StaffRequest, case_id: RecordId, response: HttpResp
         .filter(case=case)
         .select_related("case", "house__service_point")
     )
-    for row in rows:
-        record_read(request, row)
-    response["ETag"] = list_etag(rows)
-    return [_placement(request, row) for row in rows]
+    return read_all(request, response, rows, lambda row: _placement(request, row))
 
 
 @router.post(

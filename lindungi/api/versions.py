@@ -8,12 +8,13 @@ action itself as ``StaleVersion`` so the check and the write are one step.
 
 import hashlib
 import re
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from lindungi.api.errors import PreconditionRequired
+from lindungi.audit.events import record_read
 
 # A weak prefix is accepted too: a proxy that compresses the answer may have weakened it.
 _TAG = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
@@ -40,6 +41,22 @@ def list_etag(rows: Iterable[Tagged]) -> str:
     for row in rows:
         digest.update(f"{row.pk}:{row.version};".encode())
     return f'W/"{digest.hexdigest()[:32]}"'
+
+
+Row = TypeVar("Row", bound=Tagged)
+
+
+def read_all(
+    request: HttpRequest,
+    response: HttpResponse,
+    rows: Sequence[Row],
+    shape: Callable[[Row], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """A list's answer: each row read is audited, the list tagged, each row shaped."""
+    for row in rows:
+        record_read(request, row)
+    response["ETag"] = list_etag(rows)
+    return [shape(row) for row in rows]
 
 
 def required_version(request: HttpRequest) -> int:
