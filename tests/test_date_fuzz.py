@@ -15,6 +15,7 @@ decides.
 import json
 import re
 from datetime import timedelta
+from functools import cache
 from urllib.parse import urljoin
 
 import pytest
@@ -140,9 +141,14 @@ def test_every_date_of_every_form_refuses_what_is_not_a_date(personas, world):
 # The API
 
 
+@cache
+def _openapi():
+    return api.get_openapi_schema()
+
+
 def _body_properties(method, path):
     """The properties of the JSON body of an operation ({} for none)."""
-    schema = api.get_openapi_schema()
+    schema = _openapi()
     body = (
         schema["paths"][path][method]
         .get("requestBody", {})
@@ -157,7 +163,7 @@ def _body_properties(method, path):
 
 def _api_date_fields():
     """(method, path, property, with time) for every date of every request body."""
-    schema = api.get_openapi_schema()
+    schema = _openapi()
     for path, operations in schema["paths"].items():
         for method in operations:
             for name, spec in _body_properties(method, path).items():
@@ -200,7 +206,7 @@ def _base_body(client, method, path, url, headers):
 
 def _required(method, path):
     """The required fields of a body, filled with the simplest value of their type."""
-    schema = api.get_openapi_schema()
+    schema = _openapi()
     ref = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
     component = schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
     simplest = {"string": "Date fuzz", "integer": 1, "boolean": False}

@@ -443,17 +443,41 @@ def _expected(route, method, persona, key):
     return status.get(key, DEFAULT_STATUS) if isinstance(status, dict) else status
 
 
+@pytest.fixture(scope="module")
+def unknown_id_answers():
+    """What each persona gets for an id that never existed, by method and kind of route
+    (page or API), asked once: a refusal must be that answer exactly, whichever route."""
+    return {}
+
+
+def _unknown(answers, client, persona, method, name, params):
+    kind = (persona, method, name.startswith("api:"))
+    if kind not in answers:
+        nowhere = _send(client, method, _nowhere(name, params))
+        assert nowhere.status_code == 404, f"{method.upper()} {name}, unknown id, as {persona}"
+        answers[kind] = _body(nowhere)
+    return answers[kind]
+
+
 @pytest.mark.parametrize(("name", "params"), ROUTES, ids=[name for name, _p in ROUTES])
-def test_each_route_answers_exactly_what_the_access_model_allows(name, params, records, clients):
+def test_each_route_answers_exactly_what_the_access_model_allows(
+    name, params, records, clients, unknown_id_answers
+):
     urls = {key: _url(name, params, records[key]) for key in SCENARIOS}
     served = {m for m in METHODS if _send(clients["outsider"], m, urls["a"]).status_code != 405}
     assert served == set(ROUTE_NEEDS[name]), f"{name} serves {sorted(served)}"
     for method in sorted(served):
+        # This route's answer to an id that never existed is every route's.
+        nowhere = _send(clients["outsider"], method, _nowhere(name, params))
+        assert nowhere.status_code == 404, f"{method.upper()} {name}, unknown id"
+        unknown = _unknown(
+            unknown_id_answers, clients["outsider"], "outsider", method, name, params
+        )
+        assert _body(nowhere) == unknown, f"{method.upper()} {name}, unknown id"
         # Those refused first: an allowed write must not change what the others see.
         order = sorted(ACCESS, key=lambda persona: bool(_needs(name, persona, "a")))
         for persona in order:
             client = clients[persona]
-            nowhere = None  # the answer for an id that never existed, asked once a persona
             for key in _scenarios(name, persona):
                 before = _denials()
                 response = _send(client, method, urls[key])
@@ -463,9 +487,8 @@ def test_each_route_answers_exactly_what_the_access_model_allows(name, params, r
                 if expected == 404:
                     assert _denials() > before, f"{where} left no case.denied row"
                     # The same answer as for an id that never existed.
-                    nowhere = nowhere or _send(client, method, _nowhere(name, params))
-                    assert nowhere.status_code == 404, where
-                    assert _body(response) == _body(nowhere), where
+                    answer = _unknown(unknown_id_answers, client, persona, method, name, params)
+                    assert _body(response) == answer, where
 
 
 # --- What each reader sees -------------------------------------------------------------
