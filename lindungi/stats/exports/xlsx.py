@@ -7,8 +7,8 @@ write-only mode builds each cell as a Python object: about 2,000 rows a second, 
 Every cell passes the formula guard (``cells``) first. Text is an inline string
 (``t="inlineStr"``: no shared-strings table, which would have to be held until the end);
 int, float and bool are numbers and booleans; a date is a serial day number in a date
-format. Characters XML cannot carry (control characters other than tab, line feed and
-carriage return; lone surrogates; U+FFFE, U+FFFF) become U+FFFD.
+format (its text before March 1900). Characters XML cannot carry (control characters other
+than tab, line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) become U+FFFD.
 
 Rows are written a batch at a time, a column at a time (``batches``): a column of text with
 nothing to escape (the usual case: codes, dates, labels) is found so by one search over the
@@ -35,6 +35,9 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SEP = "\x7f"
 _EDGE_SPACE = re.compile("\\A[ \t\n\r]|[ \t\n\r]\\Z")
 _EPOCH = date(1899, 12, 30).toordinal()
+# Before this day a spreadsheet's day numbers are off by one (Lotus's 29 February 1900):
+# an earlier date is written as its text.
+_FIRST_DAY = date(1900, 3, 1)
 
 _TEXT_OPEN, _TEXT_CLOSE = '<c t="inlineStr"><is><t>', "</t></is></c>"
 _KEPT_OPEN = '<c t="inlineStr"><is><t xml:space="preserve">'
@@ -123,7 +126,7 @@ def _other(value):
         return f"<c><v>{int(value)}</v></c>"
     if isinstance(value, float):
         return _number(float(value))
-    if isinstance(value, date):
+    if isinstance(value, date) and value >= _FIRST_DAY:
         return f'<c s="{_DATE_STYLE}"><v>{value.toordinal() - _EPOCH}</v></c>'
     return _text(str(value))
 
