@@ -9,9 +9,8 @@ the password is then forgotten. The worker asks the access module again for the 
 as the requester, when it writes: a right withdrawn in between is not exported. Every file
 written is in the audit trail with its columns and its number of rows.
 
-openpyxl's write-only mode spools an XLSX sheet through a temporary file of its own, in the
-clear: so an export with names is a CSV, streamed straight into the zip
-(``actions.NAMES_AS_CSV``).
+Both formats stream straight into the zip: nothing with names is ever on disk in the clear
+(our XLSX writer, ``exports.xlsx``, keeps no temporary file, as openpyxl's did).
 
 A writer reports its progress every ``PROGRESS_EVERY`` rows; one silent for ``SILENT`` is
 gone (a worker killed, its machine down): the next worker deletes what it had written and
@@ -72,7 +71,10 @@ def write_file(target, export, header, source):
         with pyzipper.AESZipFile(
             out,
             "w",
-            compression=pyzipper.ZIP_DEFLATED,
+            # An XLSX is deflated already: deflating it again would only cost time.
+            compression=pyzipper.ZIP_STORED
+            if export.format == ExportFormat.XLSX
+            else pyzipper.ZIP_DEFLATED,
             compresslevel=ZIP_LEVEL,
             encryption=pyzipper.WZ_AES,
         ) as archive:
