@@ -103,7 +103,7 @@ def test_the_csv_is_what_csv_writer_writes(monkeypatch):
 
 CELLS = st.one_of(
     st.text(max_size=8),
-    st.sampled_from(["=1", "-", "+x", "@", " ", "a,b", '"', "&", "<", "\r\n"]),
+    st.sampled_from(["=1", "-", "+x", "@", " ", "a,b", '"', "&", "<", "\r\n", "|", "a|=b", "x| y"]),
     st.none(),
     st.integers(-(2**40), 2**40),
     st.dates(),

@@ -14,14 +14,14 @@ BATCH = 2000
 
 
 def formatted(rows, column, *, between="", start="", end=""):
-    """``rows`` (a list) as text: ``column(values)`` gives a column's (text before each
-    cell, the cells' texts, text after each); cells joined by ``between``, each row in
-    ``start`` … ``end``."""
+    """``rows`` (a list) as text: ``column(values, joined)`` (``cells.safe_columns``) gives
+    a column's (text before each cell, the cells' texts, text after each); cells joined by
+    ``between``, each row in ``start`` … ``end``."""
     if len(set(map(len, rows))) > 1:  # rows of different lengths: one at a time
         return "".join(
             formatted([row], column, between=between, start=start, end=end) for row in rows
         )
-    parts = [column(values) for values in safe_columns(rows)]
+    parts = [column(values, joined) for values, joined in safe_columns(rows)]
     if not parts:
         return (start + end) * len(rows)
     pieces, before = [], start

@@ -15,10 +15,12 @@ from datetime import date
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIRST = frozenset(FORMULA_START)
 _AS_IS = frozenset({int, float, bool, type(None), date})  # a datetime: its text, by safe()
-_SEP = "\x00"
+# Between a column's texts joined (printable: a writer's test for what its format cannot
+# carry may be ``isprintable``); one inside a text at worst sends its column cell by cell.
+SEP = "|"
 # A formula's first character after a separator: one regular expression whose literal
 # first character the search skips to, several times faster than a substring test each.
-_STARTS = re.compile(_SEP + "[" + re.escape("".join(FORMULA_START)) + "]")
+_STARTS = re.compile(re.escape(SEP) + "[" + re.escape("".join(FORMULA_START)) + "]")
 
 
 def safe(value):
@@ -42,16 +44,18 @@ def safe_row(row):
 def _safe_column(column):
     kinds = set(map(type, column))
     if kinds == {str}:
-        joined = _SEP + _SEP.join(column)
+        joined = SEP + SEP.join(column) + SEP
         if not _STARTS.search(joined):
-            return column
+            return column, joined
     elif kinds <= _AS_IS:
-        return column
-    return safe_row(column)
+        return column, None
+    return safe_row(column), None
 
 
 def safe_columns(rows):
-    """``rows`` (a list of rows of one length) made safe, as a list of columns."""
+    """``rows`` (a list of rows of one length) made safe, as a list of columns: each
+    (its values, and for a column of text the guard left as it was, its texts joined,
+    ``SEP`` before and after each, for the writer's own tests; else None)."""
     return [_safe_column(column) for column in zip(*rows, strict=True)]
 
 
@@ -59,4 +63,4 @@ def safe_rows(rows):
     """``rows`` (a list) made safe, a column at a time when they are of one length."""
     if len(set(map(len, rows))) > 1:
         return map(safe_row, rows)
-    return zip(*safe_columns(rows), strict=True)
+    return zip(*(values for values, _joined in safe_columns(rows)), strict=True)

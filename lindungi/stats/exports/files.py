@@ -30,11 +30,10 @@ def _field(value):
     return text
 
 
-def _column(values):
-    kinds = set(map(type, values))
-    if kinds == {str} and not _QUOTED.search("".join(values)):
+def _column(values, joined):
+    if joined is not None and not _QUOTED.search(joined):
         return "", values, ""
-    if kinds == {int}:
+    if set(map(type, values)) == {int}:
         return "", map(str, values), ""
     return "", [_field(value) for value in values], ""
 
