@@ -2,7 +2,9 @@
 XML part per sheet, and a sheet's rows are written into the zip as they come, so a million
 rows take no more memory than a hundred, and nothing is spooled to a temporary file (an
 export with names may then be written straight into an encrypted zip). openpyxl's
-write-only mode builds each cell as a Python object: about 2,000 rows a second, 25× slower.
+write-only mode, which it replaces, built each cell as a Python object and spooled the sheet
+through a temporary file: about 2,000 rows a second, where this writes about 80,000
+(bench/RESULTS.md).
 
 Every cell passes the formula guard (``cells``) first. Text is an inline string
 (``t="inlineStr"``: no shared-strings table, which would have to be held until the end);
@@ -12,8 +14,8 @@ than tab, line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) become
 
 Rows are written a batch at a time, a column at a time (``batches``): a column of text with
 nothing to escape (the usual case: codes, dates, labels) is found so by one search over the
-column joined, and its values go into the row's template as they are; a column of ints too;
-any other column is written cell by cell.
+column joined, and its values are written as they are; a column of ints too; any other
+column is written cell by cell.
 """
 
 import math
@@ -25,8 +27,9 @@ from xml.sax.saxutils import escape, quoteattr
 from lindungi.stats.exports.batches import batched, formatted
 from lindungi.stats.exports.cells import SEP
 
-# Level 1 deflates a sheet's repetitive XML about 10 to 1, at several times level 6's speed
-# (ZIP_STORED would be faster still, but a million rows would be a 600 MB download).
+# Level 1 deflates a sheet's repetitive XML about 17 to 1 (the bench's million rows: 616 MB
+# of XML, 36 MB written), at several times level 6's speed. ZIP_STORED would save that
+# second of deflate, but a million rows would be a 600 MB download.
 LEVEL = 1
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACE_AFTER, _SPACE_BEFORE = re.compile(re.escape(SEP + " ")), re.compile(re.escape(" " + SEP))
