@@ -4,7 +4,7 @@ memory than one of a hundred (``xlsx`` for XLSX).
 
 The CSV is what the standard library's ``csv.writer`` writes (commas, CRLF, a field quoted
 only when it holds a comma, a quote or a line break), but a batch of rows is one join
-(``batches``), about 3× as fast: a column whose text needs no quoting (one search over the
+(``batches``), 2.5–3× as fast: a column whose text needs no quoting (one search over the
 column joined) is written as it is."""
 
 import csv
