@@ -12,7 +12,7 @@ int, float and bool are numbers and booleans; a date is a serial day number in a
 format (its text before March 1900). Characters XML cannot carry (control characters other
 than tab, line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) become U+FFFD.
 Rows and cells carry no reference (``r``: optional in ECMA-376, §18.3.1.73 and §18.3.1.4;
-Excel, LibreOffice and openpyxl number them in order), a sixth of the bytes saved.
+Excel, LibreOffice and openpyxl number them in order): about a fifth of the sheet saved.
 
 Rows are written a batch at a time, a column at a time (``batches``): a column of text with
 nothing to escape (the usual case: codes, dates, labels) is found so by one search over the
