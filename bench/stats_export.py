@@ -11,8 +11,8 @@ PostgreSQL database. For each size, each measurement runs in a process of its ow
 peak RSS is its own): ``COPY (SELECT the columns ...) TO STDOUT (FORMAT csv)`` read by
 psycopg into a file, and the export's writers (``stats/exports/files.py``: every cell
 through the formula-injection guard) over the same SELECT read in chunks from a
-server-side cursor, as CSV, as CSV inside the AES-256 zip of an export with names, and as
-XLSX (openpyxl's write-only mode).
+server-side cursor, as CSV, as CSV inside the AES-256 zip of an export with names, as XLSX
+(our streaming writer, ``stats/exports/xlsx.py``), and as XLSX inside the AES-256 zip.
 
 Beside it, the whole path once, at ``--cases`` seeded cases (``lindungi seed``): the
 export's three ordered queries through the access module (``exports/rows.py``) and the
@@ -21,6 +21,7 @@ CSV writer, as the worker runs it, against ``COPY`` of the same join.
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -66,6 +67,7 @@ WRITERS = {
     "csv": "export writer, CSV",
     "csv_zip": "export writer, CSV in AES-256 zip",
     "xlsx": "export writer, XLSX",
+    "xlsx_zip": "export writer, XLSX in AES-256 zip",
 }
 TARGET_RSS = 1.2
 TARGET_THROUGHPUT = 0.3
@@ -110,8 +112,8 @@ def _writer(kind):
     from lindungi.stats.row_exports import write_file
 
     export = RowExport(
-        format=ExportFormat.XLSX if kind == "xlsx" else ExportFormat.CSV,
-        with_names=kind == "csv_zip",
+        format=ExportFormat.XLSX if kind.startswith("xlsx") else ExportFormat.CSV,
+        with_names=kind.endswith("_zip"),
         password=new_password(),
         created_at=timezone.now(),
     )
@@ -256,7 +258,8 @@ def write_results(result, sizes, cases, where):
     ]
     settings = (
         f"Synthetic rows: a {len(COLUMNS)}-column table of the export's shape; whole path: "
-        f"{cases:,} cases seeded in {result['setup']['seed_seconds']:.0f} s."
+        f"{cases:,} cases seeded in {result['setup']['seed_seconds']:.0f} s; load average "
+        f"{os.getloadavg()[0]:.1f} at the end."
     )
     publish("stats_export", [measured_on(where, settings), "", *lines])
 

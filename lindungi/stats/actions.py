@@ -2,19 +2,14 @@
 
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from lindungi.audit.events import record
 from lindungi.stats.access import scope_of
 from lindungi.stats.exports import rows
 from lindungi.stats.models import ExportFormat, ExportStatus, RowExport
-
-# openpyxl spools a sheet through a temporary file of its own, in the clear, before the
-# zip is written: names never take that way, only a CSV streamed into the encrypted zip.
-NAMES_AS_CSV = _("An export with names is written as CSV only, inside the encrypted zip file.")
 
 
 def new_password():
@@ -32,8 +27,6 @@ def request_row_export(membership, *, file_format, names, request=None, queued=T
         raise PermissionDenied
     if file_format not in ExportFormat.values:
         raise ValueError("unknown export format")
-    if names and file_format != ExportFormat.CSV:
-        raise ValidationError(NAMES_AS_CSV)
     password = new_password() if names else ""
     with transaction.atomic():
         export = RowExport.objects.create(

@@ -156,12 +156,6 @@ class RowExportForm(forms.Form):
         if not may_name:
             del self.fields["with_names"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("with_names") and data.get("format") != ExportFormat.CSV:
-            raise forms.ValidationError(actions.NAMES_AS_CSV)
-        return data
-
 
 def _ask_for_export(request, form):
     """Queue the export once per form token; its password ("" on a resent form: the

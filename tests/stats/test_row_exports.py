@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 import pyzipper
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +53,10 @@ def _ask(client, **data):
     assert row_exports.write_next() == 1
     export.refresh_from_db()
     return response, export
+
+
+def _sheet(body):
+    return list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
 
 
 def _csv(body):
@@ -107,29 +110,35 @@ def test_names_come_only_in_an_aes_zip_under_the_password_shown_once(world):
     assert "name" in event.fields and event.reason == "rows=4"
 
 
-def test_a_spreadsheet_is_de_identified_names_go_only_into_the_zipped_csv(world, tmp_path):
-    """openpyxl spools a sheet through a temporary file in the clear: no names take that way."""
+def test_a_spreadsheet_with_names_comes_only_inside_the_aes_zip(world, export_dir):
+    """Our XLSX writer keeps no temporary file: the workbook streams into the zip, and the
+    export directory only ever holds the encrypted file."""
     personas, _cases, _other = world
     client = _client(personas.supervisor_a)
-    asked = {"format": "xlsx", "with_names": "on", "form_token": uuid.uuid4()}
-    refused = client.post(reverse("stats:row_exports"), asked)
-    assert "CSV only" in refused.content.decode()
-    assert not RowExport.objects.exists()
-    with pytest.raises(CommandError, match="CSV only"):
-        call_command(
-            "stats-export",
-            personas.supervisor_a.email,
-            output=str(tmp_path / "x"),
-            names=True,
-            format="xlsx",
-        )
-    assert not RowExport.objects.exists() and not (tmp_path / "x").exists()
-    _response, export = _ask(client, format="xlsx")
-    download = client.get(reverse("stats:row_export_file", args=[export.pk]))
-    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    rows = list(book.active.iter_rows(values_only=True))
+    _response, plain = _ask(client, format="xlsx")
+    download = client.get(reverse("stats:row_export_file", args=[plain.pk]))
+    rows = _sheet(b"".join(download.streaming_content))
     assert "Name" not in rows[0] and len(rows) == 5
     assert NAME not in {cell for row in rows for cell in row}
+    response, export = _ask(client, format="xlsx", with_names="on")
+    password = response.context["password"]
+    assert sorted(p.name for p in export_dir.iterdir()) == sorted(
+        [plain.file_name, export.file_name]
+    )
+    download = client.get(reverse("stats:row_export_file", args=[export.pk]))
+    assert download["Content-Disposition"].endswith('.zip"')
+    body = b"".join(download.streaming_content)
+    assert NAME.encode() not in body
+    with pyzipper.AESZipFile(io.BytesIO(body)) as archive:
+        (entry,) = archive.infolist()
+        assert entry.filename.endswith(".xlsx") and entry.flag_bits & 1
+        archive.setpassword(b"not the password")
+        with pytest.raises(RuntimeError):
+            archive.read(entry.filename)
+        archive.setpassword(password.encode())
+        rows = _sheet(archive.read(entry.filename))
+    assert rows[0][:2] == ("Survivor code", "Name") and len(rows) == 5
+    assert {row[1] for row in rows[1:]} == {NAME}
 
 
 def test_an_export_its_worker_left_half_written_is_written_again(world):

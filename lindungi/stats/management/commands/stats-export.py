@@ -5,7 +5,7 @@ an AES-256 zip, and its password is printed once."""
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -52,8 +52,6 @@ class Command(BaseCommand):
             )
         except PermissionDenied as error:
             raise CommandError(_("This user may not export names.")) from error
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
         if row_exports.run(export, target) != ExportStatus.DELIVERED:
             raise CommandError(_("The export was refused."))
         export.refresh_from_db()
