@@ -14,6 +14,29 @@ from tests.personas import make_personas
 # `--clock`: the whole run at another instant (tests/clock.py).
 pytest_plugins = ["tests.clock"]
 
+# The modules that take longest, longest first (`--durations`), sent to the workers before
+# the rest: pytest-xdist hands out whole modules (`--dist loadscope`) in collection order
+# (`--no-loadscope-reorder`: by default it sends the modules with most tests first, and the
+# one-test walks last), and a long module sent last would keep a worker busy minutes after
+# the other ran out of work. Only the order changes; a module not named runs in its place.
+SLOWEST = (
+    "tests/test_permission_matrix.py",
+    "tests/browser/test_accessibility_walk.py",
+    "tests/test_date_fuzz.py",
+    "tests/ops/test_backup.py",
+    "tests/cases/test_free_text_encrypted.py",
+    "tests/intake/test_crash_retry.py",
+    "tests/cases/test_edits.py",
+    "tests/casework/test_move_migration.py",
+    "tests/intake/test_submit_once_migration.py",
+    "tests/test_form_input_walk.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    first = {module: rank for rank, module in enumerate(SLOWEST)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::", 1)[0], len(first)))
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
