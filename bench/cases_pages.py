@@ -99,9 +99,9 @@ def analyze():
             cursor.execute("VACUUM ANALYZE")
 
 
-def progress(done, count):
+def progress(done, count, seconds):
     if done % 10000 == 0 or done == count:
-        log(f"  {done:,} / {count:,}")
+        log(f"  {done:,} / {count:,}, {done / seconds:,.0f} cases/s")
 
 
 def time_pages(supervisor, worker, rounds, rng):

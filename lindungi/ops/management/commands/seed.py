@@ -30,9 +30,16 @@ class Command(BaseCommand):
         except Unit.DoesNotExist:
             raise CommandError(_("No unit has that name.")) from None
 
-        def progress(done, count):
-            self.stdout.write(
-                _("%(done)s of %(count)s cases") % {"done": f"{done:,}", "count": f"{count:,}"}
+        def progress(done, count, seconds):
+            rate = done / max(seconds, 1e-9)
+            self.stderr.write(
+                _("%(done)s / %(count)s cases, %(rate)s cases/s, ETA %(eta)s min")
+                % {
+                    "done": f"{done:,}",
+                    "count": f"{count:,}",
+                    "rate": f"{rate:,.0f}",
+                    "eta": f"{(count - done) / rate / 60:.0f}",
+                }
             )
 
         try:

@@ -1,59 +1,50 @@
-"""Synthetic cases for load tests and benchmarks (``lindungi seed --cases N``).
+"""One synthetic case at a time, drawn from a seeded random source in the mix of ``mix``.
 
-The mix follows the published figures for DKI Jakarta's service centre in 2024: survivors
-by kota (Timur 536, Barat 462, Selatan 440, Utara 362, Pusat 228, Kepulauan Seribu 13),
-892 women, 797 girls and 352 boys, sexual violence the most common type. Names, addresses
-and phone numbers come from Faker's ``id_ID`` locale; NIKs are built the way real ones are
-(region, date of birth with 40 added to a woman's day, serial), so they look and index like
-real ones.
+Names, addresses and phone numbers come from Faker's ``id_ID`` locale; NIKs are built the way
+real ones are (region, date of birth with 40 added to a woman's day, serial), so they look
+and index like real ones.
 
-Rows are written with ``bulk_create`` in batches, not through the per-row actions (a
-hundred times slower), but they are the rows the actions would write: encryption and blind
-indexes real (``Client.objects.bulk_create`` writes the tokens), the derived fields computed
-by the rules of ``classification``, the timeline events the actions add, and named access
-for restricted cases as ``restrict_case`` grants it. Seeding is one audit event
-(``data.seed``), not one per row. Alerts are not sent: nobody is to be woken by test data.
+A case is drawn into a ``Batch`` as the rows the actions would write, not through them (a
+hundred times slower): the case, its people, incident and perpetrator as model objects (the
+rules of ``classification`` and the statistics' ``case_keys`` read them), the assignments,
+named access, consents and timeline events as plain rows. Keys are UUIDs drawn here, so a
+child row points at its parent before anything is written.
 """
 
 import math
 import random
-import time
+import uuid
+from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock
+from itertools import accumulate
 from typing import NamedTuple
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from lindungi.accounts.models import Membership, Unit
-from lindungi.accounts.roles import Role, UnitType
-from lindungi.audit.events import record
+from lindungi.accounts.models import Membership
+from lindungi.accounts.roles import Role
 from lindungi.cases import classification
 from lindungi.cases.models import (
-    Assignment,
     Case,
-    CaseEvent,
     Client,
     ClientRole,
+    ConsentPurpose,
     Education,
+    GivenBy,
     Incident,
     MaritalStatus,
-    NamedAccess,
     Perpetrator,
     Priority,
-    PublicEmployer,
     RestrictionReason,
     Status,
-    TimeOfDay,
     new_survivor_code,
 )
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import (
     WG_DOMAINS,
-    Accommodation,
     Difficulty,
     GbvType,
     PerpetratorAgeGroup,
@@ -63,127 +54,58 @@ from lindungi.cases.vocabulary import (
     TpksForm,
     ViolenceType,
 )
-from lindungi.ops.demo import load_demo
+from lindungi.ops.seed.mix import (
+    ACCOMMODATION_FOR,
+    AGENCIES,
+    CHILD_AGES,
+    CHILD_VIEWS,
+    CONSENT_CATEGORIES,
+    CONSENT_METHODS,
+    DELAY_MIX,
+    EDUCATION_MIX,
+    EMPLOYER_MIX,
+    GBV_MIX,
+    GROWTH,
+    KOTA_2024,
+    MAN_OCCUPATIONS,
+    MARITAL_MIX,
+    MOBILE_PREFIXES,
+    NARRATIVES,
+    PERPETRATOR_AGES,
+    PLACE_MIX,
+    PRIORITY_MIX,
+    RELATIONSHIP_MIX,
+    SEXUAL_ASSAULT_FORMS,
+    STATISTICS_CONSENT,
+    STATUS_BY_AGE,
+    SURVIVORS_2024,
+    TIME_OF_DAY_MIX,
+    WOMAN_AGES,
+    WOMAN_OCCUPATIONS,
+    YEARS,
+    YOUNG_PERPETRATOR_AGES,
+)
 from lindungi.places.loader import load_province
 from lindungi.places.models import Region, RegionLevel
 
-BATCH_SIZE = 2000
-YEARS = 10  # a deployment keeps cases for ten years and more
-GROWTH = 1.11  # a year on year: 1,179 cases in 2019, 2,041 in 2024
-
-# --- The mix (the 2024 figures), as weights -----------------------------------------------
-
-KOTA_2024 = {"31.75": 536, "31.73": 462, "31.74": 440, "31.72": 362, "31.71": 228, "31.01": 13}
-SURVIVORS_2024 = {"woman": 892, "girl": 797, "boy": 352}
-CHILD_AGES = {(0, 5): 12, (6, 12): 33, (13, 17): 55}
-WOMAN_AGES = {(18, 24): 30, (25, 44): 50, (45, 59): 15, (60, 80): 5}
-
-G = GbvType
-GBV_MIX = {
-    "girl": {G.RAPE: 35, G.SEXUAL_ASSAULT: 30, G.PHYSICAL_ASSAULT: 12, G.FORCED_MARRIAGE: 3,
-             G.DENIAL_OF_RESOURCES: 5, G.PSYCHOLOGICAL_ABUSE: 13, G.NON_GBV: 2},
-    "boy": {G.RAPE: 15, G.SEXUAL_ASSAULT: 30, G.PHYSICAL_ASSAULT: 30,
-            G.DENIAL_OF_RESOURCES: 8, G.PSYCHOLOGICAL_ABUSE: 15, G.NON_GBV: 2},
-    "woman": {G.RAPE: 18, G.SEXUAL_ASSAULT: 14, G.PHYSICAL_ASSAULT: 30, G.FORCED_MARRIAGE: 1,
-              G.DENIAL_OF_RESOURCES: 10, G.PSYCHOLOGICAL_ABUSE: 25, G.NON_GBV: 2},
-}  # fmt: skip
-R = Relationship
-RELATIONSHIP_MIX = {
-    "child": {R.ORANG_TUA: 15, R.KELUARGA: 17, R.TETANGGA: 18, R.PACAR: 9, R.TEMAN: 9,
-              R.GURU: 7, R.SUAMI_ISTRI: 2, R.LAINNYA: 12, R.TIDAK_DIKETAHUI: 11},
-    "woman": {R.SUAMI_ISTRI: 38, R.PACAR: 9, R.TEMAN: 5, R.MANTAN_PASANGAN: 6, R.KELUARGA: 8,
-              R.TETANGGA: 7, R.REKAN_KERJA: 5, R.MAJIKAN: 4, R.LAINNYA: 9,
-              R.TIDAK_DIKETAHUI: 9},
-}  # fmt: skip
-P = PlaceType
-PLACE_MIX = {P.RUMAH_TANGGA: 55, P.FASILITAS_UMUM: 15, P.SEKOLAH: 8, P.TEMPAT_KERJA: 5,
-             P.LEMBAGA_PENDIDIKAN_KILAT: 2, P.LAINNYA: 15}  # fmt: skip
-# Days from incident to report, by GBVIMS band; children's abuse often comes out late.
-DELAY_MIX = {(0, 3): 30, (4, 5): 8, (6, 14): 12, (15, 30): 10, (31, 1500): 40}
-# Indonesian mobile prefixes (Telkomsel, Indosat, XL, Tri, Smartfren): numbers that validate.
-MOBILE_PREFIXES = ["0811", "0812", "0813", "0821", "0822", "0852", "0856", "0857", "0858", "0877",
-                   "0878", "0895", "0896", "0881"]  # fmt: skip
-T = TimeOfDay
-TIME_OF_DAY_MIX = {T.MORNING: 25, T.AFTERNOON: 30, T.NIGHT: 35, T.UNKNOWN: 10}
-PRIORITY_MIX = {Priority.HIGH: 20, Priority.MEDIUM: 50, Priority.LOW: 30}
-# Status by how long ago the case was opened (days, exclusive upper bound).
-STATUS_BY_AGE = [
-    (14, {Status.OPEN: 45, Status.ASSESSMENT: 40, Status.PLANNING: 15}),
-    (90, {Status.ASSESSMENT: 20, Status.PLANNING: 25, Status.SERVICES: 35,
-          Status.FOLLOW_UP: 10, Status.CLOSED: 10}),
-    (365, {Status.PLANNING: 5, Status.SERVICES: 15, Status.FOLLOW_UP: 20,
-           Status.CLOSED: 55, Status.REOPENED: 5}),
-    (None, {Status.SERVICES: 4, Status.FOLLOW_UP: 5, Status.CLOSED: 88, Status.REOPENED: 3}),
-]  # fmt: skip
-SEXUAL_ASSAULT_FORMS = {
-    TpksForm.PHYSICAL_HARASSMENT: 40,
-    TpksForm.OBSCENE_ACTS: 25,
-    TpksForm.NON_PHYSICAL_HARASSMENT: 15,
-    TpksForm.ELECTRONIC: 15,
-    TpksForm.PORNOGRAPHY: 5,
-}
-WOMAN_OCCUPATIONS = {
-    "Ibu rumah tangga": 30, "Karyawan swasta": 18, "Tidak bekerja": 12, "Pedagang": 9,
-    "Buruh harian lepas": 8, "Asisten rumah tangga": 6, "Wiraswasta": 6, "Mahasiswa": 6,
-    "Guru": 3, "Pegawai negeri": 2,
-}  # fmt: skip
-MAN_OCCUPATIONS = {
-    "Karyawan swasta": 22, "Buruh harian lepas": 18, "Wiraswasta": 14, "Pengemudi ojek": 12,
-    "Tidak bekerja": 12, "Pedagang": 9, "Pelajar": 6, "Guru": 3, "Pegawai negeri": 2,
-    "Satpam": 2,
-}  # fmt: skip
-EDUCATION_MIX = {Education.SD: 15, Education.SMP: 20, Education.SMA: 40, Education.HIGHER: 12,
-                 Education.NONE: 3, Education.UNKNOWN: 10}  # fmt: skip
-MARITAL_MIX = {MaritalStatus.MARRIED: 55, MaritalStatus.SINGLE: 25, MaritalStatus.DIVORCED: 15,
-               MaritalStatus.WIDOWED: 5}  # fmt: skip
-PERPETRATOR_AGES = {"18-25": 15, "26-40": 45, "41-60": 35, "61+": 5}
-YOUNG_PERPETRATOR_AGES = {"12-17": 45, "18-25": 45, "26-40": 10}  # a child's boyfriend or friend
-# About 1 in 100 perpetrators is public staff: the case is restricted at once.
-EMPLOYER_MIX = {PublicEmployer.CIVIL_SERVANT: 40, PublicEmployer.PPSU: 30,
-                PublicEmployer.CITY_STAFF: 20, PublicEmployer.CONTRACT: 10}  # fmt: skip
-AGENCIES = ["Kantor Kelurahan", "Kantor Kecamatan", "Suku Dinas Sosial", "Suku Dinas Pendidikan"]
-ACCOMMODATION_FOR = {
-    "seeing": Accommodation.COMPANION,
-    "hearing": Accommodation.SIGN_LANGUAGE,
-    "walking": Accommodation.WHEELCHAIR,
-    "remembering": Accommodation.EASY_READ,
-    "self_care": Accommodation.COMPANION,
-    "communicating": Accommodation.SIGN_LANGUAGE,
-}
-# Narratives are encrypted like real ones; they say nothing, but have a realistic length.
-NARRATIVES = [
-    "Penyintas datang didampingi keluarga dan menceritakan kejadian yang dialaminya.",
-    "Laporan diterima melalui Jakarta Siaga 112 dan ditindaklanjuti oleh tim penjangkauan.",
-    "Penyintas melapor melalui pos pengaduan; kejadian berulang dalam beberapa bulan terakhir.",
-    "Rujukan dari puskesmas setelah pemeriksaan; penyintas membutuhkan pendampingan lanjutan.",
-]
+_CUMULATIVE: dict = {}
 
 
 def _pick(rng, weights):
-    """One key of ``weights``, drawn in proportion to its weight."""
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+    """One key of ``weights``, drawn in proportion to its weight: what
+    ``rng.choices(keys, weights)`` draws, with the running totals worked out once per mix
+    (they were a fifth of the drawing time)."""
+    entry = _CUMULATIVE.get(id(weights))
+    if entry is None or entry[0] is not weights:
+        entry = (weights, list(weights), list(accumulate(weights.values())))
+        _CUMULATIVE[id(weights)] = entry
+    _mix, keys, totals = entry
+    return keys[bisect(totals, rng.random() * totals[-1], 0, len(totals) - 1)]
 
 
 def _between(rng, bounds):
     low, high = bounds
     return rng.randint(low, high)
-
-
-def has_cases(unit):
-    """Whether ``unit`` has any case yet (the demo seeds an empty unit only, once)."""
-    return Case.objects.filter(unit=unit).exists()
-
-
-def target_unit(name=None):
-    """The unit to seed: the one named, or the first service centre (demo data if none)."""
-    if name:
-        return Unit.objects.get(name=name)
-    unit = Unit.objects.filter(type=UnitType.UPTD_PPA, is_active=True).order_by("name").first()
-    if unit is None:
-        # As `lindungi demo` does: demo users (published passwords) only in development.
-        load_demo(create_users=settings.DEBUG)
-        unit = Unit.objects.filter(type=UnitType.UPTD_PPA).order_by("name").first()
-    return unit
 
 
 class NoCaseWorkers(Exception):
@@ -204,25 +126,19 @@ class SurvivorProfile(NamedTuple):
 
 @dataclass
 class Batch:
+    """What a run of ``add_case`` drew, to be written in one transaction."""
+
     cases: list = field(default_factory=list)
-    assignments: list = field(default_factory=list)
-    named: list = field(default_factory=list)
-    clients: list = field(default_factory=list)
-    dependants: list = field(default_factory=list)  # after survivors: guardian_of points back
+    clients: list = field(default_factory=list)  # survivors first: guardian_of points back
     incidents: list = field(default_factory=list)
     perpetrators: list = field(default_factory=list)
+    # Plain rows (dicts by attribute name): cheaper than model objects, read by nobody here.
+    assignments: list = field(default_factory=list)
+    named: list = field(default_factory=list)
+    consents: list = field(default_factory=list)
     events: list = field(default_factory=list)
-
-    def write(self):
-        with transaction.atomic():
-            Case.objects.bulk_create(self.cases, batch_size=500)
-            Assignment.objects.bulk_create(self.assignments, batch_size=1000)
-            NamedAccess.objects.bulk_create(self.named, batch_size=1000)
-            # Through the Searchable queryset: it writes the blind-index tokens too.
-            Client.objects.bulk_create(self.clients + self.dependants, batch_size=500)
-            Incident.objects.bulk_create(self.incidents, batch_size=500)
-            Perpetrator.objects.bulk_create(self.perpetrators, batch_size=500)
-            CaseEvent.objects.bulk_create(self.events, batch_size=1000)
+    # The survivors whose incident the statistics count (their consent is in force).
+    counted: set = field(default_factory=set)
 
 
 class CaseMaker:
@@ -244,6 +160,7 @@ class CaseMaker:
         if not self.workers:
             raise NoCaseWorkers
         self.villages = self._villages(unit.region_id.split(".")[0])
+        self.kota_weights = {kota: weight for kota, (_codes, weight) in self.villages.items()}
 
     @staticmethod
     def _villages(province):
@@ -264,7 +181,7 @@ class CaseMaker:
         if near is not None and self.rng.random() < 0.9:
             kota = near.rsplit(".", 2)[0]
             return near if self.rng.random() < 0.75 else self.rng.choice(self.villages[kota][0])
-        kota = _pick(self.rng, {k: weight for k, (_codes, weight) in self.villages.items()})
+        kota = _pick(self.rng, self.kota_weights)
         return self.rng.choice(self.villages[kota][0])
 
     def _name(self, sex):
@@ -365,7 +282,13 @@ class CaseMaker:
             self._restrict(batch, case, actor, workers, reason, at, events)
         self._progress(case, opened_at, actor, events)
         batch.events.extend(
-            CaseEvent(case=case, at=min(when, self.now), actor=who, kind=kind, detail=detail)
+            {
+                "case_id": case.pk,
+                "at": min(when, self.now),
+                "actor_id": who.pk,
+                "kind": kind,
+                "detail": detail,
+            }
             for kind, when, who, detail in events
         )
 
@@ -401,18 +324,18 @@ class CaseMaker:
             opened_by=actor,
         )
         batch.cases.append(case)
-        events = [("opened", opened_at, actor, {"fields": []})]
+        events = [(EventKind.OPENED, opened_at, actor, {"fields": []})]
         for worker in workers:
             # open_case assigns the worker who opens; a supervisor assigns anyone else.
             assigner = actor if worker is actor or by_supervisor else rng.choice(self.supervisors)
             batch.assignments.append(
-                Assignment(
-                    case=case,
-                    user=worker,
-                    assigned_by=assigner,
-                    assigned_at=opened_at,
-                    case_opened_at=opened_at,
-                )
+                {
+                    "case_id": case.pk,
+                    "user_id": worker.pk,
+                    "assigned_by_id": assigner.pk,
+                    "assigned_at": opened_at,
+                    "case_opened_at": opened_at,
+                }
             )
             if worker is not actor:
                 events.append((EventKind.ASSIGNED, opened_at, assigner, {"user": str(worker.pk)}))
@@ -431,11 +354,38 @@ class CaseMaker:
         survivor = Client(case=case, **data)
         batch.clients.append(survivor)
         events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(data)}))
+        kin = None
         if rng.random() < (0.3 if who.child else 0.2):
-            kin = self._kin(survivor, who, opened_on, village)
-            batch.dependants.append(Client(case=case, **kin))
-            events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(kin)}))
+            kin_data = self._kin(survivor, who, opened_on, village)
+            kin = Client(case=case, **kin_data)
+            batch.clients.append(kin)
+            events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(kin_data)}))
+        if rng.random() < STATISTICS_CONSENT:
+            self._consent(batch, case, survivor, who, kin, at, actor, events)
         return survivor
+
+    def _consent(self, batch, case, survivor, who, kin, at, actor, events):
+        """The survivor's consent to statistics, as ``record_consent`` records it: a child's
+        given by her guardian (or a parent), with the child's own view."""
+        consent = {
+            "id": uuid.uuid4(),
+            "case_id": case.pk,
+            "client_id": survivor.pk,
+            "purpose": ConsentPurpose.STATISTICS,
+            "categories": CONSENT_CATEGORIES,
+            "how": _pick(self.rng, CONSENT_METHODS),
+            "given_at": at,
+            "recorded_by_id": actor.pk,
+        }
+        if who.child:
+            guardian = kin is not None and kin.role == ClientRole.GUARDIAN
+            consent["given_by"] = GivenBy.GUARDIAN if guardian else GivenBy.PARENT
+            consent["given_by_name"] = kin.name if guardian else self._name(Sex.FEMALE)
+            consent["child_view"] = self.rng.choice(CHILD_VIEWS)
+        batch.consents.append(consent)
+        batch.counted.add(survivor.pk)
+        detail = {"consent": str(consent["id"]), "purpose": ConsentPurpose.STATISTICS}
+        events.append((EventKind.CONSENT_RECORDED, at, actor, detail))
 
     def _kin(self, survivor, who, opened_on, village):
         """A child survivor's guardian, or a woman survivor's dependant child."""
@@ -574,7 +524,14 @@ class CaseMaker:
         case.restriction_reason = reason
         case.version += 1
         for user in {u.pk: u for u in [actor, *workers, *self.supervisors]}.values():
-            batch.named.append(NamedAccess(case=case, user=user, granted_by=actor, granted_at=at))
+            batch.named.append(
+                {
+                    "case_id": case.pk,
+                    "user_id": user.pk,
+                    "granted_by_id": actor.pk,
+                    "granted_at": at,
+                }
+            )
         events.append(
             (EventKind.RESTRICTED, at, actor, {"fields": ["restricted"], "reason": reason})
         )
@@ -618,54 +575,3 @@ def _classify(incident, survivor, perpetrator):
     )
     delay = classification.reporting_delay(incident.occurred_on, incident.reported_on)
     incident.reporting_delay = delay or ""
-
-
-def _unique_codes(cases):
-    """Survivor codes are random: draw again the rare one already taken."""
-    while True:
-        codes = [c.survivor_code for c in cases]
-        taken = set(
-            Case.objects.filter(survivor_code__in=codes).values_list("survivor_code", flat=True)
-        )
-        seen = set()
-        clashes = 0
-        for case in cases:
-            if case.survivor_code in taken or case.survivor_code in seen:
-                case.survivor_code = new_survivor_code()
-                clashes += 1
-            seen.add(case.survivor_code)
-        if not clashes:
-            return
-
-
-@dataclass
-class SeedResult:
-    cases: int
-    seconds: float
-
-
-def seed_cases(count, *, unit=None, seed=None, batch_size=BATCH_SIZE, progress=None):
-    """Add ``count`` synthetic cases to ``unit`` (default: ``target_unit()``).
-
-    ``seed`` makes the drawn content repeatable (ids, codes and ciphertexts stay random).
-    ``progress(done, count)`` is called after each batch. Audited once, as ``data.seed``,
-    with the number actually written, even when stopped half-way.
-    """
-    unit = unit or target_unit()
-    maker = CaseMaker(unit, seed)
-    start = time.perf_counter()
-    done = 0
-    try:
-        while done < count:
-            batch = Batch()
-            for _ in range(min(batch_size, count - done)):
-                maker.add_case(batch)
-            _unique_codes(batch.cases)
-            batch.write()
-            done += len(batch.cases)
-            if progress is not None:
-                progress(done, count)
-    finally:
-        if done:
-            record("data.seed", obj=unit, unit=unit, reason=f"{done} synthetic cases")
-    return SeedResult(cases=done, seconds=time.perf_counter() - start)
