@@ -8,6 +8,7 @@ encrypted and JSON fields go through the field's own ``get_db_prep_save`` (the c
 are where it adapts them itself (psycopg), and through the field where it does not (SQLite).
 """
 
+import json
 from functools import partial
 from operator import itemgetter
 
@@ -33,8 +34,12 @@ def _stamped(field):
 
 
 def _converter(field, connection):
-    if isinstance(field, EncryptedMixin | models.JSONField):
+    if isinstance(field, EncryptedMixin):
         return partial(field.get_db_prep_save, connection=connection)
+    if isinstance(field, models.JSONField):
+        # The text both backends store (psycopg's Jsonb wrapper per value cost more than
+        # encoding it); PostgreSQL parses it into jsonb as it reads the COPY.
+        return partial(json.dumps, cls=field.encoder)
     target = field.target_field if field.is_relation else field
     postgres = connection.vendor == "postgresql"
     if isinstance(target, models.UUIDField):
@@ -59,8 +64,9 @@ class Table:
         self.now = now
         # The values are taken in one C call, then only the columns that need it converted.
         self.values = itemgetter(*(f.attname for f in fields))
-        self.defaults = {f.attname: f.get_default() for f in fields if not callable(f.default)}
-        self.drawn = [(f.attname, f.get_default) for f in fields if callable(f.default)]
+        drawn = [f for f in fields if f.has_default() and callable(f.default)]
+        self.defaults = {f.attname: f.get_default() for f in fields if f not in drawn}
+        self.drawn = [(f.attname, f.get_default) for f in drawn]
         self.stamped = [i for i, f in enumerate(fields) if _stamped(f)]
         self.converted = [
             (i, convert)
@@ -116,5 +122,3 @@ class Writer:
                 insert = f"INSERT INTO {table.name} ({table.columns})"
                 statement = f"{insert} VALUES ({marks})"
                 cursor.executemany(statement, tuples)
-
-
