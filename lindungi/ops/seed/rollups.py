@@ -19,7 +19,7 @@ from functools import cache
 from lindungi.stats.counts import case_keys
 from lindungi.stats.models import RollupLock, Tally
 
-FLUSH_CASES = 100_000
+FLUSH_CASES = 250_000
 KEY = ("day", "unit_id", "kota", "gbv_type", "measure", "dimension", "value")
 
 
