@@ -14,133 +14,55 @@ child row points at its parent before anything is written.
 import math
 import random
 import uuid
-from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock
-from functools import cache
-from itertools import accumulate
 from typing import NamedTuple
 
-from django.db.models.base import ModelState
 from django.utils import timezone
 from faker import Faker
 
 from lindungi.accounts.models import Membership
 from lindungi.accounts.roles import Role
-from lindungi.cases import classification
 from lindungi.cases.models import (
     Case,
     Client,
     ClientRole,
     ConsentPurpose,
-    Education,
     GivenBy,
-    Incident,
     MaritalStatus,
-    Perpetrator,
-    Priority,
     RestrictionReason,
     Status,
     new_survivor_code,
 )
 from lindungi.cases.timeline import EventKind
 from lindungi.cases.vocabulary import (
-    WG_DOMAINS,
-    Difficulty,
     GbvType,
-    PerpetratorAgeGroup,
-    PlaceType,
     Relationship,
     Sex,
-    TpksForm,
-    ViolenceType,
 )
+from lindungi.ops.seed.draw import between, build, fields_of, pick
+from lindungi.ops.seed.incidents import Incidents
 from lindungi.ops.seed.mix import (
-    ACCOMMODATION_FOR,
-    AGENCIES,
     CHILD_AGES,
     CHILD_VIEWS,
     CONSENT_CATEGORIES,
     CONSENT_METHODS,
-    DELAY_MIX,
-    EDUCATION_MIX,
-    EMPLOYER_MIX,
     GBV_MIX,
     GROWTH,
     KOTA_2024,
-    MAN_OCCUPATIONS,
     MARITAL_MIX,
-    MOBILE_PREFIXES,
-    NARRATIVES,
-    PERPETRATOR_AGES,
-    PLACE_MIX,
     PRIORITY_MIX,
     RELATIONSHIP_MIX,
-    SEXUAL_ASSAULT_FORMS,
     STATISTICS_CONSENT,
     STATUS_BY_AGE,
     SURVIVORS_2024,
-    TIME_OF_DAY_MIX,
     WOMAN_AGES,
-    WOMAN_OCCUPATIONS,
     YEARS,
-    YOUNG_PERPETRATOR_AGES,
 )
+from lindungi.ops.seed.people import People
 from lindungi.places.loader import load_province
 from lindungi.places.models import Region, RegionLevel
-
-_CUMULATIVE: dict = {}
-
-
-def _pick(rng, weights):
-    """One key of ``weights``, drawn in proportion to its weight: what
-    ``rng.choices(keys, weights)`` draws, with the running totals worked out once per mix
-    (they were a fifth of the drawing time)."""
-    entry = _CUMULATIVE.get(id(weights))
-    if entry is None or entry[0] is not weights:
-        entry = (weights, list(weights), list(accumulate(weights.values())))
-        _CUMULATIVE[id(weights)] = entry
-    _mix, keys, totals = entry
-    return keys[bisect(totals, rng.random() * totals[-1], 0, len(totals) - 1)]
-
-
-def _between(rng, bounds):
-    low, high = bounds
-    return rng.randint(low, high)
-
-
-@cache
-def _shape(model):
-    """What ``_build`` needs of ``model``: fixed defaults, drawn ones, relation attributes."""
-    fields = model._meta.concrete_fields
-    drawn = {f.attname: f.default for f in fields if f.has_default() and callable(f.default)}
-    fixed = {f.attname: f.get_default() for f in fields if f.attname not in drawn}
-    relations = {f.name: f.attname for f in fields if f.is_relation}
-    return fixed, drawn, relations
-
-
-def _build(model, **values):
-    """What ``model(**values)`` makes, without ``Model.__init__`` (a third of the time of
-    drawing a case: it resolves every keyword against every field). A related object given
-    under its field's name sets the id and the cache, as the field's descriptor would; no
-    model here has ``pre_init`` or ``post_init`` receivers."""
-    fixed, drawn, relations = _shape(model)
-    obj = model.__new__(model)
-    obj._state = ModelState()
-    attributes = obj.__dict__
-    attributes.update(fixed)
-    for name, value in values.items():
-        attname = relations.get(name, name)
-        if attname != name:
-            attributes[attname] = None if value is None else value.pk
-            obj._state.fields_cache[name] = value
-        else:
-            attributes[name] = value
-    for attname, default in drawn.items():
-        if attname not in values:
-            attributes[attname] = default()
-    return obj
 
 
 class NoCaseWorkers(Exception):
@@ -176,7 +98,7 @@ class Batch:
     counted: set = field(default_factory=set)
 
 
-class CaseMaker:
+class CaseMaker(People, Incidents):
     """Draws one realistic case at a time from a seeded random source."""
 
     def __init__(self, unit, seed=None):
@@ -216,76 +138,8 @@ class CaseMaker:
         if near is not None and self.rng.random() < 0.9:
             kota = near.rsplit(".", 2)[0]
             return near if self.rng.random() < 0.75 else self.rng.choice(self.villages[kota][0])
-        kota = _pick(self.rng, self.kota_weights)
+        kota = pick(self.rng, self.kota_weights)
         return self.rng.choice(self.villages[kota][0])
-
-    def _name(self, sex):
-        f = self.faker
-        if sex == Sex.FEMALE:
-            parts = [f.first_name_female(), f.last_name_female()]
-        else:
-            parts = [f.first_name_male(), f.last_name_male()]
-        if self.rng.random() < 0.3:
-            parts.insert(1, f.first_name_female() if sex == Sex.FEMALE else f.first_name_male())
-        return " ".join(parts)
-
-    def _phone(self):
-        prefix = self.rng.choice(MOBILE_PREFIXES)
-        digits = "".join(str(self.rng.randint(0, 9)) for _ in range(8))
-        return f"{prefix}-{digits[:4]}-{digits[4:]}"
-
-    def _nik(self, village, birth_date, sex):
-        """Kemendagri layout: province, kota, kecamatan; birth day (+40 for women), month,
-        two-digit year; a serial."""
-        region = "".join(village.split(".")[:3])
-        day = birth_date.day + (40 if sex == Sex.FEMALE else 0)
-        serial = self.rng.randint(1, 9999)
-        return f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
-
-    def _wg(self):
-        """Washington Group answers: not asked a quarter of the time; about 6% disability."""
-        if self.rng.random() < 0.25:
-            return {}, []
-        answers = {f"wg_{domain}": Difficulty.NONE for domain, _label in WG_DOMAINS}
-        domain = self.rng.choice(WG_DOMAINS)[0]
-        roll = self.rng.random()
-        if roll < 0.06:
-            answers[f"wg_{domain}"] = self.rng.choice([Difficulty.A_LOT, Difficulty.CANNOT])
-            return answers, [ACCOMMODATION_FOR[domain]]
-        if roll < 0.16:
-            answers[f"wg_{domain}"] = Difficulty.SOME
-        return answers, []
-
-    def _person(self, role, sex, age, on, village, **extra):
-        """The data ``add_client`` would get for one person ``age`` years old on ``on``."""
-        birth_date = on - timedelta(days=int(age * 365.25) + self.rng.randint(0, 364))
-        data = {"role": role, "sex": sex, "kelurahan_id": village, **extra}
-        data["name"] = self._name(sex)
-        if self.rng.random() < 0.85:
-            data["birth_date"] = birth_date
-        else:
-            data["age_estimate"] = age
-        if self.rng.random() < (0.85 if age >= 17 else 0.6):
-            data["nik"] = self._nik(village, birth_date, sex)
-        if age >= 13 and self.rng.random() < (0.9 if age >= 18 else 0.5):
-            data["phone"] = self._phone()
-        if self.rng.random() < 0.9:
-            rt, rw = self.rng.randint(1, 15), self.rng.randint(1, 12)
-            data["address_detail"] = f"{self.faker.street_address()}, RT {rt:03d}/RW {rw:03d}"
-        if age >= 18:
-            occupations = WOMAN_OCCUPATIONS if sex == Sex.FEMALE else MAN_OCCUPATIONS
-            data["occupation"] = _pick(self.rng, occupations)
-            data["education"] = _pick(self.rng, EDUCATION_MIX)
-        elif age >= 6:
-            data["occupation"] = "Pelajar"
-            data["education"] = Education.SD if age <= 12 else Education.SMP
-        wg, accommodations = self._wg()
-        data.update(wg)
-        if accommodations:
-            data["accommodations"] = accommodations
-        return data
-
-    # --- one case ------------------------------------------------------------------------
 
     def _opened_at(self):
         """A time in office hours over the last YEARS years, more of them recent."""
@@ -330,12 +184,12 @@ class CaseMaker:
     def _survivor_profile(self):
         """Who the survivor is and what happened to her, in the mix of SIMFONI 2024."""
         rng = self.rng
-        group = _pick(rng, SURVIVORS_2024)
+        group = pick(rng, SURVIVORS_2024)
         child = group != "woman"
-        age = _between(rng, _pick(rng, CHILD_AGES if child else WOMAN_AGES))
+        age = between(rng, pick(rng, CHILD_AGES if child else WOMAN_AGES))
         sex = Sex.MALE if group == "boy" else Sex.FEMALE
-        gbv = _pick(rng, GBV_MIX[group])
-        relationship = _pick(rng, RELATIONSHIP_MIX["child" if child else "woman"])
+        gbv = pick(rng, GBV_MIX[group])
+        relationship = pick(rng, RELATIONSHIP_MIX["child" if child else "woman"])
         if gbv == GbvType.FORCED_MARRIAGE and rng.random() < 0.6:
             relationship = Relationship.SUAMI_ISTRI
         if relationship == Relationship.SUAMI_ISTRI and age < 15:
@@ -351,11 +205,11 @@ class CaseMaker:
             workers = workers[:1]  # only a supervisor assigns a second worker
         by_supervisor = bool(self.supervisors) and rng.random() < 0.15
         actor = rng.choice(self.supervisors) if by_supervisor else workers[0]
-        case = _build(
+        case = build(
             Case,
             unit=self.unit,
             survivor_code=new_survivor_code(),
-            priority=_pick(rng, PRIORITY_MIX),
+            priority=pick(rng, PRIORITY_MIX),
             opened_at=opened_at,
             opened_by=actor,
         )
@@ -382,20 +236,20 @@ class CaseMaker:
         returns the survivor."""
         rng = self.rng
         opened_on = timezone.localdate(case.opened_at)
-        marital = MaritalStatus.SINGLE if who.age < 16 else _pick(rng, MARITAL_MIX)
+        marital = MaritalStatus.SINGLE if who.age < 16 else pick(rng, MARITAL_MIX)
         if who.relationship == Relationship.SUAMI_ISTRI:
             marital = MaritalStatus.MARRIED
         data = self._person(ClientRole.SURVIVOR, who.sex, who.age, opened_on, village)
         data["marital_status"] = marital
-        survivor = _build(Client, case=case, **data)
+        survivor = build(Client, case=case, **data)
         batch.clients.append(survivor)
-        events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(data)}))
+        events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": fields_of(data)}))
         kin = None
         if rng.random() < (0.3 if who.child else 0.2):
             kin_data = self._kin(survivor, who, opened_on, village)
-            kin = _build(Client, case=case, **kin_data)
+            kin = build(Client, case=case, **kin_data)
             batch.clients.append(kin)
-            events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": _fields(kin_data)}))
+            events.append((EventKind.CLIENT_ADDED, at, actor, {"fields": fields_of(kin_data)}))
         if rng.random() < STATISTICS_CONSENT:
             self._consent(batch, case, survivor, who, kin, at, actor, events)
         return survivor
@@ -409,7 +263,7 @@ class CaseMaker:
             "client_id": survivor.pk,
             "purpose": ConsentPurpose.STATISTICS,
             "categories": CONSENT_CATEGORIES,
-            "how": _pick(self.rng, CONSENT_METHODS),
+            "how": pick(self.rng, CONSENT_METHODS),
             "given_at": at,
             "recorded_by_id": actor.pk,
         }
@@ -422,136 +276,6 @@ class CaseMaker:
         batch.counted.add(survivor.pk)
         detail = {"consent": str(consent["id"]), "purpose": ConsentPurpose.STATISTICS}
         events.append((EventKind.CONSENT_RECORDED, at, actor, detail))
-
-    def _kin(self, survivor, who, opened_on, village):
-        """A child survivor's guardian, or a woman survivor's dependant child."""
-        rng = self.rng
-        if who.child:
-            return self._person(
-                ClientRole.GUARDIAN,
-                Sex.FEMALE if rng.random() < 0.8 else Sex.MALE,
-                rng.randint(max(who.age + 18, 25), max(who.age + 35, 55)),
-                opened_on,
-                village,
-                guardian_of=survivor,
-            )
-        return self._person(
-            ClientRole.DEPENDANT,
-            rng.choice([Sex.FEMALE, Sex.MALE]),
-            rng.randint(0, min(14, max(who.age - 16, 0))),
-            opened_on,
-            village,
-        )
-
-    def _add_incident(self, batch, case, survivor, who, village, at, actor, events):
-        """The incident and its perpetrator, classified as ``classify`` would, recorded a
-        little after ``at``; returns the perpetrator and that time."""
-        incident, incident_data = self._incident(
-            case, survivor, who.age, who.gbv, who.group, village
-        )
-        perpetrator, perpetrator_data = self._perpetrator(incident, who.relationship, who.child)
-        _classify(incident, survivor, perpetrator)
-        batch.incidents.append(incident)
-        batch.perpetrators.append(perpetrator)
-        at += timedelta(minutes=self.rng.randint(5, 60))
-        events.append((EventKind.INCIDENT_ADDED, at, actor, {"fields": _fields(incident_data)}))
-        events.append(
-            (EventKind.PERPETRATOR_ADDED, at, actor, {"fields": _fields(perpetrator_data)})
-        )
-        if who.gbv == GbvType.RAPE and incident.reporting_delay == "0-3d":
-            case.priority = Priority.HIGH  # post-exposure care within 72 hours
-        return perpetrator, at
-
-    def _incident(self, case, survivor, age, gbv, group, village):
-        rng = self.rng
-        reported_on = timezone.localdate(case.opened_at)  # what add_incident fills in
-        delay = _between(rng, _pick(rng, DELAY_MIX))
-        if group == "woman" and delay > 30:
-            delay = rng.randint(31, 400)
-        delay = min(delay, max(age - 1, 0) * 365)  # not before the survivor was born
-        data = {
-            "survivor": survivor,
-            "reported_on": reported_on,
-            "place_type": _pick(rng, PLACE_MIX),
-            "kelurahan_id": self._village(near=village),
-            "time_of_day": _pick(rng, TIME_OF_DAY_MIX),
-            "description": rng.choice(NARRATIVES),
-        }
-        if rng.random() < 0.98:  # a few survivors cannot say when it happened
-            data["occurred_on"] = reported_on - timedelta(days=delay)
-            if delay > 30 and rng.random() < 0.4:
-                data["date_is_estimate"] = True
-        # The questions as the form asks them: every "no" up to the first "yes".
-        answers = {}
-        for asked, _question in classification.GBV_QUESTIONS:
-            answers[asked] = asked == gbv
-            if asked == gbv:
-                break
-        data["gbv_answers"] = answers
-        violence, forms = self._codings(gbv, group, data["place_type"], data)
-        data["violence_types"] = violence
-        if forms:
-            data["tpks_forms"] = forms
-        if rng.random() < 0.03:
-            data["reported_elsewhere"] = True
-        return _build(Incident, case=case, **data), data
-
-    def _codings(self, gbv, group, place, data):
-        """SIMFONI violence types and UU TPKS forms that go with the core type."""
-        rng = self.rng
-        sexual = gbv in classification.SEXUAL_TYPES
-        violence = {
-            GbvType.RAPE: {ViolenceType.SEKSUAL},
-            GbvType.SEXUAL_ASSAULT: {ViolenceType.SEKSUAL},
-            GbvType.PHYSICAL_ASSAULT: {ViolenceType.FISIK},
-            GbvType.FORCED_MARRIAGE: {ViolenceType.PSIKIS, ViolenceType.LAINNYA},
-            GbvType.DENIAL_OF_RESOURCES: {ViolenceType.PENELANTARAN},
-            GbvType.PSYCHOLOGICAL_ABUSE: {ViolenceType.PSIKIS},
-            GbvType.NON_GBV: {ViolenceType.LAINNYA},
-        }[gbv]
-        if gbv != GbvType.NON_GBV and rng.random() < 0.4:
-            violence.add(ViolenceType.PSIKIS)
-        if sexual and rng.random() < 0.15:
-            violence.add(ViolenceType.FISIK)
-        forms = set()
-        if sexual:
-            forms.add(TpksForm.RAPE if gbv == GbvType.RAPE else _pick(rng, SEXUAL_ASSAULT_FORMS))
-            if group != "woman":
-                forms.add(TpksForm.ACTS_AGAINST_CHILD)
-            if place == PlaceType.RUMAH_TANGGA and rng.random() < 0.5:
-                forms.add(TpksForm.HOUSEHOLD)
-            if rng.random() < 0.05:
-                data["goods_exchanged"] = True
-                violence.add(ViolenceType.EKSPLOITASI)
-                forms.add(TpksForm.SEXUAL_EXPLOITATION)
-            if rng.random() < 0.02:
-                data["abducted"] = True
-                violence.add(ViolenceType.TRAFFICKING)
-                forms.add(TpksForm.TRAFFICKING)
-        if gbv == GbvType.FORCED_MARRIAGE and group != "woman" and rng.random() < 0.3:
-            data["harmful_practice"] = True
-        return sorted(violence), sorted(forms)
-
-    def _perpetrator(self, incident, relationship, child):
-        rng = self.rng
-        male = 0.7 if relationship == Relationship.ORANG_TUA else 0.92
-        sex = Sex.MALE if rng.random() < male else Sex.FEMALE
-        data = {"relationship": relationship, "sex": sex}
-        if rng.random() < 0.08:
-            data["count"] = rng.randint(2, 4)
-        if relationship == Relationship.TIDAK_DIKETAHUI and rng.random() < 0.6:
-            data["age_group"] = PerpetratorAgeGroup.UNKNOWN
-        else:
-            young = child and relationship in (Relationship.PACAR, Relationship.TEMAN)
-            bands = YOUNG_PERPETRATOR_AGES if young else PERPETRATOR_AGES
-            data["age_group"] = PerpetratorAgeGroup(_pick(rng, bands))
-            data["occupation"] = _pick(rng, MAN_OCCUPATIONS)
-        if rng.random() < 0.4:
-            data["name"] = self._name(sex)
-        if rng.random() < 0.01:
-            data["public_employment"] = _pick(rng, EMPLOYER_MIX)
-            data["employing_agency"] = rng.choice(AGENCIES)
-        return _build(Perpetrator, incident=incident, **data), data
 
     def _restrict(self, batch, case, actor, workers, reason, at, events):
         """What ``restrict_case`` does: the actor, the workers and the unit's supervisors
@@ -577,7 +301,7 @@ class CaseMaker:
         age_days = (self.now - opened_at).days
         for upper, mix in STATUS_BY_AGE:
             if upper is None or age_days < upper:
-                case.status = _pick(self.rng, mix)
+                case.status = pick(self.rng, mix)
                 break
         if case.status == Status.OPEN:
             return
@@ -587,27 +311,3 @@ class CaseMaker:
             case.closed_at = changed_at
         case.version += 1
         events.append((EventKind.UPDATED, changed_at, actor, {"fields": ["status"]}))
-
-
-def _fields(data):
-    """Field names as the actions put them in a timeline event: sorted, ids as names."""
-    return sorted(name.removesuffix("_id") for name in data)
-
-
-def _classify(incident, survivor, perpetrator):
-    """The derived fields, by the same rules as ``actions.classify``."""
-    gbv = classification.gbv_type(incident.gbv_answers)
-    incident.gbv_type = gbv or ""
-    age = survivor.age_on(incident.occurred_on or incident.reported_on)
-    incident.context_flags = sorted(
-        classification.context_flags(
-            gbv,
-            age,
-            goods_exchanged=incident.goods_exchanged,
-            abducted=incident.abducted,
-            intimate_partner=perpetrator.intimate_partner,
-            harmful_practice=incident.harmful_practice,
-        )
-    )
-    delay = classification.reporting_delay(incident.occurred_on, incident.reported_on)
-    incident.reporting_delay = delay or ""
