@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from queue import Empty
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 
 from lindungi.accounts.models import Unit
 from lindungi.accounts.roles import UnitType
@@ -114,9 +121,17 @@ def _write(writer, batch, tally):
     tally.update(keys)
 
 
-def _merge(writer, unit, tally):
-    with transaction.atomic():
-        rollups.add_to_rollups(writer, unit, tally)
+def _merge(writer, unit, tally, wait=True):
+    """Add ``tally`` to the rollups; whether it was (without ``wait``, not while another
+    seeder holds the rollups' lock)."""
+    try:
+        with transaction.atomic():
+            rollups.add_to_rollups(writer, unit, tally, wait=wait)
+    except OperationalError:
+        if wait:
+            raise
+        return False
+    return True
 
 
 def _analyze(tables):
@@ -147,8 +162,7 @@ def _seed(unit, count, seed, batch_size, report):
                 _write(writer, batch, tally)
             done += len(batch.cases)
             unmerged += len(batch.cases)
-            if unmerged >= rollups.FLUSH_CASES:
-                _merge(writer, unit, tally)
+            if unmerged >= rollups.FLUSH_CASES and _merge(writer, unit, tally, wait=False):
                 unmerged = 0
             report(len(batch.cases))
     finally:

@@ -60,13 +60,15 @@ def _day(text):
     return date.fromisoformat(text)
 
 
-def add_to_rollups(writer, unit, tally: Counter):
+def add_to_rollups(writer, unit, tally: Counter, wait=True):
     """Add ``tally`` (of ``unit``'s cases) to the rollup rows, under the rollups' lock (the
     worker's recount waits): a key already there has its count raised, a new one is
-    inserted. The caller holds the transaction."""
+    inserted. The caller holds the transaction. Without ``wait``, a lock held by another
+    seeder or the worker raises OperationalError (PostgreSQL), so the caller can go on
+    drawing cases and merge later instead of standing idle."""
     if not tally:
         return
-    RollupLock.objects.select_for_update().get_or_create(pk=1)
+    RollupLock.objects.select_for_update(nowait=not wait).get_or_create(pk=1)
     table = writer.table(Tally)
     rows = (
         table.row(
@@ -95,7 +97,9 @@ def add_to_rollups(writer, unit, tally: Counter):
             with cursor.cursor.copy(f"COPY seed_tally ({table.columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(f"{insert} SELECT {table.columns} FROM seed_tally {merge}")  # noqa: S608
+            # In the unique index's order: its pages are then visited once each, in turn.
+            ordered = f"SELECT {table.columns} FROM seed_tally ORDER BY {key}"  # noqa: S608
+            cursor.execute(f"{insert} {ordered} {merge}")
         else:
             marks = ", ".join(["%s"] * table.count)
             cursor.executemany(f"{insert} VALUES ({marks}) {merge}", rows)
