@@ -93,13 +93,15 @@ def add_to_rollups(writer, unit, tally: Counter, wait=True):
         if writer.connection.vendor == "postgresql":
             # COPY into a scratch table, then one merging INSERT: row by row takes minutes.
             empty = f"SELECT {table.columns} FROM {table.name} WITH NO DATA"  # noqa: S608
-            cursor.execute(f"CREATE TEMPORARY TABLE seed_tally ON COMMIT DROP AS {empty}")
+            cursor.execute(f"CREATE TEMPORARY TABLE seed_tally AS {empty}")
             with cursor.cursor.copy(f"COPY seed_tally ({table.columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             # In the unique index's order: its pages are then visited once each, in turn.
             ordered = f"SELECT {table.columns} FROM seed_tally ORDER BY {key}"  # noqa: S608
             cursor.execute(f"{insert} {ordered} {merge}")
+            # Dropped here, not on commit: a caller's outer transaction may merge again.
+            cursor.execute("DROP TABLE seed_tally")
         else:
             marks = ", ".join(["%s"] * table.count)
             cursor.executemany(f"{insert} VALUES ({marks}) {merge}", rows)
