@@ -10,9 +10,12 @@ restricted cases as ``restrict_case`` grants it, the survivors' consents to stat
 the statistics rollups the worker would compute (``rollups``). Seeding is one audit event
 (``data.seed``), not one per row. Alerts are not sent: nobody is to be woken by test data.
 
-Where the time goes (cProfile, 4,000 cases on SQLite, before this path): 73% in
-``bulk_create`` building SQL and preparing values field by field, 27% drawing the cases
-(Faker, model objects). Each batch is one transaction, so a stopped seed leaves whole cases.
+Where the time went (cProfile, 4,000 cases on SQLite, with ``bulk_create``): 73% building SQL
+and preparing values field by field, 27% drawing the cases. Now (1,000,000 cases on
+PostgreSQL, bench/RESULTS.md): about 1 ms of Python a case (half drawing, a quarter the
+statistics' keys, a quarter converting rows and ``COPY``) and 0.9 ms of PostgreSQL (a third
+of it merging the rollups). Each batch is one transaction, so a stopped seed leaves whole
+cases.
 """
 
 import multiprocessing
