@@ -99,9 +99,9 @@ def analyze():
             cursor.execute("VACUUM ANALYZE")
 
 
-def progress(done, count):
+def progress(done, count, seconds):
     if done % 10000 == 0 or done == count:
-        log(f"  {done:,} / {count:,}")
+        log(f"  {done:,} / {count:,}, {done / seconds:,.0f} cases/s")
 
 
 def time_pages(supervisor, worker, rounds, rng):
@@ -181,6 +181,10 @@ def child(step, argument):
         seconds = seed_cases(argument, unit=unit, seed=argument, progress=progress).seconds
         analyze()
         return {"seconds": seconds}
+    if step == "count":
+        from lindungi.cases.models import Case
+
+        return {"database": describe(connection), "cases": Case.objects.count()}
     supervisor = User.objects.get(memberships__role=Role.SUPERVISOR, email__endswith=DOMAIN)
     worker = User.objects.get(email=f"case.worker.1{DOMAIN}")
     rng = random.Random(2026)  # which cases and names to request, the same each run
@@ -252,6 +256,26 @@ def write_results(results, rounds, where):
     )
 
 
+def time_existing(url, rounds):
+    """The pages of a database seeded beforehand (a million cases take longer to make
+    than this script's steps should hold a scratch database), p95 against the trivial
+    page's in the same run."""
+    where = machine()
+    about = run(url, "count", 0)
+    log(f"{about['database']}: timing the pages at {about['cases']:,} cases")
+    pages = run(url, "time", rounds)
+    trivial = pages["trivial"]["p95"]
+    rows = ["| database | cases | page | p50 / p95 | p95 vs trivial |", "|---|---:|---|---:|---:|"]
+    for page, label in PAGES.items():
+        p50, p95 = pages[page]["p50"], pages[page]["p95"]
+        rows.append(
+            f"| {about['database']} | {about['cases']:,} | {label} | {p50:.1f} / {p95:.1f} ms "
+            f"| {p95 / trivial:.1f}× |"
+        )
+    settings = f"{rounds} requests of each kind after {WARM_UP} warm-up rounds."
+    publish("cases_pages_existing", [measured_on(where, settings), "", *rows])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -260,11 +284,19 @@ def main():
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument(
+        "--existing",
+        help="time the pages on this database as it is (set up and seeded by bench/seed.py "
+        "--keep), nothing created or dropped",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         step, argument = args.child
         print(json.dumps(child(step, int(argument))))
+        return
+    if args.existing:
+        time_existing(args.existing, args.requests)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     where = machine()

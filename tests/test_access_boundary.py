@@ -33,7 +33,7 @@ ALLOWED = {
     "casework/tracks.py": "opens the legal tracks inside the actions that cause them",
     "intake/carry.py": "inside intake's open-case action: the new case's first parts and its "
     "consent records",
-    "ops/seed.py": "makes synthetic cases for the demo and the benchmarks",
+    "ops/seed/__init__.py": "makes synthetic cases for the demo and the benchmarks",
     "ops/demo.py": "picks a synthetic case of the demo centre for the demo stay, made "
     "through the safe houses' actions",
     "casework/overdue.py": "the deadline alert job over every case (its recipients from "

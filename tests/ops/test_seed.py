@@ -3,16 +3,32 @@
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from lindungi.audit.chain import verify
 from lindungi.audit.models import AuditEvent
-from lindungi.cases import actions
-from lindungi.cases.models import Assignment, Case, CaseEvent, Client, ClientRole, Incident
+from lindungi.audit.sealer import seal
+from lindungi.cases import access, actions
+from lindungi.cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Client,
+    ClientRole,
+    Consent,
+    ConsentPurpose,
+    Incident,
+)
 from lindungi.cases.queries.rows import kota_code
 from lindungi.cases.vocabulary import Sex, VulnerableGroup
 from lindungi.core.models import BlindToken
+from lindungi.stats import counts, rollup
+from lindungi.stats.eligibility import eligible_incidents
+from lindungi.stats.models import Contribution, Tally
 from tests.login import log_in
 
 SEEDED = 50
@@ -28,6 +44,13 @@ def survivors(cases):
     return Client.objects.filter(case__in=cases, role=ClientRole.SURVIVOR)
 
 
+def rollups():
+    """The rollup rows as ``counts.recount`` keys them."""
+    fields = ("unit_id", "day", "kota", "gbv_type", "measure", "dimension", "value", "count")
+    rows = Tally.objects.values_list(*fields)
+    return {(str(unit), day.isoformat(), *key): n for unit, day, *key, n in rows}
+
+
 def test_seeding_adds_the_cases_to_the_unit_with_one_survivor_and_incident_each(seeded):
     assert seeded.count() == SEEDED
     assert survivors(seeded).count() == SEEDED
@@ -38,7 +61,12 @@ def test_seeding_adds_the_cases_to_the_unit_with_one_survivor_and_incident_each(
 
 
 def test_seeded_names_phones_and_niks_are_found_through_the_blind_indexes(seeded):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, nik, address_detail FROM cases_client")
+        stored = cursor.fetchall()
+    assert all(value.startswith("v1.") for row in stored for value in row)  # ciphertext
     people = list(survivors(seeded))
+    assert all(len(person.name.split()) >= 2 for person in people)  # and it decrypts
     for person in people[:10]:
         assert person in Client.objects.search_name(person.name)
     with_nik = [p for p in people if p.nik]
@@ -92,11 +120,47 @@ def test_the_supervisor_sees_the_seeded_cases_on_the_caseload(client, seeded, pe
     assert shown == set(seeded.values_list("survivor_code", flat=True))
 
 
-def test_seeding_is_one_audit_event_not_one_per_row(seeded, personas):
+def test_a_seeded_case_opens_for_its_worker_and_not_for_another_units(client, seeded, personas):
+    case = seeded.filter(restricted=False).first()
+    log_in(client, personas.case_worker_a)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert access.check(personas.case_worker_a, case, access.Need.CONTENT)
+    with pytest.raises(PermissionDenied):
+        access.check(personas.case_worker_b, case, access.Need.VIEW)
+    client.logout()
+    log_in(client, personas.case_worker_b)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_the_statistics_count_the_seeded_cases_as_a_recount_does(seeded):
+    consents = Consent.objects.filter(case__in=seeded, purpose=ConsentPurpose.STATISTICS)
+    assert 0 < consents.count() < SEEDED  # most survivors consent, not all
+    counted = eligible_incidents().filter(case__in=seeded)
+    assert 0 < counted.count() == Contribution.objects.count()
+    written = rollups()
+    assert written == counts.recount()
+    cases = sum(n for key, n in written.items() if key[4:7] == ("cases", "total", ""))
+    assert cases == counted.count()
+    rollup.rebuild()
+    assert rollups() == written
+
+
+def test_a_second_seed_adds_to_the_first(seeded, personas):
+    first = set(seeded.values_list("pk", flat=True))
+    call_command("seed", cases=20, unit=personas.unit_a.name, seed=8, stdout=StringIO())
+    assert seeded.count() == SEEDED + 20
+    assert first < set(seeded.values_list("pk", flat=True))
+    assert rollups() == counts.recount()
+
+
+def test_seeding_is_one_audit_event_not_one_per_row_and_the_chain_holds(seeded, personas):
     events = AuditEvent.objects.filter(action="data.seed")
     assert events.count() == 1
     assert events.get().unit_id == personas.unit_a.pk
     assert not AuditEvent.objects.filter(action__in=["case.open", "client.create"]).exists()
+    seal()
+    assert verify().intact
+    assert events.get().sequence is not None
 
 
 def test_without_a_unit_named_the_first_service_centre_gets_the_cases(personas):

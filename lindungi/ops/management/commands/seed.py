@@ -1,10 +1,17 @@
 """``lindungi seed --cases N``: synthetic cases for load tests and benchmarks."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from lindungi.accounts.models import Unit
-from lindungi.ops.seed import BATCH_SIZE, NoCaseWorkers, seed_cases, target_unit
+from lindungi.ops.seed import BATCH_SIZE, NoCaseWorkers, SeedFailed, seed_cases, target_unit
+
+# Parallel seeders pay for a process each and share the database's write lock on SQLite:
+# worth it for large seeds only. More than two cores' worth only competes with the database.
+PARALLEL_FROM = 10_000
+MAX_WORKERS = 2
 
 
 class Command(BaseCommand):
@@ -21,23 +28,43 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, help="random seed, for repeatable content")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="processes drawing and writing in parallel (default: one per core, up to "
+            f"{MAX_WORKERS}, from {PARALLEL_FROM:,} cases)",
+        )
 
-    def handle(self, *args, cases, unit, seed, batch_size, **options):
-        if cases < 1 or batch_size < 1:
-            raise CommandError(_("--cases and --batch-size must be at least 1."))
+    def handle(self, *args, cases, unit, seed, batch_size, workers, **options):
+        if workers is None:
+            workers = min(os.cpu_count() or 1, MAX_WORKERS) if cases >= PARALLEL_FROM else 1
+        if cases < 1 or batch_size < 1 or workers < 1:
+            raise CommandError(_("--cases, --batch-size and --workers must be at least 1."))
         try:
             target = target_unit(unit)
         except Unit.DoesNotExist:
             raise CommandError(_("No unit has that name.")) from None
 
-        def progress(done, count):
-            self.stdout.write(
-                _("%(done)s of %(count)s cases") % {"done": f"{done:,}", "count": f"{count:,}"}
+        def progress(done, count, seconds):
+            rate = done / max(seconds, 1e-9)
+            self.stderr.write(
+                _("%(done)s / %(count)s cases, %(rate)s cases/s, ETA %(eta)s min")
+                % {
+                    "done": f"{done:,}",
+                    "count": f"{count:,}",
+                    "rate": f"{rate:,.0f}",
+                    "eta": f"{(count - done) / rate / 60:.0f}",
+                }
             )
 
         try:
             result = seed_cases(
-                cases, unit=target, seed=seed, batch_size=batch_size, progress=progress
+                cases,
+                unit=target,
+                seed=seed,
+                batch_size=batch_size,
+                progress=progress,
+                workers=workers,
             )
         except NoCaseWorkers:
             raise CommandError(
@@ -46,6 +73,10 @@ class Command(BaseCommand):
                     "or run `lindungi demo` with LINDUNGI_DEBUG=1 for demo users."
                 )
                 % {"unit": target.name}
+            ) from None
+        except SeedFailed:
+            raise CommandError(
+                _("A seeding process failed (its error is above); the cases written stay.")
             ) from None
         self.stdout.write(
             _("Added %(count)s cases to %(unit)s in %(seconds).0f s (%(rate)s cases/s).")

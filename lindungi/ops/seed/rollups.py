@@ -1,0 +1,108 @@
+"""The statistics of seeded cases: each counted case's contribution, written with the case,
+and the rollups (``stats.Tally``) they add up to, as the worker's recount would write them.
+
+Seeded cases are not marked for the worker (``PendingCase``): recounting a million cases
+through the database would take the worker hours. Their keys come from the function the
+worker uses (``stats.counts.case_keys``), run on the drawn objects before they are written;
+``stats.rollup.rebuild`` gives the same rollups from the records (tests/ops/test_seed.py).
+
+The rollup rows are added up in memory and merged into the table every ``FLUSH_CASES`` cases
+and at the end: most keys are one day of one kota, so a batch's own keys barely overlap and
+merging each batch would write the table twenty times over. A seed killed between merges
+leaves cases that the rollups miss; ``lindungi stats-rebuild`` (``rollup.rebuild``) repairs it.
+"""
+
+from collections import Counter
+from datetime import date
+from functools import cache
+
+from lindungi.stats.counts import case_keys
+from lindungi.stats.models import RollupLock, Tally
+
+FLUSH_CASES = 250_000
+KEY = ("day", "unit_id", "kota", "gbv_type", "measure", "dimension", "value")
+
+
+class _Loaded(list):
+    """A relation already loaded, as ``prefetch_related`` leaves it: ``.all()`` is itself."""
+
+    def all(self):
+        return self
+
+
+def contributions(batch, tally: Counter):
+    """The contribution rows of ``batch``'s counted cases (all of one unit); their keys are
+    added to ``tally`` ((day, kota, gbv type, measure, dimension, value) -> count)."""
+    perpetrators: dict = {}
+    for perpetrator in batch.perpetrators:
+        perpetrators.setdefault(perpetrator.incident_id, _Loaded()).append(perpetrator)
+    counted: dict = {}
+    for incident in batch.incidents:
+        # What ``stats.eligibility`` counts: consent in force, not reported elsewhere.
+        if incident.survivor_id in batch.counted and not incident.reported_elsewhere:
+            incident._prefetched_objects_cache = {"perpetrators": perpetrators[incident.pk]}
+            counted.setdefault(incident.case_id, []).append(incident)
+    rows = []
+    for case in batch.cases:
+        case.counted_incidents = counted.get(case.pk, [])
+        case._prefetched_objects_cache = {"services": _Loaded()}  # none given yet
+        keys = case_keys(case)
+        unit = str(case.unit_id)
+        flat = [[unit, *key, n] for key, n in sorted(keys.items()) if n]
+        if flat:
+            rows.append({"case_id": case.pk, "keys": flat})
+        tally.update(keys)
+    return rows
+
+
+@cache
+def _day(text):
+    return date.fromisoformat(text)
+
+
+def add_to_rollups(writer, unit, tally: Counter, wait=True):
+    """Add ``tally`` (of ``unit``'s cases) to the rollup rows, under the rollups' lock (the
+    worker's recount waits): a key already there has its count raised, a new one is
+    inserted. The caller holds the transaction. Without ``wait``, a lock held by another
+    seeder or the worker raises OperationalError (PostgreSQL), so the caller can go on
+    drawing cases and merge later instead of standing idle."""
+    if not tally:
+        return
+    RollupLock.objects.select_for_update(nowait=not wait).get_or_create(pk=1)
+    table = writer.table(Tally)
+    rows = (
+        table.row(
+            {
+                "day": _day(day),
+                "unit_id": unit.pk,
+                "kota": kota,
+                "gbv_type": gbv,
+                "measure": measure,
+                "dimension": dimension,
+                "value": value,
+                "count": n,
+            }
+        )
+        for (day, kota, gbv, measure, dimension, value), n in tally.items()
+        if n
+    )
+    key = ", ".join(KEY)
+    merge = f"ON CONFLICT ({key}) DO UPDATE SET count = {table.name}.count + excluded.count"
+    insert = f"INSERT INTO {table.name} ({table.columns})"
+    with writer.connection.cursor() as cursor:
+        if writer.connection.vendor == "postgresql":
+            # COPY into a scratch table, then one merging INSERT: row by row takes minutes.
+            empty = f"SELECT {table.columns} FROM {table.name} WITH NO DATA"  # noqa: S608
+            cursor.execute(f"CREATE TEMPORARY TABLE seed_tally AS {empty}")
+            with cursor.cursor.copy(f"COPY seed_tally ({table.columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            # In the unique index's order: its pages are then visited once each, in turn.
+            ordered = f"SELECT {table.columns} FROM seed_tally ORDER BY {key}"  # noqa: S608
+            cursor.execute(f"{insert} {ordered} {merge}")
+            # Dropped here, not on commit: a caller's outer transaction may merge again.
+            cursor.execute("DROP TABLE seed_tally")
+        else:
+            marks = ", ".join(["%s"] * table.count)
+            cursor.executemany(f"{insert} VALUES ({marks}) {merge}", rows)
+    tally.clear()

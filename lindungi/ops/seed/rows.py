@@ -1,0 +1,124 @@
+"""Writing drawn rows fast: PostgreSQL's ``COPY``, SQLite's ``executemany``.
+
+``bulk_create`` spends most of a seed's time building SQL and preparing each value through
+the field (a profile of 4,000 cases: 12.6 s of 17.3 s writing, 1.6 s in the database). Here
+each table's columns get their converter once, and a row is a tuple of converted values:
+encrypted and JSON fields go through the field's own ``get_db_prep_save`` (the ciphertext is
+``crypto.encrypt``'s, as on every save), UUIDs and dates are handed to the driver as they
+are where it adapts them itself (psycopg), and through the field where it does not (SQLite).
+"""
+
+import json
+from functools import partial
+from operator import itemgetter
+
+from django.db import models
+from django.db.models.fields import AutoFieldMixin
+
+from lindungi.core.fields import EncryptedMixin
+
+# Types the driver takes as Python gives them, on both databases.
+PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+
+
+def _same(value):
+    return value
+
+
+def _hex(value):
+    return value.hex  # how Django stores a UUID on SQLite (char(32))
+
+
+def _stamped(field):
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _converter(field, connection):
+    if isinstance(field, EncryptedMixin):
+        return partial(field.get_db_prep_save, connection=connection)
+    if isinstance(field, models.JSONField):
+        # The text both backends store (psycopg's Jsonb wrapper per value cost more than
+        # encoding it); PostgreSQL parses it into jsonb as it reads the COPY.
+        return partial(json.dumps, cls=field.encoder)
+    target = field.target_field if field.is_relation else field
+    postgres = connection.vendor == "postgresql"
+    if isinstance(target, models.UUIDField):
+        return _same if postgres else _hex
+    if postgres or isinstance(target, PLAIN):
+        return _same  # psycopg adapts dates and aware datetimes itself
+    return partial(field.get_db_prep_save, connection=connection)
+
+
+class Table:
+    """One model's table: its columns (not an auto-increment key: the database numbers
+    those) and how to turn a row, a dict by attribute name, into database values. A missing
+    attribute gets the field's default, an empty ``auto_now`` one ``now``."""
+
+    def __init__(self, model, connection, now):
+        self.model = model
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+        quote = connection.ops.quote_name
+        self.name = quote(model._meta.db_table)
+        self.columns = ", ".join(quote(f.column) for f in fields)
+        self.count = len(fields)
+        self.now = now
+        # The values are taken in one C call, then only the columns that need it converted.
+        self.values = itemgetter(*(f.attname for f in fields))
+        drawn = [f for f in fields if f.has_default() and callable(f.default)]
+        self.defaults = {f.attname: f.get_default() for f in fields if f not in drawn}
+        self.drawn = [(f.attname, f.get_default) for f in drawn]
+        self.stamped = [i for i, f in enumerate(fields) if _stamped(f)]
+        self.converted = [
+            (i, convert)
+            for i, convert in enumerate(_converter(f, connection) for f in fields)
+            if convert is not _same
+        ]
+
+    def row(self, values):
+        """The database values of ``values``: a model object's ``__dict__`` (which holds
+        every field), or a dict of some of them."""
+        if len(values) < self.count:
+            values = {**self.defaults, **values}
+            for attname, default in self.drawn:
+                if attname not in values:
+                    values[attname] = default()
+        row = list(self.values(values))
+        for i in self.stamped:
+            if row[i] is None:
+                row[i] = self.now
+        for i, convert in self.converted:
+            if row[i] is not None:
+                row[i] = convert(row[i])
+        return row
+
+
+class Writer:
+    """Writes rows of several models on one connection, each table with one statement."""
+
+    def __init__(self, connection, now):
+        self.connection = connection
+        self.now = now
+        self.tables = {}
+
+    def table(self, model):
+        if model not in self.tables:
+            self.tables[model] = Table(model, self.connection, self.now)
+        return self.tables[model]
+
+    def write(self, model, rows):
+        """Insert ``rows`` (model objects or dicts by attribute name)."""
+        table = self.table(model)
+        tuples = [table.row(r if isinstance(r, dict) else r.__dict__) for r in rows]
+        if not tuples:
+            return
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                statement = f"COPY {table.name} ({table.columns}) FROM STDIN"
+                with cursor.cursor.copy(statement) as copy:
+                    for values in tuples:
+                        copy.write_row(values)
+            else:
+                marks = ", ".join(["%s"] * table.count)
+                insert = f"INSERT INTO {table.name} ({table.columns})"
+                statement = f"{insert} VALUES ({marks})"
+                cursor.executemany(statement, tuples)
