@@ -49,6 +49,20 @@ def _converter(field, connection):
     return partial(field.get_db_prep_save, connection=connection)
 
 
+def _defaults(fields):
+    """The fixed defaults by attribute name, and (attribute name, default) of those drawn
+    anew for each row (a callable default: a new key, the time)."""
+    drawn = [f for f in fields if f.has_default() and callable(f.default)]
+    fixed = {f.attname: f.get_default() for f in fields if f not in drawn}
+    return fixed, [(f.attname, f.get_default) for f in drawn]
+
+
+def _conversions(fields, connection):
+    """(column index, converter) of the columns whose values need converting."""
+    converters = (_converter(f, connection) for f in fields)
+    return [(i, convert) for i, convert in enumerate(converters) if convert is not _same]
+
+
 class Table:
     """One model's table: its columns (not an auto-increment key: the database numbers
     those) and how to turn a row, a dict by attribute name, into database values. A missing
@@ -64,15 +78,9 @@ class Table:
         self.now = now
         # The values are taken in one C call, then only the columns that need it converted.
         self.values = itemgetter(*(f.attname for f in fields))
-        drawn = [f for f in fields if f.has_default() and callable(f.default)]
-        self.defaults = {f.attname: f.get_default() for f in fields if f not in drawn}
-        self.drawn = [(f.attname, f.get_default) for f in drawn]
+        self.defaults, self.drawn = _defaults(fields)
         self.stamped = [i for i, f in enumerate(fields) if _stamped(f)]
-        self.converted = [
-            (i, convert)
-            for i, convert in enumerate(_converter(f, connection) for f in fields)
-            if convert is not _same
-        ]
+        self.converted = _conversions(fields, connection)
 
     def row(self, values):
         """The database values of ``values``: a model object's ``__dict__`` (which holds
