@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from lindungi.accounts.roles import Role
 from lindungi.cases import actions
 from lindungi.cases.models import ConsentPurpose
 from lindungi.cases.vocabulary import GbvType, Sex
@@ -10,6 +11,7 @@ from lindungi.referrals.actions import record_consent
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
 from lindungi.stats.models import Tally
+from tests.personas import _user
 
 PHYSICAL = {GbvType.RAPE: False, GbvType.SEXUAL_ASSAULT: False, GbvType.PHYSICAL_ASSAULT: True}
 RAPE = {GbvType.RAPE: True}
@@ -86,3 +88,8 @@ def total(measure, dimension="total", value="", **where):
         for (_unit, day, kota, _gbv, m, d, v), n in recount().items()
         if m == measure and d == dimension and v == value and where.get("kota", kota) == kota
     )
+
+
+def head_of_service(personas):
+    """The head of service: the administration's supervisor (no role of its own)."""
+    return _user("head_of_service", personas.administration, Role.SUPERVISOR)
