@@ -13,6 +13,7 @@ from lindungi.cases.models import Case, Incident
 from lindungi.casework import actions as work
 from lindungi.casework.actions.approvals import decide_approval
 from lindungi.casework.actions.closure import request_closure
+from lindungi.casework.models import plan_of
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
 from lindungi.stats.models import PendingCase
@@ -68,7 +69,8 @@ def _work(personas, cases, draw):
     worker, day = personas.case_worker_a, draw(DAYS)
     work.add_note(worker, case, "Contacted")
     work.record_assessment(worker, case, "needs", {"health": "some"})
-    work.save_plan(worker, case, None, "Goals")
+    plan = plan_of(case)
+    work.save_plan(worker, case, plan.version if plan else None, "Goals")
     service = {"type": "health", "status": "done", "done_on": day, "provider_name": "Clinic"}
     work.add_service(worker, case, {**service, "due_on": day - timedelta(draw(st.integers(-2, 2)))})
 
