@@ -62,6 +62,8 @@ def quality(filters):
     plans = _values(filters, "cases", "plan")
     reasons = _values(filters, "closures", "reason")
     on_time = _values(filters, "services", "on_time")
+    police = _values(filters, "cases", "police_sla")
+    police_met, police_due = police.get("met", 0), sum(police.values())
     times = [
         _time_row(
             _("Time to first contact"),
@@ -77,6 +79,8 @@ def quality(filters):
     shares = [
         (_("Cases opened"), opened),
         (_("Cases with a service plan (%)"), share(plans.get("yes", 0), opened)),
+        (_("Police reports due"), police_due),
+        (_("Police reports within 3×24 hours (%)"), share(police_met, police_due)),
         (_("Cases closed"), closed),
         (_("Closed with the survivor's goals met (%)"), share(goals_met, closed)),
         (_("Services given"), given),

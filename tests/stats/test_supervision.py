@@ -138,6 +138,8 @@ def test_the_head_of_service_sees_the_city_s_quality_from_the_rollups(world):
     assert dict(context["shares"]) == {
         "Cases opened": 3,
         "Cases with a service plan (%)": 33.3,
+        "Police reports due": 1,
+        "Police reports within 3×24 hours (%)": 100.0,
         "Cases closed": 1,
         "Closed with the survivor's goals met (%)": 100.0,
         "Services given": 2,
