@@ -3,9 +3,11 @@ its cases with an overdue deadline, approvals waiting, the share of the deadline
 the period that were met, the rapid response unit's times (medians: a few long waits would
 pull a mean far from the usual answer) and the partners' answers to referrals.
 
-Numbers that name nobody, each read by a count or one grouped query, each narrowed by the
-access module: the caseload, overdue cases and approvals with ``Need.COUNT`` (the unit's
-real load, restricted cases included, as on the supervisor's overview); dispatches and
+Numbers that name nobody, each read by a count, one grouped query or, for the medians and
+deadlines, the times of the unit's rows of the period (a few hundred: live, unlike the
+city's figures, which come from the rollups), each narrowed by the access module: the
+caseload, overdue cases, approvals and deadlines with ``Need.COUNT`` (the unit's real load,
+restricted cases included, as on the supervisor's overview); dispatches and
 referrals by their own rules (``add_rule``), with ``Need.VIEW``: the rapid response unit's
 supervisor sees its unit's dispatches, a service unit's supervisor those sent to its cases.
 """
