@@ -16,9 +16,10 @@ the opening (``RATES``). Then ``rollup.rebuild()``, timed.
 The rows: each case's contribution to the rollups (``Contribution``: one row per case and
 key, with its day, kota, type, measure, dimension, value and count), the records already
 read through the one definition of each count (``counts.case_keys``), written to Parquet
-in the run. DuckDB reads that file; the rollups (``Tally``) are the same rows summed by day
-and key. Each dashboard's aggregates are the page's own code (``dashboard.dashboard_context``
-for the analyst, ``head.head_context`` for the head of service) run twice: once on the
+in the run. DuckDB reads that file; the rollups are the same rows summed by day and key
+(``Tally``) and by month and key (``MonthTally``, which the pages read: whole months).
+Each dashboard's aggregates are the page's own code (``dashboard.dashboard_context`` for the
+analyst, ``head.head_context`` for the head of service) run twice: once on the
 rollups (``tables.by`` and ``tables.total``: PostgreSQL), once with those two functions
 answered by DuckDB from the Parquet file (the same SQL, grouped there). Both must give the
 same figures; the median of ``--rounds`` rounds after a warm-up is reported, interleaved so
@@ -221,17 +222,24 @@ class DuckTables:
 
 
 def _dashboards():
-    from datetime import date
-
-    from lindungi.stats import dashboard, head, tables
+    """The pages' filters, as their form makes them (whole months): the default year, and
+    this month in Jakarta Pusat."""
+    from lindungi.stats import dashboard, head
 
     today = dashboard.today()
-    year = tables.Filters(start=date(today.year - 1, today.month, 1), end=today)
-    busiest = tables.Filters(start=date(today.year, today.month, 1), end=today, kota="31.71")
+
+    def filters(query):
+        form = dashboard.FilterForm(query, today)
+        assert form.is_valid(), form.errors
+        return form.filters(None)
+
+    month = today.strftime("%Y-%m")
+    year = filters(dashboard.default_query(today))
+    busiest = filters({"start": month, "end": month, "kota": "31.71"})
     return {
-        ("analyst", "12 months, every kota"): (dashboard.dashboard_context, year),
+        ("analyst", "default 13 months, every kota"): (dashboard.dashboard_context, year),
         ("analyst", "this month, Jakarta Pusat"): (dashboard.dashboard_context, busiest),
-        ("head of service", "12 months, every kota"): (head.head_context, year),
+        ("head of service", "default 13 months, every kota"): (head.head_context, year),
         ("head of service", "this month, Jakarta Pusat"): (head.head_context, busiest),
     }
 
@@ -246,7 +254,7 @@ def time_dashboards(rounds):
     from django.db import connection
 
     from lindungi.stats import tables
-    from lindungi.stats.models import Contribution, Tally
+    from lindungi.stats.models import Contribution, MonthTally, Tally
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -280,6 +288,7 @@ def time_dashboards(rounds):
         "database": describe(connection),
         "cases": Contribution.objects.count(),
         "tally_rows": tally_rows,
+        "month_rows": MonthTally.objects.count(),
         "parquet_rows": rows,
         "export_seconds": export_seconds,
         "dashboards": found,
@@ -298,7 +307,8 @@ def child(step, argument):
 def _lines(where, command, prepared, timed, rounds):
     settings = (
         f"`{command}`; {timed['database']}, {timed['cases']:,} counted cases, "
-        f"{timed['tally_rows']:,} rollup rows, {timed['parquet_rows']:,} contribution rows in "
+        f"{timed['tally_rows']:,} rollup rows by day and {timed.get('month_rows', 0):,} by month, "
+        f"{timed['parquet_rows']:,} contribution rows in "
         f"Parquet (written in {timed['export_seconds']:.1f} s); median of {rounds} rounds."
     )
     if prepared:

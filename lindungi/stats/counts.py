@@ -28,8 +28,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from lindungi.cases import classification
-from lindungi.cases.models import Case
+from lindungi.cases.models import Case, Client, Incident, Perpetrator
 from lindungi.cases.vocabulary import SIMFONI_RELATIONSHIP, ReportingDelay
+from lindungi.casework.models import PlannedService
+from lindungi.core.fields import encrypted_fields
 from lindungi.stats import course
 from lindungi.stats.eligibility import eligible_incidents
 
@@ -163,13 +165,29 @@ def case_keys(case):
     return keys.counter
 
 
+def _coded(model, path=""):
+    """The names of ``model``'s encrypted fields (after ``path``), to leave unread: counts
+    read codes and dates only, so counting decrypts no name and no narrative (and is
+    several times faster for it)."""
+    return [f"{path}{field.name}" for field in encrypted_fields(model)]
+
+
 def cases_with_parts(case_ids=None):
     """Cases with what ``case_keys`` reads, loaded in a few queries."""
     queryset = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
     queryset = course.with_course(queryset)
-    counted = eligible_incidents().select_related("survivor").prefetch_related("perpetrators")
+    counted = (
+        eligible_incidents()
+        .select_related("survivor")
+        .defer(*_coded(Incident), *_coded(Client, "survivor__"))
+        .prefetch_related(
+            Prefetch("perpetrators", queryset=Perpetrator.objects.defer(*_coded(Perpetrator)))
+        )
+    )
+    services = PlannedService.objects.defer(*_coded(PlannedService))
     return queryset.order_by("pk").prefetch_related(
-        Prefetch("incidents", queryset=counted, to_attr="counted_incidents"), "services"
+        Prefetch("incidents", queryset=counted, to_attr="counted_incidents"),
+        Prefetch("services", queryset=services),
     )
 
 

@@ -1,6 +1,6 @@
 """The head of service's dashboard (issue 16): the city's trends, service coverage and the
 quality indicators, all sums of the rollups (``tables``; the keys are ``course``'s), so the
-page costs a few grouped queries on ``Tally`` whatever the number of cases. Counts only:
+page costs a few grouped queries on the rollup by month whatever the number of cases. Counts only:
 nothing here reads a case.
 
 Indicators are of the cases opened in the period (times, plans, coverage), the closures

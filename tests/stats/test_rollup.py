@@ -17,7 +17,15 @@ from lindungi.casework.models import plan_of
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
 from lindungi.stats.models import PendingCase
-from tests.stats.world import RAPE, add_incident, add_survivor, counted, new_case, tallies
+from tests.stats.world import (
+    RAPE,
+    add_incident,
+    add_survivor,
+    counted,
+    month_tallies,
+    new_case,
+    tallies,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,9 +126,11 @@ def test_the_rollups_equal_a_recount_after_any_changes(module_personas, data):
             step = data.draw(st.sampled_from(STEPS)) if cases else _create
             step(module_personas, cases, data.draw)
         assert counted() == recount()
+        assert month_tallies() == rollup.by_month(recount())
         assert not PendingCase.objects.exists()
         rollup.rebuild()
         assert tallies() == recount()
+        assert month_tallies() == rollup.by_month(recount())
         transaction.set_rollback(True)
 
 

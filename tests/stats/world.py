@@ -10,7 +10,7 @@ from lindungi.places.models import Region
 from lindungi.referrals.actions import record_consent
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
-from lindungi.stats.models import Tally
+from lindungi.stats.models import MonthTally, Tally
 from tests.personas import _user
 
 PHYSICAL = {GbvType.RAPE: False, GbvType.SEXUAL_ASSAULT: False, GbvType.PHYSICAL_ASSAULT: True}
@@ -73,6 +73,15 @@ def tallies():
             t.count
         )
         for t in Tally.objects.all()
+    }
+
+
+def month_tallies():
+    """The rollup by month, in the same shape, the month's first day for its day."""
+    fields = ("kota", "gbv_type", "measure", "dimension", "value")
+    return {
+        (str(t.unit_id), t.month.isoformat(), *(getattr(t, f) for f in fields)): t.count
+        for t in MonthTally.objects.all()
     }
 
 
