@@ -262,6 +262,11 @@ def time_dashboards(rounds):
     tally_rows = Tally.objects.count()
     if not tally_rows:
         raise SystemExit("no rollups in this database: run `lindungi stats-rebuild` first")
+    by_month = MonthTally._meta.db_table in connection.introspection.table_names()
+    if not by_month:
+        # A database migrated before stats.0003 (only read here, so not migrated): the
+        # pages' code on the rollup by day, as it ran before the rollup by month.
+        tables.whole_months = lambda _filters: False
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "contributions.parquet"
         start = time.perf_counter()
@@ -288,7 +293,7 @@ def time_dashboards(rounds):
         "database": describe(connection),
         "cases": Contribution.objects.count(),
         "tally_rows": tally_rows,
-        "month_rows": MonthTally.objects.count(),
+        "month_rows": MonthTally.objects.count() if by_month else None,
         "parquet_rows": rows,
         "export_seconds": export_seconds,
         "dashboards": found,
@@ -304,10 +309,16 @@ def child(step, argument):
     return time_dashboards(argument)
 
 
+def _month_rows(timed):
+    if timed["month_rows"] is None:
+        return "no rollup by month (migrated before stats.0003: the pages read the day rows)"
+    return f"{timed['month_rows']:,} by month"
+
+
 def _lines(where, command, prepared, timed, rounds):
     settings = (
         f"`{command}`; {timed['database']}, {timed['cases']:,} counted cases, "
-        f"{timed['tally_rows']:,} rollup rows by day and {timed.get('month_rows', 0):,} by month, "
+        f"{timed['tally_rows']:,} rollup rows by day and {_month_rows(timed)}, "
         f"{timed['parquet_rows']:,} contribution rows in "
         f"Parquet (written in {timed['export_seconds']:.1f} s); median of {rounds} rounds."
     )
