@@ -167,8 +167,7 @@ def case_keys(case):
 
 def _coded(model, path=""):
     """The names of ``model``'s encrypted fields (after ``path``), to leave unread: counts
-    read codes and dates only, so counting decrypts no name and no narrative (and is
-    several times faster for it)."""
+    read codes and dates only, so counting decrypts no name and no narrative."""
     return [f"{path}{field.name}" for field in encrypted_fields(model)]
 
 
