@@ -44,6 +44,13 @@ CENTRE = "UPTD PPA DKI Jakarta"
 RATES = {"note": 0.8, "assessment": 0.6, "plan": 0.5, "service": 0.4}
 WARM_UP = 2
 TARGET = 1.0
+# The blocks of RESULTS.md a run may write (``--name``): the sizes measured.
+BLOCKS = (
+    "stats_dashboard",
+    "stats_dashboard_100k",
+    "stats_dashboard_1m",
+    "stats_dashboard_1m_month",
+)
 
 
 def log(message):
@@ -346,7 +353,7 @@ def main():
     parser.add_argument("--postgres", default=SCRATCH, help="the scratch database to seed")
     parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--name", default="stats_dashboard", help="the RESULTS.md markers")
+    parser.add_argument("--name", default=BLOCKS[0], choices=BLOCKS, help="the RESULTS.md block")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
