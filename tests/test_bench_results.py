@@ -36,6 +36,6 @@ def test_every_block_a_script_writes_has_its_place_in_results():
         for blocks in re.findall(r"^BLOCKS = \(([^)]*)\)", source, re.MULTILINE):
             written |= set(re.findall(r'"(\w+)"', blocks))
     text = (BENCH / "RESULTS.md").read_text()
-    placed = set(re.findall(r"<!-- bench:(\w+) -->", text))
+    placed = set(re.findall(r"<!-- bench:([a-z0-9_]+) -->", text))
     assert written == placed
     assert all(f"<!-- /bench:{name} -->" in text for name in placed)
