@@ -72,6 +72,8 @@ ALLOWED = {
     "stats/counts.py": "the statistics' counts: every case is read to add its keys to the "
     "rollups; only sums of keys leave it",
     "stats/marks.py": "finds the case of a changed perpetrator, to count it again",
+    "stats/course.py": "the times of a case's first note, assessment and closure, read as "
+    "subqueries into its rollup keys (stats/counts.py), never shown as rows",
     "referrals/forms.py": "form choices among the people of the case of a CaseAccess",
     "referrals/access.py": "the referral rule itself: a partner reads a referral only while "
     "a consent in force covers it (a subquery of the rule restrict applies)",

@@ -30,8 +30,12 @@ def test_a_run_replaces_only_what_lies_between_its_markers(tmp_path, monkeypatch
 def test_every_block_a_script_writes_has_its_place_in_results():
     written = set()
     for script in BENCH.glob("*.py"):
-        written |= set(re.findall(r'publish\(\s*"(\w+)"', script.read_text()))
+        source = script.read_text()
+        written |= set(re.findall(r'publish\(\s*"(\w+)"', source))
+        # A script that writes one of several blocks (by size) names them in BLOCKS.
+        for blocks in re.findall(r"^BLOCKS = \(([^)]*)\)", source, re.MULTILINE):
+            written |= set(re.findall(r'"(\w+)"', blocks))
     text = (BENCH / "RESULTS.md").read_text()
-    placed = set(re.findall(r"<!-- bench:([a-z_]+) -->", text))
+    placed = set(re.findall(r"<!-- bench:([a-z0-9_]+) -->", text))
     assert written == placed
     assert all(f"<!-- /bench:{name} -->" in text for name in placed)

@@ -3,7 +3,8 @@ access model (docs/architecture.md). Statistics are counts, never a row about a 
 
 - an analyst: the whole deployment's counts, and publishes the public tables;
 - a supervisor of the administration (the head of service: the system has no separate role
-  for it): the whole deployment's counts, and publishes nothing;
+  for it): the whole deployment's counts, and the head of service's dashboard (``head``:
+  trends, service coverage, quality indicators, all counts), and publishes nothing;
 - a supervisor of a service unit: the counts of the unit's own cases (and the Incident
   Recorder, whose rows the access module narrows to the cases they supervise);
 - anyone else: no statistics pages (404, like a page that does not exist).
@@ -31,6 +32,7 @@ class StatsScope:
     may_publish: bool
     may_export_rows: bool = False
     may_export_names: bool = False
+    head_of_service: bool = False
 
 
 def scope_of(membership: Membership | None) -> StatsScope | None:
@@ -41,7 +43,7 @@ def scope_of(membership: Membership | None) -> StatsScope | None:
         return StatsScope(units=None, may_publish=True)
     if membership.role == Role.SUPERVISOR:
         if membership.unit.type == UnitType.ADMINISTRATION:
-            return StatsScope(units=None, may_publish=False)
+            return StatsScope(units=None, may_publish=False, head_of_service=True)
         return StatsScope(
             units=(str(membership.unit_id),),
             may_publish=False,
@@ -54,6 +56,14 @@ def scope_of(membership: Membership | None) -> StatsScope | None:
 def require_scope(request: HttpRequest) -> StatsScope:
     scope = scope_of(getattr(request, "membership", None))
     if scope is None:
+        raise Http404
+    return scope
+
+
+def require_head_of_service(request: HttpRequest) -> StatsScope:
+    """The scope of the head of service, for their dashboard; anyone else gets 404."""
+    scope = require_scope(request)
+    if not scope.head_of_service:
         raise Http404
     return scope
 

@@ -8,12 +8,15 @@ Each measure has its own day, as the table says:
 | measure | counts | day |
 |---|---|---|
 | cases | cases with a counted incident | the case's opening |
-| closures | those cases when closed | the closing |
+| closures | those cases when closed (and the closure's reason) | the closing |
 | survivors | people with a counted incident | their first counted incident |
 | incidents | counted incidents | the incident (the report's day when its date is unknown) |
 | reports | counted incidents, by time to report | the report |
 | perpetrators | alleged perpetrators of counted incidents | the incident |
 | services | services given (a complaint taken counts as ``pengaduan``) | the day given |
+
+The course of each counted case (times to contact, assessment and plan, services given,
+deadlines met) adds keys of its own: see ``course``.
 
 Ages are at the incident, never today; places are the incident's kelurahan (the survivor's
 when the incident has none), read up to kecamatan and kota from the Kemendagri code.
@@ -25,9 +28,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from lindungi.cases import classification
-from lindungi.cases.models import Case
+from lindungi.cases.models import Case, Client, Incident, Perpetrator
 from lindungi.cases.vocabulary import SIMFONI_RELATIONSHIP, ReportingDelay
-from lindungi.casework.models import ServiceStatus
+from lindungi.casework.models import PlannedService
+from lindungi.core.fields import encrypted_fields
+from lindungi.stats import course
 from lindungi.stats.eligibility import eligible_incidents
 
 UNKNOWN = "unknown"
@@ -123,10 +128,12 @@ def case_keys(case):
         return keys.counter
     first = incidents[0]
     opened = timezone.localdate(case.opened_at)
-    keys.add(opened, first, "cases", [("total", "")])
+    given = [s for s in case.services.all() if course.given(s)]
+    served = [SIMFONI_SERVICE.get(s.type, s.type) for s in given]
+    keys.add(opened, first, "cases", [("total", ""), *course.opening_pairs(case, served)])
     keys.add(opened, first, "services", [("service", COMPLAINT)])
     if case.closed_at is not None:
-        keys.add(timezone.localdate(case.closed_at), first, "closures", [("total", "")])
+        keys.add(timezone.localdate(case.closed_at), first, "closures", course.closure_pairs(case))
     seen = set()
     for incident in incidents:
         day = incident_day(incident)
@@ -152,19 +159,34 @@ def case_keys(case):
             pairs.append(("age_sex", f"{band}|{incident.survivor.sex}"))
             pairs += [("kecamatan", code[:8]), ("kelurahan", code)]
             keys.add(day, incident, "survivors", pairs)
-    for service in case.services.all():
-        if service.status == ServiceStatus.DONE and service.done_on is not None:
-            code = SIMFONI_SERVICE.get(service.type, service.type)
-            keys.add(service.done_on, first, "services", [("service", code)])
+    for service, code in zip(given, served, strict=True):
+        pairs = [("service", code), ("on_time", course.on_time(service))]
+        keys.add(service.done_on, first, "services", pairs)
     return keys.counter
+
+
+def _coded(model, path=""):
+    """The names of ``model``'s encrypted fields (after ``path``), to leave unread: counts
+    read codes and dates only, so counting decrypts no name and no narrative."""
+    return [f"{path}{field.name}" for field in encrypted_fields(model)]
 
 
 def cases_with_parts(case_ids=None):
     """Cases with what ``case_keys`` reads, loaded in a few queries."""
     queryset = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
-    counted = eligible_incidents().select_related("survivor").prefetch_related("perpetrators")
+    queryset = course.with_course(queryset)
+    counted = (
+        eligible_incidents()
+        .select_related("survivor")
+        .defer(*_coded(Incident), *_coded(Client, "survivor__"))
+        .prefetch_related(
+            Prefetch("perpetrators", queryset=Perpetrator.objects.defer(*_coded(Perpetrator)))
+        )
+    )
+    services = PlannedService.objects.defer(*_coded(PlannedService))
     return queryset.order_by("pk").prefetch_related(
-        Prefetch("incidents", queryset=counted, to_attr="counted_incidents"), "services"
+        Prefetch("incidents", queryset=counted, to_attr="counted_incidents"),
+        Prefetch("services", queryset=services),
     )
 
 

@@ -92,8 +92,8 @@ def breakdowns():
     ]  # fmt: skip
 
 
-def dashboard_context(filters):
-    kota_names = dict(kotas())
+def trends(filters, kota_names):
+    """Incidents by month, by kota, and by kota and GBVIMS type: charts and their tables."""
     trend = tables.by(filters, "incidents", "total", "month")
     trend_rows = [(m, trend.get((m,), 0)) for m in tables.months(filters.start, filters.end)]
     by_kota = tables.by(filters, "incidents", "total", "kota")
@@ -108,10 +108,6 @@ def dashboard_context(filters):
         for k in kota_codes
     ]
     return {
-        "totals": [
-            (MEASURES[m], tables.total(filters, m))
-            for m in ("cases", "survivors", "incidents", "perpetrators")
-        ],
         "trend_rows": trend_rows,
         "trend_chart": charts.trend(_("Incidents by month"), [(m[2:], n) for m, n in trend_rows]),
         "kota_rows": kota_rows,
@@ -119,6 +115,20 @@ def dashboard_context(filters):
         "type_labels": [label for _code, label in GbvType.choices],
         "stacked_rows": stacked_rows,
         "stacked_chart": charts.stacked(_("Incidents by kota and GBVIMS type"), stacked_rows),
+    }
+
+
+def totals(filters):
+    return [
+        (MEASURES[m], tables.total(filters, m))
+        for m in ("cases", "survivors", "incidents", "perpetrators")
+    ]
+
+
+def dashboard_context(filters):
+    return {
+        "totals": totals(filters),
+        **trends(filters, dict(kotas())),
         "breakdowns": [
             (caption, header, _labelled(tables.by(filters, measure, dim, "value"), choices))
             for caption, header, measure, dim, choices in breakdowns()

@@ -36,11 +36,10 @@ class Contribution(models.Model):
         return str(self.case_id)
 
 
-class Tally(models.Model):
-    """The rollup: a count by day and dimension, with the unit, kota and GBVIMS type that
+class Counted(models.Model):
+    """A rollup row: a count under a key of codes, with the unit, kota and GBVIMS type that
     every dashboard filters by. ``measure`` is one of ``vocabulary.MEASURES``."""
 
-    day = models.DateField()
     unit_id = models.UUIDField()
     kota = models.CharField(max_length=13, blank=True)
     gbv_type = models.CharField(max_length=24, blank=True)
@@ -48,6 +47,15 @@ class Tally(models.Model):
     dimension = models.CharField(max_length=16)
     value = models.CharField(max_length=32, blank=True)
     count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Tally(Counted):
+    """The rollup by day."""
+
+    day = models.DateField()
 
     class Meta:
         constraints = [
@@ -60,6 +68,28 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.measure}/{self.dimension}/{self.value}: {self.count}"
+
+
+class MonthTally(Counted):
+    """The rollup by month: ``Tally``'s rows summed over each month, written by the same
+    worker run. Every page and file asks for whole months, so a year's page reads a month's
+    row where ``Tally`` has up to 31, and stays fast as the cases grow."""
+
+    month = models.DateField()  # the month's first day
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "unit_id", "kota", "gbv_type", "measure", "dimension", "value"],
+                name="stats_month_tally_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["measure", "dimension", "month"], name="stats_month_tally_md")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.measure}/{self.dimension}/{self.value}: {self.count}"
 
 
 class Snapshot(BaseModel):

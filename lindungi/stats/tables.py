@@ -1,14 +1,15 @@
-"""Sums of the rollups (``Tally``): what every dashboard, published table and export reads.
-Nothing here reads a case."""
+"""Sums of the rollups: what every dashboard, published table and export reads. Nothing
+here reads a case. A period of whole months (every page's and file's) is read from the
+rollup by month (``MonthTally``), any other from the rollup by day (``Tally``)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from lindungi.stats.models import Tally
+from lindungi.stats.models import MonthTally, Tally
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,16 @@ class Filters:
     units: tuple | None = None
 
 
+def whole_months(filters):
+    return filters.start.day == 1 and (filters.end + timedelta(days=1)).day == 1
+
+
 def _rows(filters, measure, dimension):
-    rows = Tally.objects.filter(
-        measure=measure, dimension=dimension, day__gte=filters.start, day__lte=filters.end
-    )
+    if whole_months(filters):
+        rows = MonthTally.objects.filter(month__gte=filters.start, month__lte=filters.end)
+    else:
+        rows = Tally.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    rows = rows.filter(measure=measure, dimension=dimension)
     if filters.kota:
         rows = rows.filter(kota=filters.kota)
     if filters.gbv_type:
@@ -40,7 +47,7 @@ def total(filters, measure):
 def by(filters, measure, dimension, *group):
     """{(group values...): n} for the dimension's values and any of kota, gbv_type, month."""
     rows = _rows(filters, measure, dimension)
-    if "month" in group:
+    if "month" in group and rows.model is Tally:
         rows = rows.annotate(month=TruncMonth("day"))
     out = defaultdict(int)
     for row in rows.values(*group).annotate(n=Sum("count")).order_by():

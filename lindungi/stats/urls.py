@@ -5,6 +5,7 @@ from lindungi.stats import views
 app_name = "stats"
 urlpatterns = [
     path("", views.dashboard_page, name="dashboard"),
+    path("layanan/", views.head_page, name="head"),
     path("terbitkan/", views.publish, name="publish"),
     path("simfoni/", views.simfoni_file, name="simfoni"),
     path("dhis2/", views.dhis2_file, name="dhis2"),

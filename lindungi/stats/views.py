@@ -19,8 +19,14 @@ from lindungi.audit.events import record, record_export
 from lindungi.cases.forms import RELOAD
 from lindungi.core.htmx import render_page
 from lindungi.core.once import KeyReused, Replayed, SubmitOnce, form_digest
-from lindungi.stats import actions, dashboard, row_exports, snapshots, supervision
-from lindungi.stats.access import export_for, exports_of, require_row_export, require_scope
+from lindungi.stats import actions, dashboard, head, row_exports, snapshots, supervision
+from lindungi.stats.access import (
+    export_for,
+    exports_of,
+    require_head_of_service,
+    require_row_export,
+    require_scope,
+)
 from lindungi.stats.exports import dhis2, gbvims, simfoni
 from lindungi.stats.exports.files import XLSX, csv_bytes, xlsx_bytes
 from lindungi.stats.models import ExportFormat
@@ -51,6 +57,16 @@ def dashboard_page(request):
         **dashboard.dashboard_context(filters),
     }
     return render_page(request, "stats/dashboard.html", context)
+
+
+@require_http_methods(["GET"])
+def head_page(request):
+    """The head of service's dashboard: the city's trends, coverage and quality, counts
+    only (``head``), from the rollups."""
+    require_head_of_service(request)
+    form = _filter_form(request)
+    context = {"form": form, **head.head_context(form.filters(None))}
+    return render_page(request, "stats/head.html", context)
 
 
 def _years():

@@ -8,7 +8,8 @@ received 112 report for the triage pages and a rostered rapid response team, and
 administration's pages. Each page is
 opened by the first persona who gets it as HTML, in ``WHO``'s order (``FIRST`` before it on
 some routes): a case worker of the case's unit, its supervisor, the 112 intake officer, a
-responder and the supervisor of the rapid response unit, the administrator, someone half
+responder and the supervisor of the rapid response unit, the administrator, the head of
+service (the administration's supervisor), someone half
 way through logging in (password given, code not yet) or setting up a second factor, and
 nobody (the public form, login). A route whose pages nobody can open fails the walk,
 unless ``NOT_WALKED`` gives the reason.
@@ -35,6 +36,7 @@ from tests.browser.test_report_to_case_browser import (  # noqa: F401 - a fixtur
 from tests.login import authenticator_for, log_in
 from tests.page_forms import pages
 from tests.response.factories import high_risk_report, make_team
+from tests.stats.world import head_of_service
 from tests.test_edit_round_trip import make_world
 
 # Committed for the live server, with every app available: the places app's own pages (home,
@@ -49,6 +51,7 @@ WHO = [
     "responder",
     "rr_supervisor",
     "administrator",
+    "head_of_service",
     "second_step",
     "enrolling",
     "anonymous",
@@ -133,8 +136,9 @@ def _clients(personas):
     """A test client for each persona of ``WHO``, logged in as far as that persona is."""
     team = make_team(personas)
     clients = {who: Client() for who in WHO}
-    for who in WHO[:6]:
-        log_in(clients[who], team.supervisor if who == "rr_supervisor" else getattr(personas, who))
+    others = {"rr_supervisor": team.supervisor, "head_of_service": head_of_service(personas)}
+    for who in WHO[:7]:
+        log_in(clients[who], others.get(who) or getattr(personas, who))
     # Password given, the code not yet: the second step of the login.
     authenticator_for(personas.partner_officer)
     clients["second_step"].force_login(personas.partner_officer)

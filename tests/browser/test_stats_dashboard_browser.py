@@ -17,7 +17,7 @@ from tests.browser.test_report_to_case_browser import (  # noqa: F401 - a fixtur
     signed_in,
 )
 from tests.login import log_in
-from tests.stats.world import RAPE, new_case
+from tests.stats.world import RAPE, head_of_service, new_case
 
 pytestmark = [pytest.mark.browser, commits]
 REGIONS = ("31.71.01.1001", "31.74.01.1001")
@@ -75,4 +75,33 @@ def test_the_analyst_s_dashboard_for_jakarta_pusat_and_one_month_matches_a_recou
     page.get_by_role("link", name="Lihat halaman publik").click()
     assert page.locator("#quick-exit").count() == 1
     assert_accessible(page, "the public statistics")
+    context.close()
+
+
+@pytest.mark.usefixtures("plain_session_cookie")
+def test_the_head_of_service_s_dashboard_shows_the_city_s_quality_and_passes_axe(
+    chromium, live_server, personas
+):
+    from lindungi.casework import actions as work
+
+    for n in range(3):
+        case = new_case(personas, occurred_on=date(2026, 10, 3), reported_on=date(2026, 10, 3))
+        if n:
+            work.add_note(personas.case_worker_a, case, "Called")
+    rollup.apply_all()
+    client = Client()
+    log_in(client, head_of_service(personas))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    context, page = signed_in(chromium, live_server, session)
+    page.goto(f"{live_server.url}/statistik/layanan/")
+    page.select_option("#id_kota", "31.71")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_url("**/statistik/layanan/?*kota=31.71*")
+    contact = page.locator("#head-times tbody tr").first
+    # Two of the three cases opened today were contacted at once; one is waiting.
+    assert contact.locator("td").all_inner_texts()[:2] == ["2", "0"]
+    assert page.locator("#head-coverage tbody tr").count() == 1
+    assert page.locator("svg.chart").count() == 5
+    assert_accessible(page, "the head of service's dashboard")
     context.close()

@@ -10,12 +10,22 @@ from hypothesis import strategies as st
 
 from lindungi.cases import actions
 from lindungi.cases.models import Case, Incident
+from lindungi.casework import actions as work
 from lindungi.casework.actions.approvals import decide_approval
 from lindungi.casework.actions.closure import request_closure
+from lindungi.casework.models import plan_of
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
 from lindungi.stats.models import PendingCase
-from tests.stats.world import RAPE, add_incident, add_survivor, counted, new_case, tallies
+from tests.stats.world import (
+    RAPE,
+    add_incident,
+    add_survivor,
+    counted,
+    month_tallies,
+    new_case,
+    tallies,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +68,26 @@ def _perpetrator(personas, cases, draw):
         actions.add_perpetrator(personas.case_worker_a, incident, data)
 
 
+def _work(personas, cases, draw):
+    """The course the head of service's indicators read: contact, assessment, plan and a
+    service given, late or on time."""
+    case = Case.objects.get(pk=draw(st.sampled_from(cases)).pk)
+    if case.status == "closed":
+        return
+    worker, day = personas.case_worker_a, draw(DAYS)
+    work.add_note(worker, case, "Contacted")
+    work.record_assessment(worker, case, "needs", {"health": "some"})
+    plan = plan_of(case)
+    work.save_plan(worker, case, plan.version if plan else None, "Goals")
+    service = {"type": "health", "status": "done", "done_on": day, "provider_name": "Clinic"}
+    work.add_service(worker, case, {**service, "due_on": day - timedelta(draw(st.integers(-2, 2)))})
+
+
 def _close(personas, cases, draw):
     case = Case.objects.get(pk=draw(st.sampled_from(cases)).pk)
     if case.status != "closed" and not hasattr(case, "_asked"):
-        closure = request_closure(personas.case_worker_a, case, "needs_met", "Done")
+        reason = draw(st.sampled_from(["needs_met", "moved_away"]))
+        closure = request_closure(personas.case_worker_a, case, reason, "Done")
         decide_approval(personas.supervisor_a, closure.approval, "approved")
         case._asked = True
 
@@ -80,7 +106,7 @@ def _worker(personas, cases, draw):
     rollup.apply_pending(limit=draw(st.integers(1, 3)))
 
 
-STEPS = [_add_survivor, _edit, _reclassify, _perpetrator, _close, _delete, _worker]
+STEPS = [_add_survivor, _edit, _reclassify, _perpetrator, _work, _close, _delete, _worker]
 
 
 @settings(
@@ -100,9 +126,11 @@ def test_the_rollups_equal_a_recount_after_any_changes(module_personas, data):
             step = data.draw(st.sampled_from(STEPS)) if cases else _create
             step(module_personas, cases, data.draw)
         assert counted() == recount()
+        assert month_tallies() == rollup.by_month(recount())
         assert not PendingCase.objects.exists()
         rollup.rebuild()
         assert tallies() == recount()
+        assert month_tallies() == rollup.by_month(recount())
         transaction.set_rollback(True)
 
 

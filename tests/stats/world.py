@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from lindungi.accounts.roles import Role
 from lindungi.cases import actions
 from lindungi.cases.models import ConsentPurpose
 from lindungi.cases.vocabulary import GbvType, Sex
@@ -9,7 +10,8 @@ from lindungi.places.models import Region
 from lindungi.referrals.actions import record_consent
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
-from lindungi.stats.models import Tally
+from lindungi.stats.models import MonthTally, Tally
+from tests.personas import _user
 
 PHYSICAL = {GbvType.RAPE: False, GbvType.SEXUAL_ASSAULT: False, GbvType.PHYSICAL_ASSAULT: True}
 RAPE = {GbvType.RAPE: True}
@@ -74,6 +76,15 @@ def tallies():
     }
 
 
+def month_tallies():
+    """The rollup by month, in the same shape, the month's first day for its day."""
+    fields = ("kota", "gbv_type", "measure", "dimension", "value")
+    return {
+        (str(t.unit_id), t.month.isoformat(), *(getattr(t, f) for f in fields)): t.count
+        for t in MonthTally.objects.all()
+    }
+
+
 def counted():
     """The worker's turn, then the rollups."""
     rollup.apply_all()
@@ -86,3 +97,8 @@ def total(measure, dimension="total", value="", **where):
         for (_unit, day, kota, _gbv, m, d, v), n in recount().items()
         if m == measure and d == dimension and v == value and where.get("kota", kota) == kota
     )
+
+
+def head_of_service(personas):
+    """The head of service: the administration's supervisor (no role of its own)."""
+    return _user("head_of_service", personas.administration, Role.SUPERVISOR)
