@@ -30,6 +30,7 @@ from lindungi.stats import counts, rollup
 from lindungi.stats.eligibility import eligible_incidents
 from lindungi.stats.models import Contribution, Tally
 from tests.login import log_in
+from tests.stats.world import month_tallies
 
 SEEDED = 50
 
@@ -137,12 +138,13 @@ def test_the_statistics_count_the_seeded_cases_as_a_recount_does(seeded):
     assert 0 < consents.count() < SEEDED  # most survivors consent, not all
     counted = eligible_incidents().filter(case__in=seeded)
     assert 0 < counted.count() == Contribution.objects.count()
-    written = rollups()
+    written, months = rollups(), month_tallies()
     assert written == counts.recount()
     cases = sum(n for key, n in written.items() if key[4:7] == ("cases", "total", ""))
     assert cases == counted.count()
     rollup.rebuild()
     assert rollups() == written
+    assert month_tallies() == months  # the rollup by month, which the pages read
 
 
 def test_a_second_seed_adds_to_the_first(seeded, personas):
@@ -151,6 +153,9 @@ def test_a_second_seed_adds_to_the_first(seeded, personas):
     assert seeded.count() == SEEDED + 20
     assert first < set(seeded.values_list("pk", flat=True))
     assert rollups() == counts.recount()
+    months = month_tallies()
+    rollup.rebuild()
+    assert month_tallies() == months
 
 
 def test_seeding_is_one_audit_event_not_one_per_row_and_the_chain_holds(seeded, personas):

@@ -1,5 +1,6 @@
 """The statistics of seeded cases: each counted case's contribution, written with the case,
-and the rollups (``stats.Tally``) they add up to, as the worker's recount would write them.
+and the rollups (``stats.Tally`` by day, ``stats.MonthTally`` by month) they add up to, as
+the worker's recount would write them.
 
 Seeded cases are not marked for the worker (``PendingCase``): recounting a million cases
 through the database would take the worker hours. Their keys come from the function the
@@ -17,10 +18,24 @@ from datetime import date
 from functools import cache
 
 from lindungi.stats.counts import case_keys
-from lindungi.stats.models import RollupLock, Tally
+from lindungi.stats.models import MonthTally, RollupLock, Tally
 
 FLUSH_CASES = 250_000
-KEY = ("day", "unit_id", "kota", "gbv_type", "measure", "dimension", "value")
+# What ``stats.course.with_course`` reads with a case for the quality indicators: a seeded
+# case has no case work yet (no note, assessment, plan, police report or closure record).
+NO_CASE_WORK = dict.fromkeys(
+    (
+        "first_note_at",
+        "first_assessment_at",
+        "plan_at",
+        "police_due",
+        "police_at",
+        "police_reason",
+        "closure_reason",
+    )
+)
+# A rollup row's key after its period (the day, or the month's first day).
+KEY = ("unit_id", "kota", "gbv_type", "measure", "dimension", "value")
 
 
 class _Loaded(list):
@@ -45,6 +60,7 @@ def contributions(batch, tally: Counter):
     rows = []
     for case in batch.cases:
         case.counted_incidents = counted.get(case.pk, [])
+        case.__dict__.update(NO_CASE_WORK)
         case._prefetched_objects_cache = {"services": _Loaded()}  # none given yet
         keys = case_keys(case)
         unit = str(case.unit_id)
@@ -61,19 +77,30 @@ def _day(text):
 
 
 def add_to_rollups(writer, unit, tally: Counter, wait=True):
-    """Add ``tally`` (of ``unit``'s cases) to the rollup rows, under the rollups' lock (the
-    worker's recount waits): a key already there has its count raised, a new one is
-    inserted. The caller holds the transaction. Without ``wait``, a lock held by another
-    seeder or the worker raises OperationalError (PostgreSQL), so the caller can go on
-    drawing cases and merge later instead of standing idle."""
+    """Add ``tally`` (of ``unit``'s cases) to the rollups by day and by month, under the
+    rollups' lock (the worker's recount waits): a key already there has its count raised, a
+    new one is inserted. The caller holds the transaction. Without ``wait``, a lock held by
+    another seeder or the worker raises OperationalError (PostgreSQL), so the caller can go
+    on drawing cases and merge later instead of standing idle."""
     if not tally:
         return
     RollupLock.objects.select_for_update(nowait=not wait).get_or_create(pk=1)
-    table = writer.table(Tally)
+    months: Counter = Counter()
+    for (day, *key), n in tally.items():
+        months[(day[:8] + "01", *key)] += n
+    _merge(writer, Tally, "day", unit, tally)
+    _merge(writer, MonthTally, "month", unit, months)
+    tally.clear()
+
+
+def _merge(writer, model, period, unit, counts: Counter):
+    """Add ``counts`` ((period's first day, kota, gbv type, measure, dimension, value) ->
+    count) to ``model``'s rows."""
+    table = writer.table(model)
     rows = (
         table.row(
             {
-                "day": _day(day),
+                period: _day(first),
                 "unit_id": unit.pk,
                 "kota": kota,
                 "gbv_type": gbv,
@@ -83,26 +110,25 @@ def add_to_rollups(writer, unit, tally: Counter, wait=True):
                 "count": n,
             }
         )
-        for (day, kota, gbv, measure, dimension, value), n in tally.items()
+        for (first, kota, gbv, measure, dimension, value), n in counts.items()
         if n
     )
-    key = ", ".join(KEY)
+    key = ", ".join((period, *KEY))
     merge = f"ON CONFLICT ({key}) DO UPDATE SET count = {table.name}.count + excluded.count"
     insert = f"INSERT INTO {table.name} ({table.columns})"
     with writer.connection.cursor() as cursor:
         if writer.connection.vendor == "postgresql":
             # COPY into a scratch table, then one merging INSERT: row by row takes minutes.
             empty = f"SELECT {table.columns} FROM {table.name} WITH NO DATA"  # noqa: S608
-            cursor.execute(f"CREATE TEMPORARY TABLE seed_tally AS {empty}")
-            with cursor.cursor.copy(f"COPY seed_tally ({table.columns}) FROM STDIN") as copy:
+            cursor.execute(f"CREATE TEMPORARY TABLE seed_rollup AS {empty}")
+            with cursor.cursor.copy(f"COPY seed_rollup ({table.columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             # In the unique index's order: its pages are then visited once each, in turn.
-            ordered = f"SELECT {table.columns} FROM seed_tally ORDER BY {key}"  # noqa: S608
+            ordered = f"SELECT {table.columns} FROM seed_rollup ORDER BY {key}"  # noqa: S608
             cursor.execute(f"{insert} {ordered} {merge}")
             # Dropped here, not on commit: a caller's outer transaction may merge again.
-            cursor.execute("DROP TABLE seed_tally")
+            cursor.execute("DROP TABLE seed_rollup")
         else:
             marks = ", ".join(["%s"] * table.count)
             cursor.executemany(f"{insert} VALUES ({marks}) {merge}", rows)
-    tally.clear()
