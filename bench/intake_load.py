@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -92,13 +93,14 @@ def wait_until_up(port, server, log):
     raise RuntimeError("lindungi serve did not answer /healthz")
 
 
-def jobs(count):
-    """``count`` requests: distinct reports, and one in ten a retry of a recent one."""
+def jobs(count, retry_share=RETRY_SHARE):
+    """``count`` requests: distinct reports, and one in ten (``retry_share``) a retry of a
+    recent one."""
     rng = random.Random(4)
     originals = []
     order = []
     for n in range(count):
-        if originals and rng.random() < RETRY_SHARE:
+        if originals and rng.random() < retry_share:
             order.append(originals[-rng.randint(1, min(len(originals), 20))])
             continue
         body = {
@@ -225,13 +227,10 @@ def check_and_insert(answers_file):
     return result
 
 
-def run(database_url, data_dir, requests, clients):
-    env = environment(database_url, data_dir)
-    lindungi(env, "migrate", "--noinput")
-    lindungi(env, "load-regions", "31")
-    key = lindungi(env, "apikey", "create", "bench").strip()
+@contextmanager
+def serving(env, data_dir, workers):
+    """``lindungi serve`` on a free port, answering, until the block ends; yields the port."""
     port = free_port()
-    workers = str(max(2, os.cpu_count() or 2))
     # The request log goes to a file: a pipe nobody reads would fill and stall the server.
     log = Path(data_dir) / "server.log"
     server = subprocess.Popen(  # noqa: S603 - our own console command
@@ -243,13 +242,23 @@ def run(database_url, data_dir, requests, clients):
     )
     try:
         wait_until_up(port, server, log)
-        seconds, answers, conflicts, failures = fire(port, key, jobs(requests), clients)
+        yield port
     finally:
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def run(database_url, data_dir, requests, clients):
+    env = environment(database_url, data_dir)
+    lindungi(env, "migrate", "--noinput")
+    lindungi(env, "load-regions", "31")
+    key = lindungi(env, "apikey", "create", "bench").strip()
+    workers = str(max(2, os.cpu_count() or 2))
+    with serving(env, data_dir, workers) as port:
+        seconds, answers, conflicts, failures = fire(port, key, jobs(requests), clients)
     answers_file = Path(data_dir) / "answers.json"
     answers_file.write_text(json.dumps(answers))
     result = json.loads(run_child(__file__, database_url, answers_file, timeout=600, env=env))

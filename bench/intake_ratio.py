@@ -1,0 +1,199 @@
+"""The intake API against plain psycopg inserting the same rows, on PostgreSQL (issue 12).
+
+Usage: ``.venv/bin/python bench/intake_ratio.py [--postgres URL] [--clients 1 8 16]
+[--requests 400] [--write]``
+
+A scratch PostgreSQL database, migrated, with Jakarta's regions and an API key. In a child
+process with Django, one report goes through ``actions.receive_api_report`` (what the API
+route calls: encryption, blind indexes, risk, audit) with an execute wrapper recording every
+statement; its INSERTs are kept, in order, with their parameters. The same child then
+replays them with psycopg alone, no Django code on the path: each client a thread with its
+own connection (client-side binding, as Django's backend uses), each transaction the
+captured INSERTs with every key renewed (UUIDs, consistently within the transaction; the
+report's reference) and a commit. Beside it, ``--requests`` POST /api/v1/reports go through
+``lindungi serve`` (gunicorn, as deployed: API key, validation, idempotency, audit) from the
+same number of client threads, each with its own Idempotency-Key, no retries. Replay and
+HTTP run one after the other at each client count, on the same database.
+
+The ratio (HTTP requests/s over replayed transactions/s) is what the whole stack keeps of
+what the database alone could do with these rows.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import machine, measured_on, postgres, publish, run_child
+from intake_load import environment, fire, jobs, lindungi, serving
+
+TARGET = 0.5
+TARGET_CLIENTS = (8, 16)
+UUID_TEXT = re.compile(r"\A[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\Z")
+REFERENCE = re.compile(r"\ALP-[0-9A-Z]{5}-[0-9A-Z]{5}\Z")
+
+
+def _renewed(value, keys):
+    """``value`` with a fresh key where it was one (the same fresh key for the same old one
+    within a transaction, so that foreign keys still point at their rows)."""
+    if isinstance(value, uuid.UUID):
+        return keys.setdefault(value, uuid.uuid4())
+    if isinstance(value, str) and UUID_TEXT.match(value):
+        fresh = keys.setdefault(value, uuid.uuid4())
+        return fresh.hex if "-" not in value else str(fresh)
+    if isinstance(value, str) and REFERENCE.match(value):
+        from lindungi.intake.references import new_reference  # a random text, no Django
+
+        return keys.setdefault(value, new_reference())
+    return value
+
+
+def _transaction(statements):
+    keys = {}
+    return [(sql, [_renewed(p, keys) for p in params]) for sql, params in statements]
+
+
+def capture():
+    """The INSERTs one report through the action makes, with their parameters."""
+    from django.db import connection
+
+    from lindungi.intake import actions
+    from lindungi.intake.models import ApiKey
+    from lindungi.places.models import Region
+
+    inserts = []
+
+    def record(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT"):
+            inserts.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    data = {
+        "channel": "api",
+        "reporter_type": "survivor",
+        "what_happened": "Replay: " + "kekerasan dalam rumah tangga. " * 20,
+        "kelurahan": Region.objects.get(code="31.74.01.1001"),
+        "in_danger_now": False,
+        "injuries": True,
+        "contact_phone": "+6281234567890",
+        "consent_contact": True,
+        "safe_channels": ["sms"],
+    }
+    api_key = ApiKey.objects.get(name="bench")
+    with connection.execute_wrapper(record):
+        actions.receive_api_report(api_key, data)
+    return inserts
+
+
+def replay(url, inserts, count, clients):
+    """``count`` transactions of ``inserts`` from ``clients`` threads; transactions/s."""
+    import psycopg
+
+    left = [count]
+    lock = threading.Lock()
+
+    def client():
+        with psycopg.connect(url, cursor_factory=psycopg.ClientCursor) as connection:
+            while True:
+                with lock:
+                    if not left[0]:
+                        return
+                    left[0] -= 1
+                with connection.transaction():
+                    for sql, params in _transaction(inserts):
+                        connection.execute(sql, params)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return count / (time.perf_counter() - started)
+
+
+def child(url, requests, clients):
+    """Capture, then the replay rate at each client count."""
+    import django
+
+    django.setup()
+    inserts = capture()
+    tables = [re.search(r'INTO "?(\w+)"?', sql).group(1) for sql, _params in inserts]
+    rates = {c: replay(url, inserts, requests, c) for c in clients}
+    return {"tables": tables, "replay": rates}
+
+
+def run(url, requests, clients):
+    with tempfile.TemporaryDirectory() as scratch:
+        env = environment(url, scratch)
+        lindungi(env, "migrate", "--noinput")
+        lindungi(env, "load-regions", "31")
+        key = lindungi(env, "apikey", "create", "bench").strip()
+        http, replayed, tables = {}, {}, []
+        with serving(env, scratch, "2") as port:
+            for c in clients:
+                # One client count at a time: the replay, then HTTP, on the same database.
+                out = json.loads(run_child(__file__, url, requests, c, env=env, timeout=1200))
+                replayed[c], tables = out["replay"][str(c)], out["tables"]
+                seconds, answers, _conflicts, failures = fire(
+                    port, key, jobs(requests, retry_share=0), c
+                )
+                if failures or len(answers) != requests:
+                    sys.exit(f"HTTP at {c} clients: {len(failures)} failures")
+                http[c] = requests / seconds
+    return tables, http, replayed
+
+
+def write(where, requests, tables, http, replayed):
+    rows = [
+        "| clients | HTTP requests/s | psycopg replay transactions/s | ratio | target |",
+        "|---:|---:|---:|---:|---|",
+    ]
+    for c in http:
+        ratio = http[c] / replayed[c]
+        target = ("met" if ratio >= TARGET else "MISSED") if c in TARGET_CLIENTS else "–"
+        rows.append(f"| {c} | {http[c]:,.0f} | {replayed[c]:,.0f} | {ratio:.2f} | {target} |")
+    counted = ", ".join(f"{t} {tables.count(t)}" for t in dict.fromkeys(tables))
+    settings = (
+        f"{requests} requests and {requests} replayed transactions at each client count; "
+        f"gunicorn with 2 workers. The action's INSERTs, one transaction: {counted}."
+    )
+    publish("intake_ratio", [measured_on(where, settings), "", *rows])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--postgres", default="postgres://postgres@127.0.0.1:5432/lindungi_bench_ratio"
+    )
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 16])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--write", action="store_true", help="write the figures to RESULTS.md")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        requests, clients = map(int, args.child)
+        print(json.dumps(child(os.environ["DATABASE_URL"], requests, [clients])))
+        return
+    where = machine()
+    postgres(args.postgres, "create")
+    try:
+        tables, http, replayed = run(args.postgres, args.requests, args.clients)
+    finally:
+        postgres(args.postgres, "drop")
+    for c in http:
+        print(f"{c} clients: HTTP {http[c]:.0f}/s, replay {replayed[c]:.0f}/s", file=sys.stderr)
+    if args.write:
+        write(where, args.requests, tables, http, replayed)
+
+
+if __name__ == "__main__":
+    main()
