@@ -31,30 +31,46 @@ def _scale(values):
 
 def trend(label, points):
     """A line over (label, value) points, in order."""
+    return lines(label, [(name, [value]) for name, value in points])
+
+
+def lines(label, points):
+    """One line per series over (label, [value per series]) points, in order; series in
+    PALETTE's order, as the legend beside the chart shows them."""
     if not points:
         return _frame(label, "")
-    y = _scale([v for _l, v in points])
+    y = _scale([v for _l, values in points for v in values])
     step = (WIDTH - 2 * PAD) / max(len(points) - 1, 1)
-    coords = [(PAD + i * step, y(v)) for i, (_l, v) in enumerate(points)]
-    line = " ".join(f"{_n(x)},{_n(yy)}" for x, yy in coords)
+    xs = [PAD + i * step for i in range(len(points))]
+    parts = [
+        _line([(x, y(values[j])) for x, (_l, values) in zip(xs, points, strict=True)], j)
+        for j in range(len(points[0][1]))
+    ]
+    parts += [
+        format_html(
+            '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>',
+            _n(x),
+            HEIGHT - 10,
+            name,
+        )
+        for x, (name, _v) in zip(xs, points, strict=True)
+    ]
+    return _frame(label, mark_safe("".join(parts)))  # noqa: S308 - parts are format_html
+
+
+def _line(coords, series):
+    colour = PALETTE[series % len(PALETTE)]
     dots = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="3" fill="{}"/>',
-        ((_n(x), _n(yy), PALETTE[0]) for x, yy in coords),
+        ((_n(x), _n(yy), colour) for x, yy in coords),
     )
-    ticks = format_html_join(
-        "",
-        '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>',
-        ((_n(x), HEIGHT - 10, name) for (x, _y), (name, _v) in zip(coords, points, strict=True)),
-    )
-    body = format_html(
-        '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>{}{}',
-        PALETTE[0],
-        line,
+    return format_html(
+        '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>{}',
+        colour,
+        " ".join(f"{_n(x)},{_n(yy)}" for x, yy in coords),
         dots,
-        ticks,
     )
-    return _frame(label, body)
 
 
 def bars(label, items):

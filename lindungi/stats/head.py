@@ -107,9 +107,18 @@ def coverage(filters, kota_names):
     return [label for _code, label in columns], rows
 
 
-def _groups(filters):
-    found = tables.by(filters, "survivors", "group", "value")
-    return [(label, found.get((code,), 0)) for code, label in VulnerableGroup.choices]
+def group_trends(filters):
+    """Survivors by vulnerable group, month by month: (labels, rows of (month, [n per group]),
+    [total per group]). A survivor can be in more than one group (a girl with a disability
+    is a child and a person with a disability), so the groups do not add up to survivors."""
+    found = tables.by(filters, "survivors", "group", "month", "value")
+    codes = [code for code, _label in VulnerableGroup.choices]
+    rows = [
+        (month, [found.get((month, code), 0) for code in codes])
+        for month in tables.months(filters.start, filters.end)
+    ]
+    totals = [sum(values[i] for _m, values in rows) for i in range(len(codes))]
+    return [label for _code, label in VulnerableGroup.choices], rows, totals
 
 
 def head_context(filters):
@@ -117,7 +126,7 @@ def head_context(filters):
     context = dashboard.trends(filters, kota_names)
     times, shares = quality(filters)
     service_labels, coverage_rows = coverage(filters, kota_names)
-    group_rows = _groups(filters)
+    group_labels, group_rows, group_totals = group_trends(filters)
     any_rows = [(name, value or 0) for name, _n, value, _s in coverage_rows]
     return {
         **context,
@@ -126,6 +135,10 @@ def head_context(filters):
         "service_labels": service_labels,
         "coverage_rows": coverage_rows,
         "coverage_chart": charts.bars(_("Cases given at least one service (%)"), any_rows),
+        "group_labels": group_labels,
         "group_rows": group_rows,
-        "group_chart": charts.bars(_("Survivors by vulnerable group"), group_rows),
+        "group_totals": group_totals,
+        "group_chart": charts.lines(
+            _("Survivors by vulnerable group and month"), [(m[2:], v) for m, v in group_rows]
+        ),
     }

@@ -151,6 +151,20 @@ def test_the_head_of_service_sees_the_city_s_quality_from_the_rollups(world):
     assert shares[labels.index("Health")] == 66.7 and shares[labels.index("Shelter")] == 0
 
 
+def test_the_head_of_service_sees_each_group_month_by_month(world):
+    _personas, head = world
+    context = _get(head, "stats:head", {"start": "2026-10", "end": "2026-11"}).context
+    # The three survivors, women born in 1990, were counted in November; October is shown
+    # with its zeros, so that a month without cases is not a gap in the line.
+    assert context["group_labels"] == [
+        "Child", "Older person", "Person with a disability", "Woman",
+    ]  # fmt: skip
+    assert context["group_rows"] == [("2026-10", [0, 0, 0, 0]), ("2026-11", [0, 0, 0, 3])]
+    assert context["group_totals"] == [0, 0, 0, 3]
+    chart = str(context["group_chart"])
+    assert chart.count("<polyline") == 4 and 'aria-label="Survivors by vulnerable group' in chart
+
+
 def test_who_opens_which_statistics_page_and_none_names_a_person(world):
     personas, head = world
     matrix = {
