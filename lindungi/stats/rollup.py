@@ -15,15 +15,19 @@ latter, so a year's page reads up to 31 times fewer rows.
 
 from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from lindungi.core.bulk import Writer
+from lindungi.stats import merge
 from lindungi.stats.counts import case_keys, cases_with_parts
 from lindungi.stats.marks import mark_expired_consents
 from lindungi.stats.models import Contribution, MonthTally, PendingCase, RollupLock, Tally
 
 BATCH = 500
+# The rebuild merges its counts into the rollups when it holds this many keys (about 100 MB).
+FLUSH_KEYS = 500_000
 FIELDS = ("day", "kota", "gbv_type", "measure", "dimension", "value")
 MONTH_FIELDS = ("month", *FIELDS[1:])
 
@@ -68,17 +72,6 @@ def _apply(delta):
     _apply_to(MonthTally, MONTH_FIELDS, by_month(delta))
 
 
-def _created(model, fields, counter):
-    model.objects.bulk_create(
-        (
-            model(count=n, **dict(zip(("unit_id", *fields), key, strict=True)))
-            for key, n in counter.items()
-            if n
-        ),
-        batch_size=BATCH,
-    )
-
-
 def _recount(case_ids):
     """The change in the rollups from these cases' contributions then and now."""
     delta: Counter = Counter()
@@ -116,22 +109,44 @@ def apply_all():
     return total
 
 
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def rebuild():
-    """Every rollup again from the records; returns the number of cases counted."""
+    """Every rollup again from the records; returns the number of cases counted.
+
+    In one transaction (a reader sees the old rollups until the new ones are complete),
+    at a memory that does not grow with the cases: contributions written every
+    ``BATCH`` cases, the counts merged into the rollups every ``FLUSH_KEYS`` keys, both
+    with ``COPY`` on PostgreSQL (``core.bulk``), as ``lindungi seed`` writes them."""
     with transaction.atomic():
         _lock()
         PendingCase.objects.all().delete()
         Contribution.objects.all().delete()
         Tally.objects.all().delete()
         MonthTally.objects.all().delete()
+        writer = Writer(connection, timezone.now())
         total: Counter = Counter()
-        contributions = []
-        for case in cases_with_parts().iterator(chunk_size=BATCH):
-            rows = _flat(case.unit_id, case_keys(case))
-            if rows:
-                contributions.append(Contribution(case_id=case.pk, keys=rows))
-                total.update(_stored(rows))
-        Contribution.objects.bulk_create(contributions, batch_size=BATCH)
-        _created(Tally, FIELDS, total)
-        _created(MonthTally, MONTH_FIELDS, by_month(total))
-    return len(contributions)
+        counted = 0
+        for chunk in _chunks(cases_with_parts().iterator(chunk_size=BATCH), BATCH):
+            contributions = []
+            for case in chunk:
+                rows = _flat(case.unit_id, case_keys(case))
+                if rows:
+                    contributions.append({"case_id": case.pk, "keys": rows})
+                    total.update(_stored(rows))
+            writer.write(Contribution, contributions)
+            counted += len(contributions)
+            if len(total) >= FLUSH_KEYS:
+                merge.add_counts(writer, total)
+                total.clear()
+        merge.add_counts(writer, total)
+    return counted

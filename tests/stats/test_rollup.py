@@ -16,7 +16,7 @@ from lindungi.casework.actions.closure import request_closure
 from lindungi.casework.models import plan_of
 from lindungi.stats import rollup
 from lindungi.stats.counts import recount
-from lindungi.stats.models import PendingCase
+from lindungi.stats.models import Contribution, PendingCase
 from tests.stats.world import (
     RAPE,
     add_incident,
@@ -140,3 +140,16 @@ def test_the_rebuild_command_counts_from_the_records(module_personas):
     PendingCase.objects.all().delete()
     call_command("stats-rebuild")
     assert tallies() == recount() != {}
+
+
+def test_a_rebuild_merging_in_many_steps_counts_what_one_step_does(module_personas, monkeypatch):
+    """The rebuild merges its keys every FLUSH_KEYS and writes contributions every BATCH
+    cases: with both at their smallest, every merge meets keys already there."""
+    for born in (date(2015, 3, 1), date(1990, 5, 17), date(1950, 1, 9)):
+        new_case(module_personas, born=born, survivors=2)
+    monkeypatch.setattr(rollup, "FLUSH_KEYS", 1)
+    monkeypatch.setattr(rollup, "BATCH", 1)
+    assert rollup.rebuild() == 3
+    assert tallies() == recount() != {}
+    assert month_tallies() == rollup.by_month(recount())
+    assert Contribution.objects.count() == 3

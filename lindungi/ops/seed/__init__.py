@@ -2,7 +2,7 @@
 
 The mix follows the published figures for DKI Jakarta's service centre in 2024 (``mix``);
 ``maker`` draws each case. Rows are written with PostgreSQL's ``COPY`` or SQLite's
-``executemany`` (``rows``), not through the per-row actions (a hundred times slower), but
+``executemany`` (``core.bulk``), not through the per-row actions (a hundred times slower), but
 they are the rows the actions would write: encryption and blind indexes real (the fields'
 own encryption, ``blind_index.stored_digests`` for the tokens), the derived fields computed
 by the rules of ``classification``, the timeline events the actions add, named access for
@@ -49,11 +49,11 @@ from lindungi.cases.models import (
     new_survivor_code,
 )
 from lindungi.core.blind_index import searchable_fields, stored_digests
+from lindungi.core.bulk import Writer
 from lindungi.core.models import BlindToken
 from lindungi.ops.demo import load_demo
 from lindungi.ops.seed import rollups
 from lindungi.ops.seed.maker import Batch, CaseMaker, NoCaseWorkers
-from lindungi.ops.seed.rows import Writer
 from lindungi.stats.models import Contribution
 
 BATCH_SIZE = 2000

@@ -14,11 +14,10 @@ leaves cases that the rollups miss; ``lindungi stats-rebuild`` (``rollup.rebuild
 """
 
 from collections import Counter
-from datetime import date
-from functools import cache
 
+from lindungi.stats import merge
 from lindungi.stats.counts import case_keys
-from lindungi.stats.models import MonthTally, RollupLock, Tally
+from lindungi.stats.models import RollupLock
 
 FLUSH_CASES = 250_000
 # What ``stats.course.with_course`` reads with a case for the quality indicators: a seeded
@@ -34,8 +33,6 @@ NO_CASE_WORK = dict.fromkeys(
         "closure_reason",
     )
 )
-# A rollup row's key after its period (the day, or the month's first day).
-KEY = ("unit_id", "kota", "gbv_type", "measure", "dimension", "value")
 
 
 class _Loaded(list):
@@ -71,64 +68,14 @@ def contributions(batch, tally: Counter):
     return rows
 
 
-@cache
-def _day(text):
-    return date.fromisoformat(text)
-
-
 def add_to_rollups(writer, unit, tally: Counter, wait=True):
     """Add ``tally`` (of ``unit``'s cases) to the rollups by day and by month, under the
-    rollups' lock (the worker's recount waits): a key already there has its count raised, a
-    new one is inserted. The caller holds the transaction. Without ``wait``, a lock held by
-    another seeder or the worker raises OperationalError (PostgreSQL), so the caller can go
-    on drawing cases and merge later instead of standing idle."""
+    rollups' lock (the worker's recount waits). The caller holds the transaction. Without
+    ``wait``, a lock held by another seeder or the worker raises OperationalError
+    (PostgreSQL), so the caller can go on drawing cases and merge later instead of standing
+    idle."""
     if not tally:
         return
     RollupLock.objects.select_for_update(nowait=not wait).get_or_create(pk=1)
-    months: Counter = Counter()
-    for (day, *key), n in tally.items():
-        months[(day[:8] + "01", *key)] += n
-    _merge(writer, Tally, "day", unit, tally)
-    _merge(writer, MonthTally, "month", unit, months)
+    merge.add_counts(writer, Counter({(unit.pk, *key): n for key, n in tally.items()}))
     tally.clear()
-
-
-def _merge(writer, model, period, unit, counts: Counter):
-    """Add ``counts`` ((period's first day, kota, gbv type, measure, dimension, value) ->
-    count) to ``model``'s rows."""
-    table = writer.table(model)
-    rows = (
-        table.row(
-            {
-                period: _day(first),
-                "unit_id": unit.pk,
-                "kota": kota,
-                "gbv_type": gbv,
-                "measure": measure,
-                "dimension": dimension,
-                "value": value,
-                "count": n,
-            }
-        )
-        for (first, kota, gbv, measure, dimension, value), n in counts.items()
-        if n
-    )
-    key = ", ".join((period, *KEY))
-    merge = f"ON CONFLICT ({key}) DO UPDATE SET count = {table.name}.count + excluded.count"
-    insert = f"INSERT INTO {table.name} ({table.columns})"
-    with writer.connection.cursor() as cursor:
-        if writer.connection.vendor == "postgresql":
-            # COPY into a scratch table, then one merging INSERT: row by row takes minutes.
-            empty = f"SELECT {table.columns} FROM {table.name} WITH NO DATA"  # noqa: S608
-            cursor.execute(f"CREATE TEMPORARY TABLE seed_rollup AS {empty}")
-            with cursor.cursor.copy(f"COPY seed_rollup ({table.columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            # In the unique index's order: its pages are then visited once each, in turn.
-            ordered = f"SELECT {table.columns} FROM seed_rollup ORDER BY {key}"  # noqa: S608
-            cursor.execute(f"{insert} {ordered} {merge}")
-            # Dropped here, not on commit: a caller's outer transaction may merge again.
-            cursor.execute("DROP TABLE seed_rollup")
-        else:
-            marks = ", ".join(["%s"] * table.count)
-            cursor.executemany(f"{insert} VALUES ({marks}) {merge}", rows)
