@@ -27,7 +27,10 @@ machine hits all alike:
   centre (all its cases) and as one of its case workers (their share);
 - a case page, as the supervisor, a different case each round;
 - a name search, as the supervisor: the POST the caseload's search form sends with htmx,
-  for the full name of a different survivor of an active case each round.
+  for the full name of a different survivor of an active case each round;
+- the intake API: ``POST /api/v1/reports`` with an API key of the run's own and an
+  Idempotency-Key, a new report each round (encryption, blind indexes, audit, idempotency:
+  all on), as bench/intake_load.py sends them but through the test ``Client``.
 
 p50 and p95 over ``--requests`` rounds after a warm-up (200: on a shared machine the p95
 of 50 requests is set by whichever three met another process's burst), written to this
@@ -57,6 +60,7 @@ PAGES = {
     "caseload_worker": "caseload, case worker",
     "case_page": "case page",
     "name_search": "name search (POST)",
+    "intake_api": "intake API (POST /api/v1/reports)",
 }
 # The reference pages: the trivial one, and a second simple page for scale.
 UNTARGETED = {"trivial", "service_points"}
@@ -108,8 +112,10 @@ def time_pages(supervisor, worker, rounds, rng):
     """Seconds per request for each page, ``rounds`` of each after WARM_UP rounds."""
     from django.test import Client as Browser
     from django.urls import reverse
+    from intake_load import jobs
 
     from lindungi.cases.models import Case, Client, ClientRole, Status
+    from lindungi.intake.apikeys import create_key
     from tests.login import log_in
 
     browsers = {"supervisor": Browser(), "worker": Browser(), "searcher": Browser()}
@@ -128,6 +134,9 @@ def time_pages(supervisor, worker, rounds, rng):
             role=ClientRole.SURVIVOR, case_id__in=rng.sample(active, min(total, len(active)))
         )
     ]
+    # A key of its own each run (the database may be timed again), and distinct reports.
+    _key, secret = create_key(f"bench-pages-{rng.getrandbits(64):x}")
+    reports = jobs(total, retry_share=0)
     requests = {
         "trivial": lambda i: browsers["supervisor"].get("/"),
         "service_points": lambda i: browsers["supervisor"].get("/tempat/layanan/"),
@@ -139,6 +148,13 @@ def time_pages(supervisor, worker, rounds, rng):
         "name_search": lambda i: browsers["searcher"].post(
             caseload, {"by": "name", "q": names[i % len(names)]}, HTTP_HX_REQUEST="true"
         ),
+        "intake_api": lambda i: Browser().post(
+            "/api/v1/reports",
+            reports[i][1],
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+            HTTP_IDEMPOTENCY_KEY=reports[i][0],
+        ),
     }
     seconds = {page: [] for page in requests}
     for i in range(total):
@@ -146,7 +162,7 @@ def time_pages(supervisor, worker, rounds, rng):
             start = time.perf_counter()
             response = request(i)
             elapsed = time.perf_counter() - start
-            if response.status_code != 200:
+            if response.status_code not in (200, 201):
                 raise RuntimeError(f"{page}: HTTP {response.status_code}")
             if i >= WARM_UP:
                 seconds[page].append(elapsed)
