@@ -171,6 +171,15 @@ def _connect_token_cleanup(sender, **kwargs):
 # --- Searching ---------------------------------------------------------------------------
 
 
+def _common_to_all(wanted):
+    """The ids holding every term (a list of digests), when every term is common: each
+    term's ids read once from the digest index and intersected (a hash in the database),
+    which costs the sum of the lists. Probing the index once per id of the rarest list
+    costs their product: at a million cases, "siti" and "rahayu" are thousands each."""
+    first, *others = (BlindToken.objects.filter(digest__in=d).values("object_id") for d in wanted)
+    return first.intersection(*others)
+
+
 class SearchableQuerySet(models.QuerySet):
     """Search helpers for models with searchable encrypted fields.
 
@@ -208,6 +217,8 @@ class SearchableQuerySet(models.QuerySet):
         wanted = [[digest(f.column_label, term) for f in fields] for term in terms]
         if len(wanted) > 1:
             counts = self._frequencies(wanted)
+            if min(counts) >= RARITY_PROBE:
+                return self.filter(pk__in=_common_to_all(wanted))
             wanted = [w for _n, w in sorted(zip(counts, wanted, strict=True), key=itemgetter(0))]
         rarest, *others = wanted
         # The rarest term picks the candidates through the digest index; every other term

@@ -5,6 +5,7 @@ from django.core.exceptions import FieldError, ValidationError
 from django.db import connection
 from django.test import override_settings
 
+from lindungi.core import blind_index
 from lindungi.core.blind_index import (
     digest,
     name_tokens,
@@ -76,6 +77,18 @@ class TestSearch:
         assert self.found(Person.objects.search_name("aminah")) == {"Siti Aminah", "Rina Aminah"}
         assert self.found(Person.objects.search_name("siti aminah")) == {"Siti Aminah"}
         assert self.found(Person.objects.search_name("siti santoso")) == set()
+
+    def test_common_tokens_are_intersected_and_answer_the_same(self, monkeypatch):
+        # With every token "common" (a million cases: thousands of "siti"), each token's
+        # ids are read once and intersected instead of probed one by one.
+        monkeypatch.setattr(blind_index, "RARITY_PROBE", 1)
+        both = Person.objects.search_name("aminah siti")
+        assert "INTERSECT" in str(both.query)
+        assert self.found(both) == {"Siti Aminah"}
+        assert self.found(Person.objects.search_name("siti santoso")) == set()
+        assert self.found(Person.objects.search_name("mbak aminah")) == {"Rina Aminah"}
+        queryset = Person.objects.search_name("aminah siti").exclude(pk=self.rina.pk)
+        assert self.found(queryset.with_phone("081234567890")) == {"Siti Aminah"}
 
     def test_a_name_search_covers_every_name_field(self):
         assert self.found(Person.objects.search_name("rin")) == {"Rina Aminah"}
