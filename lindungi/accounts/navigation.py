@@ -1,4 +1,5 @@
-"""What each role finds in the navigation. Later capabilities add their entries here."""
+"""What each role finds in the navigation: the entries by role here, and those an app adds
+(``add``) for whom its own access rules decide, so that no rule is written twice."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +27,28 @@ ENTRIES = [
 ]
 
 
+# (label, url name, the entry's place after this url name, whether a membership sees it)
+ADDED = []
+
+
+def add(label, url_name, after, shown):
+    """An entry placed after ``after``'s, for the memberships ``shown(membership)`` allows:
+    an app's own access module decides (``stats`` adds the head of service's page)."""
+    ADDED.append((label, url_name, after, shown))
+
+
+def _entries(membership):
+    for label, url_name, roles in ENTRIES:
+        yield label, url_name, roles
+        for added, added_url, after, shown in ADDED:
+            if after == url_name and membership is not None and shown(membership):
+                yield added, added_url, None
+
+
 def navigation_for(user, membership):
     role = membership.role if membership is not None else None
     items = []
-    for label, url_name, roles in ENTRIES:
+    for label, url_name, roles in _entries(membership):
         if roles is not None and role not in roles:
             continue
         if url_name.startswith("admin:") and not user.is_staff:

@@ -8,6 +8,13 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self):
-        from lindungi.stats import marks
+        from lindungi.accounts import navigation
+        from lindungi.stats import access, marks
 
         marks.connect()
+        navigation.add(
+            _("The service at a glance"),
+            "stats:head",
+            after="stats:dashboard",
+            shown=lambda membership: getattr(access.scope_of(membership), "head_of_service", False),
+        )

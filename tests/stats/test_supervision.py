@@ -181,3 +181,11 @@ def test_who_opens_which_statistics_page_and_none_names_a_person(world):
             if response.status_code == 200:
                 text = response.content.decode()
                 assert not [name for name in names if name in text], (route, who)
+
+
+def test_only_the_head_of_service_finds_their_page_in_the_navigation(world):
+    personas, head = world
+    link = f'href="{reverse("stats:head")}"'
+    assert link in _get(head, "home").content.decode()
+    for user in (personas.supervisor_a, personas.analyst, personas.case_worker_a):
+        assert link not in _get(user, "home").content.decode()
