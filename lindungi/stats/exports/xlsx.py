@@ -148,9 +148,12 @@ def _clean(joined):
         and "&" not in joined
         and "<" not in joined
         and ">" not in joined
-        and not _SPACE_AFTER.search(joined)
-        and not _SPACE_BEFORE.search(joined)
+        and (" " not in joined or not _edge_space(joined))
     )
+
+
+def _edge_space(joined):
+    return _SPACE_AFTER.search(joined) or _SPACE_BEFORE.search(joined)
 
 
 def _column(values, joined):
