@@ -82,8 +82,13 @@ def write_file(target, export, header, source):
         ) as archive:
             archive.setpassword(export.password.encode())
             inner = f"lindungi-{export.created_at:%Y%m%d-%H%M}.{export.format}"
-            with archive.open(inner, "w") as entry, written_behind(entry) as out:
-                _write_table(out, export, header, source)
+            with archive.open(inner, "w") as entry:
+                if export.format == ExportFormat.XLSX:  # its sheet is written behind already
+                    _write_table(entry, export, header, source)
+                    return
+                # Deflate, AES and HMAC by a thread beside the formatting (exports.behind).
+                with written_behind(entry) as behind:
+                    _write_table(behind, export, header, source)
 
 
 def _still_allowed(export):
