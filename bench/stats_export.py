@@ -35,7 +35,6 @@ from _common import machine, measured_on, postgres, publish, run_child
 CENTRE = "UPTD PPA DKI Jakarta"
 DOMAIN = "@bench.lindungi.id"
 TABLE = "bench_export_rows"
-CHUNK = 10000
 COLUMNS = [
     "survivor_code", "sex", "age_band", "kota", "kecamatan", "status", "opened_on",
     "closed_on", "first_incident_on", "first_reported_on", "incidents", "gbv_types",
@@ -87,7 +86,9 @@ def _select(size):
 
 
 def _synthetic_rows(connection, size):
-    """The table's rows, read in chunks from a server-side cursor."""
+    """The table's rows, read from a server-side cursor in chunks of the export's size."""
+    from lindungi.stats.exports.rows import CHUNK
+
     with connection.chunked_cursor() as cursor:
         cursor.execute(_select(size))
         while chunk := cursor.fetchmany(CHUNK):

@@ -33,6 +33,7 @@ from lindungi.accounts.models import Membership
 from lindungi.audit.events import record_export
 from lindungi.stats.access import scope_of
 from lindungi.stats.exports import rows
+from lindungi.stats.exports.behind import written_behind
 from lindungi.stats.exports.files import write_csv, write_xlsx
 from lindungi.stats.models import ExportFormat, ExportStatus, RowExport
 
@@ -82,7 +83,12 @@ def write_file(target, export, header, source):
             archive.setpassword(export.password.encode())
             inner = f"lindungi-{export.created_at:%Y%m%d-%H%M}.{export.format}"
             with archive.open(inner, "w") as entry:
-                _write_table(entry, export, header, source)
+                if export.format == ExportFormat.XLSX:  # its sheet is written behind already
+                    _write_table(entry, export, header, source)
+                    return
+                # Deflate, AES and HMAC by a thread beside the formatting (exports.behind).
+                with written_behind(entry) as behind:
+                    _write_table(behind, export, header, source)
 
 
 def _still_allowed(export):

@@ -7,12 +7,13 @@ import io
 import zipfile
 from datetime import date, datetime
 
+import pytest
 import pyzipper
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from lindungi.stats.exports import batches
+from lindungi.stats.exports import batches, behind
 from lindungi.stats.exports.cells import safe_row
 from lindungi.stats.exports.files import BOM, csv_bytes, write_csv, xlsx_bytes
 from lindungi.stats.exports.xlsx import write_xlsx
@@ -139,3 +140,23 @@ def test_the_writers_take_any_iterable_once(tmp_path):
     with open(tmp_path / "x.csv", "w", encoding="utf-8", newline="") as out:
         write_csv(out, ["n", "s"], rows)
     assert (tmp_path / "x.csv").read_text(encoding="utf-8").count("\n") == 6
+
+
+class _Failing(io.BytesIO):
+    def write(self, data):
+        raise OSError("disk full")
+
+
+def test_writes_made_behind_arrive_in_order_and_their_error_is_raised(monkeypatch):
+    monkeypatch.setattr(behind, "CHUNK", 5)  # a hand-over every few writes
+    out = io.BytesIO()
+    with behind.written_behind(out) as stream:
+        for n in range(100):
+            stream.write(b"%d," % n)
+    assert out.getvalue() == b"".join(b"%d," % n for n in range(100))
+    with pytest.raises(OSError, match="disk full"), behind.written_behind(_Failing()) as stream:
+        for n in range(100):
+            stream.write(b"%d," % n)
+    with pytest.raises(ValueError, match="rows"), behind.written_behind(io.BytesIO()) as stream:
+        stream.write(b"x" * 10)
+        raise ValueError("rows")  # a reader's error stops the thread and is raised as it is

@@ -42,14 +42,15 @@ def safe_row(row):
 
 
 def _safe_column(column):
-    kinds = set(map(type, column))
-    if kinds == {str}:
+    try:  # the quickest test that every value is text: joining them
         joined = SEP + SEP.join(column) + SEP
-        if not _STARTS.search(joined):
-            return column, joined
-    elif kinds <= _AS_IS:
-        return column, None
-    return safe_row(column), None
+    except TypeError:
+        if set(map(type, column)) <= _AS_IS:
+            return column, None
+        return safe_row(column), None
+    if _STARTS.search(joined):
+        return safe_row(column), None
+    return column, joined
 
 
 def safe_columns(rows):

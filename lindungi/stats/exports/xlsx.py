@@ -27,6 +27,7 @@ from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
 from lindungi.stats.exports.batches import batched, formatted
+from lindungi.stats.exports.behind import written_behind
 from lindungi.stats.exports.cells import SEP
 
 # Level 1 deflates a sheet's repetitive XML about 17 to 1 (the bench's million rows: 616 MB
@@ -35,6 +36,7 @@ from lindungi.stats.exports.cells import SEP
 LEVEL = 1
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACE_AFTER, _SPACE_BEFORE = re.compile(re.escape(SEP + " ")), re.compile(re.escape(" " + SEP))
+_CONTROL = bytes([*range(32), 127])  # what is not printable in ASCII
 _EDGE_SPACE = re.compile("\\A[ \t\n\r]|[ \t\n\r]\\Z")
 _EPOCH = date(1899, 12, 30).toordinal()
 # Before this day a spreadsheet's day numbers are off by one (Lotus's 29 February 1900):
@@ -144,13 +146,22 @@ def _clean(joined):
     tests are the quickest found: a regular expression over a character class was 3×
     slower."""
     return (
-        joined.isprintable()
+        _printable(joined)
         and "&" not in joined
         and "<" not in joined
         and ">" not in joined
-        and not _SPACE_AFTER.search(joined)
-        and not _SPACE_BEFORE.search(joined)
+        and (" " not in joined or not _edge_space(joined))
     )
+
+
+def _printable(joined):
+    if joined.isascii():  # a flag the string keeps: then a byte table is 2.5× as quick
+        return len(joined.encode().translate(None, _CONTROL)) == len(joined)
+    return joined.isprintable()
+
+
+def _edge_space(joined):
+    return _SPACE_AFTER.search(joined) or _SPACE_BEFORE.search(joined)
 
 
 def _column(values, joined):
@@ -168,7 +179,10 @@ def _rows_xml(rows):
 
 def _write_sheet(archive, n, header, rows):
     # The sheet's length is not known before it is written: zip64, so it may pass 4 GB.
-    with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as part:
+    with (
+        archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as deflated,
+        written_behind(deflated) as part,
+    ):
         part.write((_SHEET_OPEN + _rows_xml([header])).encode())
         for batch in batched(rows):
             part.write(_rows_xml(batch).encode())
