@@ -3,9 +3,10 @@
 Authenticated by an integration's API key (``Authorization: Bearer <key>``), scoped to
 this router only, every use audited by the key's id: a report made by the report's own
 event, which names the key (one event, in the report's transaction), any other answer
-(invalid, refused, replayed) by an ``apikey.use`` event after it (``audited_use``). Retries are safe with an
-``Idempotency-Key`` header (``lindungi.core.once``, as Stripe documents it). The answer names
-the report (id, reference) and its triage (risk, due_at) and echoes nothing personal back.
+(invalid, refused, replayed) by an ``apikey.use`` event after it (``audited_use``).
+Retries are safe with an ``Idempotency-Key`` header (``lindungi.core.once``, as Stripe
+documents it). The answer names the report (id, reference) and its triage (risk, due_at)
+and echoes nothing personal back.
 """
 
 from collections.abc import Callable
@@ -64,6 +65,8 @@ def audited_use(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     was invalid, the key reused, the answer replayed, the action refused) gets its
     ``apikey.use`` event after the answer is made."""
 
+    operation = run.__self__  # type: ignore[attr-defined] # the route, in the API it is in
+
     @wraps(run)
     def audited(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         response = run(request, **kwargs)
@@ -72,7 +75,7 @@ def audited_use(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             try:
                 record("apikey.use", request=request, obj=api_key)
             except DatabaseError as error:
-                return router.api.on_exception(request, error)
+                return operation.api.on_exception(request, error)
         return response
 
     return audited

@@ -8,12 +8,12 @@ winner or the next one will seal theirs. Within one process (a gunicorn worker's
 threads) the threads take turns without asking the database: a thread that commits
 while another of its process is sealing asks that one for one more batch and goes on, so
 under load one seal covers the events of several requests, and the asking thread makes
-no round trips for a lock it would not get (``_Turns``). SQLite has one writer at a time: the transaction
-that records an event holds the database's write lock from its BEGIN IMMEDIATE on, so it
-seals there and then, before its commit, rather than take that lock a second time after
-it. ``lindungi worker`` seals every few seconds and waits for the lock, the backstop for
-an event committed just after a batch was read or a process that died between its commit
-and its seal.
+no round trips for a lock it would not get (``_Turns``). SQLite has one writer at a
+time: the transaction that records an event holds the database's write lock from its
+BEGIN IMMEDIATE on, so it seals there and then, before its commit, rather than take that
+lock a second time after it. ``lindungi worker`` seals every few seconds and waits for
+the lock, the backstop for an event committed just after a batch was read or a process
+that died between its commit and its seal.
 
 The chain's order is the order of sealing: an event that commits after an event
 inserted later is sealed in the next batch, never skipped.

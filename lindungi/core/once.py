@@ -8,10 +8,11 @@ hidden token, an ``Idempotency-Key`` header). The action that does the work take
 1. ``claim()``: inserts the key's row first (``INSERT ... ON CONFLICT DO NOTHING``: a
    key already there inserts nothing, with no error to roll back to a savepoint). A twin
    request running at the same time blocks on the unique index (PostgreSQL) or waits to
-   begin its write transaction (SQLite, ``BEGIN IMMEDIATE``) until the first ends. If the first committed, the twin's
-   claim raises ``Replayed`` with the first's outcome; if it rolled back (an error, a
-   crash, a killed process), the key is free again and the twin does the work. Nothing
-   waits on a clock or polls, and no key is ever left "in progress".
+   begin its write transaction (SQLite, ``BEGIN IMMEDIATE``) until the first ends. If the
+   first committed, the twin's claim raises ``Replayed`` with the first's outcome; if it
+   rolled back (an error, a crash, a killed process), the key is free again and the twin
+   does the work. Nothing waits on a clock or polls, and no key is ever left "in
+   progress".
 2. does the work, then ``done(result)``: stores what a replay needs (``answer(result)``:
    a status and body, the address of what was made, a receipt), in the same transaction.
 
@@ -119,7 +120,8 @@ class SubmitOnce:
             scope=self.scope, owner=self.owner, key=self.key, digest=self.digest, created_at=now
         )
         query = InsertQuery(SubmittedKey, on_conflict=OnConflict.IGNORE)
-        query.insert_values([SubmittedKey._meta.get_field(name) for name in INSERTED], [row])
+        fields = [SubmittedKey._meta.get_field(name) for name in INSERTED]
+        query.insert_values(fields, [row])  # type: ignore[arg-type] # concrete fields only
         connection = transaction.get_connection()
         [(sql, params)] = query.get_compiler(connection=connection).as_sql()
         with connection.cursor() as cursor:

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ForeignKey
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -104,7 +105,7 @@ def _loaded_relations(report: Report) -> list[str]:
     return [
         field.name
         for field in report._meta.concrete_fields
-        if field.is_relation
+        if isinstance(field, ForeignKey)
         and not field.remote_field.limit_choices_to
         and field.is_cached(report)
         and (row := field.get_cached_value(report)) is not None
