@@ -1,21 +1,28 @@
 """The intake API for integrations: ``POST /api/v1/reports``.
 
 Authenticated by an integration's API key (``Authorization: Bearer <key>``), scoped to
-this router only, every use audited by the key's id. Retries are safe with an
-``Idempotency-Key`` header (``lindungi.core.once``, as Stripe documents it). The answer names
-the report (id, reference) and its triage (risk, due_at) and echoes nothing personal back.
+this router only, every use audited by the key's id: a report made by the report's own
+event, which names the key (one event, in the report's transaction), any other answer
+(invalid, refused, replayed) by an ``apikey.use`` event after it (``audited_use``).
+Retries are safe with an ``Idempotency-Key`` header (``lindungi.core.once``, as Stripe
+documents it). The answer names the report (id, reference) and its triage (risk, due_at)
+and echoes nothing personal back.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import wraps
 from typing import Annotated, Any
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import HttpRequest, JsonResponse
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.security import HttpBearer
 from pydantic import StrictBool, StrictInt, StringConstraints
 
@@ -39,17 +46,39 @@ class IntegrationKey(HttpBearer):
     openapi_description = "An integration's API key (`lindungi apikey create NAME`)."
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        api_key = apikeys.verify_key(token)
-        if api_key is not None:
-            record("apikey.use", request=request, obj=api_key)
-        return api_key
+        return apikeys.verify_key(token)
 
 
 class IntegrationRequest(HttpRequest):
     """A request as a route behind ``IntegrationKey`` sees it: django-ninja puts the key that
-    ``authenticate`` returned on ``auth``. A type for the checker: no such class is made."""
+    ``authenticate`` returned on ``auth``; ``use_audited`` is set once an event of the
+    request's own transaction has recorded the key's use. A type for the checker: no such
+    class is made."""
 
     auth: ApiKey
+    use_audited: bool
+
+
+def audited_use(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wraps a route's whole run (authentication, the body's validation, the view, its
+    errors): a key that authenticated and whose use no event of the view recorded (the body
+    was invalid, the key reused, the answer replayed, the action refused) gets its
+    ``apikey.use`` event after the answer is made."""
+
+    operation = run.__self__  # type: ignore[attr-defined] # the route, in the API it is in
+
+    @wraps(run)
+    def audited(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        response = run(request, **kwargs)
+        api_key = getattr(request, "auth", None)
+        if isinstance(api_key, ApiKey) and not getattr(request, "use_audited", False):
+            try:
+                record("apikey.use", request=request, obj=api_key)
+            except DatabaseError as error:
+                return operation.api.on_exception(request, error)
+        return response
+
+    return audited
 
 
 router = Router(tags=["intake"], auth=IntegrationKey())
@@ -209,6 +238,7 @@ def _people(payload: ReportIn) -> list[dict[str, Any]]:
         "`errors` listing messages field by field."
     ),
 )
+@decorate_view(audited_use)
 def create_report(
     request: IntegrationRequest,
     payload: ReportIn,
@@ -247,6 +277,7 @@ def create_report(
             "idempotency_key_reused",
             _("This Idempotency-Key was used with a different request. Use a new key."),
         )
+    request.use_audited = True  # the report's event names the key (the action's reason)
     outcome = once.outcome if once is not None else _answer(report)
     assert outcome is not None  # the action stored it before its transaction ended
     return JsonResponse(outcome["body"], status=outcome["status"])

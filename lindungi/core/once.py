@@ -5,12 +5,14 @@ retry after a lost connection: each sends a key it drew before the first try (a 
 hidden token, an ``Idempotency-Key`` header). The action that does the work takes a
 ``SubmitOnce`` for it and, in its own transaction:
 
-1. ``claim()``: inserts the key's row first. A twin request running at the same time
-   blocks on the unique index (PostgreSQL) or waits to begin its write transaction
-   (SQLite, ``BEGIN IMMEDIATE``) until the first ends. If the first committed, the twin's
-   claim raises ``Replayed`` with the first's outcome; if it rolled back (an error, a
-   crash, a killed process), the key is free again and the twin does the work. Nothing
-   waits on a clock or polls, and no key is ever left "in progress".
+1. ``claim()``: inserts the key's row first (``INSERT ... ON CONFLICT DO NOTHING``: a
+   key already there inserts nothing, with no error to roll back to a savepoint). A twin
+   request running at the same time blocks on the unique index (PostgreSQL) or waits to
+   begin its write transaction (SQLite, ``BEGIN IMMEDIATE``) until the first ends. If the
+   first committed, the twin's claim raises ``Replayed`` with the first's outcome; if it
+   rolled back (an error, a crash, a killed process), the key is free again and the twin
+   does the work. Nothing waits on a clock or polls, and no key is ever left "in
+   progress".
 2. does the work, then ``done(result)``: stores what a replay needs (``answer(result)``:
    a status and body, the address of what was made, a receipt), in the same transaction.
 
@@ -27,16 +29,21 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from lindungi.core.models import SubmittedKey
 
 Outcome = dict[str, Any]
+# The columns a claim inserts; outcome stays NULL until done().
+INSERTED = ("scope", "owner", "key", "digest", "created_at")
 
 
 class Replayed(Exception):
@@ -79,7 +86,7 @@ class SubmitOnce:
     digest: str = ""
     answer: Callable[[Any], Outcome] = field(default=lambda result: result, repr=False)
     outcome: Outcome | None = field(default=None, init=False)
-    _row: SubmittedKey | None = field(default=None, init=False, repr=False)
+    _claimed: bool = field(default=False, init=False, repr=False)
 
     def _rows(self) -> QuerySet[SubmittedKey]:
         return SubmittedKey.objects.filter(scope=self.scope, owner=self.owner, key=self.key)
@@ -90,18 +97,10 @@ class SubmitOnce:
             raise RuntimeError("claim() belongs inside the transaction that does the work")
         now = timezone.now()
         for _attempt in range(3):
-            try:
-                with transaction.atomic():
-                    self._row = SubmittedKey.objects.create(
-                        scope=self.scope,
-                        owner=self.owner,
-                        key=self.key,
-                        digest=self.digest,
-                        created_at=now,
-                    )
+            if self._insert(now):
+                self._claimed = True
                 return
-            except IntegrityError:
-                earlier = self._rows().first()
+            earlier = self._rows().first()
             if earlier is None:
                 continue  # purged between the insert and the read: claim again
             if earlier.created_at <= now - settings.SUBMIT_ONCE_KEEP:
@@ -112,13 +111,29 @@ class SubmitOnce:
             raise Replayed(json.loads(earlier.outcome or "{}"))
         raise IntegrityError("the key could not be claimed")
 
+    def _insert(self, now: datetime) -> bool:
+        """Insert the key's row unless it is there; whether it was inserted. The ORM's own
+        INSERT with ``ON CONFLICT DO NOTHING`` (what ``bulk_create(ignore_conflicts=True)``
+        sends), since ``bulk_create`` does not say whether a row went in: the row count
+        does."""
+        row = SubmittedKey(
+            scope=self.scope, owner=self.owner, key=self.key, digest=self.digest, created_at=now
+        )
+        query = InsertQuery(SubmittedKey, on_conflict=OnConflict.IGNORE)
+        fields = [SubmittedKey._meta.get_field(name) for name in INSERTED]
+        query.insert_values(fields, [row])  # type: ignore[arg-type] # concrete fields only
+        connection = transaction.get_connection()
+        [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount == 1
+
     def done(self, result: Any) -> Outcome:
         """Store the outcome of the work, in the transaction that claimed the key."""
-        if self._row is None:
+        if not self._claimed:
             raise RuntimeError("done() without a claim")
         self.outcome = self.answer(result)
-        self._row.outcome = json.dumps(self.outcome)
-        self._row.save(update_fields=["outcome"])
+        self._rows().update(outcome=json.dumps(self.outcome))
         return self.outcome
 
     def earlier(self) -> Outcome | None:

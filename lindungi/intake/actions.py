@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ForeignKey
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -92,17 +93,38 @@ def _validate(report: Report) -> None:
         raise ValidationError({"safe_channels": _("Choose from the list.")})
     report.safe_channels = sorted(set(report.safe_channels))
     report.contact_windows = clean_windows(report.safe_channels, report.contact_windows)
-    # The reference's uniqueness is the database's to decide (see _create).
-    report.full_clean(exclude=["reference"])
+    # What the database decides at the insert anyway is not asked first, one query each:
+    # the uniqueness of the reference (see _create) and of the id (a random UUID), and that
+    # a row just read from the database (the kelurahan the API looked up) exists.
+    report.full_clean(exclude=["reference", "id", *_loaded_relations(report)])
+
+
+def _loaded_relations(report: Report) -> list[str]:
+    """The foreign keys that hold a row read from the database, with no choice limits: the
+    row exists, and the foreign key constraint checks it again at the write."""
+    return [
+        field.name
+        for field in report._meta.concrete_fields
+        if isinstance(field, ForeignKey)
+        and not field.remote_field.limit_choices_to
+        and field.is_cached(report)
+        and (row := field.get_cached_value(report)) is not None
+        and not row._state.adding
+    ]
 
 
 def _set_people(report: Report, people: Iterable[Data] | None) -> None:
+    """Replace the report's people with ``people`` (None: leave them)."""
     if people is None:
         return
-    for person in people:
-        _check_fields(person, PERSON_FIELDS)
     report.people.all().delete()
-    for person in people:
+    _add_people(report, people)
+
+
+def _add_people(report: Report, people: Iterable[Data] | None) -> None:
+    """Add ``people`` to the report: all of them, a new report's (no rows to replace)."""
+    for person in people or ():
+        _check_fields(person, PERSON_FIELDS)
         row = ReportPerson(report=report, **person)
         if row.age is not None and row.age > 120:
             raise ValidationError({"age": _("Enter an age from 0 to 120.")})
@@ -244,7 +266,7 @@ def receive_public_report(
     _validate(report)
     _received(report, now)
     _create(report)
-    _set_people(report, people)
+    _add_people(report, people)
     record("report.public_submit", request=request, obj=report)
     done(once, (report, pin))
     return report, pin
@@ -269,7 +291,7 @@ def receive_api_report(
     _validate(report)
     _received(report, timezone.now())
     _create(report)
-    _set_people(report, people)
+    _add_people(report, people)
     record("report.api_submit", request=request, obj=report, reason=f"api_key:{api_key.pk}")
     done(once, report)
     return report

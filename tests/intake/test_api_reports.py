@@ -65,12 +65,23 @@ def test_a_report_is_received_with_its_risk_and_due_time(post, key):
 
 
 def test_every_use_is_audited_by_the_keys_id_never_the_key(post, key):
-    post(report())
+    """A report made: its one event names the key (who), with what, when and from where.
+    Any other answer (an invalid body, a replay, a reused key) records ``apikey.use``."""
+    post(report(), idempotency_key="k-1")
     api_key = apikeys.verify_key(key)
-    use = AuditEvent.objects.get(action="apikey.use")
-    assert use.object_id == str(api_key.pk)
-    submit = AuditEvent.objects.get(action="report.api_submit")
+    used = AuditEvent.objects.exclude(action="apikey.create")
+    submit = used.get()
+    assert submit.action == "report.api_submit"
     assert submit.reason == f"api_key:{api_key.pk}"
+    assert submit.ip and submit.request_id and submit.at
+    assert post(report(), idempotency_key="k-1").status_code == 201  # replayed
+    assert post(report(what_happened="other"), idempotency_key="k-1").status_code == 422
+    assert post({"what_happened": 42}).status_code == 422
+    assert post(report(kelurahan="99.99.99.9999")).status_code == 422
+    uses = AuditEvent.objects.filter(action="apikey.use")
+    assert [use.object_id for use in uses] == [str(api_key.pk)] * 4
+    assert all(use.ip and use.request_id for use in uses)
+    assert used.count() == 5
     for event in AuditEvent.objects.all():
         assert key not in repr(event.__dict__)
 
