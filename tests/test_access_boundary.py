@@ -79,6 +79,11 @@ ALLOWED = {
     "a consent in force covers it (a subquery of the rule restrict applies)",
     "referrals/consents.py": "the consents in force that cover a share, which every share "
     "asks on the server: it shows nobody anything",
+    **{
+        f"{app}/hooks.py": "whether the case of a CaseAccess has any of its part's rows: an "
+        "EXISTS on the case's own row, which get_case_for reads (case_page.with_presence)"
+        for app in ("referrals", "response", "shelter")
+    },
 }
 
 # Records about a case or a report that do not declare ``CASE_PATH`` (and so have no

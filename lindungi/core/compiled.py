@@ -26,10 +26,27 @@ Django does when it annotates, and keeps what the ORM's compiler makes of it: no
 cut out of a larger statement. The SQL refers to the outer row by the model's table name,
 so a ``Compiled`` expression belongs in queries whose base table is that model's and which
 do not join it again, as the case lists are.
+
+A subquery may also take values that change from one request to the next (the user who
+asks, the time): each is a ``Param`` in the expression, compiled as a placeholder, and
+``bind`` gives the values for one query. They are turned into database values by their
+field, as the ORM turns a value compared in a filter.
 """
 
 from django.db.models import Expression
 from django.db.models.sql import Query
+
+
+class Param(Expression):
+    """A value the subquery takes each time it runs, named ``name``, of ``output_field``'s
+    type. Compiled, it leaves itself in the parameters, for ``Bound`` to replace."""
+
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
 
 
 class Compiled(Expression):
@@ -47,6 +64,10 @@ class Compiled(Expression):
             self._compiled[connection.vendor] = self._compile(connection)
         return self._compiled[connection.vendor]
 
+    def bind(self, **values):
+        """This expression with its ``Param`` values for one query."""
+        return Bound(self, values)
+
     def _compile(self, connection):
         # The ORM's own steps for an annotation: resolve the expression against a query of
         # the model (its OuterRef becomes that query's table), then compile it.
@@ -62,3 +83,21 @@ def compiled(model, expressions):
         name: Compiled(model, expression, expression.output_field)
         for name, expression in expressions.items()
     }
+
+
+class Bound(Expression):
+    """A ``Compiled`` expression with the values of its ``Param`` placeholders."""
+
+    def __init__(self, compiled, values):
+        super().__init__(output_field=compiled.output_field)
+        self.compiled = compiled
+        self.values = values
+
+    def as_sql(self, compiler, connection):
+        sql, params = self.compiled.as_sql(compiler, connection)
+        return sql, tuple(
+            param.output_field.get_db_prep_value(self.values[param.name], connection)
+            if isinstance(param, Param)
+            else param
+            for param in params
+        )

@@ -13,4 +13,4 @@ class IntakeConfig(AppConfig):
 
         access.attach()
         reporter_messages.attach()
-        case_page.add_part(case_facts.case_page_part)
+        case_page.add_part(case_facts.case_page_part, rows=case_facts.ROWS)

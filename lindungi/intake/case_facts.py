@@ -10,6 +10,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.accounts.models import Unit
+from lindungi.cases import case_page
 from lindungi.cases.first_account import CaseContact, FirstAccount
 from lindungi.cases.models import Consent, ConsentMethod
 from lindungi.cases.timeline import EventKind
@@ -25,27 +26,47 @@ STEP_WORDS = {
 }
 
 
+# What the case page reads of intake, by the name it asks ``case_page.has`` about: most
+# cases opened without a report have none of them, and then no query runs.
+ROWS = {
+    "first_accounts": FirstAccount.objects.all(),
+    "intake_consents": Consent.objects.filter(how=ConsentMethod.INTAKE_FORM),
+    "reports": Report.objects.all(),
+    "contact": CaseContact.objects.all(),
+}
+
+
 def load_intake_facts(case):
     """The first accounts, the contact record, the consents and every report of the case."""
-    prefetch_related_objects(
-        [case],
-        Prefetch(
+    lookups = {
+        "first_accounts": Prefetch(
             "accounts",
             queryset=FirstAccount.objects.select_related(
                 "received_by", "unit", "handed_to", "kelurahan"
             ).order_by("received_at", "created_at"),
             to_attr="account_list",
         ),
-        Prefetch(
+        "intake_consents": Prefetch(
             "consent_records",
-            queryset=Consent.objects.filter(how=ConsentMethod.INTAKE_FORM)
+            queryset=ROWS["intake_consents"]
             .select_related("recorded_by", "client")
             .order_by("given_at", "created_at"),
             to_attr="consent_list",
         ),
-        Prefetch("reports", queryset=Report.objects.order_by("received_at"), to_attr="report_list"),
+        "reports": Prefetch(
+            "reports", queryset=Report.objects.order_by("received_at"), to_attr="report_list"
+        ),
+    }
+    wanted = []
+    for name, lookup in lookups.items():
+        if case_page.has(case, name):
+            wanted.append(lookup)
+        else:
+            setattr(case, lookup.to_attr, [])
+    prefetch_related_objects([case], *wanted)
+    contact = (
+        CaseContact.objects.filter(case=case).first() if case_page.has(case, "contact") else None
     )
-    contact = CaseContact.objects.filter(case=case).first()
     channels, reporters, levels = (
         dict(Channel.choices),
         dict(ReporterType.choices),

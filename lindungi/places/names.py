@@ -7,6 +7,7 @@ its code.
 """
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from lindungi.places.models import Region
 
@@ -20,6 +21,17 @@ def _lineage(code):
     return [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
 
 
+def _kotas_of(codes):
+    """Every region of the kota/kabupaten each of ``codes`` lies in (a hundred or so each):
+    one miss keeps the names of its neighbours too, which the next cases mostly need,
+    rather than one query per kelurahan until each has been seen."""
+    kotas = {".".join(code.split(".")[:2]) for code in codes}
+    within = Q(code__in=kotas)
+    for kota in kotas:
+        within |= Q(code__startswith=f"{kota}.")
+    return Region.objects.filter(within)
+
+
 def place_labels(codes):
     """``{code: "Kelurahan, Kecamatan, Kota"}`` for region codes, in one query at most."""
     codes = {code for code in codes if code}
@@ -28,7 +40,7 @@ def place_labels(codes):
     names = {keys[key]: name for key, name in cache.get_many(keys).items()}
     missing = wanted - names.keys()
     if missing:
-        fresh = dict(Region.objects.filter(code__in=missing).values_list("code", "name"))
+        fresh = dict(_kotas_of(missing).values_list("code", "name"))
         cache.set_many({f"places.name.{c}": name for c, name in fresh.items()}, NAMES_SECONDS)
         names.update(fresh)
     return {

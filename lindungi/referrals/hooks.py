@@ -8,6 +8,7 @@ from lindungi.cases.timeline_lines import add_kinds
 from lindungi.casework import overview_parts
 from lindungi.casework.models import ServiceType
 from lindungi.referrals import access, overview
+from lindungi.referrals.models import Referral
 
 REFERRAL_EVENTS = (
     EventKind.REFERRAL_SENT,
@@ -23,6 +24,8 @@ REFERRAL_EVENTS = (
 
 def case_page_part(case: Case, events: object) -> dict[str, object]:
     """The case's referrals, their service, partner and state (the rest on their page)."""
+    if not case_page.has(case, "referrals"):
+        return {"case_referrals": []}
     return {"case_referrals": list(case.referrals.select_related("provider"))}
 
 
@@ -31,7 +34,7 @@ def register() -> None:
     access.attach()
     # A referral's timeline entries say which service it is for.
     add_kinds({}, dict.fromkeys(REFERRAL_EVENTS, ("service", ServiceType)))
-    case_page.add_part(case_page_part)
+    case_page.add_part(case_page_part, rows={"referrals": Referral.objects.all()})
     case_page.add_section("work", "referrals/case_section.html")
     # Overdue referrals and overrides to review, in the supervisor's overview.
     overview_parts.add_part(overview.overview_part)

@@ -6,12 +6,14 @@ from lindungi.cases.timeline import EventKind
 from lindungi.cases.timeline_lines import add_kinds
 from lindungi.intake import report_page
 from lindungi.response import access
-from lindungi.response.models import TakenTo
+from lindungi.response.models import Dispatch, TakenTo
 
 
 def case_page_part(case, events):
     """The case's dispatches (their state and time: what the team was told is on the
     dispatch's own page, for those who may read the case's content)."""
+    if not case_page.has(case, "dispatches"):
+        return {"case_dispatches": []}
     return {"case_dispatches": list(case.dispatches.order_by("-requested_at"))}
 
 
@@ -21,6 +23,6 @@ def register():
     # A visit's timeline entries say where the survivor was taken.
     about = ("taken_to", TakenTo)
     add_kinds({}, {EventKind.DISPATCH_CLEARED: about, EventKind.VISIT_REPORTED: about})
-    case_page.add_part(case_page_part)
+    case_page.add_part(case_page_part, rows={"dispatches": Dispatch.objects.all()})
     case_page.add_section("top", "response/case_dispatches.html")
     report_page.add_section("response/report_dispatches.html")

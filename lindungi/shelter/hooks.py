@@ -17,6 +17,8 @@ from lindungi.shelter.models import Destination, Placement
 
 def case_page_part(case, events):
     """The case's placements: state, house name, dates and nights; never the address."""
+    if not case_page.has(case, "placements"):
+        return {"case_placements": []}
     placements = list(case.placements.select_related("house__service_point"))
     today = timezone.localdate()
     return {"case_placements": [(p, p.nights(today)) for p in placements]}
@@ -32,7 +34,7 @@ def register():
     # The placement rule joins the access module, which sits below and never names it.
     access.attach()
     add_kinds({}, {EventKind.STAY_ENDED: ("destination", Destination)})
-    case_page.add_part(case_page_part)
+    case_page.add_part(case_page_part, rows={"placements": Placement.objects.all()})
     case_page.add_section("top", "shelter/case_placements.html")
     dispatch_page.add_part(dispatch_page_part)
     dispatch_page.add_section("shelter/dispatch_placement.html")

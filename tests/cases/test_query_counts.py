@@ -88,3 +88,25 @@ def test_the_case_page_costs_the_same_for_1_and_for_5_clients(client, personas, 
     grow_case(personas, case, 4)
     assert case.clients.count() == 5
     assert queries_for(client, url) == one
+
+
+def test_the_case_page_reads_no_part_the_case_has_none_of(client, personas):
+    """A case opened without a report, never dispatched, sheltered or referred: whether it
+    has any is read with the case itself, and no part's own query runs."""
+    case = make_case(personas, "a")
+    log_in(client, personas.case_worker_a)
+    url = reverse("cases:detail", args=[case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    parts = [
+        "cases_firstaccount",
+        "cases_consent",
+        "cases_casecontact",
+        "intake_report",
+        "response_dispatch",
+        "shelter_placement",
+        "referrals_referral",
+    ]
+    read = [table for table in parts for q in captured if q["sql"].startswith(f'SELECT "{table}"')]
+    assert read == []

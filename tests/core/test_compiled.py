@@ -2,14 +2,25 @@
 suite runs on SQLite and, in CI, on PostgreSQL: their SQL differs, e.g. the JSON
 aggregates of the caseload's rows)."""
 
-from django.db.models import Max, OuterRef, Subquery
+from datetime import timedelta
 
-from lindungi.cases.models import Case
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    Max,
+    OuterRef,
+    Subquery,
+    UUIDField,
+)
+from django.utils import timezone
+
+from lindungi.cases.models import Assignment, Case, CaseEvent
 from lindungi.cases.queries.rows import ROW_DETAILS
 from lindungi.casework import actions as work
 from lindungi.casework.models import CaseNote
 from lindungi.casework.overdue import DEADLINE_FACTS
-from lindungi.core.compiled import Compiled
+from lindungi.core.compiled import Compiled, Param
 from tests.cases.factories import make_case
 
 
@@ -53,3 +64,41 @@ def test_the_lists_compiled_subqueries_give_what_their_orm_expressions_give(pers
         assert dict(cases.annotate(value=once).values_list("pk", "value")) == found[name], name
     # Something to compare: the survivors (JSON) and the last note of the noted case.
     assert found["survivor_rows"][noted.pk] and found["last_note_at"][noted.pk]
+
+
+def test_a_compiled_subquery_takes_new_parameters_each_time(personas):
+    """A ``Param`` is a placeholder in the SQL kept: each query binds its own value, turned
+    into a database value as the ORM turns a value compared in a filter."""
+    opened = make_case(personas, "a")  # the case worker who opened it is assigned to it
+    given = Param("user", UUIDField())
+    once = Compiled(Case, Exists(assigned(given)), BooleanField())
+    case = Case.objects.filter(pk=opened.pk)
+    for user in (personas.case_worker_a, personas.supervisor_a, personas.case_worker_a):
+        expected = case.annotate(value=Exists(assigned(user.pk))).values_list("value", flat=True)
+        bound = case.annotate(value=once.bind(user=user.pk)).values_list("value", flat=True)
+        assert list(bound) == list(expected)
+    assert list(
+        case.annotate(value=once.bind(user=personas.case_worker_a.pk)).values_list(
+            "value", flat=True
+        )
+    ) == [True]
+
+
+def assigned(user):
+    return Assignment.objects.filter(case=OuterRef("pk"), user_id=user)
+
+
+def test_a_time_parameter_compares_as_the_orm_compares_it(personas):
+    opened = make_case(personas, "a")
+    after = Param("after", DateTimeField())
+    once = Compiled(Case, Exists(events_after(after)), BooleanField())
+    case = Case.objects.filter(pk=opened.pk)
+    first = CaseEvent.objects.filter(case=opened).order_by("at").values_list("at", flat=True)[0]
+    for moment in (first - timedelta(seconds=1), first, timezone.now() + timedelta(days=1)):
+        expected = case.annotate(value=Exists(events_after(moment))).values_list("value", flat=True)
+        bound = case.annotate(value=once.bind(after=moment)).values_list("value", flat=True)
+        assert list(bound) == list(expected), moment
+
+
+def events_after(moment):
+    return CaseEvent.objects.filter(case=OuterRef("pk"), at__gt=moment)

@@ -22,3 +22,10 @@ def test_names_are_read_in_one_query_and_then_kept(db):
 
 def test_an_unknown_code_shows_what_is_known_of_it(db):
     assert place_labels(["31.74.99.9999"]) == {"31.74.99.9999": "Kota Administrasi Jakarta Selatan"}
+
+
+def test_a_miss_keeps_the_names_of_its_whole_kota(db):
+    place_labels(["31.74.01.1001"])
+    with CaptureQueriesContext(connection) as neighbour:
+        label = place_labels(["31.74.02.1001"])["31.74.02.1001"]
+    assert len(neighbour) == 0 and label.endswith("Kota Administrasi Jakarta Selatan")

@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lindungi.audit.events import record_export, record_read, record_search
+from lindungi.cases import case_page
 from lindungi.cases.access import CASE_ROLES, get_case_for
 from lindungi.cases.caseload_deadlines import with_deadline_facts
 from lindungi.cases.models import Case, Priority, Status
@@ -46,11 +48,45 @@ def may_search_people(request):
 
 
 class ListSelect(forms.Select):
-    """A select of plain options (no groups), drawn by a template that writes each option
-    in its own loop: Django's select template includes two more templates per option, and
-    the caseload's selects hold about forty options."""
+    """A select of plain options (no groups), written here as Django's select template
+    writes it (attributes as ``attrs.html`` does): drawn by templates, even by one loop of
+    its own, the caseload's five selects and their forty options took a quarter of the
+    page's time, more than its query. Nothing is kept: it is written on every request."""
 
-    template_name = "cases/widgets/list_select.html"
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '\n<option value="{}"{}>{}</option>',
+            (
+                (
+                    str(option["value"]),
+                    " selected" if option["selected"] else "",
+                    option["label"],
+                )
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attributes(widget["attrs"]),
+            options,
+        )
+
+
+def _attributes(attrs):
+    """`` name="value"`` for each attribute; ``name`` alone for True, nothing for False."""
+    return format_html_join(
+        "",
+        "{}{}",
+        (
+            (format_html(" {}", key), "" if value is True else format_html('="{}"', str(value)))
+            for key, value in attrs.items()
+            if value is not False
+        ),
+    )
 
 
 class CaseloadFilters(forms.Form):
@@ -225,8 +261,9 @@ def _case_context(access):
 
 def _case_page_row(cases):
     """The case page's case, with what its summary and deadlines read (the unit's name, the
-    last note, the police report) in the same query rather than three more."""
-    return with_deadline_facts(cases.select_related("unit"))
+    last note, the police report) in the same query rather than three more, and whether it
+    has what each part of the page reads (``case_page.with_presence``)."""
+    return case_page.with_presence(with_deadline_facts(cases.select_related("unit")))
 
 
 @login_required
@@ -241,7 +278,7 @@ def case_detail(request, case_id):
 @require_GET
 def case_print(request, case_id):
     """A summary to print: the same access as the case page, audited as data leaving."""
-    access = get_case_for(request.user, case_id, request=request)
+    access = get_case_for(request.user, case_id, request=request, load=_case_page_row)
     record_export(request, "cases.case", obj=access.case)
     # A page of its own (no navigation, no htmx): it is meant for paper.
     return render(request, "cases/case_print.html", _case_context(access))
