@@ -43,6 +43,7 @@ import random
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -134,8 +135,8 @@ def time_pages(supervisor, worker, rounds, rng):
             role=ClientRole.SURVIVOR, case_id__in=rng.sample(active, min(total, len(active)))
         )
     ]
-    # A key of its own each run (the database may be timed again), and distinct reports.
-    _key, secret = create_key(f"bench-pages-{rng.getrandbits(64):x}")
+    # A key of its own each run (an existing database may be timed again), and new reports.
+    _key, secret = create_key(f"bench-pages-{uuid.uuid4().hex[:12]}")
     reports = jobs(total, retry_share=0)
     requests = {
         "trivial": lambda i: browsers["supervisor"].get("/"),
