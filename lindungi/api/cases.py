@@ -40,7 +40,7 @@ from lindungi.cases import actions
 from lindungi.cases.access import CaseAccess, Need, get_case_for, get_case_part_for
 from lindungi.cases.models import Case, Client, Incident, Perpetrator, Priority, Status
 from lindungi.cases.queries.paging import merged_rows, own_parts
-from lindungi.places.models import Region, RegionLevel
+from lindungi.places.villages import village
 
 router = Router(tags=["cases"])
 
@@ -150,9 +150,7 @@ def _changes(payload: Schema, case: Case) -> Body:
     """The fields the client sent, as the actions take them (records for references)."""
     data = {key: _plain(value) for key, value in payload.model_dump(exclude_unset=True).items()}
     if data.get("kelurahan") is not None:
-        data["kelurahan"] = Region.objects.filter(
-            pk=data["kelurahan"], level=RegionLevel.VILLAGE
-        ).first()
+        data["kelurahan"] = village(data["kelurahan"])
         if data["kelurahan"] is None:
             raise ValidationError({"kelurahan": _("Choose a kelurahan from the list.")})
     for field in ("guardian_of", "survivor"):

@@ -37,7 +37,7 @@ from lindungi.intake import actions, apikeys
 from lindungi.intake.models import ApiKey, Channel, Report, ReporterType
 from lindungi.intake.public_forms import MAX_STORY
 from lindungi.intake.risk import Risk
-from lindungi.places.models import Region, RegionLevel
+from lindungi.places.villages import village
 
 
 class IntegrationKey(HttpBearer):
@@ -194,7 +194,7 @@ def _report_data(payload: ReportIn) -> dict[str, Any]:
     data["contact_windows"] = payload.model_dump(mode="json")["contact_windows"]
     errors: dict[str, list[str]] = {}
     if data["kelurahan"]:
-        region = Region.objects.filter(code=data["kelurahan"], level=RegionLevel.VILLAGE).first()
+        region = village(data["kelurahan"])
         if region is None:
             errors["kelurahan"] = [_("Unknown kelurahan code.")]
         data["kelurahan"] = region

@@ -36,9 +36,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
+from lindungi.core.compiled import Param
+from lindungi.core.compiled_query import CompiledStatement
 from lindungi.core.models import SubmittedKey
 
 Outcome = dict[str, Any]
@@ -112,28 +114,19 @@ class SubmitOnce:
         raise IntegrityError("the key could not be claimed")
 
     def _insert(self, now: datetime) -> bool:
-        """Insert the key's row unless it is there; whether it was inserted. The ORM's own
-        INSERT with ``ON CONFLICT DO NOTHING`` (what ``bulk_create(ignore_conflicts=True)``
-        sends), since ``bulk_create`` does not say whether a row went in: the row count
-        does."""
-        row = SubmittedKey(
-            scope=self.scope, owner=self.owner, key=self.key, digest=self.digest, created_at=now
-        )
-        query = InsertQuery(SubmittedKey, on_conflict=OnConflict.IGNORE)
-        fields = [SubmittedKey._meta.get_field(name) for name in INSERTED]
-        query.insert_values(fields, [row])  # type: ignore[arg-type] # concrete fields only
-        connection = transaction.get_connection()
-        [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.rowcount == 1
+        """Insert the key's row unless it is there; whether it was inserted (the row
+        count of ``INSERT ... ON CONFLICT DO NOTHING``)."""
+        row = {"scope": self.scope, "owner": self.owner, "key": self.key, "digest": self.digest}
+        return _CLAIM.execute(**row, created_at=now) == 1
 
     def done(self, result: Any) -> Outcome:
         """Store the outcome of the work, in the transaction that claimed the key."""
         if not self._claimed:
             raise RuntimeError("done() without a claim")
         self.outcome = self.answer(result)
-        self._rows().update(outcome=json.dumps(self.outcome))
+        _DONE.execute(
+            scope=self.scope, owner=self.owner, key=self.key, outcome=json.dumps(self.outcome)
+        )
         return self.outcome
 
     def earlier(self) -> Outcome | None:
@@ -150,6 +143,36 @@ class SubmitOnce:
             result = work()
             self.done(result)
         return result
+
+
+def _param(name: str) -> Param:
+    return Param(name, SubmittedKey._meta.get_field(name))
+
+
+def _claim_query() -> InsertQuery:
+    """The ORM's own INSERT with ``ON CONFLICT DO NOTHING`` (what
+    ``bulk_create(ignore_conflicts=True)`` sends, which does not say whether a row went in:
+    the row count does)."""
+    query = InsertQuery(SubmittedKey, on_conflict=OnConflict.IGNORE)
+    fields = [SubmittedKey._meta.get_field(name) for name in INSERTED]
+    row = SubmittedKey(**{name: _param(name) for name in INSERTED})
+    query.insert_values(fields, [row])  # type: ignore[arg-type] # concrete fields only
+    return query
+
+
+def _done_query() -> UpdateQuery:
+    rows = SubmittedKey.objects.filter(
+        scope=_param("scope"), owner=_param("owner"), key=_param("key")
+    )
+    query = rows.query.chain(UpdateQuery)  # what QuerySet.update() builds
+    assert isinstance(query, UpdateQuery)
+    query.add_update_values({"outcome": _param("outcome")})
+    return query
+
+
+# Every form and endpoint with a key makes both: compiled once (core/compiled_query.py).
+_CLAIM = CompiledStatement(_claim_query)
+_DONE = CompiledStatement(_done_query)
 
 
 def claim(once: SubmitOnce | None) -> None:

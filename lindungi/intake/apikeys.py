@@ -11,9 +11,12 @@ import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import CharField
 from django.utils import timezone
 
 from lindungi.audit.events import record
+from lindungi.core.compiled import Param
+from lindungi.core.compiled_query import CompiledQuery
 from lindungi.intake.models import ApiKey
 
 INTAKE = "intake"
@@ -60,13 +63,21 @@ def _free_name(name):
     old.save(update_fields=["name", "updated_at"])
 
 
+# Every API request looks its key up: compiled once (lindungi/core/compiled_query.py).
+_ACTIVE = CompiledQuery(
+    lambda: ApiKey.objects.filter(
+        key_hash=Param("key_hash", CharField()),
+        scope=Param("scope", CharField()),
+        revoked_at__isnull=True,
+    ).order_by("pk")[:1]
+)
+
+
 def verify_key(key, *, scope=INTAKE):
     """The active ApiKey for ``key`` in ``scope``, or None."""
     if not key or len(key) > 200:
         return None
-    api_key = ApiKey.objects.filter(
-        key_hash=_hash(key), scope=scope, revoked_at__isnull=True
-    ).first()
+    api_key = _ACTIVE.first(key_hash=_hash(key), scope=scope)
     if api_key is not None:
         now = timezone.now()
         if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:

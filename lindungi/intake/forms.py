@@ -17,6 +17,7 @@ from lindungi.core.dates import past_date
 from lindungi.intake.models import Channel, ReporterType
 from lindungi.intake.risk import SCREENING, Risk
 from lindungi.places.models import Region, RegionLevel, ServicePoint
+from lindungi.places.villages import village
 
 # Caps: long enough for any real account, short enough that 1 MB of text is refused
 # (SHORT_MAX is the contact fields').
@@ -79,7 +80,7 @@ class KelurahanField(forms.CharField):
         code = super().clean(value)
         if not code:
             return None
-        region = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
+        region = village(code)
         if region is None:
             raise forms.ValidationError(
                 _("This kelurahan code is not known. Choose a kelurahan from the list."),
@@ -182,7 +183,7 @@ class StaffReportForm(StaffContactFields):
         code = code or getattr(self.initial.get("kelurahan"), "pk", None)
         if not code or not isinstance(code, str):
             return None
-        return Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
+        return village(code)
 
     def screening_fields(self):
         """In the order a call-taker asks them (the issue's order), not the rule table's."""
