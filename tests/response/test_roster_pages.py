@@ -1,10 +1,13 @@
 """The roster page: only the unit's supervisors; making shifts, swaps and leave audited."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from lindungi.accounts.models import Membership, Unit, UnitType
+from lindungi.accounts.roles import Role
 from lindungi.audit.models import AuditEvent
 from lindungi.response import roster
 from lindungi.response.models import CrewRole, ShiftAssignment
@@ -23,6 +26,34 @@ def test_only_the_units_supervisors_have_a_roster_page(client, personas):
     log_in(client, team.supervisor)
     page = client.get(ROSTER).content.decode()
     assert team.lead.display_name in page and team.backup.display_name in page
+
+
+def test_a_supervisor_of_two_units_sees_the_roster_of_the_unit_they_act_in(client, personas):
+    team = make_team(personas)
+    north = Unit.objects.create(
+        name="North rapid response", type=UnitType.RAPID_RESPONSE, region_id="31.75"
+    )
+    north_membership = Membership.objects.create(
+        user=team.supervisor, unit=north, role=Role.SUPERVISOR
+    )
+    north_shifts = roster.plan_shifts(
+        team.supervisor, north, timezone.localdate() - timedelta(days=1), 2
+    )
+    log_in(client, team.supervisor)
+    for membership in team.supervisor.memberships.all():
+        client.post("/akun/peran/", {"membership": membership.pk})
+        page = client.get(ROSTER).content.decode()
+        in_north = membership == north_membership
+        assert any(f'value="{shift.pk}"' in page for shift in north_shifts) is in_north
+        assert (team.lead.display_name in page) is not in_north
+    # Its forms act on that unit too: a shift of the other unit is not accepted.
+    client.post("/akun/peran/", {"membership": north_membership.pk})
+    other_shift = ShiftAssignment.objects.get(user=team.lead).shift
+    client.post(
+        f"{ROSTER}tugaskan/",
+        {"shift": other_shift.pk, "user": team.off_duty.pk, "role": "responder"},
+    )
+    assert not other_shift.assignments.filter(user=team.off_duty).exists()
 
 
 def test_a_supervisor_assigns_swaps_and_gives_leave_and_each_is_audited(client, personas):

@@ -25,11 +25,13 @@ SHOWN_DAYS = 3
 
 
 def _unit(request):
-    """The rapid response unit the reader supervises (the first, if several), or 404."""
+    """The rapid response unit the reader supervises, or 404: the one they act in now
+    (their active membership) if it is one, else the first."""
     units = supervised_units(request.user)
     if not units:
         raise Http404
-    return Unit.objects.get(pk=units[0])
+    acting = getattr(getattr(request, "membership", None), "unit_id", None)
+    return Unit.objects.get(pk=acting if acting in units else units[0])
 
 
 def _shifts(unit):
