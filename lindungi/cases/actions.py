@@ -29,6 +29,7 @@ from lindungi.cases.models import (
     Case,
     CaseEvent,
     Client,
+    ClientRole,
     Incident,
     NamedAccess,
     Perpetrator,
@@ -37,7 +38,7 @@ from lindungi.cases.models import (
     new_survivor_code,
 )
 from lindungi.cases.timeline import EventKind
-from lindungi.cases.vocabulary import INTIMATE_PARTNERS, GbvType, TpksForm, ViolenceType
+from lindungi.cases.vocabulary import INTIMATE_PARTNERS, GbvType, Sex, TpksForm, ViolenceType
 from lindungi.core.blind_index import normalise_phone
 from lindungi.core.dates import check_past_facts
 from lindungi.core.once import SubmitOnce, claim, done
@@ -438,6 +439,21 @@ def add_client(
     client = _save_client(actor, case, data, request)
     done(once, client)
     return client
+
+
+def add_child_from_scene(
+    actor: User, case: Case, age: int, sex: str, *, request: HttpRequest | None = None
+) -> Client:
+    """A child the crew of a rapid response dispatch found on the scene and the case does
+    not have yet, so that a safe house place is asked for them too: a dependant with an
+    estimated age and a sex, no name (the crew never read the case file; its workers
+    complete the record). The crew may not edit the case: the caller,
+    ``lindungi.shelter.actions.request_from_dispatch``, has asked the response access module
+    that ``actor`` may act on the dispatch of this case, inside the same transaction."""
+    if not 0 <= age < classification.CHILD_UNDER or sex not in Sex.values:
+        raise ValidationError({"people": _("Give each child's age (0 to 17) and sex.")})
+    data = {"role": ClientRole.DEPENDANT, "age_estimate": age, "sex": sex}
+    return _save_client(actor, case, data, request)
 
 
 def _save_client(actor: User, case: Case, data: Data, request: HttpRequest | None) -> Client:

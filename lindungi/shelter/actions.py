@@ -25,6 +25,7 @@ from lindungi.accounts.models import User
 from lindungi.accounts.roles import Role
 from lindungi.audit.events import record
 from lindungi.cases import access as case_access
+from lindungi.cases import actions as case_actions
 from lindungi.cases.actions import StaleVersion
 from lindungi.cases.models import Case, CaseEvent, Client
 from lindungi.cases.timeline import EventKind
@@ -122,14 +123,23 @@ def request_from_dispatch(
     request: HttpRequest | None = None,
 ) -> Placement:
     """The crew of a dispatch (or the case's workers) ask a place for the people on the
-    scene, at night, for the dispatch's case: without reading the case file."""
+    scene, at night, for the dispatch's case: without reading the case file. Children on
+    the scene the case does not have yet (``new_children``: (age, sex) pairs) are added to
+    it first, and placed too."""
     current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
     if not response_access.may(actor, current, case_access.Need.EDIT):
         raise PermissionDenied
     case = case_of(current)
     if case is None:
         raise ValidationError(NO_CASE_YET)
-    return _ask(actor, case, current, data, request)
+    children: list[tuple[int, str]] = list(data.get("new_children") or [])  # type: ignore[call-overload]
+    found = [
+        case_actions.add_child_from_scene(actor, case, age, sex, request=request)
+        for age, sex in children
+    ]
+    chosen: list[Client] = list(data.get("people") or [])  # type: ignore[call-overload]
+    people = [*chosen, *found]
+    return _ask(actor, case, current, {**data, "people": people}, request)
 
 
 def _ask(

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.cases.access import Need
+from lindungi.cases.classification import CHILD_UNDER
 from lindungi.cases.forms import RELOAD, CaseForm, radios
 from lindungi.cases.models import Client
+from lindungi.cases.vocabulary import Sex
 from lindungi.core.dates import past_date
 from lindungi.core.widgets import HtmlInputsForm
 from lindungi.response.models import Dispatch
@@ -94,11 +96,41 @@ def _without_name(client):
     return _("%(role)s (%(sex)s, %(age)s years)") % {"role": role, "sex": sex, "age": age}
 
 
+# How many children not yet in the case the crew can add from the scene in one request.
+NEW_CHILDREN = 4
+
+
+def _new_child_fields(number):
+    """A child on the scene the case does not have yet: age and sex, never a name."""
+    labels = {"number": number}
+    age = forms.IntegerField(
+        label=_("Child %(number)s: age (years, estimate)") % labels,
+        required=False,
+        min_value=0,
+        max_value=CHILD_UNDER - 1,
+    )
+    sex = forms.ChoiceField(
+        label=_("Child %(number)s: sex") % labels,
+        required=False,
+        choices=[("", _("Choose")), *Sex.choices],
+    )
+    return {f"child_{number}_age": age, f"child_{number}_sex": sex}
+
+
 class DispatchPlacementForm(PlacementRequestForm):
     """The crew's request from the scene of a dispatch, for the dispatch's case: its people
-    by role, sex and age (the crew never read the case file), tonight by default."""
+    by role, sex and age (the crew never read the case file), tonight by default. Children
+    found on the scene whom the case does not have yet are added by age and sex, so that
+    they are placed with their mother tonight; the case's workers complete their records."""
 
-    sections = ((None, ["people", "house", "urgency", "needs", "needs_wheelchair"]),)
+    sections = (
+        (None, ["people"]),
+        (
+            _("Children on the scene not yet in the case"),
+            [f"child_{n}_{part}" for n in range(1, NEW_CHILDREN + 1) for part in ("age", "sex")],
+        ),
+        (None, ["house", "urgency", "needs", "needs_wheelchair"]),
+    )
 
     def add_fields(self):
         super().add_fields()
@@ -107,7 +139,24 @@ class DispatchPlacementForm(PlacementRequestForm):
         self.fields["people"].queryset = Client.objects.filter(case=self.case)
         self.fields["people"].label_from_instance = _without_name
         self.fields["people"].help_text = _("The survivor and the dependants on the scene.")
+        for number in range(1, NEW_CHILDREN + 1):
+            self.fields.update(_new_child_fields(number))
         self.initial.setdefault("urgency", Urgency.TONIGHT)
+
+    def clean(self):
+        """``new_children``: (age, sex) of each child row filled in; a sex without an age
+        is refused (the house needs the age to give a bed)."""
+        data = super().clean()
+        children = []
+        for number in range(1, NEW_CHILDREN + 1):
+            age, sex = data.get(f"child_{number}_age"), data.get(f"child_{number}_sex")
+            if age is None:
+                if sex:
+                    self.add_error(f"child_{number}_age", _("Give the child's age."))
+                continue
+            children.append((age, sex or Sex.UNKNOWN))
+        data["new_children"] = children
+        return data
 
 
 class PlacementStepForm(HtmlInputsForm):

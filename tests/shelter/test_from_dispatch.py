@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lindungi.audit.models import AuditEvent
 from lindungi.cases.access import Need
 from lindungi.response import actions as response
 from lindungi.shelter import access, actions
@@ -125,3 +126,38 @@ def test_a_dispatch_without_a_case_asks_for_the_visit_report_first(night, module
     assert page.status_code == 200
     assert reverse("response:visit", kwargs={"dispatch_id": dispatch.pk}) in page.content.decode()
     assert 'name="people"' not in page.content.decode()
+
+
+def _request_form(client, url):
+    form = client.get(url).content.decode()
+    return form.split('name="form_token" value="')[1].split('"')[0]
+
+
+def test_children_on_the_scene_not_yet_in_the_case_are_added_and_placed_once(scene):
+    _personas, team, case, house, dispatch = scene
+    lead = _client(team.lead)
+    url = reverse("shelter:request_from_dispatch", kwargs={"dispatch_id": dispatch.pk})
+    survivor = case.clients.get(role="survivor")
+    before = set(case.clients.values_list("pk", flat=True))
+    base = {"people": [str(survivor.pk)], "house": str(house.pk), "urgency": "tonight"}
+    # A sex without an age, or an adult's age, is refused and adds no one.
+    for row in ({"child_1_sex": "female"}, {"child_1_age": "18", "child_1_sex": "male"}):
+        refused = lead.post(url, {**base, **row, "form_token": _request_form(lead, url)})
+        assert refused.status_code == 200 and "child_1_age" in refused.content.decode()
+    assert set(case.clients.values_list("pk", flat=True)) == before
+    children = {"child_1_age": "4", "child_1_sex": "female", "child_2_age": "9"}
+    sent = {**base, **children, "form_token": _request_form(lead, url)}
+    first, twin = lead.post(url, sent), lead.post(url, sent)
+    assert first.status_code == twin.status_code == 302
+    assert first.headers["Location"] == twin.headers["Location"]
+    new = case.clients.exclude(pk__in=before).order_by("age_estimate")
+    assert [(c.role, c.age_estimate, c.sex, c.name) for c in new] == [
+        ("dependant", 4, "female", ""),
+        ("dependant", 9, "unknown", ""),
+    ]
+    placement = Placement.objects.get(dispatch=dispatch)
+    assert {person.client for person in placement.people.all()} == {survivor, *new}
+    added = AuditEvent.objects.filter(action="client.create", actor=team.lead)
+    assert set(added.values_list("object_id", flat=True)) == {str(c.pk) for c in new}
+    # Still no case file for the crew.
+    assert lead.get(reverse("cases:detail", kwargs={"case_id": case.pk})).status_code == 404
