@@ -95,29 +95,35 @@ def _synthetic_rows(connection, size):
             yield from chunk
 
 
-def _copy(connection, sql, out):
+def _copy(connection, sql, out, params=()):
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)", params) as copy:
             for block in copy:
                 out.write(block)
 
 
-def _writer(kind):
-    """The export's writer of ``kind``: a function of (rows, target). Imported here, before
-    the clock starts."""
+def _export_of(kind):
+    """An export (not saved) of ``kind`` (``WRITERS``), for ``write_file``."""
     from django.utils import timezone
 
     from lindungi.stats.actions import new_password
     from lindungi.stats.models import ExportFormat, RowExport
-    from lindungi.stats.row_exports import write_file
 
-    export = RowExport(
+    return RowExport(
         format=ExportFormat.XLSX if kind.startswith("xlsx") else ExportFormat.CSV,
         with_names=kind.endswith("_zip"),
         password=new_password(),
         created_at=timezone.now(),
     )
+
+
+def _writer(kind):
+    """The export's writer of ``kind``: a function of (rows, target). Imported here, before
+    the clock starts."""
+    from lindungi.stats.row_exports import write_file
+
+    export = _export_of(kind)
     return lambda source, target: write_file(target, export, COLUMNS, source)
 
 
@@ -140,50 +146,64 @@ def time_writer(kind, size):
     return {"seconds": seconds, "bytes": written, "rss_mb": peak_rss_mb()}
 
 
-def time_whole_path():
-    """The worker's path over the seeded cases, against COPY of the same join."""
+# The plain join the whole path was compared with before it was one SELECT: the same tables,
+# a row per survivor, incident and service, nothing aggregated or formatted.
+PLAIN_JOIN = (
+    "SELECT c.survivor_code, p.sex, p.birth_date, p.age_estimate, p.kelurahan_id, "
+    "c.status, c.opened_at, c.closed_at, i.occurred_on, i.reported_on, i.gbv_type, "
+    "i.violence_types, s.type FROM cases_client p JOIN cases_case c ON c.id = p.case_id "
+    "LEFT JOIN cases_incident i ON i.survivor_id = p.id "
+    "LEFT JOIN casework_plannedservice s ON s.case_id = c.id AND s.status = 'done' "
+    "WHERE p.role = 'survivor'"
+)
+
+
+def _cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_whole_path(kind):
+    """The worker's path over the seeded cases (``export``: the access module's narrowing
+    and the export's one SELECT, as CSV, as the worker writes it), or ``COPY`` of that same
+    SELECT (``copy``: the same planner settings, ``rows.without_jit``), or of the plain
+    join (``join``). Seconds, the writer's CPU seconds, rows, peak RSS."""
     from django.db import connection
 
     from lindungi.accounts.models import User
     from lindungi.stats.exports import rows
-    from lindungi.stats.exports.files import write_csv
+    from lindungi.stats.row_exports import write_file
 
     supervisor = User.objects.get(email=f"supervisor{DOMAIN}")
+    connection.ensure_connection()
+    n = 0
     with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        with open(Path(folder) / "rows.csv", "w", encoding="utf-8", newline="") as out:
-            n = 0
+        target = Path(folder) / "out"
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        if kind == "export":
+            export = _export_of("csv")
 
             def counting(source):
                 nonlocal n
                 for n, row in enumerate(source, 1):  # noqa: B007
                     yield row
 
-            write_csv(out, rows.header(False), counting(rows.rows(supervisor, False)))
-        ours = time.perf_counter() - started
-        join = (
-            "SELECT c.survivor_code, p.sex, p.birth_date, p.age_estimate, p.kelurahan_id, "
-            "c.status, c.opened_at, c.closed_at, i.occurred_on, i.reported_on, i.gbv_type, "
-            "i.violence_types, s.type FROM cases_client p JOIN cases_case c ON c.id = p.case_id "
-            "LEFT JOIN cases_incident i ON i.survivor_id = p.id "
-            "LEFT JOIN casework_plannedservice s ON s.case_id = c.id AND s.status = 'done' "
-            "WHERE p.role = 'survivor'"
-        )
-        started = time.perf_counter()
-        with open(Path(folder) / "copy.csv", "wb") as out:
-            _copy(connection, join, out)
-        copied = time.perf_counter() - started
-    return {"rows": n, "seconds": ours, "copy_seconds": copied}
+            write_file(target, export, rows.header(False), counting(rows.rows(supervisor, False)))
+        else:
+            sql, params = rows.query(supervisor, False) if kind == "copy" else (PLAIN_JOIN, ())
+            with rows.without_jit(), open(target, "wb") as out:
+                _copy(connection, sql, out, params)
+        seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    return {"seconds": seconds, "cpu": cpu, "rows": n, "rss_mb": peak_rss_mb()}
 
 
-def setup(size, cases):
+def setup(size):
     from django.core.management import call_command
     from django.db import connection
 
     from lindungi.accounts.models import Membership, Unit, User
     from lindungi.accounts.roles import Role
     from lindungi.ops.demo import load_demo
-    from lindungi.ops.seed import seed_cases
 
     call_command("migrate", verbosity=0)
     load_demo(create_users=False)
@@ -192,13 +212,24 @@ def setup(size, cases):
     Membership.objects.create(user=user, unit=unit, role=Role.SUPERVISOR)
     worker = User.objects.create_user(f"case.worker{DOMAIN}", None, display_name="worker")
     Membership.objects.create(user=worker, unit=unit, role=Role.CASE_WORKER)
-    started = time.perf_counter()
-    seed_cases(cases, unit=unit, seed=cases)
-    seeded = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute(FILL.replace("SIZE", str(int(size))))
         cursor.execute("VACUUM ANALYZE")
-    return {"seed_seconds": seeded}
+    return {}
+
+
+def seed(cases, seed_number):
+    """``cases`` more seeded cases in the centre, then the statistics PostgreSQL plans by."""
+    from django.db import connection
+
+    from lindungi.accounts.models import Unit
+    from lindungi.ops.seed import seed_cases
+
+    started = time.perf_counter()
+    seed_cases(cases, unit=Unit.objects.get(name=CENTRE), seed=seed_number)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return {"seconds": time.perf_counter() - started}
 
 
 def child(step, *arguments):
@@ -206,9 +237,11 @@ def child(step, *arguments):
 
     django.setup()
     if step == "setup":
-        return setup(int(arguments[0]), int(arguments[1]))
+        return setup(int(arguments[0]))
+    if step == "seed":
+        return seed(int(arguments[0]), int(arguments[1]))
     if step == "path":
-        return time_whole_path()
+        return time_whole_path(arguments[0])
     return time_writer(step, int(arguments[0]))
 
 
@@ -217,20 +250,35 @@ def run(database_url, *arguments):
     return json.loads(run_child(__file__, database_url, *arguments, env=env))
 
 
+PATHS = ("export", "copy", "join")
+
+
 def measure(database_url, sizes, cases):
-    log(f"setting up: {cases:,} seeded cases, {max(sizes):,} synthetic rows")
-    result = {"setup": run(database_url, "setup", max(sizes), cases), "sizes": {}}
+    log(f"setting up: {max(sizes):,} synthetic rows")
+    result = {"setup": run(database_url, "setup", max(sizes)), "sizes": {}, "paths": {}}
     for size in sizes:
         result["sizes"][size] = {}
         for kind in WRITERS:
             figures = run(database_url, kind, size)
             result["sizes"][size][kind] = figures
             log(f"  {size:,} rows, {kind}: {figures['seconds']:.1f} s, {figures['rss_mb']:.0f} MB")
-    result["path"] = run(database_url, "path")
+    seeded = 0
+    for n in cases:
+        log(f"seeding {n - seeded:,} cases")
+        result["paths"][n] = {"seed": run(database_url, "seed", n - seeded, n)["seconds"]}
+        seeded = n
+        # Each twice, in turns, the quicker kept: the machine is shared.
+        for _turn in range(2):
+            for kind in PATHS:
+                figures = run(database_url, "path", kind)
+                kept = result["paths"][n].get(kind)
+                if kept is None or figures["seconds"] < kept["seconds"]:
+                    result["paths"][n][kind] = figures
+                log(f"  {n:,} cases, {kind}: {figures['seconds']:.2f} s")
     return result
 
 
-def write_results(result, sizes, cases, where):
+def _writer_lines(result, sizes):
     small, large = result["sizes"][min(sizes)], result["sizes"][max(sizes)]
     header = "| writer | " + " | ".join(f"{n:,} rows: time, rows/s, peak RSS" for n in sizes)
     header += f" | RSS {max(sizes):,} vs {min(sizes):,} | rate vs COPY | targets |"
@@ -248,20 +296,39 @@ def write_results(result, sizes, cases, where):
         ok = growth <= TARGET_RSS and (kind == "copy" or rate >= TARGET_THROUGHPUT)
         verdict = "–" if kind == "copy" else "met" if ok else "MISSED"
         lines.append(f"| {label} | {' | '.join(cells)} | {growth:.2f}× | {rate:.2f}× | {verdict} |")
-    path = result["path"]
-    lines += [
-        "",
-        "| whole path (seeded cases) | rows | time | rows/s | COPY of the join | rate vs COPY |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| access module, 3 ordered queries, CSV | {path['rows']:,} | {path['seconds']:.2f} s | "
-        f"{path['rows'] / path['seconds']:,.0f} | {path['copy_seconds']:.2f} s | "
-        f"{path['copy_seconds'] / path['seconds']:.2f}× |",
+    return lines
+
+
+def _path_lines(result, cases):
+    lines = [
+        "| whole path: cases seeded | rows | export (CSV): time, its CPU, peak RSS | "
+        "COPY of its SELECT | rate vs it | COPY of the plain join | rate vs it |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    for n in cases:
+        export, copy, join = (result["paths"][n][kind] for kind in PATHS)
+        lines.append(
+            f"| {n:,} | {export['rows']:,} | {export['seconds']:.2f} s, {export['cpu']:.2f} s, "
+            f"{export['rss_mb']:.0f} MB | {copy['seconds']:.2f} s | "
+            f"{copy['seconds'] / export['seconds']:.2f}× | {join['seconds']:.2f} s | "
+            f"{join['seconds'] / export['seconds']:.2f}× |"
+        )
+    small, large = (result["paths"][n]["export"]["rss_mb"] for n in (min(cases), max(cases)))
+    lines.append("")
+    lines.append(
+        f"Whole path, peak RSS at {max(cases):,} cases vs {min(cases):,}: {large / small:.2f}×."
+    )
+    return lines
+
+
+def write_results(result, sizes, cases, where):
+    seeded = ", ".join(f"{n:,} in {result['paths'][n]['seed']:.0f} s" for n in cases)
     settings = (
         f"Synthetic rows: a {len(COLUMNS)}-column table of the export's shape; whole path: "
-        f"{cases:,} cases seeded in {result['setup']['seed_seconds']:.0f} s; load average "
+        f"cases seeded in turn ({seeded}), each measurement the quicker of two; load average "
         f"{os.getloadavg()[0]:.1f} at the end."
     )
+    lines = [*_writer_lines(result, sizes), "", *_path_lines(result, cases)]
     publish("stats_export", [measured_on(where, settings), "", *lines])
 
 
@@ -271,16 +338,17 @@ def main():
         "--postgres", default="postgres://postgres@127.0.0.1:5432/lindungi_bench_export"
     )
     parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--cases", default="10000,100000")
     options = parser.parse_args()
     sizes = sorted(int(n) for n in options.sizes.split(","))
+    cases = sorted(int(n) for n in options.cases.split(","))
     where = machine()
     postgres(options.postgres, "create")
     try:
-        result = measure(options.postgres, sizes, options.cases)
+        result = measure(options.postgres, sizes, cases)
     finally:
         postgres(options.postgres, "drop")
-    write_results(result, sizes, options.cases, where)
+    write_results(result, sizes, cases, where)
 
 
 if __name__ == "__main__":

@@ -169,13 +169,26 @@ def reporting_delay(incident_date, reported_on):
     return ReportingDelay.OVER_MONTH
 
 
+# SIMFONI's age bands, each with its oldest age; older than the last is 60 and over. Also
+# written as SQL by the row-level export (``stats/exports/rows.py``).
+SIMFONI_AGE_BANDS = (
+    (5, SimfoniAgeBand.AGE_0_5),
+    (12, SimfoniAgeBand.AGE_6_12),
+    (17, SimfoniAgeBand.AGE_13_17),
+    (24, SimfoniAgeBand.AGE_18_24),
+    (44, SimfoniAgeBand.AGE_25_44),
+    (59, SimfoniAgeBand.AGE_45_59),
+)
+OLDEST_AGE_BAND = SimfoniAgeBand.AGE_60_PLUS
+
+
 def simfoni_age_band(age):
     if age is None:
         return None
-    for upper, band in ((5, "0-5"), (12, "6-12"), (17, "13-17"), (24, "18-24"), (44, "25-44")):
+    for upper, band in SIMFONI_AGE_BANDS:
         if age <= upper:
-            return SimfoniAgeBand(band)
-    return SimfoniAgeBand.AGE_45_59 if age <= 59 else SimfoniAgeBand.AGE_60_PLUS
+            return band
+    return OLDEST_AGE_BAND
 
 
 def perpetrator_age_group(age):
