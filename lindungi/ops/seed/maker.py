@@ -1,6 +1,6 @@
 """One synthetic case at a time, drawn from a seeded random source in the mix of ``mix``.
 
-Names, addresses and phone numbers come from Faker's ``id_ID`` locale; NIKs are built the way
+Names and streets come from Faker's ``id_ID`` lists (``people``); NIKs are built the way
 real ones are (region, date of birth with 40 added to a woman's day, serial), so they look
 and index like real ones.
 
@@ -20,7 +20,6 @@ from datetime import time as clock
 from typing import NamedTuple
 
 from django.utils import timezone
-from faker import Faker
 
 from lindungi.accounts.models import Membership
 from lindungi.accounts.roles import Role
@@ -105,8 +104,6 @@ class CaseMaker(People, Incidents):
         self.unit = unit
         # Not for secrets: a seeded generator makes the drawn content repeatable.
         self.rng = random.Random(seed)  # noqa: S311
-        self.faker = Faker("id_ID")
-        self.faker.seed_instance(self.rng.getrandbits(32))
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         memberships = Membership.objects.filter(unit=unit, user__is_active=True).select_related(
