@@ -80,8 +80,9 @@ class Staging:
     into the rollups once (``lindungi seed``): each process merging its own counts with
     ``add_counts`` wrote most rollup rows twice or more (both seeders' cases fall on the same
     days), each time through the rollups' three indexes. Staged rows are summed by key in
-    the database, then the sums merged in the unique index's order, each key once. The table is a plain one (other connections write
-    to it), unlogged on PostgreSQL: it lives only until the merge."""
+    the database, then the sums merged in the unique index's order, each key once. The table
+    is a plain one (other connections write to it), unlogged on PostgreSQL: it lives only
+    until the merge."""
 
     COLUMNS = ("day", "kota", "gbv_type", "measure", "dimension", "value", "count")
 

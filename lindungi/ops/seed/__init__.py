@@ -14,8 +14,8 @@ Where the time went (cProfile, 4,000 cases on SQLite, with ``bulk_create``): 73%
 and preparing values field by field, 27% drawing the cases. Now (1,000,000 cases on
 PostgreSQL, bench/RESULTS.md): about 1 ms of Python a case (half drawing, a quarter the
 statistics' keys, a quarter converting rows and ``COPY``) and 0.9 ms of PostgreSQL (a third
-of it merging the rollups). Each batch is one transaction, so a stopped seed leaves whole
-cases.
+of it merging the rollups; since then each rollup key is merged once, ``rollups``). Each
+batch is one transaction, so a stopped seed leaves whole cases.
 """
 
 import multiprocessing

@@ -105,7 +105,10 @@ class CaseMaker(People, Incidents):
         # Not for secrets: a seeded generator makes the drawn content repeatable.
         self.rng = random.Random(seed)  # noqa: S311
         self.now = timezone.now()
-        self.today = timezone.localdate(self.now)
+        # The current time zone, looked up once: Django's lookup per call (a thread-local
+        # read) cost as much as drawing a date.
+        self.tz = timezone.get_current_timezone()
+        self.today = timezone.localdate(self.now, self.tz)
         memberships = Membership.objects.filter(unit=unit, user__is_active=True).select_related(
             "user"
         )
@@ -145,7 +148,7 @@ class CaseMaker(People, Incidents):
         days_ago = int(-math.log(1 - self.rng.random() * (1 - math.exp(-rate * span))) / rate)
         day = self.today - timedelta(days=days_ago)
         at = datetime.combine(day, clock(self.rng.randint(8, 16), self.rng.randint(0, 59)))
-        at = timezone.make_aware(at) + timedelta(seconds=self.rng.random() * 60)
+        at = timezone.make_aware(at, self.tz) + timedelta(seconds=self.rng.random() * 60)
         return min(at, self.now - timedelta(minutes=5))
 
     def add_case(self, batch):
@@ -232,7 +235,7 @@ class CaseMaker(People, Incidents):
         """The survivor and, for some, a guardian (of a child) or a dependant (of a woman);
         returns the survivor."""
         rng = self.rng
-        opened_on = timezone.localdate(case.opened_at)
+        opened_on = timezone.localdate(case.opened_at, self.tz)
         marital = MaritalStatus.SINGLE if who.age < 16 else pick(rng, MARITAL_MIX)
         if who.relationship == Relationship.SUAMI_ISTRI:
             marital = MaritalStatus.MARRIED
