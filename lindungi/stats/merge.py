@@ -73,3 +73,69 @@ def _merge(writer, model, period, counts):
         else:
             marks = ", ".join(["%s"] * table.count)
             cursor.executemany(f"{insert} VALUES ({marks}) {merge}", rows)
+
+
+class Staging:
+    """A scratch table of counts, written by several processes without a lock and merged
+    into the rollups once (``lindungi seed``): each process merging its own counts with
+    ``add_counts`` wrote most rollup rows twice or more (both seeders' cases fall on the same
+    days), each time through the rollups' three indexes. Staged rows are summed by key in
+    the database, then the sums merged in the unique index's order, each key once. The table
+    is a plain one (other connections write to it), unlogged on PostgreSQL: it lives only
+    until the merge."""
+
+    COLUMNS = ("day", "kota", "gbv_type", "measure", "dimension", "value", "count")
+
+    def __init__(self, name):
+        self.name = name
+
+    def create(self, connection):
+        unlogged = "UNLOGGED " if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE {unlogged}TABLE {self.name} (day date, kota varchar(13), "
+                "gbv_type varchar(24), measure varchar(16), dimension varchar(16), "
+                "value varchar(32), count integer)"
+            )
+
+    def add(self, connection, counts: Counter) -> None:
+        """Stage ``counts`` ((day as 'yyyy-mm-dd', kota, gbv type, measure, dimension,
+        value) -> count)."""
+        rows = [(*key, n) for key, n in counts.items() if n]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                columns = ", ".join(self.COLUMNS)
+                with cursor.cursor.copy(f"COPY {self.name} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.COLUMNS))
+                cursor.executemany(f"INSERT INTO {self.name} VALUES ({marks})", rows)  # noqa: S608
+
+    def merge(self, connection, unit_id) -> None:
+        """Add the staged counts, all of ``unit_id``, to the rollups by day and by month.
+        The caller holds the rollups' lock and the transaction."""
+        postgres = connection.vendor == "postgresql"
+        unit = Tally._meta.get_field("unit_id").get_db_prep_value(unit_id, connection)
+        month = "date_trunc('month', day)::date" if postgres else "substr(day, 1, 8) || '01'"
+        with connection.cursor() as cursor:
+            if postgres:
+                # A million cases' sums hashed and sorted in memory, not on disk.
+                cursor.execute("SET LOCAL work_mem = '512MB'")
+            for model, period, first in ((Tally, "day", "day"), (MonthTally, "month", month)):
+                table = connection.ops.quote_name(model._meta.db_table)
+                key = ", ".join((period, *KEY))
+                # The key's columns but the unit (the %s, the same for every row). ``WHERE
+                # true``: SQLite's grammar needs a WHERE before an upsert's ON CONFLICT.
+                group = "1, 3, 4, 5, 6, 7"
+                cursor.execute(
+                    f"INSERT INTO {table} ({key}, count) "  # noqa: S608
+                    f"SELECT {first}, %s, kota, gbv_type, measure, dimension, value, sum(count) "
+                    f"FROM {self.name} WHERE true GROUP BY {group} ORDER BY {group} "
+                    f"ON CONFLICT ({key}) DO UPDATE SET count = {table}.count + excluded.count",
+                    [unit],
+                )
+
+    def drop(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")

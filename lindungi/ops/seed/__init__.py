@@ -14,8 +14,8 @@ Where the time went (cProfile, 4,000 cases on SQLite, with ``bulk_create``): 73%
 and preparing values field by field, 27% drawing the cases. Now (1,000,000 cases on
 PostgreSQL, bench/RESULTS.md): about 1 ms of Python a case (half drawing, a quarter the
 statistics' keys, a quarter converting rows and ``COPY``) and 0.9 ms of PostgreSQL (a third
-of it merging the rollups). Each batch is one transaction, so a stopped seed leaves whole
-cases.
+of it merging the rollups; since then each rollup key is merged once, ``rollups``). Each
+batch is one transaction, so a stopped seed leaves whole cases.
 """
 
 import multiprocessing
@@ -28,7 +28,6 @@ from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
     IntegrityError,
-    OperationalError,
     connection,
     connections,
     transaction,
@@ -54,7 +53,7 @@ from lindungi.core.models import BlindToken
 from lindungi.ops.demo import load_demo
 from lindungi.ops.seed import rollups
 from lindungi.ops.seed.maker import Batch, CaseMaker, NoCaseWorkers
-from lindungi.stats.models import Contribution
+from lindungi.stats.models import Contribution, MonthTally, Tally
 
 BATCH_SIZE = 2000
 
@@ -124,19 +123,6 @@ def _write(writer, batch, tally):
     tally.update(keys)
 
 
-def _merge(writer, unit, tally, wait=True):
-    """Add ``tally`` to the rollups; whether it was (without ``wait``, not while another
-    seeder holds the rollups' lock)."""
-    try:
-        with transaction.atomic():
-            rollups.add_to_rollups(writer, unit, tally, wait=wait)
-    except OperationalError:
-        if wait:
-            raise
-        return False
-    return True
-
-
 def _analyze(tables):
     """PostgreSQL plans from statistics that a bulk load leaves stale until autovacuum
     comes by; the pages should not wait for it. SQLite has none to refresh."""
@@ -145,13 +131,13 @@ def _analyze(tables):
             cursor.execute("ANALYZE " + ", ".join(tables))
 
 
-def _seed(unit, count, seed, batch_size, report):
-    """Add ``count`` cases in batches, calling ``report(cases)`` after each; the tables
-    written to."""
+def _seed(unit, count, seed, batch_size, report, staged):
+    """Add ``count`` cases in batches, calling ``report(cases)`` after each, their rollup
+    counts to ``staged``; the tables written to."""
     maker = CaseMaker(unit, seed)
     writer = Writer(connections[DEFAULT_DB_ALIAS], maker.now)
     tally: Counter = Counter()
-    done = unmerged = 0
+    done = unstaged = 0
     try:
         while done < count:
             batch = Batch()
@@ -164,29 +150,31 @@ def _seed(unit, count, seed, batch_size, report):
                 _unique_codes(batch.cases)  # a parallel seeder took one of the codes since
                 _write(writer, batch, tally)
             done += len(batch.cases)
-            unmerged += len(batch.cases)
-            if unmerged >= rollups.FLUSH_CASES and _merge(writer, unit, tally, wait=False):
-                unmerged = 0
+            unstaged += len(batch.cases)
+            if unstaged >= rollups.FLUSH_CASES:
+                staged.add(connection, tally)
+                tally.clear()
+                unstaged = 0
             report(len(batch.cases))
     finally:
-        _merge(writer, unit, tally)
+        staged.add(connection, tally)
     return [table.name for table in writer.tables.values()]
 
 
-def _child(unit_id, count, seed, batch_size, queue):
+def _child(unit_id, count, seed, batch_size, staged, queue):
     """One of the parallel seeders, in a process of its own with its own connection."""
     try:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
-                # The other seeder may hold the write lock for a whole rollup merge.
+                # The other seeder may hold the write lock for a whole batch.
                 cursor.execute("PRAGMA busy_timeout = 3600000")
-        tables = _seed(Unit.objects.get(pk=unit_id), count, seed, batch_size, queue.put)
+        tables = _seed(Unit.objects.get(pk=unit_id), count, seed, batch_size, queue.put, staged)
         queue.put(tables)
     finally:
         connections.close_all()
 
 
-def _in_parallel(unit, count, seed, batch_size, workers, report):
+def _in_parallel(unit, count, seed, batch_size, workers, report, staged):
     """``workers`` processes (forked: Django is set up already) seeding a share each; the
     encryption, the drawing and the conversion of rows are Python's, one core each."""
     connections.close_all()  # a forked child must not share the parent's connection
@@ -200,6 +188,7 @@ def _in_parallel(unit, count, seed, batch_size, workers, report):
                 count // workers + (i < count % workers),
                 None if seed is None else f"{seed}-{i}",
                 batch_size,
+                staged,
                 queue,
             ),
         )
@@ -256,13 +245,16 @@ def seed_cases(count, *, unit=None, seed=None, batch_size=BATCH_SIZE, progress=N
             progress(done, count, time.perf_counter() - start)
 
     tables = []
+    staged = rollups.staging()
+    staged.create(connection)
     try:
         if workers > 1:
-            tables = _in_parallel(unit, count, seed, batch_size, workers, report)
+            tables = _in_parallel(unit, count, seed, batch_size, workers, report, staged)
         else:
-            tables = _seed(unit, count, seed, batch_size, report)
+            tables = _seed(unit, count, seed, batch_size, report, staged)
     finally:
+        rollups.add_to_rollups(connection, unit, staged)
         if done:
             record("data.seed", obj=unit, unit=unit, reason=f"{done} synthetic cases")
-    _analyze(tables)
+    _analyze([*tables, *(connection.ops.quote_name(m._meta.db_table) for m in (Tally, MonthTally))])
     return SeedResult(cases=done, seconds=time.perf_counter() - start)

@@ -32,7 +32,7 @@ from lindungi.ops.seed.mix import (
 
 
 class Incidents:
-    """Draws incidents and perpetrators; ``CaseMaker`` brings ``rng`` and ``_name``."""
+    """Draws incidents and perpetrators; ``CaseMaker`` brings ``rng``, ``tz`` and ``_name``."""
 
     def _add_incident(self, batch, case, survivor, who, village, at, actor, events):
         """The incident and its perpetrator, classified as ``classify`` would, recorded a
@@ -55,7 +55,7 @@ class Incidents:
 
     def _incident(self, case, survivor, age, gbv, group, village):
         rng = self.rng
-        reported_on = timezone.localdate(case.opened_at)  # what add_incident fills in
+        reported_on = timezone.localdate(case.opened_at, self.tz)  # what add_incident fills in
         delay = between(rng, pick(rng, DELAY_MIX))
         if group == "woman" and delay > 30:
             delay = rng.randint(31, 400)

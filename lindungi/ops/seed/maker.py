@@ -1,6 +1,6 @@
 """One synthetic case at a time, drawn from a seeded random source in the mix of ``mix``.
 
-Names, addresses and phone numbers come from Faker's ``id_ID`` locale; NIKs are built the way
+Names and streets come from Faker's ``id_ID`` lists (``people``); NIKs are built the way
 real ones are (region, date of birth with 40 added to a woman's day, serial), so they look
 and index like real ones.
 
@@ -20,7 +20,6 @@ from datetime import time as clock
 from typing import NamedTuple
 
 from django.utils import timezone
-from faker import Faker
 
 from lindungi.accounts.models import Membership
 from lindungi.accounts.roles import Role
@@ -105,10 +104,11 @@ class CaseMaker(People, Incidents):
         self.unit = unit
         # Not for secrets: a seeded generator makes the drawn content repeatable.
         self.rng = random.Random(seed)  # noqa: S311
-        self.faker = Faker("id_ID")
-        self.faker.seed_instance(self.rng.getrandbits(32))
         self.now = timezone.now()
-        self.today = timezone.localdate(self.now)
+        # The current time zone, looked up once: Django's lookup per call (a thread-local
+        # read) cost as much as drawing a date.
+        self.tz = timezone.get_current_timezone()
+        self.today = timezone.localdate(self.now, self.tz)
         memberships = Membership.objects.filter(unit=unit, user__is_active=True).select_related(
             "user"
         )
@@ -148,7 +148,7 @@ class CaseMaker(People, Incidents):
         days_ago = int(-math.log(1 - self.rng.random() * (1 - math.exp(-rate * span))) / rate)
         day = self.today - timedelta(days=days_ago)
         at = datetime.combine(day, clock(self.rng.randint(8, 16), self.rng.randint(0, 59)))
-        at = timezone.make_aware(at) + timedelta(seconds=self.rng.random() * 60)
+        at = timezone.make_aware(at, self.tz) + timedelta(seconds=self.rng.random() * 60)
         return min(at, self.now - timedelta(minutes=5))
 
     def add_case(self, batch):
@@ -235,7 +235,7 @@ class CaseMaker(People, Incidents):
         """The survivor and, for some, a guardian (of a child) or a dependant (of a woman);
         returns the survivor."""
         rng = self.rng
-        opened_on = timezone.localdate(case.opened_at)
+        opened_on = timezone.localdate(case.opened_at, self.tz)
         marital = MaritalStatus.SINGLE if who.age < 16 else pick(rng, MARITAL_MIX)
         if who.relationship == Relationship.SUAMI_ISTRI:
             marital = MaritalStatus.MARRIED

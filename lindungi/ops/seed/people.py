@@ -1,6 +1,13 @@
-"""The people of a seeded case: names, phones, NIKs and addresses as real ones look."""
+"""The people of a seeded case: names, phones, NIKs and addresses as real ones look.
+
+Names and streets come from Faker's ``id_ID`` lists, drawn from directly: Faker's templating
+(a format string parsed and filled for every name and address) was a fifth of the time of
+drawing a case. The draws are Faker's own: a uniform choice from each list."""
 
 from datetime import timedelta
+
+from faker.providers.address.id_ID import Provider as Addresses
+from faker.providers.person.id_ID import Provider as Names
 
 from lindungi.cases.models import ClientRole, Education
 from lindungi.cases.vocabulary import WG_DOMAINS, Difficulty, Sex
@@ -13,19 +20,28 @@ from lindungi.ops.seed.mix import (
     WOMAN_OCCUPATIONS,
 )
 
+# (first names, last names) by sex.
+NAMES = {
+    Sex.FEMALE: (Names.first_names_female, Names.last_names_female),
+    Sex.MALE: (Names.first_names_male, Names.last_names_male),
+}
+# "Jl. Asia Afrika", "Gang Joyoboyo": what Faker's street_name makes.
+STREETS = [
+    f"{prefix} {street}"
+    for prefix in (*Addresses.street_prefixes_short, *Addresses.street_prefixes_long)
+    for street in Addresses.streets
+]
+
 
 class People:
-    """Draws people; ``CaseMaker`` brings ``rng`` and ``faker``."""
+    """Draws people; ``CaseMaker`` brings ``rng``."""
 
     def _name(self, sex):
-        f = self.faker
-        if sex == Sex.FEMALE:
-            parts = [f.first_name_female(), f.last_name_female()]
-        else:
-            parts = [f.first_name_male(), f.last_name_male()]
+        choice = self.rng.choice
+        first, last = NAMES[sex]
         if self.rng.random() < 0.3:
-            parts.insert(1, f.first_name_female() if sex == Sex.FEMALE else f.first_name_male())
-        return " ".join(parts)
+            return f"{choice(first)} {choice(first)} {choice(last)}"
+        return f"{choice(first)} {choice(last)}"
 
     def _phone(self):
         prefix = self.rng.choice(MOBILE_PREFIXES)
@@ -69,7 +85,8 @@ class People:
             data["phone"] = self._phone()
         if self.rng.random() < 0.9:
             rt, rw = self.rng.randint(1, 15), self.rng.randint(1, 12)
-            data["address_detail"] = f"{self.faker.street_address()}, RT {rt:03d}/RW {rw:03d}"
+            street, number = self.rng.choice(STREETS), self.rng.randint(1, 999)
+            data["address_detail"] = f"{street} No. {number}, RT {rt:03d}/RW {rw:03d}"
         if age >= 18:
             occupations = WOMAN_OCCUPATIONS if sex == Sex.FEMALE else MAN_OCCUPATIONS
             data["occupation"] = pick(self.rng, occupations)

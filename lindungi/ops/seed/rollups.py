@@ -7,13 +7,18 @@ through the database would take the worker hours. Their keys come from the funct
 worker uses (``stats.counts.case_keys``), run on the drawn objects before they are written;
 ``stats.rollup.rebuild`` gives the same rollups from the records (tests/ops/test_seed.py).
 
-The rollup rows are added up in memory and merged into the table every ``FLUSH_CASES`` cases
-and at the end: most keys are one day of one kota, so a batch's own keys barely overlap and
-merging each batch would write the table twenty times over. A seed killed between merges
-leaves cases that the rollups miss; ``lindungi stats-rebuild`` (``rollup.rebuild``) repairs it.
+The rollup rows are added up in memory by each seeder, written to a scratch table every
+``FLUSH_CASES`` cases and at the end (``merge.Staging``: no lock, no index), and merged into
+the rollups once, when every seeder is done: most keys are one day of one kota, so a batch's
+own keys barely overlap, and the seeders' own merges wrote most rollup rows two to four
+times. A seed killed before the merge leaves cases that the rollups miss; ``lindungi
+stats-rebuild`` (``rollup.rebuild``) repairs it.
 """
 
+import uuid
 from collections import Counter
+
+from django.db import transaction
 
 from lindungi.stats import merge
 from lindungi.stats.counts import case_keys
@@ -68,14 +73,17 @@ def contributions(batch, tally: Counter):
     return rows
 
 
-def add_to_rollups(writer, unit, tally: Counter, wait=True):
-    """Add ``tally`` (of ``unit``'s cases) to the rollups by day and by month, under the
-    rollups' lock (the worker's recount waits). The caller holds the transaction. Without
-    ``wait``, a lock held by another seeder or the worker raises OperationalError
-    (PostgreSQL), so the caller can go on drawing cases and merge later instead of standing
-    idle."""
-    if not tally:
-        return
-    RollupLock.objects.select_for_update(nowait=not wait).get_or_create(pk=1)
-    merge.add_counts(writer, Counter({(unit.pk, *key): n for key, n in tally.items()}))
-    tally.clear()
+def staging():
+    """A scratch table of this seed's own for the rollup counts (``merge.Staging``)."""
+    return merge.Staging(f"seed_rollups_{uuid.uuid4().hex}")
+
+
+def add_to_rollups(connection, unit, staged):
+    """Add the counts ``staged`` (all of ``unit``'s cases) to the rollups by day and by month,
+    under the rollups' lock (the worker's recount waits), and drop the scratch table."""
+    try:
+        with transaction.atomic(using=connection.alias):
+            RollupLock.objects.using(connection.alias).select_for_update().get_or_create(pk=1)
+            staged.merge(connection, unit.pk)
+    finally:
+        staged.drop(connection)
