@@ -177,3 +177,13 @@ def test_seeding_a_unit_without_case_workers_is_refused(personas):
     with pytest.raises(CommandError):
         call_command("seed", cases=5, unit=personas.call_centre.name, stdout=StringIO())
     assert not Case.objects.exists()
+
+
+def test_the_command_shows_its_progress_and_says_when_it_merges_the_rollups(personas):
+    shown = StringIO()
+    call_command(
+        "seed", cases=5, unit=personas.unit_a.name, seed=3, stdout=StringIO(), stderr=shown
+    )
+    lines = shown.getvalue().splitlines()
+    assert lines[0].startswith("5 / 5 cases,") and "cases/s" in lines[0]
+    assert lines[1].startswith("Adding the seeded cases to the statistics")

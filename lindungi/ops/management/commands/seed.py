@@ -65,6 +65,9 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 progress=progress,
                 workers=workers,
+                merging=lambda: self.stderr.write(
+                    _("Adding the seeded cases to the statistics' rollups (minutes for a million)")
+                ),
             )
         except NoCaseWorkers:
             raise CommandError(
