@@ -30,13 +30,13 @@ import hashlib
 import hmac
 import re
 import unicodedata
+import uuid
 from itertools import combinations
 
 import phonenumbers
 from django.core import checks
 from django.core.exceptions import FieldError, ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import Exists, OuterRef
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -287,42 +287,70 @@ class SearchableQuerySet(models.QuerySet):
         # One list of digests per term: a name token may be in any of the name fields.
         wanted = [[digest(f.column_label, term) for f in fields] for term in terms]
         if len(wanted) > 1:
-            # Several name tokens: a pair of them is never more common than its rarer token,
-            # so the rarest pair starts the search. Only when even that is common (or many
-            # rows overflowed) are the tokens' own lists intersected.
-            pairs = _pair_terms(self.model, terms)
-            counts = self._frequencies(pairs)
-            if min(counts) >= RARITY_PROBE:
-                return self.filter(pk__in=_common_to_all(wanted))
-            wanted = [pairs[counts.index(min(counts))], *wanted]
-        rarest, *others = wanted
-        # The rarest term picks the candidates through the digest index; every token is
-        # then one probe of the same index per candidate, before any row of the model is
-        # read: a candidate by a pair may be an overflowing row, or (``matching``) have a
-        # token in another name field. "siti aminah" costs what the few rows holding both
-        # cost, not what the thousands of "siti" would.
-        ids = BlindToken.objects.filter(digest__in=rarest)
-        for digests in others:
-            also = BlindToken.objects.filter(digest__in=digests, object_id=OuterRef("object_id"))
-            ids = ids.filter(Exists(also))
-        return self.filter(pk__in=ids.values("object_id"))
+            return self._by_pairs(fields, terms, wanted)
+        return self.filter(
+            pk__in=BlindToken.objects.filter(digest__in=wanted[0]).values("object_id")
+        )
 
-    def _frequencies(self, wanted):
-        """How many rows hold each term (a list of digests), each counted no further than
-        RARITY_PROBE, in one query: the ORM would take one query per term."""
-        quote = connections[self.db].ops.quote_name
+    def _by_pairs(self, fields, terms, wanted):
+        """Rows holding every name token of ``wanted`` (one list of digests per token).
+
+        A pair of tokens is never more common than its rarer token, so the rows holding the
+        rarest of the query's pairs are the candidates: read here, up to RARITY_PROBE of
+        each pair in one query, so that what follows runs on a known handful of ids. (As a
+        subquery, the planner, which cannot know how common a token is, read whole token
+        lists to test the candidates: at a million cases, thousands of ids.) Only when every
+        pair is that common are the tokens' own lists intersected.
+        """
+        pairs = _pair_terms(self.model, terms)
+        found = min(self._pair_rows(pairs), key=len)
+        if len(found) > RARITY_PROBE:
+            return self.filter(pk__in=_common_to_all(wanted))
+        overflow = pairs[0][1]
+        # A row found by its pair holds every token, in one of the name fields: enough when
+        # the search covers all of them. An overflowing row, or a search of fewer fields
+        # (``matching``), has its tokens checked.
+        every_field = set(fields) == set(searchable_fields(self.model, NAME))
+        sure = {pk for pk, d in found if every_field and d != overflow}
+        unsure = {pk for pk, _d in found} - sure
+        return self.filter(pk__in=sure | self._holding_all(unsure, wanted))
+
+    def _pair_rows(self, pairs):
+        """For each pair (a list of digests), the (object id, digest) of the rows holding it,
+        no more than RARITY_PROBE + 1 of them, in one query: the ORM would take one a pair."""
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
         table = quote(BlindToken._meta.db_table)
-        column = quote(BlindToken._meta.get_field("digest").column)
-        counts, params = [], []
-        for digests in wanted:
+        digest_column = quote(BlindToken._meta.get_field("digest").column)
+        id_column = quote(BlindToken._meta.get_field("object_id").column)
+        selects, params = [], []
+        for n, digests in enumerate(pairs):
             marks = ", ".join(["%s"] * len(digests))
-            # Put together from quoted names and %s marks only: every value is a parameter.
-            probe = f"SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT %s"  # noqa: S608
-            counts.append(f"(SELECT COUNT(*) FROM ({probe}) AS probe)")  # noqa: S608
-            params += [*digests, RARITY_PROBE]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(counts), params)
-            return cursor.fetchone()
+            # Put together from quoted names, numbers and %s marks only: every value is a
+            # parameter.
+            rows = (
+                f"SELECT {id_column}, {digest_column} FROM {table} "  # noqa: S608
+                f"WHERE {digest_column} IN ({marks}) LIMIT %s"
+            )
+            selects.append(f"SELECT {n}, * FROM ({rows}) AS pair{n}")  # noqa: S608
+            params += [*digests, RARITY_PROBE + 1]
+        found = [[] for _pair in pairs]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for n, pk, d in cursor.fetchall():
+                found[n].append((pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk), d))
+        return found
+
+    def _holding_all(self, ids, wanted):
+        """Those of ``ids`` that hold every term of ``wanted``, in one query on their ids."""
+        if not ids:
+            return set()
+        digests = [d for term in wanted for d in term]
+        held = {}
+        tokens = BlindToken.objects.using(self.db).filter(object_id__in=ids, digest__in=digests)
+        for pk, d in tokens.values_list("object_id", "digest"):
+            held.setdefault(pk, set()).add(d)
+        return {pk for pk, mine in held.items() if all(mine & set(term) for term in wanted)}
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
