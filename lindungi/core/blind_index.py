@@ -16,21 +16,27 @@ Every save (and ``bulk_create``) writes the row's digests to ``core.BlindToken``
 transaction; deleting the row deletes them. The digest is HMAC-SHA256 under
 LINDUNGI_INDEX_KEY of the column label and the normalised value, truncated to 128 bits.
 
+A row's name tokens (of all its name fields together) are also indexed in sorted pairs
+(``name_pairs``), so that a search for a full name whose every token is common ("siti
+rahayu": thousands of rows each at a million cases) starts from the few rows holding that
+pair instead of intersecting the thousands.
+
 What a blind index gives away: someone with the database alone sees which rows share a
-value (or a name token) in the same column, and how many tokens a name has. Not the values.
+value (or a name token, or a pair of name tokens) in the same column, and how many tokens
+a name has. Not the values.
 """
 
 import hashlib
 import hmac
 import re
 import unicodedata
-from operator import itemgetter
+import uuid
+from itertools import combinations
 
 import phonenumbers
 from django.core import checks
 from django.core.exceptions import FieldError, ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import Exists, OuterRef
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +49,13 @@ PHONE_REGION = "ID"
 DIGEST_HEX = 32
 # Enough to tell a rare name token from a common one without counting all of "siti".
 RARITY_PROBE = 200
+# A row with more distinct name tokens than this (a pasted paragraph, not a name) gets one
+# OVERFLOW token instead of its pairs (45 at ten tokens, 4,950 at a hundred); a pair search
+# reads every such row as a candidate, and checks its tokens as it checks every candidate's.
+PAIRED_TOKENS = 10
+OVERFLOW = "*"  # never a pair: tokens are word characters, a pair is two joined by a space
+# A longer query still has every token checked; its first pairs are enough to start from.
+QUERY_PAIRS = 10
 
 
 # --- Normalisation -----------------------------------------------------------------------
@@ -110,6 +123,46 @@ def stored_digests(field, value):
     return {digest(field.column_label, n) for n in normalised}
 
 
+def pair_column(model):
+    """The column label of ``model``'s name pairs: not a field's, so no field's digest of
+    the same text links up with it."""
+    return f"{model._meta.label_lower}:name-pairs"
+
+
+def name_pairs(model, obj):
+    """The digests of the sorted pairs of ``obj``'s name tokens, over all its name fields
+    (a name search matches a token in any of them), or its one OVERFLOW digest."""
+    tokens = set()
+    for field in searchable_fields(model, NAME):
+        value = getattr(obj, field.attname)
+        if value:
+            tokens |= name_tokens(value)
+    column = pair_column(model)
+    if len(tokens) > PAIRED_TOKENS:
+        return {digest(column, OVERFLOW)}
+    return {digest(column, f"{a} {b}") for a, b in combinations(sorted(tokens), 2)}
+
+
+def row_tokens(model, obj):
+    """Every (column, digest) the index keeps for ``obj``: its fields' and its name pairs."""
+    fields = searchable_fields(model)
+    tokens = {
+        (f.column_label, d) for f in fields for d in stored_digests(f, getattr(obj, f.attname))
+    }
+    if any(f.search == NAME for f in fields):
+        tokens |= {(pair_column(model), d) for d in name_pairs(model, obj)}
+    return tokens
+
+
+def _pair_terms(model, terms):
+    """The query's pairs of name tokens as search terms: each with the OVERFLOW digest,
+    whose rows hold every pair."""
+    column = pair_column(model)
+    overflow = digest(column, OVERFLOW)
+    pairs = list(combinations(sorted(terms), 2))[:QUERY_PAIRS]
+    return [[digest(column, f"{a} {b}"), overflow] for a, b in pairs]
+
+
 def searchable_fields(model, kind=None):
     return [
         f
@@ -129,13 +182,8 @@ def index_rows(model, objects, using, new=False):
     fields = searchable_fields(model)
     if not objects or not fields:
         return
-    columns = [f.column_label for f in fields]
-    wanted = {
-        (obj.pk, f.column_label, d)
-        for obj in objects
-        for f in fields
-        for d in stored_digests(f, getattr(obj, f.attname))
-    }
+    columns = [f.column_label for f in fields] + [pair_column(model)]
+    wanted = {(obj.pk, column, d) for obj in objects for column, d in row_tokens(model, obj)}
     tokens = BlindToken.objects.using(using)
     existing = set()
     if not new:
@@ -154,6 +202,29 @@ def index_rows(model, objects, using, new=False):
         for pk, column, d in wanted
         if pk in stale_ids
     )
+
+
+def index_name_pairs(model, tokens=BlindToken, batch_size=2000):
+    """Write the name pairs of every row of ``model`` (a migration's historical model, and
+    its ``tokens`` model), replacing any: for a database indexed before pairs existed
+    (migration core 0003). ``lindungi rotate-keys --reindex`` rebuilds them too."""
+    names = [f.name for f in searchable_fields(model, NAME)]
+    if not names:
+        return
+    column = pair_column(model)
+    tokens.objects.filter(column=column).delete()
+    rows = model._base_manager.order_by("pk").only("pk", *names)
+    last_pk = None
+    while True:
+        batch = list((rows if last_pk is None else rows.filter(pk__gt=last_pk))[:batch_size])
+        tokens.objects.bulk_create(
+            tokens(object_id=obj.pk, column=column, digest=d)
+            for obj in batch
+            for d in name_pairs(model, obj)
+        )
+        if len(batch) < batch_size:
+            return
+        last_pk = batch[-1].pk
 
 
 def _delete_tokens(sender, instance, using, **kwargs):
@@ -216,37 +287,70 @@ class SearchableQuerySet(models.QuerySet):
         # One list of digests per term: a name token may be in any of the name fields.
         wanted = [[digest(f.column_label, term) for f in fields] for term in terms]
         if len(wanted) > 1:
-            counts = self._frequencies(wanted)
-            if min(counts) >= RARITY_PROBE:
-                return self.filter(pk__in=_common_to_all(wanted))
-            wanted = [w for _n, w in sorted(zip(counts, wanted, strict=True), key=itemgetter(0))]
-        rarest, *others = wanted
-        # The rarest term picks the candidates through the digest index; every other term
-        # is then one probe of the same index per candidate, before any row of the model is
-        # read. "siti aminah" costs what "aminah" costs, not what the thousands of "siti"
-        # would.
-        ids = BlindToken.objects.filter(digest__in=rarest)
-        for digests in others:
-            also = BlindToken.objects.filter(digest__in=digests, object_id=OuterRef("object_id"))
-            ids = ids.filter(Exists(also))
-        return self.filter(pk__in=ids.values("object_id"))
+            return self._by_pairs(fields, terms, wanted)
+        return self.filter(
+            pk__in=BlindToken.objects.filter(digest__in=wanted[0]).values("object_id")
+        )
 
-    def _frequencies(self, wanted):
-        """How many rows hold each term (a list of digests), each counted no further than
-        RARITY_PROBE, in one query: the ORM would take one query per term."""
-        quote = connections[self.db].ops.quote_name
+    def _by_pairs(self, fields, terms, wanted):
+        """Rows holding every name token of ``wanted`` (one list of digests per token).
+
+        A pair of tokens is never more common than its rarer token, so the rows holding the
+        rarest of the query's pairs are the candidates: read here, up to RARITY_PROBE of
+        each pair in one query, so that what follows runs on a known handful of ids. (As a
+        subquery, the planner, which cannot know how common a token is, read whole token
+        lists to test the candidates: at a million cases, thousands of ids.) Only when every
+        pair is that common are the tokens' own lists intersected.
+        """
+        pairs = _pair_terms(self.model, terms)
+        found = min(self._pair_rows(pairs), key=len)
+        if len(found) > RARITY_PROBE:
+            return self.filter(pk__in=_common_to_all(wanted))
+        overflow = pairs[0][1]
+        # A row found by its pair holds every token, in one of the name fields: enough when
+        # the search covers all of them. An overflowing row, or a search of fewer fields
+        # (``matching``), has its tokens checked.
+        every_field = set(fields) == set(searchable_fields(self.model, NAME))
+        sure = {pk for pk, d in found if every_field and d != overflow}
+        unsure = {pk for pk, _d in found} - sure
+        return self.filter(pk__in=sure | self._holding_all(unsure, wanted))
+
+    def _pair_rows(self, pairs):
+        """For each pair (a list of digests), the (object id, digest) of the rows holding it,
+        no more than RARITY_PROBE + 1 of them, in one query: the ORM would take one a pair."""
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
         table = quote(BlindToken._meta.db_table)
-        column = quote(BlindToken._meta.get_field("digest").column)
-        counts, params = [], []
-        for digests in wanted:
+        digest_column = quote(BlindToken._meta.get_field("digest").column)
+        id_column = quote(BlindToken._meta.get_field("object_id").column)
+        selects, params = [], []
+        for n, digests in enumerate(pairs):
             marks = ", ".join(["%s"] * len(digests))
-            # Put together from quoted names and %s marks only: every value is a parameter.
-            probe = f"SELECT 1 FROM {table} WHERE {column} IN ({marks}) LIMIT %s"  # noqa: S608
-            counts.append(f"(SELECT COUNT(*) FROM ({probe}) AS probe)")  # noqa: S608
-            params += [*digests, RARITY_PROBE]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(counts), params)
-            return cursor.fetchone()
+            # Put together from quoted names, numbers and %s marks only: every value is a
+            # parameter.
+            rows = (
+                f"SELECT {id_column}, {digest_column} FROM {table} "  # noqa: S608
+                f"WHERE {digest_column} IN ({marks}) LIMIT %s"
+            )
+            selects.append(f"SELECT {n}, * FROM ({rows}) AS pair{n}")  # noqa: S608
+            params += [*digests, RARITY_PROBE + 1]
+        found = [[] for _pair in pairs]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for n, pk, d in cursor.fetchall():
+                found[n].append((pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk), d))
+        return found
+
+    def _holding_all(self, ids, wanted):
+        """Those of ``ids`` that hold every term of ``wanted``, in one query on their ids."""
+        if not ids:
+            return set()
+        digests = [d for term in wanted for d in term]
+        held = {}
+        tokens = BlindToken.objects.using(self.db).filter(object_id__in=ids, digest__in=digests)
+        for pk, d in tokens.values_list("object_id", "digest"):
+            held.setdefault(pk, set()).add(d)
+        return {pk for pk, mine in held.items() if all(mine & set(term) for term in wanted)}
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)

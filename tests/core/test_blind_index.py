@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import FieldError, ValidationError
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from lindungi.core import blind_index
 from lindungi.core.blind_index import (
@@ -79,9 +80,9 @@ class TestSearch:
         assert self.found(Person.objects.search_name("siti santoso")) == set()
 
     def test_common_tokens_are_intersected_and_answer_the_same(self, monkeypatch):
-        # With every token "common" (a million cases: thousands of "siti"), each token's
+        # With even the pair of tokens "common" (more rows than RARITY_PROBE), each token's
         # ids are read once and intersected instead of probed one by one.
-        monkeypatch.setattr(blind_index, "RARITY_PROBE", 1)
+        monkeypatch.setattr(blind_index, "RARITY_PROBE", 0)
         both = Person.objects.search_name("aminah siti")
         assert "INTERSECT" in str(both.query)
         assert self.found(both) == {"Siti Aminah"}
@@ -163,3 +164,97 @@ class TestSearch:
                 cursor.execute(f"EXPLAIN {sql}", params)
             plan = " ".join(str(row) for row in cursor.fetchall())
         assert "blind_token_search" in plan, plan
+
+
+@pytest.mark.django_db
+class TestNamePairs:
+    """A search for several name tokens starts from the rarest of their pairs
+    (``blind_index.name_pairs``): it must find exactly what the tokens alone would."""
+
+    LONG = "Siti Nur Rahayu binti Haji Abdul Rahman bin Umar Said Ali Akbar"
+
+    @pytest.fixture(autouse=True)
+    def people(self):
+        self.people = {}
+        for name, alias in [
+            ("Siti Rahayu", ""),
+            ("Siti Nur Rahayu", ""),
+            ("Rahayu Siti", ""),
+            ("Siti Lestari", ""),
+            ("Dewi Rahayu", "Siti"),  # one token in each name field
+            (self.LONG, ""),  # more tokens than are paired
+        ]:
+            self.people[name] = Person.objects.create(name=name, alias=alias)
+
+    def found(self, queryset):
+        return set(queryset.values_list("name", flat=True))
+
+    def pairs(self, name):
+        person = self.people[name]
+        column = blind_index.pair_column(Person)
+        return BlindToken.objects.filter(object_id=person.pk, column=column)
+
+    def test_each_sorted_pair_of_a_rows_name_tokens_is_indexed_once(self):
+        assert self.pairs("Siti Rahayu").count() == 1
+        assert self.pairs("Siti Nur Rahayu").count() == 3
+        both = {d for (d,) in self.pairs("Siti Rahayu").values_list("digest")}
+        assert both == {d for (d,) in self.pairs("Rahayu Siti").values_list("digest")}
+        assert self.pairs("Dewi Rahayu").count() == 3  # across its name and alias
+        assert self.pairs(self.LONG).count() == 1  # the overflow token, not 66 pairs
+
+    def test_a_full_name_search_finds_exactly_the_people_holding_every_token(self):
+        everyone_with_both = {
+            "Siti Rahayu",
+            "Siti Nur Rahayu",
+            "Rahayu Siti",
+            "Dewi Rahayu",
+            self.LONG,
+        }
+        assert self.found(Person.objects.search_name("Siti Rahayu")) == everyone_with_both
+        assert self.found(Person.objects.search_name("rahayu, siti")) == everyone_with_both
+        assert self.found(Person.objects.search_name("siti nur rahayu")) == {
+            "Siti Nur Rahayu",
+            self.LONG,
+        }
+        assert self.found(Person.objects.search_name("nur rahayu umar")) == {self.LONG}
+        assert self.found(Person.objects.search_name("siti lestari")) == {"Siti Lestari"}
+        assert self.found(Person.objects.search_name("lestari rahayu")) == set()
+        assert self.found(Person.objects.search_name("siti santoso")) == set()
+
+    def test_the_search_starts_from_the_pair_and_reads_no_token_list(self):
+        column = blind_index.pair_column(Person)
+        pair = blind_index.digest(column, "lestari siti")
+        with CaptureQueriesContext(connection) as queries:
+            found = self.found(Person.objects.search_name("siti lestari"))
+        assert found == {"Siti Lestari"}
+        assert pair in queries.captured_queries[0]["sql"]
+        assert blind_index.digest("encryption_app.person.name", "siti") not in str(queries)
+
+    def test_common_pairs_fall_back_to_intersecting_the_tokens(self, monkeypatch):
+        monkeypatch.setattr(blind_index, "RARITY_PROBE", 1)
+        queryset = Person.objects.search_name("siti rahayu")
+        assert "INTERSECT" in str(queryset.query)
+        assert len(self.found(queryset)) == 5
+
+    def test_one_field_is_searched_alone_even_where_the_pair_spans_two(self):
+        assert "Dewi Rahayu" not in self.found(Person.objects.matching("name", "siti rahayu"))
+        assert self.found(Person.objects.matching("name", "siti lestari")) == {"Siti Lestari"}
+
+    def test_pairs_follow_a_changed_name(self):
+        person = self.people["Siti Lestari"]
+        person.alias = "Rahayu"
+        person.save(update_fields=["alias"])
+        assert "Siti Lestari" in self.found(Person.objects.search_name("siti rahayu"))
+        person.name = "Ani Lestari"
+        person.save()
+        assert not Person.objects.search_name("siti lestari").exists()
+        assert self.found(Person.objects.search_name("ani rahayu")) == {"Ani Lestari"}
+
+    def test_a_database_indexed_before_pairs_gets_them_from_index_name_pairs(self):
+        BlindToken.objects.filter(column=blind_index.pair_column(Person)).delete()
+        assert not Person.objects.search_name("siti lestari").exists()
+        blind_index.index_name_pairs(Person, batch_size=2)
+        blind_index.index_name_pairs(Person, batch_size=2)  # again: replaced, not doubled
+        assert self.pairs("Siti Nur Rahayu").count() == 3
+        assert self.found(Person.objects.search_name("siti lestari")) == {"Siti Lestari"}
+        assert len(self.found(Person.objects.search_name("siti rahayu"))) == 5

@@ -107,4 +107,6 @@ def test_reindex_rebuilds_the_blind_index_after_the_index_key_changed(people):
         assert not Person.objects.search_name("aminah").exists()
         rotate(reindex=True)
         assert Person.objects.search_name("aminah").count() == len(NAMES)
+        assert Person.objects.search_name("orang aminah").count() == len(NAMES)  # by a pair
+        assert Person.objects.search_name("ke3 aminah").get().name == NAMES[3]
         assert Person.objects.with_phone("0812-3456-7800").exists()

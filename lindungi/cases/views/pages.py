@@ -21,7 +21,7 @@ from lindungi.cases import case_page
 from lindungi.cases.access import CASE_ROLES, get_case_for
 from lindungi.cases.caseload_deadlines import with_deadline_facts
 from lindungi.cases.models import Case, Priority, Status
-from lindungi.cases.queries.case_parts import load_case_page
+from lindungi.cases.queries.case_parts import load_case_page, with_page_rows
 from lindungi.cases.queries.filters import ACTIVE, ALL, filter_cases, kota_choices
 from lindungi.cases.queries.paging import SORTS, page_of
 from lindungi.cases.queries.search import PERSONAL, SearchBy, search_cases
@@ -263,7 +263,9 @@ def _case_page_row(cases):
     """The case page's case, with what its summary and deadlines read (the unit's name, the
     last note, the police report) in the same query rather than three more, and whether it
     has what each part of the page reads (``case_page.with_presence``)."""
-    return case_page.with_presence(with_deadline_facts(cases.select_related("unit")))
+    return case_page.with_presence(
+        with_page_rows(with_deadline_facts(cases.select_related("unit")))
+    )
 
 
 @login_required

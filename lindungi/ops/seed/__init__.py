@@ -4,7 +4,7 @@ The mix follows the published figures for DKI Jakarta's service centre in 2024 (
 ``maker`` draws each case. Rows are written with PostgreSQL's ``COPY`` or SQLite's
 ``executemany`` (``core.bulk``), not through the per-row actions (a hundred times slower), but
 they are the rows the actions would write: encryption and blind indexes real (the fields'
-own encryption, ``blind_index.stored_digests`` for the tokens), the derived fields computed
+own encryption, ``blind_index.row_tokens`` for the tokens), the derived fields computed
 by the rules of ``classification``, the timeline events the actions add, named access for
 restricted cases as ``restrict_case`` grants it, the survivors' consents to statistics, and
 the statistics rollups the worker would compute (``rollups``). Seeding is one audit event
@@ -47,7 +47,7 @@ from lindungi.cases.models import (
     Perpetrator,
     new_survivor_code,
 )
-from lindungi.core.blind_index import searchable_fields, stored_digests
+from lindungi.core.blind_index import row_tokens
 from lindungi.core.bulk import Writer
 from lindungi.core.models import BlindToken
 from lindungi.ops.demo import load_demo
@@ -97,11 +97,9 @@ def _unique_codes(cases):
 
 def _tokens(clients):
     """The blind-index rows of new ``clients``, as ``blind_index.index_rows`` makes them."""
-    fields = searchable_fields(Client)
     for client in clients:
-        for field in fields:
-            for digest in stored_digests(field, getattr(client, field.attname)):
-                yield {"digest": digest, "object_id": client.pk, "column": field.column_label}
+        for column, digest in row_tokens(Client, client):
+            yield {"digest": digest, "object_id": client.pk, "column": column}
 
 
 def _write(writer, batch, tally):
