@@ -36,7 +36,7 @@ from itertools import combinations
 import phonenumbers
 from django.core import checks
 from django.core.exceptions import FieldError, ValidationError
-from django.db import connections, models, router, transaction
+from django.db import connections, migrations, models, router, transaction
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -207,7 +207,7 @@ def index_rows(model, objects, using, new=False):
 def index_name_pairs(model, tokens=BlindToken, batch_size=2000):
     """Write the name pairs of every row of ``model`` (a migration's historical model, and
     its ``tokens`` model), replacing any: for a database indexed before pairs existed
-    (migration core 0003). ``lindungi rotate-keys --reindex`` rebuilds them too."""
+    (``pairs_migration``). ``lindungi rotate-keys --reindex`` rebuilds them too."""
     names = [f.name for f in searchable_fields(model, NAME)]
     if not names:
         return
@@ -407,3 +407,21 @@ class Searchable(models.Model):
                 )
             )
         return errors
+
+
+def pairs_migration(app_label, model_names):
+    """A migration's operation that indexes the name pairs of ``model_names`` (models of
+    ``app_label`` with name fields) and, reversed, drops them: a row indexed before pairs
+    existed would not be found by a search of two or more name tokens."""
+
+    def index_pairs(apps, schema_editor):
+        tokens = apps.get_model("core", "BlindToken")
+        for name in model_names:
+            index_name_pairs(apps.get_model(app_label, name), tokens)
+
+    def drop_pairs(apps, schema_editor):
+        tokens = apps.get_model("core", "BlindToken")
+        for name in model_names:
+            tokens.objects.filter(column=pair_column(apps.get_model(app_label, name))).delete()
+
+    return migrations.RunPython(index_pairs, drop_pairs)

@@ -4,21 +4,7 @@ found. Reads every name (decrypted with the current keys) in batches."""
 
 from django.db import migrations
 
-from lindungi.core.blind_index import index_name_pairs, pair_column
-
-MODELS = ["Client"]
-
-
-def index_pairs(apps, schema_editor):
-    tokens = apps.get_model("core", "BlindToken")
-    for name in MODELS:
-        index_name_pairs(apps.get_model("cases", name), tokens)
-
-
-def drop_pairs(apps, schema_editor):
-    tokens = apps.get_model("core", "BlindToken")
-    for name in MODELS:
-        tokens.objects.filter(column=pair_column(apps.get_model("cases", name))).delete()
+from lindungi.core.blind_index import pairs_migration
 
 
 class Migration(migrations.Migration):
@@ -27,4 +13,4 @@ class Migration(migrations.Migration):
         ("core", "0002_submitted_key"),
     ]
 
-    operations = [migrations.RunPython(index_pairs, drop_pairs)]
+    operations = [pairs_migration("cases", ["Client"])]
