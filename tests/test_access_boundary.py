@@ -46,6 +46,8 @@ ALLOWED = {
     "cases/queries/search.py": "search: blind-index lookups that narrow a queryset already "
     "narrowed by restrict",
     "intake/case_facts.py": "loads the first account of the case of a CaseAccess",
+    "cases/queries/case_parts.py": "the case page's parts (people, incidents, timeline), read "
+    "by the key of the case of the page's CaseAccess",
     "cases/forms.py": "form choices among the parts of the case of a CaseAccess",
     "response/actions.py": "actions: they lock the dispatch, then check the actor with "
     "response.access.may (the rule restrict applies)",
