@@ -5,7 +5,7 @@ indexed column (an API key by its hash, a kelurahan by its code) that costs seve
 what running it does (about 0.4 ms of CPU against 0.1 ms, PostgreSQL, December 2026), and
 the intake API makes such lookups on every report. ``CompiledQuery`` keeps what the ORM's
 compiler makes of the queryset, once per database vendor, with each value that changes
-between requests a ``Param`` (``lindungi.core.compiled``) left as a placeholder; a call
+between requests a ``Param`` (``lindungi.core.compiled``) left as a bound parameter; a call
 binds the values and turns the rows into model instances as the ORM would (its converters,
 ``Model.from_db``). ``CompiledStatement`` does the same for an INSERT or UPDATE that every
 form with a submit-once key makes (``lindungi.core.once``). The SQL is the ORM's own:
