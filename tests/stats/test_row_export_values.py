@@ -5,6 +5,7 @@ values the three ordered queries joined in Python made before."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import DataError, connection, transaction
 
 from lindungi.cases import actions
 from lindungi.cases.models import Case, Client
@@ -68,3 +69,19 @@ def test_each_column_holds_the_value_the_export_promises(personas, time_machine)
     named = [list(row) for row in rows.rows(personas.supervisor_a, True)]
     assert named == [[row[0], NAME, *row[1:]] for row in (first, second)]
     assert len(rows.header(True)) == len(named[0]) == len(rows.fields(True))
+
+
+def test_a_failed_export_statement_keeps_its_own_error_and_the_planner_as_it_was():
+    """PostgreSQL: JIT is off only for the export's statement; when that statement fails in
+    a transaction, its error is what the caller sees, and the rollback restores JIT."""
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        [(before,)] = cursor.fetchall()
+    with pytest.raises(DataError, match="division by zero"), transaction.atomic():
+        with rows.without_jit(), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchall() == [(before,)]

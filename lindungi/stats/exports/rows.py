@@ -26,6 +26,7 @@ from django.db.models import CharField, F, Func
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.pq import TransactionStatus
 
 from lindungi.cases.access import row_export_needs
 from lindungi.cases.classification import OLDEST_AGE_BAND
@@ -227,7 +228,10 @@ def without_jit():
         try:
             yield
         finally:
-            cursor.execute("SELECT set_config('jit', %s, false)", [before])
+            # A statement that failed inside a transaction left it aborted: a further one
+            # would raise and hide that error, and the rollback puts the setting back anyway.
+            if connection.connection.info.transaction_status != TransactionStatus.INERROR:
+                cursor.execute("SELECT set_config('jit', %s, false)", [before])
 
 
 def rows(user, names) -> Iterator[tuple]:
