@@ -109,10 +109,11 @@ class _Keys:
         self.counter = Counter()
 
     def add(self, day, incident, measure, pairs, n=1):
-        code = _place_code(incident)
+        # The key's head once, not once a pair: ``lindungi seed`` adds 95 keys a case.
+        head = (day.isoformat(), _place_code(incident)[:5], incident.gbv_type or "", measure)
+        counter = self.counter
         for dimension, value in pairs:
-            key = (day.isoformat(), code[:5], incident.gbv_type or "", measure, dimension, value)
-            self.counter[key] += n
+            counter[(*head, dimension, value)] += n
 
 
 def case_keys(case):
@@ -127,13 +128,15 @@ def case_keys(case):
     if not incidents:
         return keys.counter
     first = incidents[0]
-    opened = timezone.localdate(case.opened_at)
+    zone = timezone.get_current_timezone()  # looked up once: a thread-local read each time
+    opened = timezone.localdate(case.opened_at, zone)
     given = [s for s in case.services.all() if course.given(s)]
     served = [SIMFONI_SERVICE.get(s.type, s.type) for s in given]
     keys.add(opened, first, "cases", [("total", ""), *course.opening_pairs(case, served)])
     keys.add(opened, first, "services", [("service", COMPLAINT)])
     if case.closed_at is not None:
-        keys.add(timezone.localdate(case.closed_at), first, "closures", course.closure_pairs(case))
+        closed = timezone.localdate(case.closed_at, zone)
+        keys.add(closed, first, "closures", course.closure_pairs(case))
     seen = set()
     for incident in incidents:
         day = incident_day(incident)
