@@ -18,8 +18,6 @@ stats-rebuild`` (``rollup.rebuild``) repairs it.
 import uuid
 from collections import Counter
 
-from django.db import transaction
-
 from lindungi.stats import merge
 from lindungi.stats.counts import case_keys
 from lindungi.stats.models import RollupLock
@@ -81,9 +79,11 @@ def staging():
 def add_to_rollups(connection, unit, staged):
     """Add the counts ``staged`` (all of ``unit``'s cases) to the rollups by day and by month,
     under the rollups' lock (the worker's recount waits), and drop the scratch table."""
+
+    def lock():
+        RollupLock.objects.using(connection.alias).select_for_update().get_or_create(pk=1)
+
     try:
-        with transaction.atomic(using=connection.alias):
-            RollupLock.objects.using(connection.alias).select_for_update().get_or_create(pk=1)
-            staged.merge(connection, unit.pk)
+        staged.merge(connection, unit.pk, lock)
     finally:
         staged.drop(connection)
