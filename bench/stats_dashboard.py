@@ -164,6 +164,7 @@ def export_parquet(path):
     import pyarrow.parquet as pq
 
     from lindungi.stats.models import Contribution
+    from lindungi.stats.rollup import contribution_rows
 
     names = ["unit_id", "day", "kota", "gbv_type", "measure", "dimension", "value", "count"]
     schema = pa.schema([*((n, pa.string()) for n in names[:-1]), ("count", pa.int64())])
@@ -178,7 +179,7 @@ def export_parquet(path):
         buffer.clear()
 
     for keys in Contribution.objects.values_list("keys", flat=True).iterator(chunk_size=5000):
-        buffer.extend(keys)
+        buffer.extend(contribution_rows(keys))
         if len(buffer) >= 500_000:
             rows += len(buffer)
             flush()

@@ -26,8 +26,10 @@ class PendingCase(models.Model):
 
 
 class Contribution(models.Model):
-    """What one case adds to the rollups now: [[key..., count], ...]. Kept so that a change
-    or a deletion subtracts exactly what the case added before."""
+    """What one case adds to the rollups now: {"unit": id, "keys": [[key..., count], ...]}
+    (``rollup.contribution``; rows written before 4 December 2026 are [[unit id, key...,
+    count], ...], read alike). Kept so that a change or a deletion subtracts exactly what
+    the case added before."""
 
     case_id = models.UUIDField(primary_key=True)
     keys = models.JSONField(default=list)

@@ -153,3 +153,22 @@ def test_a_rebuild_merging_in_many_steps_counts_what_one_step_does(module_person
     assert tallies() == recount() != {}
     assert month_tallies() == rollup.by_month(recount())
     assert Contribution.objects.count() == 3
+
+
+def test_a_contribution_stored_in_the_earlier_form_is_subtracted_as_it_was_added(
+    module_personas,
+):
+    """Contributions written before the unit was kept once (a list of [unit id, key...,
+    count]) are read alike: a change to such a case moves the rollups by the difference."""
+    case = new_case(module_personas)
+    counted()
+    stored = Contribution.objects.get(case_id=case.pk)
+    assert set(stored.keys) == {"unit", "keys"} and stored.keys["unit"] == str(case.unit_id)
+    earlier = rollup.contribution_rows(stored.keys)
+    assert earlier and all(row[0] == str(case.unit_id) for row in earlier)
+    Contribution.objects.filter(case_id=case.pk).update(keys=earlier)
+    incident = Incident.objects.get(case=case)
+    changes = {"occurred_on": date(2025, 3, 3), "reported_on": date(2025, 3, 9)}
+    actions.update_incident(module_personas.case_worker_a, incident, incident.version, changes)
+    assert counted() == recount()
+    assert month_tallies() == rollup.by_month(recount())

@@ -21,6 +21,7 @@ from collections import Counter
 from lindungi.stats import merge
 from lindungi.stats.counts import case_keys
 from lindungi.stats.models import RollupLock
+from lindungi.stats.rollup import contribution
 
 FLUSH_CASES = 250_000
 # What ``stats.course.with_course`` reads with a case for the quality indicators: a seeded
@@ -63,10 +64,9 @@ def contributions(batch, tally: Counter):
         case.__dict__.update(NO_CASE_WORK)
         case._prefetched_objects_cache = {"services": _Loaded()}  # none given yet
         keys = case_keys(case)
-        unit = str(case.unit_id)
-        flat = [[unit, *key, n] for key, n in sorted(keys.items()) if n]
-        if flat:
-            rows.append({"case_id": case.pk, "keys": flat})
+        stored = contribution(case.unit_id, keys)
+        if stored["keys"]:
+            rows.append({"case_id": case.pk, "keys": stored})
         tally.update(keys)
     return rows
 
