@@ -1,6 +1,7 @@
 """Adding many counts to the rollups at once: what ``lindungi seed`` and the rebuild write,
 a row per key rather than the worker's update per key (``rollup._apply``), which would
-take hours at a million cases. The caller holds the rollups' lock and the transaction."""
+take hours at a million cases. ``add_counts``'s caller holds the rollups' lock and the
+transaction; ``Staging.merge`` takes the lock itself, in a transaction of its own."""
 
 import threading
 import uuid
