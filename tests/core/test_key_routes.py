@@ -42,7 +42,8 @@ KEY_ROUTES = ["key_route", "key_route_fails"]
 
 def test_the_middleware_every_response_passes_hooks_no_view():
     """A key route's view runs without the handler's hooks: none may be listed before."""
-    shared = settings.MIDDLEWARE[: settings.MIDDLEWARE.index(f"{KeyRoutesMiddleware.__module__}.KeyRoutesMiddleware")]
+    split = settings.MIDDLEWARE.index(f"{KeyRoutesMiddleware.__module__}.KeyRoutesMiddleware")
+    shared = settings.MIDDLEWARE[:split]
     for name in shared:
         for hook in HOOKS:
             assert not hasattr(import_string(name), hook), (name, hook)
