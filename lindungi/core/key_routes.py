@@ -2,8 +2,8 @@
 
 An integration's request (``POST /api/v1/reports``, ``Authorization: Bearer``) has no
 session, no CSRF token, no second factor, no messages, no htmx and no login to lock out;
-the middleware for those still ran on every such request and cost about a tenth of its
-CPU (a twelfth of a millisecond each, 4 December 2026). ``KeyRoutesMiddleware`` stands in
+the middleware for those still ran on every such request, about a tenth of its Python
+CPU (cProfile, PostgreSQL, 4 December 2026). ``KeyRoutesMiddleware`` stands in
 ``settings.MIDDLEWARE`` between the middleware every response needs (request id, request
 log, security headers, language, audit context: listed before it) and the browser's
 (listed after it): a request for one of ``settings.API_KEY_ROUTES`` goes from it straight
