@@ -80,15 +80,20 @@ MIDDLEWARE = [
     "lindungi.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lindungi.core.middleware.LanguageMiddleware",
+    "lindungi.core.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lindungi.audit.middleware.AuditContextMiddleware",
+    # The routes of API_KEY_ROUTES go from here to their view: what follows is for browsers
+    # (sessions, CSRF, second factor, lockouts), what precedes it for every response.
+    "lindungi.core.key_routes.KeyRoutesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "lindungi.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Text that is not UTF-8 or holds control characters: refused before any view runs.
     "lindungi.core.input_policy.FormInputMiddleware",
-    "lindungi.core.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before the second factor: a session past its time ends, verified or not.
     "lindungi.accounts.sessions.SessionTimeoutMiddleware",
@@ -96,13 +101,13 @@ MIDDLEWARE = [
     "lindungi.accounts.mfa.middleware.SecondFactorMiddleware",
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "lindungi.accounts.middleware.LoginRequiredMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindungi.accounts.middleware.ActiveMembershipMiddleware",
-    "lindungi.audit.middleware.AuditContextMiddleware",
     # Last, so that it turns a lockout raised anywhere into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# Called by integrations with an API key only, never by a browser (lindungi/core/key_routes.py).
+API_KEY_ROUTES = ["api:create_report"]
 
 ROOT_URLCONF = "lindungi.urls"
 WSGI_APPLICATION = "lindungi.wsgi.application"

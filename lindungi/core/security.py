@@ -23,8 +23,9 @@ def no_store(view):
 class SecurityHeadersMiddleware:
     """Permissions-Policy on every response; no-store on every response to a logged-in user.
 
-    After AuthenticationMiddleware: it reads request.user once the view has run, so the
-    answer to a login is covered too.
+    It reads request.user once the view has run (AuthenticationMiddleware, further down
+    the list, has set it), so the answer to a login is covered too. A route called with an
+    API key has no user (lindungi/core/key_routes.py), nor does a static file.
     """
 
     def __init__(self, get_response):
@@ -36,7 +37,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        if request.user.is_authenticated:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             # Case pages must not survive in a shared computer's cache or history.
             add_never_cache_headers(response)
         return response

@@ -272,7 +272,19 @@ def receive_public_report(
     return report, pin
 
 
-@transaction.atomic
+class _InsertFailed(Exception):
+    """The new report's insert failed (``error``), and its transaction with it."""
+
+    def __init__(self, reference: str, error: IntegrityError) -> None:
+        super().__init__(reference)
+        self.reference = reference
+        self.error = error
+
+
+# Draws of a reference before giving up: each collides about once in 10^15 tries.
+REFERENCE_DRAWS = 5
+
+
 def receive_api_report(
     api_key: ApiKey,
     data: Data,
@@ -281,16 +293,43 @@ def receive_api_report(
     once: SubmitOnce | None = None,
     request: HttpRequest | None = None,
 ) -> Report:
-    """A report from an integration (112 dispatch, the citizen app): received at once.
+    """A report from an integration (112 dispatch, the city's citizen app): received at once.
 
     With ``once`` (the request's Idempotency-Key), a retry raises ``Replayed`` with the
-    first answer instead of making a second report."""
+    first answer instead of making a second report.
+
+    A reference another report holds fails the insert and with it the whole transaction,
+    which runs again with a new reference (claim, report and event alike). Unlike
+    ``_create``, no savepoint around the insert: two round trips fewer on every report the
+    API takes, for a retry of the whole transaction about once in 10^15 reports."""
+    for _draw in range(REFERENCE_DRAWS):
+        try:
+            return _receive_api_report(api_key, data, people, once=once, request=request)
+        except _InsertFailed as failed:
+            # Asked once the transaction is rolled back: PostgreSQL answers nothing before.
+            if not Report.objects.filter(reference=failed.reference).exists():
+                raise failed.error from None
+    raise IntegrityError("could not draw a unique reference")
+
+
+@transaction.atomic
+def _receive_api_report(
+    api_key: ApiKey,
+    data: Data,
+    people: Iterable[Data] | None,
+    *,
+    once: SubmitOnce | None,
+    request: HttpRequest | None,
+) -> Report:
     claim(once)
     _check_fields(data, REPORT_FIELDS)
-    report = Report(**{"channel": "api", **data})
+    report = Report(**{"channel": "api", **data}, reference=new_reference())
     _validate(report)
     _received(report, timezone.now())
-    _create(report)
+    try:
+        report.save()
+    except IntegrityError as error:
+        raise _InsertFailed(report.reference, error) from error
     _add_people(report, people)
     record("report.api_submit", request=request, obj=report, reason=f"api_key:{api_key.pk}")
     done(once, report)

@@ -4,11 +4,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from lindungi.audit.models import AuditEvent
-from lindungi.intake import apikeys
+from lindungi.core.models import SubmittedKey
+from lindungi.intake import actions, apikeys
 from lindungi.intake.models import Report, ReportStatus
+from lindungi.intake.references import new_reference
 
 URL = "/api/v1/reports"
 KELURAHAN = "31.74.01.1001"
@@ -256,3 +259,32 @@ def test_a_database_that_cannot_be_reached_answers_503_in_the_error_shape(client
     assert response.json()["error"] == "unavailable"
     assert response["Retry-After"] == "5"
     assert "closed the connection" not in response.content.decode()
+
+
+def test_a_reference_another_report_holds_is_drawn_again_with_one_report_claim_and_event(
+    post, monkeypatch
+):
+    first = post(report(), idempotency_key="first").json()
+    draws = iter([first["reference"], first["reference"], "LP-22222-22222"])
+    monkeypatch.setattr(actions, "new_reference", lambda: next(draws, new_reference()))
+    events = AuditEvent.objects.filter(action="report.api_submit").count()
+    response = post(report(), idempotency_key="second")
+    assert response.status_code == 201
+    assert response.json()["reference"] == "LP-22222-22222"
+    assert Report.objects.count() == 2
+    assert SubmittedKey.objects.filter(key="second").count() == 1
+    assert AuditEvent.objects.filter(action="report.api_submit").count() == events + 1
+    # The replay gets the answer of the report that was made, not of a draw rolled back.
+    assert post(report(), idempotency_key="second").json() == response.json()
+
+
+def test_an_insert_that_fails_for_another_reason_is_not_drawn_again(post, monkeypatch):
+    def fails(self, *args, **kwargs):
+        raise IntegrityError("another constraint")
+
+    drawn = []
+    monkeypatch.setattr(actions, "new_reference", lambda: drawn.append(1) or "LP-33333-33333")
+    monkeypatch.setattr(Report, "save", fails)
+    with pytest.raises(IntegrityError, match="another constraint"):
+        post(report())
+    assert len(drawn) == 1
