@@ -111,6 +111,8 @@ class CasePage:
     next_cursor: str | None = None
     previous_cursor: str | None = None
     kota_names: dict = field(default_factory=dict)
+    # What the template prints of each row, in the rows' order (``rows.describe_rows``).
+    lines: list = field(default_factory=list)
 
     @property
     def is_only_page(self):
