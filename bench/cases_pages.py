@@ -273,22 +273,30 @@ def write_results(results, rounds, where):
     )
 
 
-def time_existing(url, rounds):
-    """The pages of a database seeded beforehand (a million cases take longer to make
-    than this script's steps should hold a scratch database), p95 against the trivial
-    page's in the same run."""
+def time_existing(urls, rounds):
+    """The pages of databases seeded beforehand (a million cases take longer to make than
+    this script's steps should hold a scratch database), each in turn: p95 against the
+    trivial page's in the same run, and against the same page's p95 on the first database
+    (the smallest, for the growth the targets bound)."""
     where = machine()
-    about = run(url, "count", 0)
-    log(f"{about['database']}: timing the pages at {about['cases']:,} cases")
-    pages = run(url, "time", rounds)
-    trivial = pages["trivial"]["p95"]
-    rows = ["| database | cases | page | p50 / p95 | p95 vs trivial |", "|---|---:|---|---:|---:|"]
-    for page, label in PAGES.items():
-        p50, p95 = pages[page]["p50"], pages[page]["p95"]
-        rows.append(
-            f"| {about['database']} | {about['cases']:,} | {label} | {p50:.1f} / {p95:.1f} ms "
-            f"| {p95 / trivial:.1f}× |"
-        )
+    rows = [
+        "| database | cases | page | p50 / p95 | p95 vs trivial | p95 vs first |",
+        "|---|---:|---|---:|---:|---:|",
+    ]
+    first = None
+    for url in urls:
+        about = run(url, "count", 0)
+        log(f"{about['database']}: timing the pages at {about['cases']:,} cases")
+        pages = run(url, "time", rounds)
+        first = first or pages
+        trivial = pages["trivial"]["p95"]
+        for page, label in PAGES.items():
+            p50, p95 = pages[page]["p50"], pages[page]["p95"]
+            rows.append(
+                f"| {about['database']} | {about['cases']:,} | {label} "
+                f"| {p50:.1f} / {p95:.1f} ms | {p95 / trivial:.1f}× "
+                f"| {p95 / first[page]['p95']:.2f}× |"
+            )
     settings = f"{rounds} requests of each kind after {WARM_UP} warm-up rounds."
     publish("cases_pages_existing", [measured_on(where, settings), "", *rows])
 
@@ -303,8 +311,10 @@ def main():
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument(
         "--existing",
-        help="time the pages on this database as it is (set up and seeded by bench/seed.py "
-        "--keep), nothing created or dropped",
+        nargs="+",
+        metavar="URL",
+        help="time the pages on these databases as they are, in turn (set up and seeded by "
+        "bench/seed.py --keep), nothing created or dropped",
     )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
