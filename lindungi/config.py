@@ -122,6 +122,8 @@ def database(name, default_sqlite_path):
     if engine != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"{name}: only sqlite:// and postgres:// URLs are supported.")
     config.setdefault("OPTIONS", {})
+    # Django's backend with a health check that makes no round trip (core/pg/base.py).
+    config["ENGINE"] = "lindungi.core.pg"
     return config
 
 

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 
+from lindungi.audit import sealer
 from tests.deployments import (  # noqa: F401 - fixtures
     Databases,
     databases,
@@ -51,6 +52,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
         template = copies.copy_of_the_test_database("template")
         load_province("31")
     yield template
+    sealer.background.stop()  # its connection would keep the test database from being dropped
     copies.drop()
 
 
@@ -93,3 +95,11 @@ def _empty_cache():
     saving it fails there, depending on which tests the process ran before (xdist's order)."""
     cache.clear()
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _audit_sealed():
+    """What a test committed is sealed before the next test starts: the process's sealing
+    thread works beside the test, and a transactional test's tables are emptied after it."""
+    yield
+    sealer.background.settle()

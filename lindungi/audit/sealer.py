@@ -1,15 +1,14 @@
 """The sealer: links committed, unsealed audit events into the hash chain, in batches.
 
 A request inserts its events as ordinary rows, with no lock, in the transaction of the
-write they describe. On PostgreSQL, right after that transaction commits, the process
-tries to seal (``seal_after_commit``): whoever gets the chain lock without waiting seals
-every committed, unsealed event, in insertion order; the others go on at once, since the
-winner or the next one will seal theirs. Within one process (a gunicorn worker's
-threads) the threads take turns without asking the database: a thread that commits
-while another of its process is sealing asks that one for one more batch and goes on, so
-under load one seal covers the events of several requests, and the asking thread makes
-no round trips for a lock it would not get (``_Turns``). SQLite has one writer at a
-time: the transaction that records an event holds the database's write lock from its
+write they describe. On PostgreSQL, right after that transaction commits, it asks its
+process's sealing thread to seal (``seal_after_commit``) and returns: the request waits
+neither for the lock nor for the seal. The thread seals in its own connection; whoever
+gets the chain lock without waiting seals every committed, unsealed event, in insertion
+order; the others go on at once, since the winner or the next round will seal theirs.
+Every commit of the process while the thread seals is covered by its next round, so under
+load one seal covers the events of many requests (``_Background``). SQLite has one writer
+at a time: the transaction that records an event holds the database's write lock from its
 BEGIN IMMEDIATE on, so it seals there and then, before its commit, rather than take that
 lock a second time after it. ``lindungi worker`` seals every few seconds and waits for
 the lock, the backstop for an event committed just after a batch was read or a process
@@ -19,7 +18,9 @@ The chain's order is the order of sealing: an event that commits after an event
 inserted later is sealed in the next batch, never skipped.
 """
 
+import atexit
 import logging
+import os
 import threading
 from contextlib import ExitStack, contextmanager
 from functools import lru_cache, partial
@@ -152,67 +153,94 @@ def _batch_query(connection, key_ids):
     return sql, params, ["id", *TAGGED], converters
 
 
-class _Turns:
-    """Which databases a thread of this process is sealing, and whether another thread
-    committed events meanwhile (it asked for one more batch)."""
+class _Background:
+    """The process's sealing thread. A commit asks it to seal and goes on at once; the
+    thread seals, in a connection of its own, every database asked for since its last
+    round. Under load, one round covers what every thread of the process committed
+    meanwhile: one seal transaction for many requests, and none on a request's time."""
 
-    # The thread sealing does at most this many batches for others before it answers its
-    # own request; what commits during the last one is the next request's or the worker's
-    # to seal, as an event that commits during another process's batch is.
-    MORE = 3
+    # Seconds without a commit after which the thread closes its connections, as a
+    # request's connection is closed after CONN_MAX_AGE.
+    IDLE = 30
 
     def __init__(self):
-        self._guard = threading.Lock()
-        self._sealing = set()
+        self._changed = threading.Condition()
         self._asked = set()
+        self._sealing = False
+        self._stopping = False
+        self._thread = None
+        self._pid = None
 
-    def take(self, using):
-        """True if this thread is to seal; False if another is, and will seal once more."""
-        with self._guard:
-            if using in self._sealing:
-                self._asked.add(using)
-                return False
-            self._sealing.add(using)
-            return True
+    def ask(self, using):
+        with self._changed:
+            self._asked.add(using)
+            # A process forked by gunicorn's master inherits no thread, only this object.
+            if self._pid != os.getpid() or not self._thread.is_alive():
+                self._start()
+            self._changed.notify_all()
 
-    def again(self, using, batches):
-        """Whether to seal once more (another thread asked, and ``batches`` so far are not
-        too many); if not, the turn ends, in the same step as the answer, so no thread can
-        ask in between and be left out."""
-        with self._guard:
-            more = using in self._asked and batches <= self.MORE
-            self._asked.discard(using)
-            if not more:
-                self._sealing.discard(using)
-            return more
+    def _start(self):
+        if self._pid != os.getpid():
+            # A command's process ends soon after its last write: its events are sealed
+            # before it exits, not left to the worker.
+            atexit.register(self.settle)
+        self._pid, self._sealing, self._stopping = os.getpid(), False, False
+        self._thread = threading.Thread(target=self._serve, name="audit-sealer", daemon=True)
+        self._thread.start()
 
-    def end(self, using):
-        with self._guard:
-            self._asked.discard(using)
-            self._sealing.discard(using)
+    def _serve(self):
+        try:
+            while self._next_round():
+                with self._changed:
+                    asked, self._asked = self._asked, set()
+                for using in sorted(asked):
+                    seal_quietly(using)
+                with self._changed:
+                    self._sealing = False
+                    self._changed.notify_all()
+        finally:
+            connections.close_all()
+
+    def _next_round(self):
+        """Wait for work; False once stopped with none left. Closes idle connections."""
+        with self._changed:
+            while not self._asked and not self._stopping:
+                if not self._changed.wait(self.IDLE):
+                    connections.close_all()
+            self._sealing = bool(self._asked)
+            return self._sealing
+
+    def settle(self, timeout=10):
+        """Wait until what was asked so far is sealed (or left to the worker); True if it
+        was within ``timeout`` seconds."""
+        with self._changed:
+            if self._pid != os.getpid():
+                return True
+            return self._changed.wait_for(lambda: not (self._asked or self._sealing), timeout)
+
+    def stop(self):
+        """Settle, then end the thread and close its connections (a test database is
+        dropped at the end of a run). The next commit starts a new thread."""
+        self.settle()
+        with self._changed:
+            thread, self._stopping = self._thread, True
+            self._changed.notify_all()
+        if thread is not None and self._pid == os.getpid():
+            thread.join(10)
 
 
-_turns = _Turns()
+background = _Background()
 
 
 def seal_quietly(using="default"):
-    """Seal without waiting, after a commit: a failure leaves the events to the worker
-    and never fails the request whose write already committed. A thread of this process
-    already sealing seals this thread's events in its next batch instead."""
-    if not _turns.take(using):
-        return 0
-    total, batches, ended = 0, 0, False
+    """Seal without waiting: a failure leaves the events to the next round or the worker,
+    and closes the connection, which may be the one that broke."""
     try:
-        while not ended:
-            total += seal(using)
-            batches += 1
-            ended = not _turns.again(using, batches)
+        return seal(using)
     except DatabaseError as error:
         logger.warning("audit sealing left to the worker (%s)", type(error).__name__)
-    finally:
-        if not ended:
-            _turns.end(using)
-    return total
+        connections[using].close()
+        return 0
 
 
 def seal_after_commit(using="default"):
@@ -225,5 +253,5 @@ def seal_after_commit(using="default"):
             pass
         return
     waiting = (getattr(func, "func", None) for _ids, func, _robust in connection.run_on_commit)
-    if seal_quietly not in waiting:
-        transaction.on_commit(partial(seal_quietly, using), using=using)
+    if background.ask not in waiting:
+        transaction.on_commit(partial(background.ask, using), using=using)

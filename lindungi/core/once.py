@@ -15,6 +15,9 @@ hidden token, an ``Idempotency-Key`` header). The action that does the work take
    progress".
 2. does the work, then ``done(result)``: stores what a replay needs (``answer(result)``:
    a status and body, the address of what was made, a receipt), in the same transaction.
+   Work whose result is known before it is written (the intake API's report: its id,
+   reference and triage are drawn and computed first) passes it to ``claim(result)``
+   instead: the answer goes in with the key's row, one statement fewer, and no ``done``.
 
 The same key with a different request (``digest``) raises ``KeyReused``: a key names one
 request. A key claimed without a digest names one thing whose content may change (a
@@ -44,8 +47,10 @@ from lindungi.core.compiled_query import CompiledStatement
 from lindungi.core.models import SubmittedKey
 
 Outcome = dict[str, Any]
-# The columns a claim inserts; outcome stays NULL until done().
-INSERTED = ("scope", "owner", "key", "digest", "created_at")
+# The columns a claim inserts; outcome is NULL until done(), unless the claim knew it.
+INSERTED = ("scope", "owner", "key", "digest", "created_at", "outcome")
+# claim()'s "no result known yet" (None is a result an action may return).
+UNKNOWN = object()
 
 
 class Replayed(Exception):
@@ -93,14 +98,18 @@ class SubmitOnce:
     def _rows(self) -> QuerySet[SubmittedKey]:
         return SubmittedKey.objects.filter(scope=self.scope, owner=self.owner, key=self.key)
 
-    def claim(self) -> None:
-        """Hold the key for this transaction, or raise ``Replayed`` / ``KeyReused``."""
+    def claim(self, result: Any = UNKNOWN) -> None:
+        """Hold the key for this transaction, or raise ``Replayed`` / ``KeyReused``. With
+        ``result`` (what the work will make, before it is written), its answer is stored
+        at once and ``done`` is not called."""
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("claim() belongs inside the transaction that does the work")
         now = timezone.now()
+        outcome = None if result is UNKNOWN else self.answer(result)
         for _attempt in range(3):
-            if self._insert(now):
+            if self._insert(now, outcome):
                 self._claimed = True
+                self.outcome = outcome
                 return
             earlier = self._rows().first()
             if earlier is None:
@@ -113,11 +122,12 @@ class SubmitOnce:
             raise Replayed(json.loads(earlier.outcome or "{}"))
         raise IntegrityError("the key could not be claimed")
 
-    def _insert(self, now: datetime) -> bool:
+    def _insert(self, now: datetime, outcome: Outcome | None) -> bool:
         """Insert the key's row unless it is there; whether it was inserted (the row
         count of ``INSERT ... ON CONFLICT DO NOTHING``)."""
         row = {"scope": self.scope, "owner": self.owner, "key": self.key, "digest": self.digest}
-        return _CLAIM.execute(**row, created_at=now) == 1
+        stored = None if outcome is None else json.dumps(outcome)
+        return _CLAIM.execute(**row, created_at=now, outcome=stored) == 1
 
     def done(self, result: Any) -> Outcome:
         """Store the outcome of the work, in the transaction that claimed the key."""
@@ -175,10 +185,10 @@ _CLAIM = CompiledStatement(_claim_query)
 _DONE = CompiledStatement(_done_query)
 
 
-def claim(once: SubmitOnce | None) -> None:
+def claim(once: SubmitOnce | None, result: Any = UNKNOWN) -> None:
     """An action's first step when it was given a key (``once``), nothing otherwise."""
     if once is not None:
-        once.claim()
+        once.claim(result)
 
 
 def done(once: SubmitOnce | None, result: Any) -> None:

@@ -321,18 +321,19 @@ def _receive_api_report(
     once: SubmitOnce | None,
     request: HttpRequest | None,
 ) -> Report:
-    claim(once)
     _check_fields(data, REPORT_FIELDS)
     report = Report(**{"channel": "api", **data}, reference=new_reference())
     _validate(report)
     _received(report, timezone.now())
+    # The answer (id, reference, risk, deadline) is known before the insert: it goes in with
+    # the key's claim, one statement fewer than claiming first and storing it after.
+    claim(once, report)
     try:
         report.save()
     except IntegrityError as error:
         raise _InsertFailed(report.reference, error) from error
     _add_people(report, people)
     record("report.api_submit", request=request, obj=report, reason=f"api_key:{api_key.pk}")
-    done(once, report)
     return report
 
 

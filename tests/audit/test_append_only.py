@@ -3,6 +3,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from lindungi.audit import sealer
 from lindungi.audit.events import record
 from lindungi.audit.models import AuditEvent
 from tests.audit.marks import commits_audit_rows
@@ -58,6 +59,7 @@ def test_flush_empties_the_trail_with_everything_else_and_keeps_the_guard():
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists()
     event = record("case.read", object_type="cases.case", object_id="abc-2")
-    event.refresh_from_db()  # sealed as soon as it committed
+    assert sealer.background.settle()  # sealed as soon as it committed
+    event.refresh_from_db()
     assert event.sequence == 1
     refused("DELETE FROM audit_auditevent")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from lindungi.audit.chain import unsealed, verify
 from lindungi.audit.events import record
 from lindungi.audit.models import AuditEvent
-from lindungi.audit.sealer import _PG_LOCK_ID, seal
+from lindungi.audit.sealer import _PG_LOCK_ID, background, seal
 from tests.audit.conftest import sealed
 from tests.audit.marks import commits_audit_rows
 
@@ -38,6 +38,7 @@ def test_an_event_is_sealed_right_after_its_transaction_commits():
         # SQLite's one writer seals in the transaction that holds the write lock.
         inside = 1 if connection.vendor == "sqlite" else None
         assert stored(first).sequence == inside
+    assert background.settle()
     assert [stored(e).sequence for e in (first, second)] == [1, 2]
     assert stored(second).prev_hash == stored(first).hash
     assert verify().count == 2
@@ -77,9 +78,11 @@ def test_an_event_that_commits_late_is_sealed_in_the_next_batch():
     thread.start()
     assert inserted.wait(30)
     late = read(2)  # committed (and sealed) while the first is still open
+    assert background.settle()
     assert stored(late).sequence == 1
     release.set()
     thread.join(30)
+    assert background.settle()
     assert early[0].pk < late.pk
     assert stored(early[0]).sequence == 2
     assert verify().count == 2 and unsealed()[0] == 0
@@ -102,7 +105,8 @@ def test_a_busy_chain_lock_never_makes_a_request_wait():
     thread = threading.Thread(target=other_sealer)
     thread.start()
     assert locked.wait(30)
-    event = read(1)  # returns at once, unsealed
+    event = read(1)  # the seal finds the lock taken and leaves the event unsealed
+    assert background.settle()
     assert stored(event).sequence is None
     release.set()
     thread.join(30)

@@ -77,6 +77,21 @@ def test_run_claims_works_and_stores_in_one_transaction():
     assert again.earlier() == {"url": "/made/1/"}
 
 
+def test_a_claim_that_knows_its_result_stores_the_answer_in_one_statement():
+    once = SubmitOnce("test.form", "user-1", "k-1", "d-1", answer=lambda url: {"url": url})
+    statements = []
+    with (
+        transaction.atomic(),
+        connection.execute_wrapper(
+            lambda execute, sql, *args: statements.append(sql) or execute(sql, *args)
+        ),
+    ):
+        once.claim("/made/1/")
+    assert len(statements) == 1 and statements[0].startswith("INSERT")
+    assert once.outcome == {"url": "/made/1/"}
+    assert attempt(outcome={"url": "/made/2/"}) == ("replayed", {"url": "/made/1/"})
+
+
 def test_keys_expire_after_the_setting(settings):
     attempt()
     later = timezone.now() + settings.SUBMIT_ONCE_KEEP + timedelta(minutes=1)
