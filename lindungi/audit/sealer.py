@@ -22,6 +22,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 from contextlib import ExitStack, contextmanager
 from functools import lru_cache, partial
 
@@ -162,6 +163,8 @@ class _Background:
     # Seconds without a commit after which the thread closes its connections, as a
     # request's connection is closed after CONN_MAX_AGE.
     IDLE = 30
+    # Seconds from one round's start to the next's, at most one round per this interval.
+    ROUND = 0.02
 
     def __init__(self):
         self._changed = threading.Condition()
@@ -189,8 +192,13 @@ class _Background:
         self._thread.start()
 
     def _serve(self):
+        started = 0.0
         try:
             while self._next_round():
+                # Under load, commits come faster than rounds: a round no sooner than ROUND
+                # after the last one seals all of them in one transaction.
+                time.sleep(max(0.0, started + self.ROUND - time.monotonic()))
+                started = time.monotonic()
                 with self._changed:
                     asked, self._asked = self._asked, set()
                 for using in sorted(asked):

@@ -11,8 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lindungi.core.models import SubmittedKey
-from lindungi.core.once import SubmitOnce
-from lindungi.intake import apikeys
+from lindungi.intake import actions, apikeys
 from lindungi.intake.models import Report
 from tests.browser.marks import commits
 from tests.concurrency import at_once
@@ -57,13 +56,13 @@ def test_a_crash_in_the_middle_of_the_work_leaves_nothing_and_the_retry_succeeds
     client, key, monkeypatch
 ):
     """The claim, the report and the answer are one transaction: a process that dies after
-    the report is written, before the commit (here, storing the answer fails), leaves no
-    trace, and the retry makes the report."""
+    the report is written, before the commit (here, recording its audit event fails),
+    leaves no trace, and the retry makes the report."""
 
-    def dies_before_the_commit(self, result):
+    def dies_before_the_commit(*args, **kwargs):
         raise ConnectionResetError("the process died")
 
-    monkeypatch.setattr(SubmitOnce, "done", dies_before_the_commit)
+    monkeypatch.setattr(actions, "record", dies_before_the_commit)
     with pytest.raises(ConnectionResetError):
         send(client, key)
     assert not SubmittedKey.objects.exists() and not Report.objects.exists()
