@@ -8,7 +8,8 @@ process with Django, one report goes through ``actions.receive_api_report`` (wha
 route calls: encryption, blind indexes, risk, audit) with an execute wrapper recording every
 statement; its INSERTs are kept, in order, with their parameters. The same child then
 replays them with psycopg alone, no Django code on the path: each client a thread with its
-own connection (client-side binding, as Django's backend uses), each transaction the
+own connection (bound as Django's backend binds: server-side with prepared statements on
+PostgreSQL, see lindungi/config.py, or client-side), each transaction the
 captured INSERTs with every key renewed (UUIDs, consistently within the transaction; the
 report's reference) and a commit. Beside it, ``--requests`` POST /api/v1/reports go through
 ``lindungi serve`` (gunicorn, as deployed: API key, validation, idempotency, audit) from the
@@ -93,15 +94,29 @@ def capture():
     return inserts
 
 
+def binding():
+    """psycopg's connection options as Django's backend sets them: client-side binding, or
+    server-side with statements prepared after ``prepare_threshold`` runs."""
+    import psycopg
+    from django.db import connection
+
+    options = connection.settings_dict["OPTIONS"]
+    if not options.get("server_side_binding"):
+        return {"cursor_factory": psycopg.ClientCursor}
+    return {"prepare_threshold": options.get("prepare_threshold")}
+
+
 def replay(url, inserts, count, clients):
-    """``count`` transactions of ``inserts`` from ``clients`` threads; transactions/s."""
+    """``count`` transactions of ``inserts`` from ``clients`` threads, each connection bound
+    as Django's are; transactions/s."""
     import psycopg
 
     left = [count]
     lock = threading.Lock()
+    options = binding()
 
     def client():
-        with psycopg.connect(url, cursor_factory=psycopg.ClientCursor) as connection:
+        with psycopg.connect(url, **options) as connection:
             while True:
                 with lock:
                     if not left[0]:
