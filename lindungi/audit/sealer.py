@@ -26,7 +26,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from functools import lru_cache, partial
 
-from django.db import DatabaseError, OperationalError, connections, transaction
+from django.db import OperationalError, connections, transaction
 
 from lindungi.audit.chain import GENESIS, TAGGED, derived_key, row_hash
 from lindungi.audit.keys import audit_keys
@@ -242,10 +242,11 @@ background = _Background()
 
 def seal_quietly(using="default"):
     """Seal without waiting: a failure leaves the events to the next round or the worker,
-    and closes the connection, which may be the one that broke."""
+    and closes the connection, which may be the one that broke. Nothing ends the thread:
+    the error's type is logged, not its message, which may quote a row."""
     try:
         return seal(using)
-    except DatabaseError as error:
+    except Exception as error:  # the thread outlives any one failure
         logger.warning("audit sealing left to the worker (%s)", type(error).__name__)
         connections[using].close()
         return 0

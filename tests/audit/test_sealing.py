@@ -6,9 +6,10 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from lindungi.audit import sealer
 from lindungi.audit.chain import unsealed, verify
 from lindungi.audit.events import record
 from lindungi.audit.models import AuditEvent
@@ -186,3 +187,20 @@ def test_verify_reports_unsealed_events_and_fails_when_they_wait_too_long(db, cr
         assert failed.value.returncode == 1
         seal()
         assert "Not sealed yet: 0 events" in run_verify("--max-unsealed-age", "60")
+
+
+@postgresql_only
+@commits_audit_rows
+def test_a_failed_seal_leaves_the_events_to_the_next_round(monkeypatch, caplog):
+    def fails(using="default", wait=False):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(sealer, "seal", fails)
+    first = read(1)
+    assert background.settle()
+    assert stored(first).sequence is None
+    assert "audit sealing left to the worker (OperationalError)" in caplog.text
+    monkeypatch.undo()
+    second = read(2)  # the same thread, still running, seals both
+    assert background.settle()
+    assert [stored(e).sequence for e in (first, second)] == [1, 2]
