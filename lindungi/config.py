@@ -105,6 +105,10 @@ def directory(name, default):
     return path
 
 
+# psycopg's own default: a statement run this often on a connection is prepared there.
+PREPARE_THRESHOLD = 5
+
+
 def database(name, default_sqlite_path):
     """Parse ``DATABASE_URL``; without it, the embedded SQLite file in the data dir."""
     import dj_database_url
@@ -121,7 +125,19 @@ def database(name, default_sqlite_path):
         return sqlite(config["NAME"])
     if engine != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"{name}: only sqlite:// and postgres:// URLs are supported.")
-    config.setdefault("OPTIONS", {})
+    options = config.setdefault("OPTIONS", {})
+    # Parameters bound by the server, and each statement prepared once it has run
+    # PREPARE_THRESHOLD times on a connection (connections live CONN_MAX_AGE): PostgreSQL then
+    # keeps its plan instead of parsing and planning again the same few statements every
+    # page runs. Django binds client-side and prepares nothing by default (psycopg's
+    # threshold is set to None unless given here), so each query arrived as new text: the
+    # case page's row query took 0.57 ms to plan and 0.10 ms to run, and the pages' SELECTs
+    # cost PostgreSQL 0.7 to 2.7 ms less CPU prepared (10,000 cases, December 2026). Not
+    # behind a pooler in transaction mode without prepared-statement support (PgBouncer
+    # before 1.21): turn off with LINDUNGI_DB_PREPARED=0.
+    if boolean("LINDUNGI_DB_PREPARED", True):
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", PREPARE_THRESHOLD)
     # Django's backend with a health check that makes no round trip (core/pg/base.py).
     config["ENGINE"] = "lindungi.core.pg"
     return config

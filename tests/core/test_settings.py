@@ -165,3 +165,44 @@ def test_a_bad_sop_time_names_the_variable(value, tmp_path):
     result = start({"LINDUNGI_DEBUG": "1", "LINDUNGI_RESPONSE_MINUTES": value}, tmp_path)
     assert result.returncode != 0
     assert "LINDUNGI_RESPONSE_MINUTES" in result.stderr.splitlines()[-1]
+
+
+def test_postgresql_statements_are_bound_by_the_server_and_prepared(monkeypatch):
+    from lindungi import config
+
+    url = "postgres://lindungi@db.example:5432/lindungi"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("LINDUNGI_DB_PREPARED", raising=False)
+    options = config.database("DATABASE_URL", "unused")["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    # Behind a pooler that cannot keep prepared statements: Django's client-side binding.
+    monkeypatch.setenv("LINDUNGI_DB_PREPARED", "0")
+    assert config.database("DATABASE_URL", "unused")["OPTIONS"] == {}
+    # Options in the URL (e.g. plan_cache_mode) are kept beside them.
+    monkeypatch.delenv("LINDUNGI_DB_PREPARED")
+    monkeypatch.setenv("DATABASE_URL", f"{url}?options=-c%20plan_cache_mode%3Dforce_custom_plan")
+    options = config.database("DATABASE_URL", "unused")["OPTIONS"]
+    assert options["options"] == "-c plan_cache_mode=force_custom_plan"
+    assert options["server_side_binding"] is True
+    # SQLite has nothing to prepare across requests: its options are its own.
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.sqlite3")
+    assert "server_side_binding" not in config.database("DATABASE_URL", "unused")["OPTIONS"]
+
+
+def test_a_statement_run_often_on_a_connection_is_prepared_there(db):
+    from django.db import connection
+
+    from lindungi.accounts.models import Unit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    if not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        pytest.skip("prepared statements turned off (LINDUNGI_DB_PREPARED=0)")
+    for code in range(6):
+        list(Unit.objects.filter(name=f"no such unit {code}"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "accounts_unit" WHERE "accounts_unit"."name" = $1%'],
+        )
+        assert cursor.fetchone()[0] == 1
