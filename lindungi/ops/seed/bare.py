@@ -30,7 +30,7 @@ SORT_MEMORY = "512MB"
 
 def _empty(cursor, tables):
     exists = " OR ".join(f"EXISTS (SELECT FROM {table})" for table in tables)
-    cursor.execute(f"SELECT {exists}")  # noqa: S608 - the models' own table names
+    cursor.execute(f"SELECT {exists}")
     return not cursor.fetchone()[0]
 
 

@@ -4,7 +4,7 @@
 Seeded names are drawn from Faker's lists, a few hundred words, so each word's tokens and
 each token's and pair's digest are worked out once instead of once a client; a seeded phone
 number (``0812-3456-7890``) is turned into E.164 by its digits once ``phonenumbers`` has
-given the same for the first number of its prefix (its parsing and validation were the
+given the same for the first number of its prefix and length (its parsing and validation were the
 largest part of the tokens' time). NIKs are unique: hashed each time, as are the phones.
 """
 
@@ -36,7 +36,8 @@ class Tokens:
         self.pairs = pair_column(model)
         self.words: dict = {}  # a word of a name -> its tokens
         self.digests: dict = {}  # (column, name token or pair) -> digest
-        self.prefixes: dict = {}  # a phone's first four digits -> whether E.164 is "+62..."
+        # (a phone's first four digits, its length) -> whether its E.164 is "+62" and the rest
+        self.prefixes: dict = {}
 
     def _digest(self, column, text):
         key = (column, text)
@@ -63,7 +64,8 @@ class Tokens:
         """The phone's E.164 form, or None for one that does not validate."""
         digits = value.replace("-", "")
         plain = digits.isdigit() and digits.startswith("0")
-        fast = self.prefixes.get(digits[:4]) if plain else False
+        shape = (digits[:4], len(digits))  # what decides validity: the prefix and length
+        fast = self.prefixes.get(shape) if plain else False
         if fast:
             return "+62" + digits[1:]
         try:
@@ -71,7 +73,7 @@ class Tokens:
         except ValidationError:
             e164 = None
         if plain and fast is None:
-            self.prefixes[digits[:4]] = e164 == "+62" + digits[1:]
+            self.prefixes[shape] = e164 == "+62" + digits[1:]
         return e164
 
     def _nik(self, value):
