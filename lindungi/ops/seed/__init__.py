@@ -286,17 +286,18 @@ def seed_cases(
     tables = []
     staged = rollups.staging()
     staged.create(connection)
-    try:
-        with bare_tables(connection, SEEDED):
+    with bare_tables(connection, SEEDED) as rebuild:
+        try:
             if workers > 1:
                 tables = _in_parallel(unit, count, seed, batch_size, workers, report, staged)
             else:
                 tables = _seed(unit, count, seed, batch_size, report, staged)
-    finally:
-        if merging is not None:
-            merging()
-        rollups.add_to_rollups(connection, unit, staged)
-        if done:
-            record("data.seed", obj=unit, unit=unit, reason=f"{done} synthetic cases")
+        finally:
+            rebuild.start()  # the seeded tables' indexes while the rollups merge
+            if merging is not None:
+                merging()
+            rollups.add_to_rollups(connection, unit, staged)
+            if done:
+                record("data.seed", obj=unit, unit=unit, reason=f"{done} synthetic cases")
     _analyze([*tables, *(connection.ops.quote_name(m._meta.db_table) for m in (Tally, MonthTally))])
     return SeedResult(cases=done, seconds=time.perf_counter() - start)

@@ -21,7 +21,7 @@ import signal
 import threading
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connections, transaction
 
 # The rebuilt indexes' sorts in memory (the default 64 MB spills a million cases' sorts to
 # disk), and enough of it for PostgreSQL's parallel workers (32 MB each at least).
@@ -56,19 +56,62 @@ def _secondary(cursor, tables):
     return indexes, cursor.fetchall()
 
 
+class Rebuild:
+    """What a bare load dropped, created again: ``start()`` (at once, and again does
+    nothing), then ``wait()`` (its first error raised there). Outside a transaction on a
+    connection of its own in a thread, while the caller goes on (the seed merges its
+    rollups meanwhile: the two cores are both kept busy); the thread is not a daemon, so
+    even a seed stopped meanwhile exits only once it is done. Inside a caller's
+    transaction (a test's), which holds the dropped indexes' locks, on its connection."""
+
+    def __init__(self, connection, statements):
+        self.connection = connection
+        self.statements = statements
+        self.thread = None
+        self.error = None
+        self.outer = connection.in_atomic_block
+
+    def start(self):
+        if self.thread is not None or not self.statements:
+            return
+        self.thread = threading.Thread(target=self._run, name="seed-indexes")
+        if self.outer:
+            self._run()
+        else:
+            self.thread.start()
+
+    def _run(self):
+        alias = self.connection.alias
+        try:
+            _restore(self.connection if self.outer else connections[alias], self.statements)
+        except BaseException as error:  # handed to the waiting thread
+            self.error = error
+        finally:
+            if not self.outer:
+                connections[alias].close()
+
+    def wait(self):
+        self.start()
+        if self.thread is not None and self.thread.is_alive():
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 @contextmanager
 def bare_tables(connection, models):
     """Within: ``models``' tables without their secondary indexes and foreign keys, if they
-    are all empty on PostgreSQL (yields whether they were dropped). On the way out they are
-    created again, each in its own transaction (one that fails leaves the others in place,
-    and its error is raised after them)."""
+    are all empty on PostgreSQL; yields their ``Rebuild`` (with nothing to do otherwise),
+    which the caller may start early; it is waited for on the way out, whatever happened.
+    Each index and key is created in its own transaction: one that fails leaves the others
+    in place, and its error is raised after them."""
     if connection.vendor != "postgresql":
-        yield False
+        yield Rebuild(connection, [])
         return
     tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
     with connection.cursor() as cursor:
         if not _empty(cursor, tables):
-            yield False
+            yield Rebuild(connection, [])
             return
         indexes, keys = _secondary(cursor, tables)
     dropped = [*keys, *indexes]  # the keys first: nothing else depends on them
@@ -80,19 +123,22 @@ def bare_tables(connection, models):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for drop, _create in dropped:
             cursor.execute(drop)
+    rebuild = Rebuild(connection, [create for _drop, create in [*indexes, *keys]])
     try:
-        yield True
+        yield rebuild
     finally:
-        _restore(connection, [create for _drop, create in [*indexes, *keys]])
-        if outer:
-            with connection.cursor() as cursor:
-                # Back as every foreign key here is declared (Django's: deferred).
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        try:
+            rebuild.wait()
+        finally:
+            if outer:
+                with connection.cursor() as cursor:
+                    # Back as every foreign key here is declared (Django's: deferred).
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _restore(connection, statements):
-    """Run ``statements``, Ctrl-C held back meanwhile (half the indexes restored would be
-    worse than a seed stopped a minute later)."""
+    """Run ``statements``; in the main thread with Ctrl-C held back meanwhile (half the
+    indexes restored would be worse than a seed stopped a minute later)."""
     interrupt = signal.getsignal(signal.SIGINT)
     held = interrupt is not None and threading.current_thread() is threading.main_thread()
     if held:
