@@ -23,6 +23,7 @@ from django.db.models.fields import AutoFieldMixin
 from psycopg import postgres, pq
 from psycopg.adapt import Dumper
 
+from lindungi.core.crypto import encrypt
 from lindungi.core.fields import EncryptedMixin
 
 # Types the driver takes as Python gives them, on both databases.
@@ -74,9 +75,21 @@ def _stamped(field):
     return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
 
 
+def _encrypter(field, connection):
+    """The field's own ``get_db_prep_save`` for a value that is not text yet; text is
+    encrypted straight away, as that would (Django's layers around it cost twice the
+    encryption)."""
+    prepare = partial(field.get_db_prep_save, connection=connection)
+
+    def convert(value):
+        return encrypt(value) if type(value) is str else prepare(value)
+
+    return convert
+
+
 def _converter(field, connection):
     if isinstance(field, EncryptedMixin):
-        return partial(field.get_db_prep_save, connection=connection)
+        return _encrypter(field, connection)
     if isinstance(field, models.JSONField):
         # The text both backends store (psycopg's Jsonb wrapper per value cost more than
         # encoding it); PostgreSQL parses it into jsonb as it reads the COPY.

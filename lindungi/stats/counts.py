@@ -106,14 +106,23 @@ class _Keys:
     """Collects (day, kota, gbv type, measure, dimension, value) -> count for one case."""
 
     def __init__(self):
-        self.counter = Counter()
+        # A plain dict while adding: a Counter's ``+=`` on a new key calls its Python
+        # ``__missing__``, and nearly every key of a case is new (``lindungi seed`` adds
+        # 95 keys a case).
+        self.counts: dict = {}
+
+    @property
+    def counter(self):
+        return Counter(self.counts)
 
     def add(self, day, incident, measure, pairs, n=1):
-        # The key's head once, not once a pair: ``lindungi seed`` adds 95 keys a case.
+        # The key's head once, not once a pair.
         head = (day.isoformat(), _place_code(incident)[:5], incident.gbv_type or "", measure)
-        counter = self.counter
+        counts = self.counts
+        get = counts.get
         for dimension, value in pairs:
-            counter[(*head, dimension, value)] += n
+            key = (*head, dimension, value)
+            counts[key] = get(key, 0) + n
 
 
 def case_keys(case):

@@ -1,11 +1,13 @@
 """``lindungi seed``: synthetic cases that are indistinguishable from ones the actions make."""
 
+import gc
+import uuid
 from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +27,13 @@ from lindungi.cases.models import (
 )
 from lindungi.cases.queries.rows import kota_code
 from lindungi.cases.vocabulary import Sex, VulnerableGroup
+from lindungi.core import blind_index
 from lindungi.core.models import BlindToken
+from lindungi.ops import seed
+from lindungi.ops.seed import bare
+from lindungi.ops.seed.maker import CaseMaker
+from lindungi.ops.seed.mix import MOBILE_PREFIXES
+from lindungi.ops.seed.tokens import Tokens
 from lindungi.stats import counts, rollup
 from lindungi.stats.eligibility import eligible_incidents
 from lindungi.stats.models import Contribution, Tally
@@ -187,3 +195,96 @@ def test_the_command_shows_its_progress_and_says_when_it_merges_the_rollups(pers
     lines = shown.getvalue().splitlines()
     assert lines[0].startswith("5 / 5 cases,") and "cases/s" in lines[0]
     assert lines[1].startswith("Adding the seeded cases to the statistics")
+
+
+SEEDED_TABLES = [model._meta.db_table for model in seed.SEEDED]
+
+
+def schema():
+    """The seeded tables' indexes and constraints as the database defines them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl_name, name, sql FROM sqlite_master")
+            return {row for row in cursor.fetchall() if row[0] in SEEDED_TABLES}
+        cursor.execute(
+            "SELECT indrelid::regclass::text, indexrelid::regclass::text, "
+            "pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid::regclass::text = ANY(%s) "
+            "UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "|| ' ' || condeferrable || condeferred || convalidated FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s) OR confrelid::regclass::text = ANY(%s)",
+            [SEEDED_TABLES] * 3,
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.fixture
+def rebuilt(monkeypatch):
+    """The statements that restored what a seed into empty tables dropped."""
+    statements = []
+    restore = bare._restore
+
+    def spy(connection, run):
+        statements.extend(run)
+        restore(connection, run)
+
+    monkeypatch.setattr(bare, "_restore", spy)
+    return statements
+
+
+def test_a_seed_into_empty_tables_leaves_their_indexes_and_keys_as_migrated(personas, rebuilt):
+    before = schema()
+    seed.seed_cases(30, unit=personas.unit_a, seed=4, batch_size=10)
+    assert schema() == before
+    if connection.vendor == "postgresql":  # loaded bare, then rebuilt
+        assert any(s.startswith("CREATE INDEX blind_token_search") for s in rebuilt)
+        assert any("FOREIGN KEY (case_id) REFERENCES cases_case(id)" in s for s in rebuilt)
+    assert Case.objects.count() == 30
+    # The rebuilt foreign keys are checked: a timeline event of no case is refused.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CaseEvent.objects.create(case_id=uuid.uuid4(), kind="opened", detail={})
+
+
+def test_a_seed_failing_midway_leaves_the_schema_and_the_batches_written(personas, monkeypatch):
+    before = schema()
+    write = seed._write
+    calls = []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the disk is full")
+        write(*args)
+
+    monkeypatch.setattr(seed, "_write", failing)
+    with pytest.raises(RuntimeError):
+        seed.seed_cases(30, unit=personas.unit_a, seed=5, batch_size=10)
+    assert schema() == before
+    assert Case.objects.count() == 10  # the first batch, whole
+    assert AuditEvent.objects.get(action="data.seed").reason == "10 synthetic cases"
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # the collector as it was
+
+
+def test_a_seed_into_tables_with_rows_keeps_their_indexes(seeded, rebuilt):
+    before = schema()
+    seed.seed_cases(5, unit=seeded.first().unit, seed=6)
+    assert schema() == before
+    assert rebuilt == []  # nothing dropped
+
+
+def test_seeded_blind_index_rows_are_what_the_index_itself_makes(seeded):
+    people = Client.objects.filter(case__in=seeded)
+    stored = set(BlindToken.objects.values_list("object_id", "column", "digest"))
+    made = {(p.pk, column, d) for p in people for column, d in blind_index.row_tokens(Client, p)}
+    assert stored == made
+
+
+def test_seeded_phones_are_normalised_as_the_blind_index_normalises_them(personas):
+    maker = CaseMaker(personas.unit_a, seed=9)
+    tokens = Tokens(Client)
+    for _ in range(300):
+        phone = maker._phone()
+        assert tokens._phone(phone) == blind_index.normalise_phone(phone)
+    assert {prefix for prefix, _length in tokens.prefixes} == set(MOBILE_PREFIXES)
+    for short in ("0812-34", "0812-3456-7", "0812-34"):
+        assert tokens._phone(short) is None  # too short: no token, as the index gives

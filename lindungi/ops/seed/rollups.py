@@ -68,7 +68,19 @@ def contributions(batch, tally: Counter):
         if stored["keys"]:
             rows.append({"case_id": case.pk, "keys": stored})
         tally.update(keys)
+    _forget(batch)
     return rows
+
+
+def _forget(batch):
+    """What ``case_keys`` read through, gone: a case's incidents and an incident's
+    perpetrators point back at them, and such cycles are left to the garbage collector,
+    which the seeder runs seldom (``seed._seed``)."""
+    for case in batch.cases:
+        del case.counted_incidents
+        case._prefetched_objects_cache = {}
+    for incident in batch.incidents:
+        incident.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def staging():
