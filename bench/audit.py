@@ -9,7 +9,8 @@ deployed; a scratch PostgreSQL database).
 
 - Per write: one write is saving a Unit in its own transaction; the audited write does the
   same plus ``record()`` in that transaction, which is what every action does (and the
-  seal: after the commit on PostgreSQL, before it on SQLite). Rounds alternate the two so
+  seal: after the commit on PostgreSQL, by the process's sealing thread beside the next
+  writes, before it on SQLite). Rounds alternate the two so
   that drift in the machine's load hits both alike; the median round is reported.
 - Sealer throughput: 20,000 events recorded with nothing sealing them, then one
   ``seal(wait=True)`` (the worker's call) timed; then ``audit-verify`` over the chain.
@@ -65,7 +66,7 @@ def measure(writes):
     from lindungi.audit import events
     from lindungi.audit.chain import verify
     from lindungi.audit.events import record
-    from lindungi.audit.sealer import seal
+    from lindungi.audit.sealer import background, seal
     from lindungi.places.models import Region
 
     call_command("migrate", verbosity=0)
@@ -97,7 +98,9 @@ def measure(writes):
         rounds["audited"].append(per_write(audited))
     plain_us, audited_us = (statistics.median(rounds[k]) for k in ("plain", "audited"))
 
-    # As if every process died between its commit and its seal: the worker seals them all.
+    # As if every process died between its commit and its seal: the worker seals them all
+    # (once the sealing thread has sealed the writes above).
+    background.settle()
     events.seal_after_commit = lambda using: None
     unsealed = CHAIN_EVENTS - (ROUNDS + 1) * writes
     for n in range(unsealed):
