@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     default = True
 
     def ready(self):
-        from lindungi.core import checks
+        from lindungi.core import checks, lookups  # noqa: F401 - registers ``__any``
 
         checks.validate_keys()

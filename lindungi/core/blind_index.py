@@ -313,7 +313,7 @@ class SearchableQuerySet(models.QuerySet):
         every_field = set(fields) == set(searchable_fields(self.model, NAME))
         sure = {pk for pk, d in found if every_field and d != overflow}
         unsure = {pk for pk, _d in found} - sure
-        return self.filter(pk__in=sure | self._holding_all(unsure, wanted))
+        return self.filter(pk__any=list(sure | self._holding_all(unsure, wanted)))
 
     def _pair_rows(self, pairs):
         """For each pair (a list of digests), the (object id, digest) of the rows holding it,
@@ -347,7 +347,8 @@ class SearchableQuerySet(models.QuerySet):
             return set()
         digests = [d for term in wanted for d in term]
         held = {}
-        tokens = BlindToken.objects.using(self.db).filter(object_id__in=ids, digest__in=digests)
+        tokens = BlindToken.objects.using(self.db).filter(object_id__any=list(ids))
+        tokens = tokens.filter(digest__in=digests)
         for pk, d in tokens.values_list("object_id", "digest"):
             held.setdefault(pk, set()).add(d)
         return {pk for pk, mine in held.items() if all(mine & set(term) for term in wanted)}
