@@ -1,6 +1,7 @@
 """A kelurahan by its code: the lookup every report, case form and API write makes."""
 
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField
 
 from lindungi.core.compiled import Param
@@ -12,6 +13,7 @@ from lindungi.places.names import NAMES_SECONDS
 _VILLAGE = CompiledQuery(
     lambda: Region.objects.filter(code=Param("code", CharField()), level=RegionLevel.VILLAGE)[:1]
 )
+_COLUMNS = [field.attname for field in Region._meta.concrete_fields]
 
 
 def village(code: str) -> Region | None:
@@ -22,9 +24,12 @@ def village(code: str) -> Region | None:
     protect them), so most API reports make one round trip fewer. An unknown code is asked
     again each time: it may have been loaded meanwhile."""
     key = f"places.village.{code}"
-    region = cache.get(key)
-    if region is None:
-        region = _VILLAGE.first(code=code)
-        if region is not None:
-            cache.set(key, region, NAMES_SECONDS)
+    # Kept as its columns' values, not as a pickled model: unpickling looks the model up in
+    # the app registry, which a test narrows (``available_apps``) while the cache lives on.
+    values = cache.get(key)
+    if values is not None:
+        return Region.from_db(DEFAULT_DB_ALIAS, _COLUMNS, values)
+    region = _VILLAGE.first(code=code)
+    if region is not None:
+        cache.set(key, [getattr(region, name) for name in _COLUMNS], NAMES_SECONDS)
     return region

@@ -13,7 +13,8 @@ def test_a_kelurahan_is_read_once_then_kept(db):
     with CaptureQueriesContext(connection) as again:
         kept = village("31.74.01.1001")
     assert region == Region.objects.get(code="31.74.01.1001") and kept == region
-    assert kept.name == region.name and kept is not region
+    assert kept.name == region.name and kept.parent_id == region.parent_id
+    assert kept is not region and not kept._state.adding
     assert (len(first), len(again)) == (1, 0)
 
 
