@@ -178,7 +178,7 @@ class _Background:
         with self._changed:
             self._asked.add(using)
             # A process forked by gunicorn's master inherits no thread, only this object.
-            if self._pid != os.getpid() or not self._thread.is_alive():
+            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
                 self._start()
             self._changed.notify_all()
 
@@ -216,6 +216,8 @@ class _Background:
                 if not self._changed.wait(self.IDLE):
                     connections.close_all()
             self._sealing = bool(self._asked)
+            if not self._sealing:
+                self._thread = None  # stopping: a commit from now on starts a new thread
             return self._sealing
 
     def settle(self, timeout=10):
