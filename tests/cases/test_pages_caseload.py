@@ -1,11 +1,14 @@
 """My caseload at /kasus/: who sees what, filters, sort, pages and the search that never
 puts a term in a URL."""
 
+import re
 from datetime import date
 
 import pytest
+from django import forms
 from django.test import Client as Browser
 from django.urls import reverse
+from django.utils.html import escape
 
 from lindungi.accounts.models import Membership, User
 from lindungi.audit.models import AuditEvent
@@ -14,7 +17,7 @@ from lindungi.cases.models import Assignment, Case, Client, Incident, NamedAcces
 from lindungi.cases.queries import paging
 from lindungi.cases.queries.filters import group_condition
 from lindungi.cases.queries.paging import SORTS, own_parts, page_of
-from lindungi.cases.views.pages import SEARCH_SESSION_KEY
+from lindungi.cases.views.pages import SEARCH_SESSION_KEY, CaseloadFilters
 from lindungi.cases.vocabulary import Difficulty, Sex
 from lindungi.casework import actions as work
 from lindungi.places.models import Region
@@ -220,6 +223,26 @@ def test_the_filter_fields_follow_the_language_and_the_chosen_values(
     chosen = client.get(URL, {"priority": "high"}).content.decode()
     assert '<option value="high" selected>' in chosen
     assert '<option value="high" selected>' not in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("data", [{}, {"status": "all", "priority": "high", "kota": "31.71"}])
+def test_the_filter_selects_say_what_djangos_select_says(data):
+    """``ListSelect`` writes its options itself: the same options, labels (escaped) and
+    selection as Django's own select widget."""
+    kota = [("31.71", "Jakarta <Pusat>"), ("31.72", "Jakarta Utara")]
+    written = CaseloadFilters(data, kota_choices=kota)
+    for name, field in written.fields.items():
+        django = forms.Select(attrs=field.widget.attrs, choices=field.widget.choices)
+        value = written[name].value()
+        expected = [
+            (str(o["value"]), o["selected"], escape(o["label"]))
+            for _group, options, _i in django.optgroups(name, django.format_value(value))
+            for o in options
+        ]
+        html = field.widget.render(name, value)
+        found = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', html)
+        assert [(v, bool(s), label) for v, s, label in found] == expected
+    assert "Jakarta &lt;Pusat&gt;" in str(written["kota"])
 
 
 def test_a_value_not_on_the_list_shows_its_error_to_that_request_only(client, personas, cases):
