@@ -9,6 +9,7 @@ encrypted like the fields it looks for.
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -184,12 +185,19 @@ def _run_search(request, form):
     if not form.is_valid():
         return False
     by = SearchBy(form.cleaned_data["by"])
-    request.session[SEARCH_SESSION_KEY] = {
-        "by": by.value,
-        "q": crypto.encrypt(form.cleaned_data["q"]),
-    }
     object_type, field = SEARCHED[by]
-    record_search(request, object_type, fields=[field])
+    with transaction.atomic():
+        request.session[SEARCH_SESSION_KEY] = {
+            "by": by.value,
+            "q": crypto.encrypt(form.cleaned_data["q"]),
+        }
+        record_search(request, object_type, fields=[field])
+        # Saved with its audit event, in one commit: the session middleware would commit it
+        # in a second one after the answer is made. What it would save is saved (a later
+        # change in this request marks the session modified again); its cookie needs no
+        # new copy, having the same key and no expiry of its own (ends with the browser).
+        request.session.save()
+        request.session.modified = False
     return True
 
 
