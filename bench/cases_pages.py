@@ -66,6 +66,8 @@ PAGES = {
 # The reference pages: the trivial one, and a second simple page for scale.
 UNTARGETED = {"trivial", "service_points"}
 TARGET_VS_TRIVIAL = 3.0
+# ``--existing`` writes the table of its databases' kind: PostgreSQL's, or SQLite's beside it.
+BLOCKS = ("cases_pages_existing", "cases_pages_existing_sqlite")
 TARGET_GROWTH = 1.5
 
 
@@ -298,7 +300,8 @@ def time_existing(urls, rounds):
                 f"| {p95 / first[page]['p95']:.2f}× |"
             )
     settings = f"{rounds} requests of each kind after {WARM_UP} warm-up rounds."
-    publish("cases_pages_existing", [measured_on(where, settings), "", *rows])
+    block = BLOCKS[1] if urls[0].startswith("sqlite") else BLOCKS[0]
+    publish(block, [measured_on(where, settings), "", *rows])
 
 
 def main():

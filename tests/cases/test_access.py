@@ -20,7 +20,7 @@ from lindungi.cases.access import (
     reach_without_assignment,
 )
 from lindungi.cases.attachments import upload_attachment
-from lindungi.cases.models import Attachment, Case, Client
+from lindungi.cases.models import Attachment, Case, Client, NamedAccess
 from lindungi.casework import actions as work
 from lindungi.casework.models import CaseNote
 from tests.cases.factories import make_case
@@ -78,6 +78,32 @@ def test_a_restricted_case_is_hidden_from_an_unnamed_supervisor_of_the_unit(pers
     Membership.objects.create(user=new_supervisor, unit=personas.unit_a, role="supervisor")
     assert visible(new_supervisor, cases["a"])
     assert not visible(new_supervisor, cases["restricted"])
+
+
+def test_a_supervisor_sees_what_they_are_named_on_in_any_unit_and_no_other_restricted_case(
+    personas, cases
+):
+    """The named condition of a supervisor is asked in two halves (their own units'
+    restricted cases one by one, any other by the list of their names): together, exactly
+    the cases they are named on, in whichever unit, open or restricted."""
+    supervisor = personas.supervisor_a
+    other_open, other_restricted = make_case(personas, "b"), make_case(personas, "b", True)
+    unnamed = make_case(personas, "a", restricted=True)
+    NamedAccess.objects.filter(case=unnamed, user=supervisor).delete()
+    for case in (other_open, other_restricted):
+        NamedAccess.objects.create(
+            case=case, user=supervisor, granted_by=personas.supervisor_b, granted_at=timezone.now()
+        )
+    listed = set(Case.objects.restrict(supervisor).values_list("pk", flat=True))
+    expected = {cases["a"].pk, cases["restricted"].pk, other_open.pk, other_restricted.pk}
+    assert listed == expected
+    for case in (*cases.values(), other_open, other_restricted, unnamed):
+        assert visible(supervisor, case) == (case.pk in expected)
+        try:
+            decided = get_case_for(supervisor, case.pk) is not None
+        except Http404:
+            decided = False
+        assert decided == (case.pk in expected)
 
 
 def test_out_of_scope_and_missing_cases_get_the_same_404_and_are_audited(personas, cases):
