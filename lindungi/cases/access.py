@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, NoReturn, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypedDict, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -115,8 +115,9 @@ class _Probed(Exists):
     restricted cases of the page. ``OFFSET 0`` keeps PostgreSQL from that rewrite (it is the
     documented fence of ``simplify_EXISTS_query``); SQLite has no such rewrite."""
 
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra)
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        extra["template"] = "EXISTS(%(subquery)s OFFSET 0)"
+        return self.as_sql(compiler, connection, **extra)
 
 
 def _units(user: AnyUser, roles: Collection[Role]) -> list[uuid.UUID]:

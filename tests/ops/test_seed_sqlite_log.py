@@ -1,6 +1,7 @@
 """A parallel ``lindungi seed`` on a SQLite file keeps its write-ahead log to about a batch:
 the log of a million-case seed once grew to 57 GB and filled the disk."""
 
+import itertools
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ def test_a_parallel_seed_on_sqlite_keeps_the_write_ahead_log_to_a_few_batches(
     database = Path(url.removeprefix("sqlite:///"))
     log = database.with_name(database.name + "-wal")
     command = ["seed", "--cases", str(CASES), "--workers", "2", "--batch-size", str(BATCH)]
-    seeder = subprocess.Popen(  # noqa: S603 - our own command
+    seeder = subprocess.Popen(
         [sys.executable, "-m", "lindungi.cli", *command],
         env=env,
         cwd=ROOT,
@@ -41,5 +42,5 @@ def test_a_parallel_seed_on_sqlite_keeps_the_write_ahead_log_to_a_few_batches(
     assert seeder.returncode == 0, seeder.stderr.read().decode(errors="replace")
     # The log is emptied again and again, not only when the seed ends (its last
     # connection closes): at least once for every four of the thirty batches.
-    restarts = sum(1 for before, after in zip(sizes, sizes[1:]) if after < before)
+    restarts = sum(1 for before, after in itertools.pairwise(sizes) if after < before)
     assert restarts >= CASES / BATCH / 4, f"{restarts} restarts, at most {max(sizes)} bytes"
