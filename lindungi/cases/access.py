@@ -458,12 +458,15 @@ def row_export_needs(names: bool) -> tuple[Need, ...]:
     return (Need.SUPERVISE, Need.CONTENT) if names else (Need.SUPERVISE,)
 
 
-def reach_without_assignment(user: User) -> list[uuid.UUID]:
-    """Ids of the cases ``user`` sees without being assigned to them: named on a restricted
-    case, or an unexpired break-glass grant. For a case worker, almost always none."""
+def reach_without_assignment(user: User, outside: Collection[uuid.UUID] = ()) -> list[uuid.UUID]:
+    """Ids of the cases ``user`` sees by name or break-glass (named on a restricted case, or
+    an unexpired grant), without being assigned to them if they are a case worker (whose
+    caseload reads their assignments); only those of units not in ``outside`` (a
+    supervisor's caseload reads their own units' cases by unit). Almost always none."""
     scopes = _Scopes(user)
-    unassigned = ~Exists(_ASSIGNED.filter(user=user))
-    reached = restrict(Case.objects.all(), user).filter(unassigned)
+    reached = restrict(Case.objects.all(), user).exclude(unit_id__in=outside)
+    if scopes.worked:
+        reached = reached.filter(~Exists(_ASSIGNED.filter(user=user)))
     return list(
         reached.filter(scopes.named | Exists(scopes.glass)).order_by().values_list("pk", flat=True)
     )

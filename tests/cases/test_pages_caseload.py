@@ -107,6 +107,30 @@ def test_own_parts_hold_exactly_the_visible_cases_of_every_persona(personas, cas
         assert sum(len(p) for p in parts) == len(set().union(*parts)), name  # no case twice
 
 
+def test_own_parts_hold_the_visible_cases_of_a_supervisor_who_works_cases_elsewhere(
+    personas, cases
+):
+    """Supervisor in unit A (their list walks A's cases), case worker in unit B (assigned to
+    one case there, named without an assignment on another), named on a third of unit B as
+    a pure supervisor would be: every visible case in exactly one part."""
+    both = User.objects.create_user("both@test.lindungi.id", "x" * 16, display_name="Both")
+    Membership.objects.create(user=both, unit=personas.unit_a, role="supervisor")
+    Membership.objects.create(user=both, unit=personas.unit_b, role="case_worker")
+    actions.assign_worker(personas.supervisor_b, cases["b"], both)
+    named = make_case(personas, "b", restricted=True)
+    NamedAccess.objects.create(
+        case=named, user=both, granted_by=personas.supervisor_b, granted_at=named.opened_at
+    )
+    for user in (both, personas.supervisor_a, personas.supervisor_b):
+        visible = Case.objects.restrict(user)
+        parts = [set(part.values_list("pk", flat=True)) for part, _o in own_parts(visible, user)]
+        assert set().union(*parts) == set(visible.values_list("pk", flat=True))
+        assert sum(len(p) for p in parts) == len(set().union(*parts))  # no case twice
+    assert {cases["b"].pk, named.pk} <= set(
+        Case.objects.restrict(both).values_list("pk", flat=True)
+    )
+
+
 def test_a_case_worker_sees_a_case_they_are_named_on_without_an_assignment(client, personas, cases):
     named = _named_without_assignment(personas, personas.case_worker_a)
     log_in(client, personas.case_worker_a)

@@ -214,23 +214,32 @@ def own_parts(queryset, user):
     """``queryset`` (cases ``user`` may see) as parts whose union it is, each with the
     field that gives its opening time, for ``page_of`` to page through and merge.
 
-    A supervisor's list walks the unit's cases newest first and stops after a page, since
-    nearly every case is theirs. A case worker sees only their share (about one case in
-    twenty at a centre with twenty workers): walking the unit's cases to find theirs read
-    a thousand cases for a page of fifty at 100,000 cases. Their assigned cases are walked
-    instead, in the order of the opening time copied onto each assignment
-    (``Assignment.case_opened_at``). What else they may see (named on a restricted case,
-    or a break-glass grant, without an assignment) is a handful of cases, looked up by id.
-    Nothing here widens ``queryset``: each part is a filter of it.
+    A supervisor's list walks their own units' cases newest first (index unit, opening
+    time) and stops after a page, since nearly every case of those units is theirs. Walking
+    every case newest first instead read 27,000 cases for a page of a unit holding 2,000 of
+    a million. A case worker sees only their share (about one case in twenty at a centre
+    with twenty workers): walking the unit's cases to find theirs read a thousand cases for
+    a page of fifty at 100,000 cases. Their assigned cases are walked instead, in the order
+    of the opening time copied onto each assignment (``Assignment.case_opened_at``). What
+    else a user may see (named on a restricted case, or a break-glass grant, in another
+    unit, and for a case worker without an assignment) is a handful of cases, looked up by
+    id (``reach_without_assignment``, which keeps the same rule). Nothing here
+    widens ``queryset``: each part is a filter of it, and no case is in two parts.
     """
-    if any(m.role == Role.SUPERVISOR for m in user.memberships.all()):
-        return [(queryset, "opened_at")]
-    # An alias, not an annotation: it orders and bounds the walk, and is not read back.
-    assigned = queryset.filter(assignments__user=user).alias(
-        assigned_opened_at=F("assignments__case_opened_at")
-    )
-    parts = [(assigned, "assigned_opened_at")]
-    ids = _unassigned_reach(user)
+    roles = {(m.role, m.unit_id) for m in user.memberships.all()}
+    supervised = sorted({unit for role, unit in roles if role == Role.SUPERVISOR}, key=str)
+    parts = []
+    outside = Q()
+    if supervised:
+        parts.append((queryset.filter(unit_id__in=supervised), "opened_at"))
+        outside = ~Q(unit_id__in=supervised)
+    if any(role == Role.CASE_WORKER for role, _unit in roles):
+        # An alias, not an annotation: it orders and bounds the walk, and is not read back.
+        assigned = queryset.filter(outside, assignments__user=user).alias(
+            assigned_opened_at=F("assignments__case_opened_at")
+        )
+        parts.append((assigned, "assigned_opened_at"))
+    ids = _unassigned_reach(user, supervised)
     if ids:
         parts.append((queryset.filter(pk__in=ids), "opened_at"))
     return parts
@@ -247,12 +256,12 @@ def own_parts(queryset, user):
 UNASSIGNED_REACH_SECONDS = 60
 
 
-def _unassigned_reach(user):
-    """Cases ``user`` is named on or broke the glass for without being assigned to them
-    (asked of the access module): for a case worker, almost always none."""
+def _unassigned_reach(user, supervised):
+    """Cases ``user`` is named on or broke the glass for without being assigned to them,
+    outside the units they supervise (asked of the access module): almost always none."""
     key = f"cases.unassigned_reach.{user.pk}"
     ids = cache.get(key)
     if ids is None:
-        ids = reach_without_assignment(user)
+        ids = reach_without_assignment(user, outside=supervised)
         cache.set(key, ids, UNASSIGNED_REACH_SECONDS)
     return ids
