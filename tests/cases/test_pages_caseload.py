@@ -131,6 +131,23 @@ def test_own_parts_hold_the_visible_cases_of_a_supervisor_who_works_cases_elsewh
     )
 
 
+def test_a_role_given_within_the_minute_lists_no_case_twice(personas, cases):
+    """The ids a case worker sees by name are kept a minute; made supervisor of the same unit
+    meanwhile, their unit's cases come by unit, and the kept ids must not add them again."""
+    worker = personas.case_worker_a
+    named = _named_without_assignment(personas, worker)
+
+    def listed():
+        user = User.objects.prefetch_related("memberships").get(pk=worker.pk)
+        parts = own_parts(Case.objects.restrict(user), user)
+        return [pk for part, _o in parts for pk in part.values_list("pk", flat=True)]
+
+    assert named.pk in listed()
+    Membership.objects.filter(user=worker, unit=personas.unit_a).update(role="supervisor")
+    now = listed()
+    assert named.pk in now and len(now) == len(set(now))
+
+
 def test_a_case_worker_sees_a_case_they_are_named_on_without_an_assignment(client, personas, cases):
     named = _named_without_assignment(personas, personas.case_worker_a)
     log_in(client, personas.case_worker_a)

@@ -7,6 +7,7 @@ visible cases means reading all of them (a supervisor of a large unit sees tens 
 thousands), which cost as much as the page itself in measurements at 100,000 cases.
 """
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -233,13 +234,14 @@ def own_parts(queryset, user):
     if supervised:
         parts.append((queryset.filter(unit_id__in=supervised), "opened_at"))
         outside = ~Q(unit_id__in=supervised)
-    if any(role == Role.CASE_WORKER for role, _unit in roles):
+    works_cases = any(role == Role.CASE_WORKER for role, _unit in roles)
+    if works_cases:
         # An alias, not an annotation: it orders and bounds the walk, and is not read back.
         assigned = queryset.filter(outside, assignments__user=user).alias(
             assigned_opened_at=F("assignments__case_opened_at")
         )
         parts.append((assigned, "assigned_opened_at"))
-    ids = _unassigned_reach(user, supervised)
+    ids = _unassigned_reach(user, supervised, works_cases)
     if ids:
         parts.append((queryset.filter(pk__in=ids), "opened_at"))
     return parts
@@ -256,10 +258,13 @@ def own_parts(queryset, user):
 UNASSIGNED_REACH_SECONDS = 60
 
 
-def _unassigned_reach(user, supervised):
+def _unassigned_reach(user, supervised, works_cases):
     """Cases ``user`` is named on or broke the glass for without being assigned to them,
-    outside the units they supervise (asked of the access module): almost always none."""
-    key = f"cases.unassigned_reach.{user.pk}"
+    outside the units they supervise (asked of the access module): almost always none.
+    Kept under their roles too: a role given or taken changes which part lists a case, and
+    a list kept from before could then show a case twice."""
+    roles = hashlib.sha256(f"{works_cases}:{supervised}".encode()).hexdigest()[:16]
+    key = f"cases.unassigned_reach.{user.pk}.{roles}"  # short, whatever the units' number
     ids = cache.get(key)
     if ids is None:
         ids = reach_without_assignment(user, outside=supervised)
