@@ -24,14 +24,19 @@ Why the ORM cannot do this by itself (Django 5.2):
 So ``Compiled`` resolves the expression against an outer query of the model's table, as
 Django does when it annotates, and keeps what the ORM's compiler makes of it: no SQL is
 cut out of a larger statement. The SQL refers to the outer row by the model's table name,
-so a ``Compiled`` expression belongs in queries whose base table is that model's and which
-do not join it again, as the case lists are.
+so a ``Compiled`` expression belongs in queries of that model (a ``TypeError`` otherwise).
+Such a query may itself become a subquery of another (``case__in=cases.values("pk")``),
+where Django renames its table (``U0``): the kept SQL would then name the outer query's
+table, or nothing, so there the expression is resolved and compiled for that query, as the
+ORM would have done (``_outer`` follows the renaming).
 
 A subquery may also take values that change from one request to the next (the user who
 asks, the time): each is a ``Param`` in the expression, compiled as a placeholder, and
 ``bind`` gives the values for one query. They are turned into database values by their
 field, as the ORM turns a value compared in a filter.
 """
+
+import pickle
 
 from django.db.models import Expression
 from django.db.models.sql import Query
@@ -57,9 +62,41 @@ class Compiled(Expression):
         super().__init__(output_field=output_field)
         self.model = model
         self.subquery = subquery
-        self._compiled = {}
+        # Resolving an expression binds its OuterRef in place (Django shares a query's
+        # lookups between its clones), so each resolution starts from a copy of this one.
+        self._pristine = pickle.dumps(subquery)
+        self._compiled = {}  # shared by the copies the ORM makes
+        self._outer = None  # the alias of the model's row in the query it is resolved in
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        if self._outer is not None:
+            # Resolved already: a query that becomes a subquery resolves its conditions
+            # again against the outer query (for OuterRef), which is not this one's.
+            return self
+        if query is None or query.model is None:
+            raise TypeError("a compiled expression belongs in a query of its model")
+        if query.model._meta.db_table != self.model._meta.db_table:
+            raise TypeError(
+                f"compiled for {self.model._meta.label}, used in {query.model._meta.label}"
+            )
+        resolved = self.copy()
+        resolved._outer = query.base_table if query.alias_map else query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        # The query became a subquery of another, its tables renamed (``Query.bump_prefix``).
+        relabeled = self.copy()
+        relabeled._outer = change_map.get(self._outer, self._outer)
+        return relabeled
 
     def as_sql(self, compiler, connection):
+        if self._outer != self.model._meta.db_table:
+            # Inside another query: the kept SQL names the table, not this query's alias.
+            resolved = self._fresh().resolve_expression(compiler.query, allow_joins=True)
+            sql, params = compiler.compile(resolved)
+            return sql, tuple(params)
         if connection.vendor not in self._compiled:
             self._compiled[connection.vendor] = self._compile(connection)
         return self._compiled[connection.vendor]
@@ -68,11 +105,14 @@ class Compiled(Expression):
         """This expression with its ``Param`` values for one query."""
         return Bound(self, values)
 
+    def _fresh(self):
+        return pickle.loads(self._pristine)  # noqa: S301 - our own expression, pickled above
+
     def _compile(self, connection):
         # The ORM's own steps for an annotation: resolve the expression against a query of
         # the model (its OuterRef becomes that query's table), then compile it.
         outer = Query(self.model)
-        resolved = self.subquery.resolve_expression(outer, allow_joins=True, reuse=None)
+        resolved = self._fresh().resolve_expression(outer, allow_joins=True, reuse=None)
         sql, params = outer.get_compiler(connection=connection).compile(resolved)
         return sql, tuple(params)
 
@@ -92,6 +132,13 @@ class Bound(Expression):
         super().__init__(output_field=compiled.output_field)
         self.compiled = compiled
         self.values = values
+
+    # The compiled expression is resolved and relabeled with the query, by the ORM.
+    def get_source_expressions(self):
+        return [self.compiled]
+
+    def set_source_expressions(self, exprs):
+        (self.compiled,) = exprs
 
     def as_sql(self, compiler, connection):
         sql, params = self.compiled.as_sql(compiler, connection)

@@ -4,6 +4,7 @@ aggregates of the caseload's rows)."""
 
 from datetime import timedelta
 
+import pytest
 from django.db.models import (
     BooleanField,
     DateTimeField,
@@ -102,3 +103,39 @@ def test_a_time_parameter_compares_as_the_orm_compares_it(personas):
 
 def events_after(moment):
     return CaseEvent.objects.filter(case=OuterRef("pk"), at__gt=moment)
+
+
+def test_a_compiled_condition_in_a_query_that_becomes_a_subquery_reads_that_querys_row(
+    personas,
+):
+    """Django renames a query's table when it becomes a subquery of another (``U0``): the
+    kept SQL names the table itself, which there would mean the outer query's row, or none.
+    Here the outer rows are other cases than the inner ones, so reading the wrong row gives
+    another answer: the cases of a unit that holds a case assigned to the worker."""
+    worker = personas.case_worker_a
+    mine = make_case(personas, "a")  # assigned to the worker who opens it
+    same_unit = make_case(personas, "a")
+    other_unit = make_case(personas, "b")
+    same_unit.assignments.all().delete()
+    once = Compiled(Case, Exists(assigned(Param("user", UUIDField()))), BooleanField())
+
+    def sharing_a_unit(condition):
+        inner = Case.objects.filter(condition, unit=OuterRef("unit"))
+        return set(Case.objects.filter(Exists(inner)).values_list("pk", flat=True))
+
+    expected = sharing_a_unit(Exists(assigned(worker.pk)))
+    assert {mine.pk, same_unit.pk} <= expected and other_unit.pk not in expected
+    for _ in range(2):  # the kept SQL, and the subquery's own, in either order
+        assert sharing_a_unit(once.bind(user=worker.pk)) == expected
+        top = Case.objects.filter(once.bind(user=worker.pk))
+        assert set(top.values_list("pk", flat=True)) == {mine.pk}
+    notes = CaseNote.objects.filter(case__in=Case.objects.filter(once.bind(user=worker.pk)))
+    work.add_note(worker, mine, "Called back.")
+    work.add_note(personas.case_worker_b, other_unit, "Visited.")
+    assert [note.case_id for note in notes] == [mine.pk]
+
+
+def test_a_compiled_expression_is_refused_in_a_query_of_another_model(personas):
+    once = Compiled(Case, Exists(assigned(Param("user", UUIDField()))), BooleanField())
+    with pytest.raises(TypeError):
+        CaseNote.objects.filter(once.bind(user=personas.case_worker_a.pk))
