@@ -200,6 +200,8 @@ def child(step, argument):
         seconds = seed_cases(argument, unit=unit, seed=argument, progress=progress).seconds
         analyze()
         return {"seconds": seconds}
+    if step == "prewarm":
+        return prewarm()
     if step == "count":
         from lindungi.cases.models import Case
 
@@ -208,6 +210,47 @@ def child(step, argument):
     worker = User.objects.get(email=f"case.worker.1{DOMAIN}")
     rng = random.Random(2026)  # which cases and names to request, the same each run
     return time_pages(supervisor, worker, argument, rng)
+
+
+# The share of shared_buffers ``--prewarm`` fills, leaving room for what the pages write.
+PREWARM_SHARE = 0.9
+
+
+def prewarm():
+    """PostgreSQL: read the database's tables and indexes into shared_buffers, smallest
+    first, as many as fit in ``PREWARM_SHARE`` of it: the state of a server that has been
+    serving a while (or restarted with ``pg_prewarm.autoprewarm``), not of one just
+    started, whose first requests read from disk. No table is chosen by hand."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        cursor.execute(
+            "SELECT setting::bigint * block_size::bigint FROM pg_settings, "
+            "(SELECT current_setting('block_size') AS block_size) AS b "
+            "WHERE name = 'shared_buffers'"
+        )
+        room = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT oid, pg_relation_size(oid) FROM pg_class WHERE relkind IN ('r', 'i', 't') "
+            "AND relnamespace = 'public'::regnamespace ORDER BY pg_relation_size(oid), oid"
+        )
+        relations = cursor.fetchall()
+        warmed = 0
+        count = 0
+        for oid, size in relations:
+            if warmed + size > room * PREWARM_SHARE:
+                break
+            cursor.execute("SELECT pg_prewarm(%s::regclass)", [oid])
+            warmed += size
+            count += 1
+    return {
+        "relations": count,
+        "of": len(relations),
+        "bytes": warmed,
+        "total": sum(size for _oid, size in relations),
+        "shared_buffers": room,
+    }
 
 
 def measure(database_url, sizes, rounds):
@@ -275,19 +318,28 @@ def write_results(results, rounds, where):
     )
 
 
-def time_existing(urls, rounds):
+def time_existing(urls, rounds, warm):
     """The pages of databases seeded beforehand (a million cases take longer to make than
     this script's steps should hold a scratch database), each in turn: p95 against the
     trivial page's in the same run, and against the same page's p95 on the first database
-    (the smallest, for the growth the targets bound)."""
+    (the smallest, for the growth the targets bound). With ``warm``, each PostgreSQL
+    database is read into shared_buffers first (``prewarm``)."""
     where = machine()
     rows = [
         "| database | cases | page | p50 / p95 | p95 vs trivial | p95 vs first |",
         "|---|---:|---|---:|---:|---:|",
     ]
     first = None
+    warmed = []
     for url in urls:
         about = run(url, "count", 0)
+        if warm and not url.startswith("sqlite"):
+            done = run(url, "prewarm", 0)
+            warmed.append(
+                f"{about['cases']:,} cases: {done['relations']} of {done['of']} relations, "
+                f"{done['bytes'] / 1e9:.1f} of {done['total'] / 1e9:.1f} GB"
+            )
+            buffers = done["shared_buffers"]
         log(f"{about['database']}: timing the pages at {about['cases']:,} cases")
         pages = run(url, "time", rounds)
         first = first or pages
@@ -300,6 +352,11 @@ def time_existing(urls, rounds):
                 f"| {p95 / first[page]['p95']:.2f}× |"
             )
     settings = f"{rounds} requests of each kind after {WARM_UP} warm-up rounds."
+    if warmed:
+        settings += (
+            f" Each database read into shared_buffers ({buffers / 2**30:.0f} GiB) first, "
+            f"smallest relations first (--prewarm): {'; '.join(warmed)}."
+        )
     block = BLOCKS[1] if urls[0].startswith("sqlite") else BLOCKS[0]
     publish(block, [measured_on(where, settings), "", *rows])
 
@@ -319,6 +376,12 @@ def main():
         help="time the pages on these databases as they are, in turn (set up and seeded by "
         "bench/seed.py --keep), nothing created or dropped",
     )
+    parser.add_argument(
+        "--prewarm",
+        action="store_true",
+        help="with --existing on PostgreSQL: read each database into shared_buffers first, "
+        "as much as it holds (pg_prewarm), as a server that has been serving has it",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -326,7 +389,7 @@ def main():
         print(json.dumps(child(step, int(argument))))
         return
     if args.existing:
-        time_existing(args.existing, args.requests)
+        time_existing(args.existing, args.requests, args.prewarm)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     where = machine()

@@ -5,9 +5,10 @@ each other, so they live together; ``models.py`` imports the model so Django reg
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
-from django.db import models
+from django.db import DatabaseError, models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,3 +46,20 @@ class SessionStore(DatabaseSessionStore):
         session = super().create_model_instance(data)
         session.user_id = data.get(auth.SESSION_KEY)
         return session
+
+    def save(self, must_create=False):
+        """Django's save, without its savepoint when the session is updated inside a
+        caller's transaction (a search keeps the session with its audit event, one commit):
+        an UPDATE that fails leaves nothing to undo but the caller's whole transaction,
+        which the error rolls back anyway. Two round trips fewer. A new session is saved
+        as Django saves it (a clash of keys is caught at its savepoint)."""
+        if must_create or self.session_key is None:
+            return super().save(must_create)
+        session = self.create_model_instance(self._get_session())
+        using = router.db_for_write(self.model, instance=session)
+        try:
+            with transaction.atomic(using=using, savepoint=False):
+                session.save(force_update=True, using=using)
+        except DatabaseError as error:
+            raise UpdateError from error
+        return None

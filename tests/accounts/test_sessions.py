@@ -3,12 +3,17 @@ deactivation and an administrator ending someone's sessions."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
 from lindungi.accounts.models import Session
+from lindungi.accounts.session_store import SessionStore
 from lindungi.accounts.sessions import end_sessions
 from lindungi.audit.models import AuditEvent
 from tests.login import log_in
@@ -173,3 +178,25 @@ def test_an_ended_session_is_in_the_audit_trail(personas):
         client.get("/")
     event = AuditEvent.objects.get(action="auth.session_expired")
     assert event.object_id == str(personas.analyst.pk)
+
+
+def test_a_session_kept_inside_a_transaction_takes_no_savepoint_and_a_lost_row_still_fails(
+    personas,
+):
+    """The store updates its row without Django's savepoint (two round trips) inside a
+    caller's transaction; a row ended meanwhile still fails the update, as Django's does,
+    and undoes the caller's transaction with it."""
+    client = client_for(personas.analyst)
+    store = SessionStore(session_key=client.cookies[COOKIE].value)
+    store["note"] = "kept"
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        store.save()
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not any("SAVEPOINT" in sql for sql in statements), statements
+    assert SessionStore(session_key=store.session_key)["note"] == "kept"
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["note"] = "lost"
+    with pytest.raises(UpdateError), transaction.atomic():
+        AuditEvent.objects.filter(pk__in=[]).delete()
+        store.save()
+    assert not Session.objects.filter(session_key=store.session_key).exists()
