@@ -6,16 +6,17 @@ Usage: ``.venv/bin/python bench/intake_ratio.py [--postgres URL] [--clients 1 8 
 A scratch PostgreSQL database, migrated, with Jakarta's regions and an API key. In a child
 process with Django, one report goes through ``actions.receive_api_report`` as the API
 route calls it (an Idempotency-Key's claim, encryption, blind indexes, risk, audit) with an
-execute wrapper recording every statement; its INSERTs are kept, in order, with their parameters. The same child then
-replays them with psycopg alone, no Django code on the path: each client a thread with its
-own connection (bound as Django's backend binds: server-side with prepared statements on
-PostgreSQL, see lindungi/config.py, or client-side), each transaction the
-captured INSERTs with every key renewed (UUIDs, consistently within the transaction; the
-report's reference) and a commit. Beside it, ``--requests`` POST /api/v1/reports go through
-``lindungi serve`` (gunicorn, as deployed: API key, validation, idempotency, audit) from the
-same number of client threads, each with its own Idempotency-Key, no retries. Replay and
-HTTP run one after the other at each client count, on the same database; then as many
-GET /healthz through the same server (one ``SELECT 1``, no middleware skipped).
+execute wrapper recording every statement; its INSERTs are kept, in order, with their
+parameters. The same child then replays them with psycopg alone, no Django code on the
+path: each client a thread with its own connection (bound as Django's backend binds:
+server-side with prepared statements on PostgreSQL, see lindungi/config.py, or client-
+side), each transaction the captured INSERTs with every key renewed (UUIDs, consistently
+within the transaction; the report's reference) and a commit. Beside it, ``--requests``
+POST /api/v1/reports go through ``lindungi serve`` (gunicorn, as deployed: API key,
+validation, idempotency, audit) from the same number of client threads, each with its own
+Idempotency-Key, no retries. Replay and HTTP run one after the other at each client count,
+on the same database; then as many GET /healthz through the same server (one ``SELECT 1``,
+no middleware skipped).
 
 The ratio (HTTP requests/s over replayed transactions/s) is what the whole stack keeps of
 what the database alone could do with these rows. The health check's ratio is its ceiling:
@@ -115,25 +116,23 @@ def binding():
     return {"prepare_threshold": options.get("prepare_threshold")}
 
 
-def replay(url, inserts, count, clients):
-    """``count`` transactions of ``inserts`` from ``clients`` threads, each connection bound
-    as Django's are; transactions/s."""
-    import psycopg
-
+def per_second(count, clients, connect, send):
+    """``count`` calls of ``send(connection)`` from ``clients`` threads, each on a connection
+    of its own from ``connect()``, taking the next call until none is left; calls/s."""
     left = [count]
     lock = threading.Lock()
-    options = binding()
 
     def client():
-        with psycopg.connect(url, **options) as connection:
+        connection = connect()
+        try:
             while True:
                 with lock:
                     if not left[0]:
                         return
                     left[0] -= 1
-                with connection.transaction():
-                    for sql, params in _transaction(inserts):
-                        connection.execute(sql, params)
+                send(connection)
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
@@ -142,35 +141,39 @@ def replay(url, inserts, count, clients):
     for thread in threads:
         thread.join()
     return count / (time.perf_counter() - started)
+
+
+def replay(url, inserts, count, clients):
+    """``count`` transactions of ``inserts`` from ``clients`` threads, each connection bound
+    as Django's are; transactions/s."""
+    import psycopg
+
+    options = binding()
+
+    def insert(connection):
+        with connection.transaction():
+            for sql, params in _transaction(inserts):
+                connection.execute(sql, params)
+
+    return per_second(count, clients, lambda: psycopg.connect(url, **options), insert)
 
 
 def health_checks(port, count, clients):
     """``count`` GET /healthz (one ``SELECT 1``) from ``clients`` threads, each on its own
     kept-alive connection, as ``fire`` sends the reports; requests/s. The least any request
     costs through this server: the ceiling of the ratio."""
-    left = [count]
-    lock = threading.Lock()
 
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                if not left[0]:
-                    return
-                left[0] -= 1
-            connection.request("GET", "/healthz")
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"/healthz answered {response.status}")
+    def check(connection):
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"/healthz answered {response.status}")
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return count / (time.perf_counter() - started)
+    def connect():
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    return per_second(count, clients, connect, check)
 
 
 def child(url, requests, clients):
