@@ -155,13 +155,13 @@ class _Scopes:
         self.member = member
         self.matching = bool(_units(user, MATCH_ROLES)) if self.active else False
 
-    # The conditions, built when first asked for: deciding one case row (``decide``) needs
-    # none of them, and each costs the ORM a filter.
     def _exists(self, name: str) -> Condition:
         """One of ``_EXISTS`` for this user, at this time."""
         assert self.member is not None  # asked only of an active member
         return cast("Condition", _EXISTS[name].bind(user=self.member.pk, now=self.now))
 
+    # The conditions, built when first asked for: deciding one case row (``decide``) needs
+    # none of them, and each costs the ORM a filter.
     @cached_property
     def named(self) -> Condition:
         if not self.member:
