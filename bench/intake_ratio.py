@@ -16,11 +16,14 @@ POST /api/v1/reports go through ``lindungi serve`` (gunicorn, as deployed: API k
 validation, idempotency, audit) from the same number of client threads, each with its own
 Idempotency-Key, no retries. Replay and HTTP run one after the other at each client count,
 on the same database; then as many GET /healthz through the same server (one ``SELECT 1``,
-no middleware skipped).
+no middleware skipped), and as many POST /ceiling through a second server of the same
+shape (bench/intake_ceiling.py: Django's connection runs the replayed INSERTs and nothing
+else, with the intake route's middleware).
 
 The ratio (HTTP requests/s over replayed transactions/s) is what the whole stack keeps of
-what the database alone could do with these rows. The health check's ratio is its ceiling:
-what a request doing nothing but one ``SELECT 1`` keeps.
+what the database alone could do with these rows. The ceiling's ratio bounds it: what a
+route on gunicorn and Django keeps when it writes these rows and does no other work (no
+key, validation, encryption, blind index, idempotency or audit).
 """
 
 import argparse
@@ -158,22 +161,25 @@ def replay(url, inserts, count, clients):
     return per_second(count, clients, lambda: psycopg.connect(url, **options), insert)
 
 
-def health_checks(port, count, clients):
-    """``count`` GET /healthz (one ``SELECT 1``) from ``clients`` threads, each on its own
-    kept-alive connection, as ``fire`` sends the reports; requests/s. The least any request
-    costs through this server: the ceiling of the ratio."""
+def answered(port, count, clients, path, body=None):
+    """``count`` requests for ``path`` (a GET, or a POST of ``body``) from ``clients``
+    threads, each on its own kept-alive connection, as ``fire`` sends the reports;
+    requests/s. Any answer but 200 or 201 stops the run."""
 
-    def check(connection):
-        connection.request("GET", "/healthz")
+    def ask(connection):
+        if body is None:
+            connection.request("GET", path)
+        else:
+            connection.request("POST", path, body, {"Content-Type": "application/json"})
         response = connection.getresponse()
         response.read()
-        if response.status != 200:
-            raise RuntimeError(f"/healthz answered {response.status}")
+        if response.status not in (200, 201):
+            raise RuntimeError(f"{path} answered {response.status}")
 
     def connect():
         return http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    return per_second(count, clients, connect, check)
+    return per_second(count, clients, connect, ask)
 
 
 def child(url, requests, clients):
@@ -187,40 +193,63 @@ def child(url, requests, clients):
     return {"tables": tables, "replay": rates}
 
 
+def ceiling_env(env):
+    """The server of the ceiling: the deployed settings with ``POST /ceiling``
+    (bench/intake_ceiling.py), the bench's directory on the path for its capture."""
+    bench = str(Path(__file__).resolve().parent)
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "intake_ceiling_settings",
+        "PYTHONPATH": os.pathsep.join([bench, env["PYTHONPATH"]]),
+    }
+
+
 def run(url, requests, clients):
+    """At each client count in turn, on one database: the replay, the intake API, GET
+    /healthz, and POST /ceiling on a second server; each a dict of rates by client count."""
     with tempfile.TemporaryDirectory() as scratch:
         env = environment(url, scratch)
         lindungi(env, "migrate", "--noinput")
         lindungi(env, "load-regions", "31")
         key = lindungi(env, "apikey", "create", "bench").strip()
-        http, replayed, floor, tables = {}, {}, {}, []
-        with serving(env, scratch, "2") as port:
+        rates = {name: {} for name in ("http", "replay", "healthz", "ceiling")}
+        tables = []
+        body = jobs(1, retry_share=0)[0][1]
+        ceiling_logs = Path(scratch) / "ceiling"
+        ceiling_logs.mkdir()
+        with (
+            serving(env, scratch, "2") as port,
+            serving(ceiling_env(env), ceiling_logs, "2") as ceiling_port,
+        ):
+            answered(ceiling_port, 1, 1, "/ceiling", body)  # its capture, before timing
             for c in clients:
-                # One client count at a time: the replay, then HTTP, on the same database.
                 out = json.loads(run_child(__file__, url, requests, c, env=env, timeout=1200))
-                replayed[c], tables = out["replay"][str(c)], out["tables"]
+                rates["replay"][c], tables = out["replay"][str(c)], out["tables"]
                 seconds, answers, _conflicts, failures = fire(
                     port, key, jobs(requests, retry_share=0), c
                 )
                 if failures or len(answers) != requests:
                     sys.exit(f"HTTP at {c} clients: {len(failures)} failures")
-                http[c] = requests / seconds
-                floor[c] = health_checks(port, requests, c)
-    return tables, http, replayed, floor
+                rates["http"][c] = requests / seconds
+                rates["healthz"][c] = answered(port, requests, c, "/healthz")
+                rates["ceiling"][c] = answered(ceiling_port, requests, c, "/ceiling", body)
+    return tables, rates
 
 
-def write(where, requests, tables, http, replayed, floor):
+def write(where, requests, tables, rates):
     rows = [
         "| clients | HTTP requests/s | psycopg replay transactions/s | ratio | target "
-        "| GET /healthz requests/s | its ratio (the ceiling) |",
-        "|---:|---:|---:|---:|---|---:|---:|",
+        "| POST /ceiling requests/s | its ratio (any route's most) "
+        "| GET /healthz requests/s | its ratio |",
+        "|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    for c in http:
-        ratio = http[c] / replayed[c]
+    for c, replayed in rates["replay"].items():
+        ratio = rates["http"][c] / replayed
         target = ("met" if ratio >= TARGET else "MISSED") if c in TARGET_CLIENTS else "–"
         rows.append(
-            f"| {c} | {http[c]:,.0f} | {replayed[c]:,.0f} | {ratio:.2f} | {target} "
-            f"| {floor[c]:,.0f} | {floor[c] / replayed[c]:.2f} |"
+            f"| {c} | {rates['http'][c]:,.0f} | {replayed:,.0f} | {ratio:.2f} | {target} "
+            f"| {rates['ceiling'][c]:,.0f} | {rates['ceiling'][c] / replayed:.2f} "
+            f"| {rates['healthz'][c]:,.0f} | {rates['healthz'][c] / replayed:.2f} |"
         )
     counted = ", ".join(f"{t} {tables.count(t)}" for t in dict.fromkeys(tables))
     settings = (
@@ -247,17 +276,17 @@ def main():
     where = machine()
     postgres(args.postgres, "create")
     try:
-        tables, http, replayed, floor = run(args.postgres, args.requests, args.clients)
+        tables, rates = run(args.postgres, args.requests, args.clients)
     finally:
         postgres(args.postgres, "drop")
-    for c in http:
+    for c, replayed in rates["replay"].items():
         print(
-            f"{c} clients: HTTP {http[c]:.0f}/s, replay {replayed[c]:.0f}/s, "
-            f"/healthz {floor[c]:.0f}/s",
+            f"{c} clients: HTTP {rates['http'][c]:.0f}/s, replay {replayed:.0f}/s, "
+            f"/ceiling {rates['ceiling'][c]:.0f}/s, /healthz {rates['healthz'][c]:.0f}/s",
             file=sys.stderr,
         )
     if args.write:
-        write(where, args.requests, tables, http, replayed, floor)
+        write(where, args.requests, tables, rates)
 
 
 if __name__ == "__main__":
