@@ -31,6 +31,7 @@ import hmac
 import re
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from itertools import combinations
 
 import phonenumbers
@@ -251,6 +252,16 @@ def _common_to_all(wanted):
     return first.intersection(*others)
 
 
+@dataclass(frozen=True)
+class Found:
+    """The rows a search matches, and at most how many they are when the search knows it
+    (a name found from the rows holding its rarest pair of tokens: ``RARITY_PROBE`` at
+    most); ``None`` when they may be any number (one common token, a phone number)."""
+
+    rows: models.QuerySet
+    at_most: int | None
+
+
 class SearchableQuerySet(models.QuerySet):
     """Search helpers for models with searchable encrypted fields.
 
@@ -260,20 +271,25 @@ class SearchableQuerySet(models.QuerySet):
 
     def search_name(self, text):
         """Rows where every token of ``text`` appears in one of the model's name fields."""
-        return self._match(searchable_fields(self.model, NAME), NAME, text)
+        return self.find(NAME, text).rows
 
     def with_phone(self, value):
-        return self._match(searchable_fields(self.model, PHONE), PHONE, value)
+        return self.find(PHONE, value).rows
 
     def with_nik(self, value):
-        return self._match(searchable_fields(self.model, NIK), NIK, value)
+        return self.find(NIK, value).rows
+
+    def find(self, kind, value):
+        """``Found``: the rows matching ``value`` in any field searched as ``kind`` (NAME,
+        PHONE or NIK), as ``search_name``, ``with_phone`` and ``with_nik`` give them."""
+        return self._match(searchable_fields(self.model, kind), kind, value)
 
     def matching(self, field_name, value):
         """Search one field by its declared kind: ``matching("phone", "0812...")``."""
         field = self.model._meta.get_field(field_name)
         if getattr(field, "search", None) is None:
             raise FieldError(f"{self.model._meta.label}.{field_name} has no search index.")
-        return self._match([field], field.search, value)
+        return self._match([field], field.search, value).rows
 
     def _match(self, fields, kind, value):
         if not fields:
@@ -281,19 +297,21 @@ class SearchableQuerySet(models.QuerySet):
         if kind == NAME:
             terms = name_tokens(value)
             if not terms:
-                return self.none()
+                return Found(self.none(), 0)
         else:
             terms = {NORMALISERS[kind](value)}
         # One list of digests per term: a name token may be in any of the name fields.
         wanted = [[digest(f.column_label, term) for f in fields] for term in terms]
         if len(wanted) > 1:
             return self._by_pairs(fields, terms, wanted)
-        return self.filter(
-            pk__in=BlindToken.objects.filter(digest__in=wanted[0]).values("object_id")
+        return Found(
+            self.filter(pk__in=BlindToken.objects.filter(digest__in=wanted[0]).values("object_id")),
+            None,
         )
 
     def _by_pairs(self, fields, terms, wanted):
-        """Rows holding every name token of ``wanted`` (one list of digests per token).
+        """``Found``: rows holding every name token of ``wanted`` (one list of digests per
+        token).
 
         A pair of tokens is never more common than its rarer token, so the rows holding the
         rarest of the query's pairs are the candidates: read here, up to RARITY_PROBE of
@@ -305,7 +323,7 @@ class SearchableQuerySet(models.QuerySet):
         pairs = _pair_terms(self.model, terms)
         found = min(self._pair_rows(pairs), key=len)
         if len(found) > RARITY_PROBE:
-            return self.filter(pk__in=_common_to_all(wanted))
+            return Found(self.filter(pk__in=_common_to_all(wanted)), None)
         overflow = pairs[0][1]
         # A row found by its pair holds every token, in one of the name fields: enough when
         # the search covers all of them. An overflowing row, or a search of fewer fields
@@ -313,7 +331,8 @@ class SearchableQuerySet(models.QuerySet):
         every_field = set(fields) == set(searchable_fields(self.model, NAME))
         sure = {pk for pk, d in found if every_field and d != overflow}
         unsure = {pk for pk, _d in found} - sure
-        return self.filter(pk__any=list(sure | self._holding_all(unsure, wanted)))
+        ids = list(sure | self._holding_all(unsure, wanted))
+        return Found(self.filter(pk__any=ids), len(ids))
 
     def _pair_rows(self, pairs):
         """For each pair (a list of digests), the (object id, digest) of the rows holding it,

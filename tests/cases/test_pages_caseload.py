@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 from django import forms
+from django.db import connection
 from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -434,6 +436,24 @@ def test_a_name_search_goes_through_the_blind_index_and_is_audited_without_the_t
     event = AuditEvent.objects.filter(action="data.search").latest("at")
     assert (event.object_type, event.fields) == ("cases.client", ["name"])
     assert "aminah" not in str(event.__dict__).lower()
+
+
+def test_a_full_name_searchs_cases_are_read_inside_the_lists_own_query(client, personas, cases):
+    """The few people a full name finds (from its rare pair of tokens) have their cases read
+    inside the list's query: no query of its own brings the cases' ids back first."""
+    log_in(client, personas.supervisor_b)
+    search(client, "name", "Siti Aminah")
+    with CaptureQueriesContext(connection) as queries:
+        listed = codes(client.get(URL))
+    assert listed == {cases["b"].survivor_code}  # unit A's two Siti Aminah stay out
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('SELECT DISTINCT "cases_client"')]
+    # One token alone may be thousands of people: their cases' ids are still read first.
+    search(client, "name", "Aminah")
+    with CaptureQueriesContext(connection) as queries:
+        assert codes(client.get(URL)) == {cases["b"].survivor_code}
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert [sql for sql in statements if sql.startswith('SELECT DISTINCT "cases_client"')]
 
 
 def test_the_search_term_is_kept_encrypted_in_the_session(client, personas, cases):

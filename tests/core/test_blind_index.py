@@ -13,6 +13,7 @@ from lindungi.core.blind_index import (
     normalise_nik,
     normalise_phone,
 )
+from lindungi.core.fields import NAME, PHONE
 from lindungi.core.models import BlindToken
 from tests.core.encryption_app.models import Person
 from tests.core.encryption_app.support import make_key
@@ -235,6 +236,17 @@ class TestNamePairs:
         queryset = Person.objects.search_name("siti rahayu")
         assert "INTERSECT" in str(queryset.query)
         assert len(self.found(queryset)) == 5
+
+    def test_find_says_how_many_people_a_rare_pair_can_be_at_most(self, monkeypatch):
+        found = Person.objects.find(NAME, "Siti Rahayu")
+        assert found.at_most == 5 and len(self.found(found.rows)) == 5
+        assert Person.objects.find(NAME, "siti santoso").at_most == 0
+        # Any number: a common pair (tokens intersected), one token, a phone number.
+        monkeypatch.setattr(blind_index, "RARITY_PROBE", 1)
+        common = Person.objects.find(NAME, "siti rahayu")
+        assert common.at_most is None and len(self.found(common.rows)) == 5
+        assert Person.objects.find(NAME, "rahayu").at_most is None
+        assert Person.objects.find(PHONE, "0812-3456-7890").at_most is None
 
     def test_one_field_is_searched_alone_even_where_the_pair_spans_two(self):
         assert "Dewi Rahayu" not in self.found(Person.objects.matching("name", "siti rahayu"))
