@@ -11,6 +11,7 @@ A model declares which encrypted fields are searchable and how, and inherits
     Client.objects.search_name("siti aminah")  # every token must match
     Client.objects.with_phone("0812-3456-7890")
     Client.objects.with_nik("3174 0123 4567 8901")
+    Client.objects.find(NAME, "siti aminah")  # Found: the rows, and at most how many
 
 Every save (and ``bulk_create``) writes the row's digests to ``core.BlindToken`` in the same
 transaction; deleting the row deletes them. The digest is HMAC-SHA256 under
