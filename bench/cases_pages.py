@@ -24,7 +24,9 @@ machine hits all alike:
 - the trivial page: the home page, as the supervisor; beside it, for scale, the service
   points list (/tempat/layanan/), the other simple page the issue names;
 - the caseload (default filters: active cases, newest first) as the supervisor of the
-  centre (all its cases) and as one of its case workers (their share);
+  centre (all its cases) and as one of its case workers (their share), and as the
+  supervisor of a second, small centre (SMALL_CASES cases, added after the big centre's:
+  its list must not walk the others');
 - a case page, as the supervisor, a different case each round;
 - a name search, as the supervisor: the POST the caseload's search form sends with htmx,
   for the full name of a different survivor of an active case each round;
@@ -53,11 +55,18 @@ from _common import describe, machine, measured_on, percentile, postgres, publis
 WORKERS = 20
 CENTRE = "UPTD PPA DKI Jakarta"
 DOMAIN = "@bench.lindungi.id"
+# A second centre, as small as a kabupaten's, among however many cases the big one holds: its
+# supervisor's list must not walk the others' cases (a national deployment's usual unit).
+SMALL_CENTRE = "UPTD PPA Kepulauan Seribu"
+SMALL_CASES = 2000
+SMALL_WORKERS = 3
+SMALL_SUPERVISOR = "supervisor.kecil"
 WARM_UP = 5
 PAGES = {
     "trivial": "home page (trivial)",
     "service_points": "service points (simple list)",
     "caseload_supervisor": "caseload, supervisor",
+    "caseload_small_unit": "caseload, supervisor of a small unit",
     "caseload_worker": "caseload, case worker",
     "case_page": "case page",
     "name_search": "name search (POST)",
@@ -75,23 +84,54 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+def staff(key, unit, role):
+    """A member of ``unit`` who can log in, ``key`` + DOMAIN by email; left as it is if
+    there already (a run stopped half-way is run again)."""
+    from lindungi.accounts.models import Membership, User
+
+    user = User.objects.filter(email=f"{key}{DOMAIN}").first()
+    if user is None:
+        user = User.objects.create_user(f"{key}{DOMAIN}", None, display_name=key)
+    Membership.objects.get_or_create(user=user, unit=unit, role=role)
+
+
 def setup_centre():
     """The demo service centre with a supervisor and WORKERS case workers (not the demo
     users: with debug off, as here, those cannot log in)."""
-    from lindungi.accounts.models import Membership, Unit, User
+    from lindungi.accounts.models import Unit
     from lindungi.accounts.roles import Role
     from lindungi.ops.demo import load_demo
 
     load_demo(create_users=False)
     unit = Unit.objects.get(name=CENTRE)
-
-    def staff(key, role):
-        user = User.objects.create_user(f"{key}{DOMAIN}", None, display_name=key)
-        Membership.objects.create(user=user, unit=unit, role=role)
-
-    staff("supervisor", Role.SUPERVISOR)
+    staff("supervisor", unit, Role.SUPERVISOR)
     for n in range(1, WORKERS + 1):
-        staff(f"case.worker.{n}", Role.CASE_WORKER)
+        staff(f"case.worker.{n}", unit, Role.CASE_WORKER)
+
+
+def ensure_small_centre():
+    """The small centre beside the big one, with a supervisor, SMALL_WORKERS case workers
+    and SMALL_CASES cases, made once, after the big one's cases (a database seeded before
+    this existed gets it on its first run here); seconds spent seeding it, 0 when it was
+    there. Not in the seeding's time."""
+    from lindungi.accounts.models import Unit
+    from lindungi.accounts.roles import Role
+    from lindungi.cases.models import Case
+    from lindungi.ops.seed import seed_cases
+
+    centre = Unit.objects.get(name=CENTRE)
+    small, _made = Unit.objects.get_or_create(
+        name=SMALL_CENTRE, defaults={"type": centre.type, "region_id": centre.region_id}
+    )
+    staff(SMALL_SUPERVISOR, small, Role.SUPERVISOR)
+    for n in range(1, SMALL_WORKERS + 1):
+        staff(f"case.worker.kecil.{n}", small, Role.CASE_WORKER)
+    missing = SMALL_CASES - Case.objects.filter(unit=small).count()
+    if missing <= 0:
+        return 0
+    seconds = seed_cases(missing, unit=small, seed=SMALL_CASES).seconds
+    analyze()
+    return seconds
 
 
 def analyze():
@@ -111,7 +151,7 @@ def progress(done, count, seconds):
         log(f"  {done:,} / {count:,}, {done / seconds:,.0f} cases/s")
 
 
-def time_pages(supervisor, worker, rounds, rng):
+def time_pages(supervisor, small_supervisor, worker, rounds, rng):
     """Seconds per request for each page, ``rounds`` of each after WARM_UP rounds."""
     from django.test import Client as Browser
     from django.urls import reverse
@@ -121,8 +161,14 @@ def time_pages(supervisor, worker, rounds, rng):
     from lindungi.intake.apikeys import create_key
     from tests.login import log_in
 
-    browsers = {"supervisor": Browser(), "worker": Browser(), "searcher": Browser()}
+    browsers = {
+        "supervisor": Browser(),
+        "small": Browser(),
+        "worker": Browser(),
+        "searcher": Browser(),
+    }
     log_in(browsers["supervisor"], supervisor)
+    log_in(browsers["small"], small_supervisor)
     log_in(browsers["worker"], worker)
     log_in(browsers["searcher"], supervisor)  # its own session: the search stays in it
     caseload = reverse("cases:caseload")
@@ -144,6 +190,7 @@ def time_pages(supervisor, worker, rounds, rng):
         "trivial": lambda i: browsers["supervisor"].get("/"),
         "service_points": lambda i: browsers["supervisor"].get("/tempat/layanan/"),
         "caseload_supervisor": lambda i: browsers["supervisor"].get(caseload),
+        "caseload_small_unit": lambda i: browsers["small"].get(caseload),
         "caseload_worker": lambda i: browsers["worker"].get(caseload),
         "case_page": lambda i: browsers["supervisor"].get(
             reverse("cases:detail", args=[case_ids[i]])
@@ -177,7 +224,8 @@ def time_pages(supervisor, worker, rounds, rng):
 
 def child(step, argument):
     """One step in its own process, against the DATABASE_URL it was given: ``setup``,
-    ``seed N`` (add N cases) or ``time R`` (R rounds of requests). Timing runs in a fresh
+    ``seed N`` (add N cases), ``small`` (``ensure_small_centre``), ``prewarm``, ``count``
+    or ``time R`` (R rounds of requests). Timing runs in a fresh
     process, as a server worker is, not in the one that just built 100,000 objects."""
     import django
 
@@ -186,12 +234,13 @@ def child(step, argument):
     from django.db import connection
 
     from lindungi.accounts.models import User
-    from lindungi.accounts.roles import Role
 
     if step == "setup":
         call_command("migrate", verbosity=0)
         setup_centre()
         return {"database": describe(connection)}
+    if step == "small":
+        return {"seconds": ensure_small_centre()}
     if step == "seed":
         from lindungi.accounts.models import Unit
         from lindungi.ops.seed import seed_cases
@@ -206,10 +255,11 @@ def child(step, argument):
         from lindungi.cases.models import Case
 
         return {"database": describe(connection), "cases": Case.objects.count()}
-    supervisor = User.objects.get(memberships__role=Role.SUPERVISOR, email__endswith=DOMAIN)
+    supervisor = User.objects.get(email=f"supervisor{DOMAIN}")
+    small_supervisor = User.objects.get(email=f"{SMALL_SUPERVISOR}{DOMAIN}")
     worker = User.objects.get(email=f"case.worker.1{DOMAIN}")
     rng = random.Random(2026)  # which cases and names to request, the same each run
-    return time_pages(supervisor, worker, argument, rng)
+    return time_pages(supervisor, small_supervisor, worker, argument, rng)
 
 
 # The share of shared_buffers ``--prewarm`` fills, leaving room for what the pages write.
@@ -262,6 +312,7 @@ def measure(database_url, sizes, rounds):
         log(f"{result['database']}: seeding {size - seeded:,} cases to reach {size:,}")
         took = run(database_url, "seed", size - seeded)["seconds"]
         seeded = size
+        run(database_url, "small", 0)  # after the first seeding, which fills empty tables fast
         log(f"  seeded in {took:.0f} s; timing pages")
         pages = run(database_url, "time", rounds)
         result["sizes"].append({"cases": size, "seed_seconds": took, "pages": pages})
@@ -332,6 +383,8 @@ def time_existing(urls, rounds, warm):
     first = None
     warmed = []
     for url in urls:
+        if seconds := run(url, "small", 0)["seconds"]:
+            log(f"{url.rsplit('/', 1)[-1]}: the small centre's cases seeded in {seconds:.0f} s")
         about = run(url, "count", 0)
         if warm and not url.startswith("sqlite"):
             done = run(url, "prewarm", 0)
