@@ -456,6 +456,14 @@ def test_a_full_name_searchs_cases_are_read_inside_the_lists_own_query(client, p
     assert [sql for sql in statements if sql.startswith('SELECT DISTINCT "cases_client"')]
 
 
+def test_a_name_of_no_words_finds_no_case(client, personas, cases):
+    log_in(client, personas.supervisor_a)
+    search(client, "name", " - ")  # punctuation only: no token to look for
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert codes(response) == set()
+
+
 def test_the_search_term_is_kept_encrypted_in_the_session(client, personas, cases):
     log_in(client, personas.case_worker_a)
     search(client, "name", "Aminah")
