@@ -41,9 +41,9 @@ def test_on_postgresql_a_subquery_is_read_once_as_the_list():
     """``= ANY(ARRAY(subquery))``: an InitPlan whose rows are probed on the index, where
     ``IN (subquery)`` is a semi-join the planner may run by walking the outer order."""
     inner = Region.objects.filter(code__in=CODES).values("code")
-    sql, _params = Region.objects.filter(code__any=inner).query.sql_with_params()
+    sql, params = Region.objects.filter(code__any=inner).query.sql_with_params()
     assert '"code" = ANY(ARRAY(SELECT' in sql
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {sql}", _params)
+        cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "InitPlan" in plan and "SubPlan" not in plan
